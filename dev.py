@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Peiban's two set-up commands, needing only python3: ``python3 dev.py run`` and ``python3 dev.py test``.
+
+run   creates .venv, installs requirements.txt, compiles translations, migrates the SQLite
+      database in instance/, loads the demo data when it is empty, and serves http://127.0.0.1:5000
+test  creates .venv, installs requirements-dev.txt, compiles translations, runs ruff and the
+      whole pytest suite (against PostgreSQL too when one is reachable)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / "python"
+APP = "scheduler_app:create_app()"
+
+
+def sh(*args: str | Path, env: dict | None = None) -> None:
+    """Run a command in the project folder; stop with its exit code if it fails."""
+    print("+", " ".join(str(a) for a in args), flush=True)
+    result = subprocess.run([str(a) for a in args], cwd=ROOT, env=env)  # noqa: S603 - our own fixed commands
+    if result.returncode != 0:
+        sys.exit(result.returncode)
+
+
+def ensure_venv(requirements: str) -> None:
+    """Create .venv and install the pinned requirements, skipping the install when nothing changed."""
+    if not PY.exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    files = [ROOT / "requirements.txt", ROOT / requirements]
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    stamp = VENV / f".installed-{requirements}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    sh(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements)
+    stamp.write_text(digest)
+
+
+def compile_translations() -> None:
+    """Compile the .po catalogues into the .mo files Flask-Babel reads."""
+    sh(BIN / "pybabel", "compile", "--statistics", "-d", "scheduler_app/translations")
+
+
+def flask_env() -> dict:
+    """Environment for flask CLI calls."""
+    return {**os.environ, "FLASK_APP": APP}
+
+
+def run() -> None:
+    """Install, migrate, load the demo data if empty, and serve on 127.0.0.1:5000."""
+    ensure_venv("requirements.txt")
+    compile_translations()
+    env = flask_env()
+    sh(BIN / "flask", "prepare", "--demo", env=env)
+    print("\nPeiban is at http://127.0.0.1:5000  (demo logins in README.md; Ctrl+C stops it)\n", flush=True)
+    os.execve(str(BIN / "flask"), [str(BIN / "flask"), "run", "--host", "127.0.0.1", "--port", "5000"], env)  # noqa: S606 - replace this process with the server
+
+
+def test(extra: list[str]) -> None:
+    """Install test dependencies, compile translations, lint, and run the whole suite."""
+    ensure_venv("requirements-dev.txt")
+    compile_translations()
+    sh(BIN / "ruff", "check", ".")
+    sh(PY, "-m", "pytest", *extra)
+
+
+def main(argv: list[str]) -> None:
+    """Dispatch ``run`` or ``test``."""
+    if not argv or argv[0] not in ("run", "test"):
+        print(__doc__)
+        sys.exit(2)
+    if argv[0] == "run":
+        run()
+    else:
+        test(argv[1:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,89 @@
+"""Peiban web app: the factory that builds a configured Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: load config, bind extensions, register blueprints and CLI commands."""
+    from scheduler_app import cli, i18n
+    from scheduler_app.auth.services import init_login
+    from scheduler_app.config import load_config
+    from scheduler_app.database import configure_sqlite
+    from scheduler_app.extensions import csrf, db, migrate
+
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(PROJECT_ROOT / "templates"),
+                static_folder=str(PROJECT_ROOT / "static"))
+    instance_path = Path(app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(instance_path, config))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    init_login(app)
+    i18n.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+    from scheduler_app.admin import bp as admin_bp
+    from scheduler_app.auth import bp as auth_bp
+    from scheduler_app.children import bp as children_bp
+    from scheduler_app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(children_bp, url_prefix="/children")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    cli.register(app)
+    _register_headers(app)
+    _register_errors(app)
+    return app
+
+
+def _register_headers(app: Flask) -> None:
+    """Baseline security headers; pages never embed inline script, so a strict CSP holds."""
+
+    @app.after_request
+    def _headers(response):  # noqa: ANN001, ANN202
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; form-action 'self'; base-uri 'self'")
+        return response
+
+
+def _register_errors(app: Flask) -> None:
+    """Generic, translated error pages that reveal nothing about the request or the data."""
+    from flask import render_template
+    from flask_babel import gettext as _
+
+    from scheduler_app.extensions import db
+
+    pages = {
+        400: (lambda: _("Bad request"), lambda: _("The form could not be accepted. Please go back and try again.")),
+        403: (lambda: _("Not allowed"), lambda: _("Your account may not open this page.")),
+        404: (lambda: _("Not found"), lambda: _("There is no such page.")),
+        413: (lambda: _("Too large"), lambda: _("The uploaded file is too large.")),
+        500: (lambda: _("Something went wrong"), lambda: _("The error has been logged. Nothing was saved.")),
+    }
+
+    def handler(code: int):  # noqa: ANN202
+        def handle(_error):  # noqa: ANN001, ANN202
+            if code == 500:
+                db.session.rollback()
+            title, message = pages[code]
+            return render_template("errors/error.html", title=title(), message=message()), code
+        return handle
+
+    for code in pages:
+        app.register_error_handler(code, handler(code))

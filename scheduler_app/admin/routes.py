@@ -1,0 +1,53 @@
+"""Account administration for admins."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from scheduler_app.admin import bp
+from scheduler_app.admin.forms import NewUserForm, ToggleUserForm
+from scheduler_app.admin.services import AccountError, create_user, list_users, toggle_active, unlinked_volunteers
+from scheduler_app.auth.services import roles_required
+from scheduler_app.models import Role
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def users():
+    """List accounts and create a new one; its first password is shown once."""
+    form = NewUserForm()
+    form.volunteer_id.choices = [(0, "—")] + [(v.id, f"{v.code} {v.name}")
+                                             for v in unlinked_volunteers(current_user.organisation_id)]
+    if form.validate_on_submit():
+        try:
+            user, password = create_user(current_user.organisation_id, form.username.data.strip(),
+                                         Role(form.role.data), form.display_name.data or "",
+                                         form.volunteer_id.data or None)
+        except AccountError as exc:
+            messages = {"volunteer_id": _("A volunteer account must be linked to a volunteer record."),
+                        "username": _("This username or volunteer record already has an account.")}
+            getattr(form, exc.field).errors.append(messages[exc.field])
+        else:
+            flash(_("Account %(name)s created. First password (shown once): %(password)s",
+                    name=user.username, password=password), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/users.html", form=form, users=list_users(current_user.organisation_id),
+                           toggle=ToggleUserForm())
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@roles_required(Role.ADMIN)
+def toggle_user(user_id: int):
+    """Disable an active account or re-enable a disabled one."""
+    form = ToggleUserForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if user_id == current_user.id:
+        flash(_("You cannot disable your own account."), "error")
+        return redirect(url_for("admin.users"))
+    if toggle_active(current_user.organisation_id, user_id) is None:
+        abort(404)
+    flash(_("Account updated."), "success")
+    return redirect(url_for("admin.users"))

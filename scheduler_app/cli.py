@@ -1,0 +1,66 @@
+"""Flask CLI commands: create the first admin, load the demo data, prepare a database."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+
+from scheduler_app.extensions import db
+from scheduler_app.models import Organisation, Role, User
+
+
+def database_is_empty() -> bool:
+    """True when no organisation exists yet."""
+    return db.session.execute(db.select(Organisation.id).limit(1)).first() is None
+
+
+def register(app: Flask) -> None:
+    """Attach Peiban's commands to ``flask``."""
+
+    @app.cli.command("create-admin")
+    @click.option("--username", default="admin", show_default=True)
+    @click.option("--organisation", "organisation_name", default=None,
+                  help="Name of the organisation to create when there is none yet.")
+    def create_admin(username: str, organisation_name: str | None) -> None:
+        """Create an admin account with a random first password, printed once."""
+        from scheduler_app.admin.services import AccountError, create_user
+
+        org = db.session.execute(db.select(Organisation).order_by(Organisation.id).limit(1)).scalar_one_or_none()
+        if org is None:
+            if not organisation_name:
+                raise click.UsageError("No organisation exists yet: give --organisation NAME.")
+            org = Organisation(name=organisation_name)
+            db.session.add(org)
+            db.session.flush()
+        try:
+            user, password = create_user(org.id, username, Role.ADMIN, display_name=username)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Admin account {user.username!r} created for {org.name}.")
+        click.echo(f"First password (change it at first login): {password}")
+
+    @app.cli.command("seed-demo")
+    def seed_demo() -> None:
+        """Load the demo organisation (Huangzhou District) into an empty database."""
+        from seed.demo import load_demo
+
+        if not database_is_empty():
+            raise click.ClickException("The database already holds data; the demo loads only into an empty one.")
+        org = load_demo()
+        users = db.session.execute(db.select(User.username).where(User.organisation_id == org.id)).scalars()
+        click.echo(f"Demo data loaded: {org.name}. Logins: {', '.join(users)} (password: peiban-demo)")
+
+    @app.cli.command("prepare")
+    @click.option("--demo/--no-demo", default=True, show_default=True,
+                  help="Load the demo data when the database is empty.")
+    def prepare(demo: bool) -> None:
+        """Bring the schema up to date with the migrations, then load the demo data if asked and empty."""
+        from seed.demo import load_demo
+
+        upgrade()
+        if demo and database_is_empty():
+            load_demo()
+            click.echo("Demo data loaded (logins: admin, manager, coordinator, tutor, mother; "
+                       "password: peiban-demo).")
+        click.echo("Database ready.")

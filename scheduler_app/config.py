@@ -1,0 +1,65 @@
+"""Configuration: defaults in code, secrets and the database URL from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+LANGUAGES = ("zh_CN", "en")
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+
+
+class Config:
+    """Defaults for every deployment; ``load_config`` overlays the environment."""
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # None → SQLite in the instance folder
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT_MS = 15_000
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; forms may sit open for hours
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = LANGUAGES
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 0
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads (spreadsheets) above 5 MiB are refused
+    SEED_DEMO_WHEN_EMPTY = False
+
+
+def _secret_key(instance_path: Path) -> str:
+    """The secret key: from PEIBAN_SECRET_KEY, else a random one kept in the instance folder."""
+    from_env = os.environ.get("PEIBAN_SECRET_KEY")
+    if from_env:
+        return from_env
+    path = instance_path / SECRET_KEY_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Created with 0600 so other local users cannot forge sessions.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Build the app's settings: code defaults, then the environment, then explicit overrides."""
+    settings = {k: getattr(Config, k) for k in dir(Config) if k.isupper()}
+    overrides = dict(overrides or {})
+    database_url = overrides.pop("DATABASE_URL", None) or os.environ.get("DATABASE_URL")
+    if database_url:
+        settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
+    settings.update(overrides)
+    if not settings.get("SQLALCHEMY_DATABASE_URI"):
+        settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'peiban.sqlite3'}"
+    if not settings.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = _secret_key(instance_path)
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for postgres URLs given in the common postgres:// or postgresql:// form."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

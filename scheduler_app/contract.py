@@ -1,0 +1,161 @@
+"""Build the solver's roster-instance/1 document for one organisation and week from the database."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy.orm import selectinload
+
+from scheduler_app.extensions import db
+from scheduler_app.models import (
+    DAYS,
+    Assignment,
+    AssignmentKind,
+    Child,
+    Organisation,
+    Roster,
+    RosterStatus,
+    Site,
+    Volunteer,
+    Week,
+)
+from solver.instance import SCHEMA, parse_instance
+
+
+class ContractError(ValueError):
+    """The database cannot be turned into a valid instance; the message names the record and field."""
+
+
+def _hhmm(t: dt.time) -> str:
+    return t.strftime("%H:%M")
+
+
+def _interval(day_index: int, start: dt.time, end: dt.time) -> dict[str, str]:
+    return {"day": DAYS[day_index], "start": _hhmm(start), "end": _hhmm(end)}
+
+
+def build_instance(organisation_id: int, week_start: dt.date) -> dict[str, Any]:
+    """The week as the solver sees it: active sites, children and volunteers, dates away applied,
+    the week's pins and forbidden pairs, and last week's published roster as ``previous``.
+
+    The result is checked with the solver's own parser, so a returned document is always valid.
+    """
+    if week_start.weekday() != 0:
+        raise ContractError(f"week_start {week_start.isoformat()} is not a Monday")
+    org = db.session.get(Organisation, organisation_id)
+    if org is None:
+        raise ContractError(f"no organisation {organisation_id}")
+    sites = list(db.session.execute(
+        db.select(Site).where(Site.organisation_id == organisation_id, Site.active)
+        .options(selectinload(Site.sessions)).order_by(Site.code)).scalars())
+    volunteers = list(db.session.execute(
+        db.select(Volunteer).where(Volunteer.organisation_id == organisation_id, Volunteer.active)
+        .options(selectinload(Volunteer.availability), selectinload(Volunteer.dates_away),
+                 selectinload(Volunteer.village)).order_by(Volunteer.code)).scalars())
+    children = list(db.session.execute(
+        db.select(Child).where(Child.organisation_id == organisation_id, Child.active)
+        .options(selectinload(Child.visit_windows), selectinload(Child.village), selectinload(Child.site),
+                 selectinload(Child.primary_volunteer)).order_by(Child.code)).scalars())
+    site_codes = {s.id: s.code for s in sites}
+    session_days = {s.id: {sess.day for sess in s.sessions} for s in sites}
+    volunteer_codes = {v.id: v.code for v in volunteers if v.roles}
+
+    doc: dict[str, Any] = {
+        "schema": SCHEMA,
+        "name": f"{org.name} {week_start.isoformat()}",
+        "week_start": week_start.isoformat(),
+        "settings": {"visit_minutes": org.visit_minutes, "speed_kmh": org.speed_kmh, "road_factor": org.road_factor},
+        "sites": [_site(s) for s in sites],
+        "children": [_child(c, site_codes, session_days, volunteer_codes) for c in children],
+        "volunteers": [_volunteer(v, week_start) for v in volunteers if v.roles],
+    }
+    week = db.session.execute(db.select(Week).where(Week.organisation_id == organisation_id,
+                                                    Week.start_date == week_start)).scalar_one_or_none()
+    child_codes = {c.id: c.code for c in children}
+    doc["pinned"], doc["forbidden"] = [], []
+    for rule in (week.rules if week else []):
+        ref = _ref(rule.kind, rule.volunteer_id, rule.site_id, rule.child_id, rule.day_index,
+                   volunteer_codes, site_codes, child_codes)
+        if ref is None:
+            raise ContractError(f"{rule.rule} rule {rule.id} names an inactive volunteer, site or child")
+        doc[rule.rule].append(ref)
+    doc["previous"] = _previous(organisation_id, week_start - dt.timedelta(days=7),
+                                volunteer_codes, site_codes, child_codes)
+    try:
+        parse_instance(doc)
+    except ValueError as exc:
+        raise ContractError(str(exc)) from exc
+    return doc
+
+
+def _site(site: Site) -> dict[str, Any]:
+    return {"id": site.code, "name": site.name, "lat": site.lat, "lon": site.lon,
+            "sessions": [_interval(s.day_index, s.start, s.end) for s in site.sessions],
+            "children_per_tutor": site.children_per_tutor, "min_tutors": site.min_tutors}
+
+
+def _child(child: Child, site_codes: dict[int, str], session_days: dict[int, set[str]],
+           volunteer_codes: dict[int, str]) -> dict[str, Any]:
+    point = child.home_point
+    if point is None:
+        raise ContractError(f"child {child.code}: no home point and no village")
+    site_code = site_codes.get(child.site_id) if child.site_id else None
+    # Only days the (active) site holds a session count as attendance.
+    attends = [d for d in DAYS if site_code and d in child.attends and d in session_days[child.site_id]]
+    return {
+        "id": child.code, "name": child.name, "grade": child.grade, "lat": point[0], "lon": point[1],
+        "site": site_code, "attends": attends, "subjects": sorted(set(child.subjects or [])) if site_code else [],
+        "visits_per_week": child.visits_per_week,
+        "visit_windows": [_interval(w.day_index, w.start, w.end) for w in child.visit_windows],
+        "priority": child.risk_level, "needs_trained": child.needs_trained,
+        "primary_volunteer": volunteer_codes.get(child.primary_volunteer_id) if child.primary_volunteer_id else None,
+    }
+
+
+def _volunteer(volunteer: Volunteer, week_start: dt.date) -> dict[str, Any]:
+    point = volunteer.home_point
+    if point is None:
+        raise ContractError(f"volunteer {volunteer.code}: no home point and no village")
+    # Dates away remove that day's availability for this week only.
+    availability = [_interval(a.day_index, a.start, a.end) for a in volunteer.availability
+                    if not volunteer.away_on(week_start + dt.timedelta(days=a.day_index))]
+    return {
+        "id": volunteer.code, "name": volunteer.name, "roles": volunteer.roles, "lat": point[0], "lon": point[1],
+        "subjects": sorted(set(volunteer.subjects or [])), "trained": volunteer.trained,
+        "availability": availability, "max_km": volunteer.max_km,
+        "max_sessions_per_week": volunteer.max_sessions_per_week if volunteer.is_tutor else 0,
+        "max_visits_per_week": volunteer.max_visits_per_week if volunteer.is_visitor else 0,
+        "max_visits_per_day": volunteer.max_visits_per_day if volunteer.is_visitor else 0,
+    }
+
+
+def _ref(kind: AssignmentKind, volunteer_id: int, site_id: int | None, child_id: int | None, day_index: int,
+         volunteer_codes: dict[int, str], site_codes: dict[int, str], child_codes: dict[int, str]) -> dict | None:
+    """A contract assignment reference, or None when it names something not in this week's instance."""
+    volunteer = volunteer_codes.get(volunteer_id)
+    if volunteer is None:
+        return None
+    if kind == AssignmentKind.TUTORING:
+        site = site_codes.get(site_id) if site_id else None
+        return None if site is None else {"kind": "tutoring", "volunteer": volunteer, "site": site,
+                                          "day": DAYS[day_index]}
+    child = child_codes.get(child_id) if child_id else None
+    return None if child is None else {"kind": "visit", "volunteer": volunteer, "child": child,
+                                       "day": DAYS[day_index]}
+
+
+def _previous(organisation_id: int, week_start: dt.date, volunteer_codes: dict[int, str],
+              site_codes: dict[int, str], child_codes: dict[int, str]) -> list[dict]:
+    """Assignments of the latest published roster of the week before, for continuity."""
+    roster = db.session.execute(
+        db.select(Roster).join(Week).where(Week.organisation_id == organisation_id, Week.start_date == week_start,
+                                           Roster.status == RosterStatus.PUBLISHED)
+        .order_by(Roster.id.desc()).limit(1)).scalar_one_or_none()
+    if roster is None:
+        return []
+    assignments = db.session.execute(db.select(Assignment).where(Assignment.roster_id == roster.id)
+                                     .order_by(Assignment.id)).scalars()
+    refs = (_ref(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index, volunteer_codes, site_codes,
+                 child_codes) for a in assignments)
+    return [r for r in refs if r is not None]

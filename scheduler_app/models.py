@@ -1,0 +1,528 @@
+"""The data model in the NGO's words: organisation, villages, sites, children, volunteers, weeks, rosters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from scheduler_app.extensions import db
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, timezone-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Role(enum.StrEnum):
+    """What a user account may do."""
+
+    ADMIN = "admin"
+    MANAGER = "manager"
+    COORDINATOR = "coordinator"
+    VOLUNTEER = "volunteer"
+
+
+class LeftBehindType(enum.StrEnum):
+    """Which parents work away from home."""
+
+    BOTH = "both"
+    FATHER = "father"
+    MOTHER = "mother"
+    SINGLE_PARENT = "single_parent"
+    OTHER = "other"
+
+
+class RosterStatus(enum.StrEnum):
+    """A roster is a draft until a coordinator publishes it."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+
+
+class AssignmentKind(enum.StrEnum):
+    """A tutoring session at a site, or a home visit to a child."""
+
+    TUTORING = "tutoring"
+    VISIT = "visit"
+
+
+class AssignmentStatus(enum.StrEnum):
+    """The volunteer's answer to an assignment."""
+
+    PLANNED = "planned"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class DiaryStatus(enum.StrEnum):
+    """A diary entry's way through review."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    """Store an enum by its value as a short string with a check constraint."""
+    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False, length=20,
+                create_constraint=True, name=cls.__name__.lower())
+
+
+class Timestamped:
+    """Created/updated times in UTC."""
+
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Organisation(db.Model):
+    """The NGO, with the settings that shape every week's roster."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    road_factor: Mapped[float] = mapped_column(Float, default=1.35)
+    speed_kmh: Mapped[float] = mapped_column(Float, default=20.0)
+    visit_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    session_start: Mapped[dt.time] = mapped_column(Time, default=dt.time(16, 30))
+    session_end: Mapped[dt.time] = mapped_column(Time, default=dt.time(18, 0))
+
+    __table_args__ = (
+        CheckConstraint("road_factor >= 1 AND road_factor <= 5", name="road_factor_range"),
+        CheckConstraint("speed_kmh > 0 AND speed_kmh <= 120", name="speed_range"),
+        CheckConstraint("visit_minutes >= 10 AND visit_minutes <= 240", name="visit_minutes_range"),
+    )
+
+
+class Village(db.Model):
+    """A village (or neighbourhood) with a reference point, where homes without a precise point sit."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    township: Mapped[str] = mapped_column(String(100), default="")
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (UniqueConstraint("organisation_id", "township", "name"),)
+
+
+class Site(db.Model):
+    """A place for the 4:30 classroom: a village school or a children's home."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    children_per_tutor: Mapped[int] = mapped_column(Integer, default=6)
+    min_tutors: Mapped[int] = mapped_column(Integer, default=1)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    village: Mapped[Village | None] = relationship()
+    sessions: Mapped[list[SiteSession]] = relationship(back_populates="site", cascade="all, delete-orphan",
+                                                       order_by="SiteSession.day_index")
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "code"),
+        CheckConstraint("children_per_tutor >= 1", name="ratio_positive"),
+        CheckConstraint("min_tutors >= 0", name="min_tutors_nonneg"),
+    )
+
+
+class SiteSession(db.Model):
+    """A weekly session a site holds, e.g. every Monday 16:30–18:00."""
+
+    __tablename__ = "site_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    day_index: Mapped[int] = mapped_column(Integer)  # 0 = Monday
+    start: Mapped[dt.time] = mapped_column(Time)
+    end: Mapped[dt.time] = mapped_column(Time)
+
+    site: Mapped[Site] = relationship(back_populates="sessions")
+
+    __table_args__ = (
+        UniqueConstraint("site_id", "day_index"),
+        CheckConstraint("day_index >= 0 AND day_index <= 6", name="day_range"),
+        CheckConstraint("start < \"end\"", name="start_before_end"),
+    )
+
+    @property
+    def day(self) -> str:
+        """The contract's day name."""
+        return DAYS[self.day_index]
+
+
+class Child(Timestamped, db.Model):
+    """A left-behind child: profile, home, guardian, tutoring needs and home-visit needs."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    gender: Mapped[str] = mapped_column(String(10), default="")
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    grade: Mapped[int | None] = mapped_column(Integer)
+    school: Mapped[str] = mapped_column(String(200), default="")
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    home_lat: Mapped[float | None] = mapped_column(Float)  # precise home point; falls back to the village
+    home_lon: Mapped[float | None] = mapped_column(Float)
+    guardian_name: Mapped[str] = mapped_column(String(100), default="")
+    guardian_relationship: Mapped[str] = mapped_column(String(50), default="")
+    guardian_phone: Mapped[str] = mapped_column(String(50), default="")
+    left_behind_type: Mapped[LeftBehindType] = mapped_column(_enum(LeftBehindType), default=LeftBehindType.BOTH)
+    parents_work_place: Mapped[str] = mapped_column(String(200), default="")
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    attends: Mapped[list[str]] = mapped_column(JSON, default=list)  # day names
+    subjects: Mapped[list[str]] = mapped_column(JSON, default=list)  # subjects needing help
+    visits_per_week: Mapped[int] = mapped_column(Integer, default=1)
+    risk_level: Mapped[int] = mapped_column(Integer, default=1)
+    needs_trained: Mapped[bool] = mapped_column(Boolean, default=False)
+    primary_volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    village: Mapped[Village | None] = relationship()
+    site: Mapped[Site | None] = relationship()
+    primary_volunteer: Mapped[Volunteer | None] = relationship()
+    visit_windows: Mapped[list[VisitWindow]] = relationship(back_populates="child", cascade="all, delete-orphan",
+                                                            order_by="(VisitWindow.day_index, VisitWindow.start)")
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "code"),
+        CheckConstraint("risk_level >= 1 AND risk_level <= 5", name="risk_range"),
+        CheckConstraint("visits_per_week >= 0 AND visits_per_week <= 7", name="visits_range"),
+    )
+
+    @property
+    def home_point(self) -> tuple[float, float] | None:
+        """The precise home point, else the village's point, else None."""
+        if self.home_lat is not None and self.home_lon is not None:
+            return (self.home_lat, self.home_lon)
+        if self.village is not None:
+            return (self.village.lat, self.village.lon)
+        return None
+
+    def age_on(self, day: dt.date) -> int | None:
+        """Age in whole years on a date."""
+        if self.birth_date is None:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+class VisitWindow(db.Model):
+    """When a child's family can receive a home visit, e.g. Saturday 09:00–12:00."""
+
+    __tablename__ = "visit_window"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    day_index: Mapped[int] = mapped_column(Integer)
+    start: Mapped[dt.time] = mapped_column(Time)
+    end: Mapped[dt.time] = mapped_column(Time)
+
+    child: Mapped[Child] = relationship(back_populates="visit_windows")
+
+    __table_args__ = (
+        CheckConstraint("day_index >= 0 AND day_index <= 6", name="day_range"),
+        CheckConstraint("start < \"end\"", name="start_before_end"),
+    )
+
+    @property
+    def day(self) -> str:
+        """The contract's day name."""
+        return DAYS[self.day_index]
+
+
+class Volunteer(Timestamped, db.Model):
+    """A tutor (college student or local teacher) and/or a volunteer mother making home visits."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100))
+    gender: Mapped[str] = mapped_column(String(10), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    is_tutor: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_visitor: Mapped[bool] = mapped_column(Boolean, default=False)
+    affiliation: Mapped[str] = mapped_column(String(200), default="")  # e.g. a teachers' college
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
+    home_lat: Mapped[float | None] = mapped_column(Float)  # home, or campus for a student tutor
+    home_lon: Mapped[float | None] = mapped_column(Float)
+    subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
+    trained: Mapped[bool] = mapped_column(Boolean, default=False)
+    trained_since: Mapped[dt.date | None] = mapped_column(Date)
+    max_km: Mapped[float] = mapped_column(Float, default=10.0)
+    max_sessions_per_week: Mapped[int] = mapped_column(Integer, default=0)
+    max_visits_per_week: Mapped[int] = mapped_column(Integer, default=0)
+    max_visits_per_day: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    village: Mapped[Village | None] = relationship()
+    availability: Mapped[list[Availability]] = relationship(
+        back_populates="volunteer", cascade="all, delete-orphan",
+        order_by="(Availability.day_index, Availability.start)")
+    dates_away: Mapped[list[DateAway]] = relationship(back_populates="volunteer", cascade="all, delete-orphan",
+                                                      order_by="DateAway.first_day")
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "code"),
+        CheckConstraint("max_km >= 0", name="max_km_nonneg"),
+        CheckConstraint("max_sessions_per_week >= 0 AND max_visits_per_week >= 0 AND max_visits_per_day >= 0",
+                        name="limits_nonneg"),
+    )
+
+    @property
+    def roles(self) -> list[str]:
+        """The contract's roles list."""
+        return [r for r, held in (("tutor", self.is_tutor), ("visitor", self.is_visitor)) if held]
+
+    @property
+    def home_point(self) -> tuple[float, float] | None:
+        """The precise home point, else the village's point, else None."""
+        if self.home_lat is not None and self.home_lon is not None:
+            return (self.home_lat, self.home_lon)
+        if self.village is not None:
+            return (self.village.lat, self.village.lon)
+        return None
+
+    def away_on(self, day: dt.date) -> bool:
+        """True when one of the volunteer's dates away covers that day."""
+        return any(a.first_day <= day <= a.last_day for a in self.dates_away)
+
+
+class Availability(db.Model):
+    """A weekly interval when a volunteer can serve, e.g. Tuesday 15:30–19:00."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"), index=True)
+    day_index: Mapped[int] = mapped_column(Integer)
+    start: Mapped[dt.time] = mapped_column(Time)
+    end: Mapped[dt.time] = mapped_column(Time)
+
+    volunteer: Mapped[Volunteer] = relationship(back_populates="availability")
+
+    __table_args__ = (
+        CheckConstraint("day_index >= 0 AND day_index <= 6", name="day_range"),
+        CheckConstraint("start < \"end\"", name="start_before_end"),
+    )
+
+    @property
+    def day(self) -> str:
+        """The contract's day name."""
+        return DAYS[self.day_index]
+
+
+class DateAway(db.Model):
+    """Days a volunteer cannot serve (exams, holidays, illness); they remove that week's availability."""
+
+    __tablename__ = "date_away"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+
+    volunteer: Mapped[Volunteer] = relationship(back_populates="dates_away")
+
+    __table_args__ = (CheckConstraint("first_day <= last_day", name="first_before_last"),)
+
+
+class User(UserMixin, Timestamped, db.Model):
+    """A person who logs in: admin, manager, coordinator, or a volunteer linked to a volunteer record."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"), unique=True)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Changes whenever the password changes or the account is disabled; sessions carry it,
+    # so an old session cookie stops working (see auth.services.load_user).
+    session_token: Mapped[str] = mapped_column(String(64))
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation] = relationship()
+    volunteer: Mapped[Volunteer | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("role <> 'volunteer' OR volunteer_id IS NOT NULL", name="volunteer_linked"),
+    )
+
+    def get_id(self) -> str:
+        """Flask-Login's session id: user id and the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        """Disabled accounts cannot log in or keep a session."""
+        return self.active
+
+
+class Week(db.Model):
+    """A roster week, Monday to Sunday, with its pins and forbidden pairs."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    start_date: Mapped[dt.date] = mapped_column(Date)  # a Monday
+
+    rules: Mapped[list[WeekRule]] = relationship(back_populates="week", cascade="all, delete-orphan")
+    rosters: Mapped[list[Roster]] = relationship(back_populates="week", order_by="Roster.id")
+
+    __table_args__ = (UniqueConstraint("organisation_id", "start_date"),)
+
+
+class WeekRule(db.Model):
+    """A coordinator's pin (must happen) or forbid (must not happen) for one week."""
+
+    __tablename__ = "week_rule"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("week.id", ondelete="CASCADE"), index=True)
+    rule: Mapped[str] = mapped_column(String(10))  # "pinned" | "forbidden"
+    kind: Mapped[AssignmentKind] = mapped_column(_enum(AssignmentKind))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"))
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"))
+    day_index: Mapped[int] = mapped_column(Integer)
+
+    week: Mapped[Week] = relationship(back_populates="rules")
+    volunteer: Mapped[Volunteer] = relationship()
+    site: Mapped[Site | None] = relationship()
+    child: Mapped[Child | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("rule IN ('pinned', 'forbidden')", name="rule_kind"),
+        CheckConstraint("(kind = 'tutoring' AND site_id IS NOT NULL AND child_id IS NULL) OR "
+                        "(kind = 'visit' AND child_id IS NOT NULL AND site_id IS NULL)", name="target"),
+    )
+
+
+class Roster(Timestamped, db.Model):
+    """One version of a week's roster: a draft, or published to volunteers; with the solver's figures."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("week.id"), index=True)
+    status: Mapped[RosterStatus] = mapped_column(_enum(RosterStatus), default=RosterStatus.DRAFT)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    solver_status: Mapped[str] = mapped_column(String(30), default="")
+    stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    unmet: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    week: Mapped[Week] = relationship(back_populates="rosters")
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="roster", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class Assignment(db.Model):
+    """A volunteer's activity in a roster: a tutoring session or a home visit, with times."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("roster.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[AssignmentKind] = mapped_column(_enum(AssignmentKind))
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
+    day_index: Mapped[int] = mapped_column(Integer)
+    start: Mapped[dt.time] = mapped_column(Time)
+    end: Mapped[dt.time] = mapped_column(Time)
+    status: Mapped[AssignmentStatus] = mapped_column(_enum(AssignmentStatus), default=AssignmentStatus.PLANNED)
+    decline_reason: Mapped[str] = mapped_column(String(500), default="")
+
+    roster: Mapped[Roster] = relationship(back_populates="assignments")
+    volunteer: Mapped[Volunteer] = relationship()
+    site: Mapped[Site | None] = relationship()
+    child: Mapped[Child | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("(kind = 'tutoring' AND site_id IS NOT NULL AND child_id IS NULL) OR "
+                        "(kind = 'visit' AND child_id IS NOT NULL AND site_id IS NULL)", name="target"),
+        CheckConstraint("start < \"end\"", name="start_before_end"),
+    )
+
+    @property
+    def day(self) -> str:
+        """The contract's day name."""
+        return DAYS[self.day_index]
+
+
+class DiaryEntry(Timestamped, db.Model):
+    """A volunteer's service diary after an activity: hours, what was done, observations, what they gained."""
+
+    __tablename__ = "diary_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignment.id", ondelete="SET NULL"))
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
+    served_on: Mapped[dt.date] = mapped_column(Date)
+    started_at: Mapped[dt.time] = mapped_column(Time)
+    ended_at: Mapped[dt.time] = mapped_column(Time)
+    minutes: Mapped[int] = mapped_column(Integer)
+    activities: Mapped[list[str]] = mapped_column(JSON, default=list)
+    what_was_done: Mapped[str] = mapped_column(Text, default="")
+    # The child's state in five dimensions (psychological, emotional, behavioural, health, social).
+    observations: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    concern: Mapped[bool] = mapped_column(Boolean, default=False)
+    gained: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[DiaryStatus] = mapped_column(_enum(DiaryStatus), default=DiaryStatus.DRAFT)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    volunteer: Mapped[Volunteer] = relationship()
+    child: Mapped[Child | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (CheckConstraint("minutes > 0", name="minutes_positive"),)
+
+
+class AuditEvent(db.Model):
+    """Who did what, when (UTC) and from where: every view and change of a child record, every login."""
+
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    username: Mapped[str] = mapped_column(String(80), default="")  # kept even if the account goes
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    object_type: Mapped[str] = mapped_column(String(40), default="")
+    object_id: Mapped[int | None] = mapped_column(Integer)
+    remote_addr: Mapped[str] = mapped_column(String(64), default="")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

@@ -1,0 +1,221 @@
+"""Fixtures: an app on a freshly migrated database (SQLite, and PostgreSQL when reachable) and builders."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from scheduler_app import create_app
+from scheduler_app.auth.services import hash_password, new_session_token
+from scheduler_app.extensions import db
+from scheduler_app.models import (Availability, Child, Organisation, Role, Site, SiteSession, User, Village,
+                                  VisitWindow, Volunteer)
+
+PASSWORD = "correct horse battery"
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+_PASSWORD_HASH: str | None = None
+
+
+def _pg_admin_url() -> str:
+    return os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
+
+
+def _pg_reachable() -> str | None:
+    """None when PostgreSQL answers, else the reason it does not."""
+    try:
+        import psycopg
+        url = _pg_admin_url().replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure means: skip the PostgreSQL runs
+        return f"PostgreSQL not reachable at {_pg_admin_url()}: {exc.__class__.__name__}"
+    return None
+
+
+def _migrate(url: str) -> None:
+    """Create the schema with the project's own migrations, as a deployment would."""
+    from flask_migrate import upgrade
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "migrate", "TESTING": True})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database file, copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    _migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A migrated PostgreSQL database for this run, dropped at the end; skipped when none is reachable."""
+    reason = _pg_reachable()
+    if reason:
+        pytest.skip(reason)
+    import psycopg
+    admin = _pg_admin_url().replace("postgresql+psycopg://", "postgresql://")
+    name = f"peiban_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = re.sub(r"/[^/]*$", f"/{name}", _pg_admin_url())
+    try:
+        _migrate(url)
+        yield url
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Iterator[str]:
+    """An empty, migrated database: a copy of the SQLite template, or the PostgreSQL one truncated."""
+    if request.param == "sqlite":
+        path = tmp_path / "peiban.sqlite3"
+        shutil.copy(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("pg_database")
+    yield url
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        tables = [t.name for t in db.metadata.sorted_tables]
+        conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+    """The app on an empty migrated database, with CSRF protection on as in production."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret", "TESTING": True})
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client; use ``login`` to act as someone."""
+    return app.test_client()
+
+
+def csrf_token(client: FlaskClient, path: str = "/auth/login") -> str:
+    """Fetch a page and read the CSRF token from its form, as a browser would."""
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
+        re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {path}"
+    return match.group(1)
+
+
+def post_form(client: FlaskClient, path: str, data: dict, page: str | None = None, **kwargs):  # noqa: ANN201
+    """POST a form with a valid CSRF token taken from ``page`` (default: the same path)."""
+    token = csrf_token(client, page or path)
+    return client.post(path, data={**data, "csrf_token": token}, **kwargs)
+
+
+@pytest.fixture
+def make_org() -> Callable[..., Organisation]:
+    """Builder: an organisation (committed)."""
+    def build(name: str | None = None, **fields) -> Organisation:
+        org = Organisation(name=name or f"Org {uuid.uuid4().hex[:6]}", **fields)
+        db.session.add(org)
+        db.session.commit()
+        return org
+    return build
+
+
+@pytest.fixture
+def make_user(make_org) -> Callable[..., User]:
+    """Builder: a user with PASSWORD; volunteers get a linked volunteer record."""
+    def build(role: Role | str = Role.COORDINATOR, username: str | None = None, org: Organisation | None = None,
+              volunteer: Volunteer | None = None, **fields) -> User:
+        global _PASSWORD_HASH
+        org = org or db.session.execute(db.select(Organisation).limit(1)).scalar_one_or_none() or make_org()
+        role = Role(role)
+        if role == Role.VOLUNTEER and volunteer is None:
+            volunteer = Volunteer(organisation_id=org.id, code=f"V{uuid.uuid4().hex[:6]}", name="测试志愿者",
+                                  is_visitor=True, home_lat=30.45, home_lon=114.87)
+            db.session.add(volunteer)
+        _PASSWORD_HASH = _PASSWORD_HASH or hash_password(PASSWORD)
+        user = User(organisation_id=org.id, username=username or f"{role.value}-{uuid.uuid4().hex[:6]}",
+                    display_name=fields.pop("display_name", "Tester"), role=role, volunteer=volunteer,
+                    password_hash=_PASSWORD_HASH, session_token=new_session_token(), **fields)
+        db.session.add(user)
+        db.session.commit()
+        return user
+    return build
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[User], FlaskClient]:
+    """Log the test client in as a user through the real login form."""
+    def do(user: User, password: str = PASSWORD) -> FlaskClient:
+        response = post_form(client, "/auth/login", {"username": user.username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+    return do
+
+
+def _t(hhmm: str) -> dt.time:
+    return dt.time.fromisoformat(hhmm)
+
+
+@pytest.fixture
+def make_site(make_org) -> Callable[..., Site]:
+    """Builder: a site with sessions on the given days (16:30–18:00)."""
+    def build(org: Organisation, code: str = "S1", days: tuple[int, ...] = (0, 2), lat: float = 30.447,
+              lon: float = 114.872, **fields) -> Site:
+        site = Site(organisation_id=org.id, code=code, name=fields.pop("name", f"站点 {code}"), lat=lat, lon=lon,
+                    children_per_tutor=fields.pop("children_per_tutor", 2), min_tutors=fields.pop("min_tutors", 1),
+                    **fields)
+        site.sessions = [SiteSession(day_index=d, start=_t("16:30"), end=_t("18:00")) for d in days]
+        db.session.add(site)
+        db.session.commit()
+        return site
+    return build
+
+
+@pytest.fixture
+def make_volunteer() -> Callable[..., Volunteer]:
+    """Builder: a volunteer; availability given as (day_index, "HH:MM", "HH:MM") tuples."""
+    def build(org: Organisation, code: str, roles: tuple[str, ...] = ("visitor",),
+              availability: tuple[tuple[int, str, str], ...] = ((5, "08:30", "12:00"),), **fields) -> Volunteer:
+        v = Volunteer(organisation_id=org.id, code=code, name=fields.pop("name", f"志愿者{code}"),
+                      is_tutor="tutor" in roles, is_visitor="visitor" in roles,
+                      home_lat=fields.pop("home_lat", 30.45), home_lon=fields.pop("home_lon", 114.87),
+                      max_km=fields.pop("max_km", 10.0), **fields)
+        v.availability = [Availability(day_index=d, start=_t(a), end=_t(b)) for d, a, b in availability]
+        db.session.add(v)
+        db.session.commit()
+        return v
+    return build
+
+
+@pytest.fixture
+def make_child() -> Callable[..., Child]:
+    """Builder: a child living in a village, with optional visit windows (day_index, start, end)."""
+    def build(org: Organisation, code: str, windows: tuple[tuple[int, str, str], ...] = ((5, "09:00", "12:00"),),
+              village: Village | None = None, **fields) -> Child:
+        if village is None and "home_lat" not in fields:
+            village = Village(organisation_id=org.id, name=f"村{code}", lat=30.452, lon=114.879)
+        child = Child(organisation_id=org.id, code=code, name=fields.pop("name", f"儿童{code}"), village=village,
+                      **fields)
+        child.visit_windows = [VisitWindow(day_index=d, start=_t(a), end=_t(b)) for d, a, b in windows]
+        db.session.add(child)
+        db.session.commit()
+        return child
+    return build

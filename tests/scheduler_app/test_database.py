@@ -1,0 +1,131 @@
+"""The database: migrations from empty, SQLite's settings, and no lost updates under concurrency."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from scheduler_app.extensions import db
+from scheduler_app.models import Child, Organisation
+
+
+def test_migrations_from_empty_match_the_models(app) -> None:
+    """Running every migration on an empty database yields exactly the schema the models declare."""
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), db.metadata)
+    assert diff == []
+
+
+def test_migrations_downgrade_to_empty_and_back(app) -> None:
+    """The migrations can be undone to an empty schema and applied again."""
+    from flask_migrate import downgrade, upgrade
+    downgrade(revision="base")
+    with db.engine.connect() as conn:
+        remaining = set(db.inspect(conn).get_table_names()) - {"alembic_version"}
+    assert remaining == set()
+    upgrade()
+    with db.engine.connect() as conn:
+        assert "child" in db.inspect(conn).get_table_names()
+
+
+def test_sqlite_uses_wal_busy_timeout_and_foreign_keys(app) -> None:
+    """SQLite connections run in WAL mode, wait when busy, and enforce foreign keys."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite settings")
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == app.config["SQLITE_BUSY_TIMEOUT_MS"]
+
+
+def test_foreign_keys_are_enforced(app, make_org) -> None:
+    """A child pointing at a missing site is refused by the database itself, on every backend."""
+    org = make_org()
+    db.session.add(Child(organisation_id=org.id, code="C1", name="x", site_id=9999))
+    with pytest.raises(Exception, match="(?i)foreign key"):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_concurrent_writers_lose_no_update(app, make_org) -> None:
+    """Eight threads each add 1 to the same value 10 times; the total is exactly 80.
+
+    With SQLite's default deferred BEGIN this loses updates or fails with 'database is locked';
+    BEGIN IMMEDIATE plus the busy timeout serialises the writers instead.  On PostgreSQL the
+    same read-modify-write uses SELECT ... FOR UPDATE, which is what a service would do.
+    """
+    org = make_org(visit_minutes=10)
+    org_id = org.id
+    db.session.rollback()  # end this session's own transaction: on SQLite it holds the write lock
+    engine = db.engine
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            for _ in range(10):
+                with Session(engine) as session, session.begin():
+                    stmt = db.select(Organisation).where(Organisation.id == org_id)
+                    if engine.dialect.name != "sqlite":
+                        stmt = stmt.with_for_update()
+                    row = session.execute(stmt).scalar_one()
+                    row.visit_minutes += 1
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    db.session.expire_all()
+    assert db.session.get(Organisation, org_id).visit_minutes == 90
+
+
+def test_concurrent_edit_of_a_child_is_detected_not_overwritten(app, make_org, make_child) -> None:
+    """Two coordinators load the same child; the second save fails with a version conflict
+    and the first coordinator's change survives."""
+    org = make_org()
+    child = make_child(org, "C1", risk_level=2)
+    child_id = child.id
+    db.session.rollback()
+    # Each coordinator's page load is its own short transaction, as in two browser requests.
+    with Session(db.engine, expire_on_commit=False) as first, Session(db.engine, expire_on_commit=False) as second:
+        a = first.get(Child, child_id)
+        first.commit()
+        b = second.get(Child, child_id)
+        second.commit()
+        a.risk_level = 4
+        first.commit()
+        b.risk_level = 1
+        with pytest.raises(StaleDataError):
+            second.commit()
+    db.session.expire_all()
+    saved = db.session.get(Child, child_id)
+    assert saved.risk_level == 4 and saved.version_id == 2
+
+
+def test_sqlite_transactions_begin_immediate(app) -> None:
+    """A second SQLite writer waits for the first instead of failing at commit (BEGIN IMMEDIATE)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite transaction mode")
+    statements: list[str] = []
+
+    from sqlalchemy import event
+
+    def capture(conn, cursor, statement, *args):  # noqa: ANN001
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(text("SELECT 1"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert statements[0] == "BEGIN IMMEDIATE"
