@@ -1,4 +1,8 @@
-"""Language choice: the user's saved choice, then the browser's, Chinese by default."""
+"""Language choice: the user's saved choice, then the browser's, Chinese by default.
+
+The UI calls the languages zh_CN and en. Babel resolves zh_CN to the CLDR locale zh_Hans_CN,
+so the Chinese catalogue lives in translations/zh_Hans_CN (gettext looks it up by that name).
+"""
 
 from __future__ import annotations
 

@@ -405,7 +405,10 @@ def _parse_volunteer(raw: object, path: str) -> Volunteer:
 def parse_assignment_ref(raw: object, path: str) -> AssignmentRef:
     """Parse a pinned/forbidden/previous entry."""
     obj = _object(raw, path, ("kind", "volunteer", "site", "child", "day"))
-    return _build(AssignmentRef, path, kind=_field(obj, "kind", path), volunteer=_field(obj, "volunteer", path),
+    kind = _field(obj, "kind", path)
+    target = "site" if kind == "tutoring" else "child"
+    _field(obj, target, path)  # the key the kind needs must be there
+    return _build(AssignmentRef, path, kind=kind, volunteer=_field(obj, "volunteer", path),
                   day=_field(obj, "day", path), site=obj.get("site"), child=obj.get("child"))
 
 

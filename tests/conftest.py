@@ -17,8 +17,18 @@ from flask.testing import FlaskClient
 from scheduler_app import create_app
 from scheduler_app.auth.services import hash_password, new_session_token
 from scheduler_app.extensions import db
-from scheduler_app.models import (Availability, Child, Organisation, Role, Site, SiteSession, User, Village,
-                                  VisitWindow, Volunteer)
+from scheduler_app.models import (
+    Availability,
+    Child,
+    Organisation,
+    Role,
+    Site,
+    SiteSession,
+    User,
+    Village,
+    VisitWindow,
+    Volunteer,
+)
 
 PASSWORD = "correct horse battery"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -96,10 +106,25 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template
     engine.dispose()
 
 
+class RequestIsolatingClient(FlaskClient):
+    """A test client whose every request runs in its own app context and database session.
+
+    The tests keep an app context pushed so builders can use ``db.session``; without this,
+    requests would reuse it, sharing ``g`` (and so the logged-in user) and the session.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        # End the test's own transaction first: on SQLite it would hold the write lock.
+        db.session.rollback()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     """The app on an empty migrated database, with CSRF protection on as in production."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "test-secret", "TESTING": True})
+    app.test_client_class = RequestIsolatingClient
     with app.app_context():
         yield app
         db.session.remove()

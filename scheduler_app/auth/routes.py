@@ -63,11 +63,12 @@ def change_password():
         if not verify_password(current_user.password_hash, form.current.data):
             form.current.errors.append(_("This is not your current password."))
         else:
-            set_password(current_user, form.new.data)
-            current_user.must_change_password = False
-            audit.record("password_changed", "user", current_user.id)
+            user = current_user._get_current_object()  # the proxy itself must not be stored by login_user
+            set_password(user, form.new.data)
+            user.must_change_password = False
+            audit.record("password_changed", "user", user.id)
             db.session.commit()
-            login_user(current_user)  # re-issue this session with the new token
+            login_user(user)  # re-issue this session with the new token
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

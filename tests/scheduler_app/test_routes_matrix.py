@@ -1,0 +1,95 @@
+"""Every route checks the role server-side: the full matrix of route × role, and anonymous access."""
+
+from __future__ import annotations
+
+import pytest
+
+from scheduler_app.models import Role
+from tests.conftest import csrf_token
+
+ALL = frozenset(Role)
+# endpoint → (method, roles allowed). Written out by hand: a new route must be added here.
+EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
+    "main.home": ("GET", ALL),
+    "main.set_language": ("POST", None),  # public: the login page has the switch too
+    "auth.login": ("GET", None),
+    "auth.logout": ("POST", ALL),
+    "auth.change_password": ("GET", ALL),
+    "children.index": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "children.view": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "admin.users": ("GET", frozenset({Role.ADMIN})),
+    "admin.toggle_user": ("POST", frozenset({Role.ADMIN})),
+    "static": ("GET", None),
+}
+
+
+def _url(app, endpoint: str, ids: dict[str, int]) -> str:
+    from flask import url_for
+    args = {"child_id": ids["child"], "user_id": ids["user"], "filename": "peiban.css"}
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+    with app.test_request_context():
+        return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
+
+
+def test_every_route_is_in_the_matrix(app) -> None:
+    """Each registered endpoint has an expected access rule in this test."""
+    assert {r.endpoint for r in app.url_map.iter_rules()} == set(EXPECTED)
+
+
+@pytest.fixture
+def world(make_org, make_user, make_child):
+    """One organisation with one account per role and a child; returns (users by role, ids)."""
+    org = make_org()
+    users = {role: make_user(role, org=org) for role in Role}
+    target = make_user(Role.COORDINATOR, org=org)
+    child = make_child(org, "C1")
+    return users, {"child": child.id, "user": target.id}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_role_matrix(app, login, world, role: Role) -> None:
+    """Each role reaches exactly the routes meant for it; every other protected route answers 403."""
+    users, ids = world
+    client = login(users[role])
+    refused = []
+    for endpoint, (method, allowed) in EXPECTED.items():
+        if endpoint in ("auth.logout", "auth.login", "main.set_language"):
+            continue  # logging out or in would change who the client is
+        url = _url(app, endpoint, ids)
+        if method == "POST":
+            response = client.post(url, data={"csrf_token": csrf_token(client, "/")})
+        else:
+            response = client.get(url)
+        if allowed is not None and role not in allowed:
+            assert response.status_code == 403, (endpoint, role)
+            refused.append(endpoint)
+        else:
+            assert response.status_code in (200, 302), (endpoint, role, response.status_code)
+    expected_refusals = {e for e, (_, allowed) in EXPECTED.items() if allowed is not None and role not in allowed}
+    assert set(refused) == expected_refusals
+
+
+def test_anonymous_visitors_are_sent_to_login(app, client, world) -> None:
+    """Without a session every protected GET redirects to the login page, and POSTs are refused."""
+    _, ids = world
+    for endpoint, (method, allowed) in EXPECTED.items():
+        if allowed is None:
+            continue
+        url = _url(app, endpoint, ids)
+        if method == "GET":
+            response = client.get(url)
+            assert response.status_code == 302 and "/auth/login" in response.headers["Location"], endpoint
+        else:
+            response = client.post(url, data={"csrf_token": csrf_token(client)})
+            assert response.status_code in (302, 401), endpoint
+
+
+def test_refused_access_is_audited(app, login, world) -> None:
+    """A volunteer opening the accounts page is refused and the refusal is in the audit log."""
+    from scheduler_app.extensions import db
+    from scheduler_app.models import AuditEvent
+    users, _ = world
+    client = login(users[Role.VOLUNTEER])
+    assert client.get("/admin/users").status_code == 403
+    event = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "access_refused")).scalar_one()
+    assert event.user_id == users[Role.VOLUNTEER].id
