@@ -1,0 +1,93 @@
+"""Command line: ``python -m solver solve INSTANCE -o ROSTER`` and ``python -m solver check INSTANCE ROSTER``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from solver.instance import InstanceError, parse_instance
+from solver.roster import parse_roster
+from solver.settings import SolverSettings
+from solver.solve import solve
+from solver.validate import validate
+
+EXIT_BROKEN = 1
+EXIT_BAD_INPUT = 2
+
+
+def _load(path: str, what: str) -> object:
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SystemExit(f"error: {what} file {path} not found") from None
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"error: {what} {path} is not JSON: line {exc.lineno}, "
+                         f"column {exc.colno}: {exc.msg}") from None
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    """Solve an instance and write the roster; exit 2 on bad input or a pin that cannot be honoured."""
+    try:
+        instance = parse_instance(_load(args.instance, "instance"))
+        settings = SolverSettings(time_limit_s=args.time_limit, seed=args.seed, workers=args.workers)
+    except (InstanceError, ValueError) as exc:
+        return _fail(f"{args.instance}: {exc}")
+    result = solve(instance, settings)
+    if result.roster is None:
+        return _fail(result.error)
+    text = json.dumps(result.roster.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    s = result.stats
+    print(f"{s['status']}: shortfall {s['shortfall']} (bound {s['shortfall_bound']}), continuity {s['continuity']}, "
+          f"travel {s['travel_km']} km, fairness {s['fairness']}, {s['solve_seconds']} s", file=sys.stderr)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check a roster against an instance; list every broken rule; exit 1 when any is broken."""
+    try:
+        instance = parse_instance(_load(args.instance, "instance"))
+        roster = parse_roster(_load(args.roster, "roster"))
+    except InstanceError as exc:
+        return _fail(str(exc))
+    report = validate(instance, roster)
+    for violation in report.violations:
+        print(violation)
+    lv = report.levels
+    print(f"levels: shortfall {lv.shortfall}, continuity {lv.continuity}, travel {lv.travel_km:.2f} km, "
+          f"fairness {lv.fairness:.4f}")
+    print("valid" if report.ok else f"INVALID: {len(report.violations)} broken rule(s)")
+    return 0 if report.ok else EXIT_BROKEN
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and run a subcommand."""
+    parser = argparse.ArgumentParser(prog="python -m solver", description="Peiban's weekly roster solver.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_solve = sub.add_parser("solve", help="solve a roster-instance/1 and write a roster/1")
+    p_solve.add_argument("instance")
+    p_solve.add_argument("-o", "--output", default="-", help="roster file (default: standard output)")
+    p_solve.add_argument("--time-limit", type=float, default=SolverSettings.time_limit_s, help="seconds")
+    p_solve.add_argument("--seed", type=int, default=0)
+    p_solve.add_argument("--workers", type=int, default=0, help="threads (default: all cores)")
+    p_solve.set_defaults(func=cmd_solve)
+    p_check = sub.add_parser("check", help="check a roster against its instance")
+    p_check.add_argument("instance")
+    p_check.add_argument("roster")
+    p_check.set_defaults(func=cmd_check)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Who could do what: every (volunteer, session or child, day, availability interval) that obeys the
+rules that do not depend on other choices: roles, reach, training, availability with travel, windows,
+load limits above zero, and forbidden pairs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from solver.instance import Instance, Interval, Volunteer
+from solver.places import Geography, Place
+from solver.settings import SolverSettings
+
+KM_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible activity: who, what, which day, inside which availability interval, and when it may start."""
+
+    index: int
+    kind: str  # "tutoring" | "visit"
+    volunteer: str
+    target: str  # site id or child id
+    day: str
+    interval: Interval  # the volunteer's availability interval that holds it (one run = one interval)
+    starts: tuple[tuple[int, int], ...]  # feasible start ranges [lo, hi], inclusive, sorted
+    duration: int
+    place: Place
+    km_from_home: float
+
+    @property
+    def earliest(self) -> int:
+        """Earliest feasible start."""
+        return self.starts[0][0]
+
+    @property
+    def latest(self) -> int:
+        """Latest feasible start."""
+        return self.starts[-1][1]
+
+    @property
+    def fixed(self) -> bool:
+        """True for tutoring, whose times are the session's."""
+        return self.kind == "tutoring"
+
+
+def _forbidden(instance: Instance) -> set[tuple[str, str, str, str]]:
+    return {(f.kind, f.volunteer, f.target, f.day) for f in instance.forbidden}
+
+
+def _window_ranges(interval: Interval, windows: list[Interval], go: int, back: int, duration: int
+                   ) -> list[tuple[int, int]]:
+    """Start ranges inside the availability interval (leaving time to travel) and inside one window."""
+    ranges = []
+    for w in windows:
+        lo = max(w.start, interval.start + go)
+        hi = min(w.end, interval.end - back) - duration
+        if lo <= hi:
+            ranges.append((lo, hi))
+    ranges.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _usable_intervals(volunteer: Volunteer) -> list[Interval]:
+    """The volunteer's intervals in their listed order, leaving out any that overlaps a kept one.
+
+    Overlapping intervals make "the interval that holds an activity" ambiguous; the checker takes
+    the first listed, so the solver keeps the first listed too.
+    """
+    kept: list[Interval] = []
+    for interval in volunteer.availability:
+        if not any(k.day == interval.day and k.start < interval.end and interval.start < k.end for k in kept):
+            kept.append(interval)
+    return kept
+
+
+def build_candidates(instance: Instance, geo: Geography) -> list[Candidate]:
+    """Every feasible candidate (see the module docstring), indexed from 0."""
+    forbidden = _forbidden(instance)
+    raw: list[dict] = []
+    for v in instance.volunteers:
+        home = geo.home(v.id)
+        intervals = _usable_intervals(v)
+        if v.is_tutor() and v.max_sessions_per_week > 0:
+            for site in instance.sites:
+                place = ("site", site.id)
+                km = geo.km(home, place)
+                if km > v.max_km + KM_TOLERANCE:
+                    continue
+                go, back = geo.minutes(home, place), geo.minutes(place, home)
+                for session in site.sessions:
+                    if instance.required_tutors(site, session.day) == 0:
+                        continue
+                    if ("tutoring", v.id, site.id, session.day) in forbidden:
+                        continue
+                    for interval in intervals:
+                        if (interval.day == session.day and interval.contains(session.start, session.end)
+                                and session.start - go >= interval.start and session.end + back <= interval.end):
+                            raw.append(dict(kind="tutoring", volunteer=v.id, target=site.id, day=session.day,
+                                            interval=interval, starts=((session.start, session.start),),
+                                            duration=session.end - session.start, place=place, km_from_home=km))
+                            break
+        if v.is_visitor() and v.max_visits_per_week > 0 and v.max_visits_per_day > 0:
+            duration = instance.settings.visit_minutes
+            for child in instance.children:
+                if child.visits_per_week == 0 or (child.needs_trained and not v.trained):
+                    continue
+                place = ("child", child.id)
+                km = geo.km(home, place)
+                if km > v.max_km + KM_TOLERANCE:
+                    continue
+                go, back = geo.minutes(home, place), geo.minutes(place, home)
+                windows_by_day: dict[str, list[Interval]] = defaultdict(list)
+                for w in child.visit_windows:
+                    windows_by_day[w.day].append(w)
+                for interval in intervals:
+                    windows = windows_by_day.get(interval.day)
+                    if not windows or ("visit", v.id, child.id, interval.day) in forbidden:
+                        continue
+                    starts = _window_ranges(interval, windows, go, back, duration)
+                    if starts:
+                        raw.append(dict(kind="visit", volunteer=v.id, target=child.id, day=interval.day,
+                                        interval=interval, starts=tuple(starts), duration=duration, place=place,
+                                        km_from_home=km))
+    return [Candidate(index=i, **fields) for i, fields in enumerate(raw)]
+
+
+def prune_candidates(instance: Instance, raw: list[Candidate], settings: SolverSettings) -> list[Candidate]:
+    """Keep the nearest visitors per child-day and tutors per session (re-indexed from 0), always keeping
+    those that matter for continuity or pins: the child's primary volunteer, last week's, a pinned one."""
+    keep_always = {(p.kind, p.volunteer, p.target) for p in (*instance.pinned, *instance.previous)}
+    keep_always |= {("visit", c.primary_volunteer, c.id) for c in instance.children if c.primary_volunteer}
+    groups: dict[tuple[str, str, str], list[Candidate]] = defaultdict(list)
+    for cand in raw:
+        groups[(cand.kind, cand.target, cand.day)].append(cand)
+    kept: list[Candidate] = []
+    for (kind, target, day), group in groups.items():
+        if kind == "visit":
+            limit = settings.visitors_per_child_day
+        else:
+            site = instance.site_by_id[target]
+            limit = instance.required_tutors(site, day) + settings.spare_tutors_per_session
+        by_volunteer: dict[str, list[Candidate]] = defaultdict(list)
+        for cand in group:
+            by_volunteer[cand.volunteer].append(cand)
+        ranked = sorted(by_volunteer, key=lambda vid: (by_volunteer[vid][0].km_from_home, vid))
+        if kind == "tutoring":
+            ranked = _subject_aware(instance, target, day, ranked, limit)
+        chosen = set(ranked[:limit]) | {vid for vid in by_volunteer if (kind, vid, target) in keep_always}
+        kept.extend(c for vid in by_volunteer if vid in chosen for c in by_volunteer[vid])
+    kept.sort(key=lambda c: c.index)
+    return [replace(c, index=i) for i, c in enumerate(kept)]
+
+
+def _subject_aware(instance: Instance, site_id: str, day: str, ranked: list[str], limit: int) -> list[str]:
+    """Put the nearest tutor for each needed subject first, so pruning never drops the only teacher."""
+    needed = instance.needed_subjects(instance.site_by_id[site_id], day)
+    first: list[str] = []
+    for subject in needed:
+        teacher = next((vid for vid in ranked if subject in instance.volunteer_by_id[vid].subjects), None)
+        if teacher is not None and teacher not in first:
+            first.append(teacher)
+    return first + [vid for vid in ranked if vid not in first]

@@ -1,0 +1,113 @@
+"""The greedy baseline: what a coordinator does by hand. Most urgent child first, nearest free volunteer.
+
+Also used to give CP-SAT a first feasible roster to improve on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from solver.candidates import Candidate
+from solver.instance import AssignmentRef, Instance
+from solver.places import Geography
+from solver.schedule import insert_into_run
+
+
+@dataclass
+class GreedyState:
+    """The roster being built: runs per (volunteer, interval) with their times, and the counts that limit it."""
+
+    runs: dict[tuple, list[Candidate]] = field(default_factory=dict)
+    times: dict[tuple, list[int]] = field(default_factory=dict)
+    sessions: Counter = field(default_factory=Counter)
+    visits: Counter = field(default_factory=Counter)
+    visits_day: Counter = field(default_factory=Counter)
+    child_days: set = field(default_factory=set)
+    child_visits: Counter = field(default_factory=Counter)
+    tutors: dict = field(default_factory=lambda: defaultdict(set))
+
+    def chosen(self) -> list[tuple[Candidate, int]]:
+        """Every taken candidate with its start time."""
+        return [(c, t) for key, run in self.runs.items() for c, t in zip(run, self.times[key], strict=True)]
+
+
+def _fits_limits(instance: Instance, state: GreedyState, c: Candidate) -> bool:
+    v = instance.volunteer_by_id[c.volunteer]
+    if c.kind == "tutoring":
+        return state.sessions[v.id] < v.max_sessions_per_week and v.id not in state.tutors[(c.target, c.day)]
+    return (state.visits[v.id] < v.max_visits_per_week and state.visits_day[(v.id, c.day)] < v.max_visits_per_day
+            and (c.target, c.day) not in state.child_days
+            and state.child_visits[c.target] < instance.child_by_id[c.target].visits_per_week)
+
+
+def try_take(instance: Instance, geo: Geography, state: GreedyState, c: Candidate) -> bool:
+    """Take candidate c if the limits allow and it fits into the volunteer's run; True when taken."""
+    if not _fits_limits(instance, state, c):
+        return False
+    key = (c.volunteer, c.interval)
+    placed = insert_into_run(geo, geo.home(c.volunteer), state.runs.get(key, []), c)
+    if placed is None:
+        return False
+    state.runs[key], state.times[key] = placed
+    if c.kind == "tutoring":
+        state.sessions[c.volunteer] += 1
+        state.tutors[(c.target, c.day)].add(c.volunteer)
+    else:
+        state.visits[c.volunteer] += 1
+        state.visits_day[(c.volunteer, c.day)] += 1
+        state.child_days.add((c.target, c.day))
+        state.child_visits[c.target] += 1
+    return True
+
+
+def greedy_roster(instance: Instance, geo: Geography, candidates: list[Candidate],
+                  pins: tuple[AssignmentRef, ...] = ()) -> GreedyState:
+    """Pins first; then children by priority (most urgent first) and sessions, nearest volunteer first."""
+    state = GreedyState()
+    by_group: dict[tuple[str, str, str], list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        by_group[(c.kind, c.target, c.day)].append(c)
+    for group in by_group.values():
+        group.sort(key=lambda c: c.km_from_home)
+    for pin in pins:
+        for c in by_group.get((pin.kind, pin.target, pin.day), []):
+            if c.volunteer == pin.volunteer and try_take(instance, geo, state, c):
+                break
+    urgent = sorted((c for c in instance.children if c.visits_per_week),
+                    key=lambda c: (-c.priority, -c.visits_per_week, c.id))
+    sessions = [(s, sess.day) for s in instance.sites for sess in s.sessions if instance.required_tutors(s, sess.day)]
+    # Children at risk first, then the 4:30 classroom (a missing tutor weighs 2), then the others.
+    for child in (c for c in urgent if c.priority >= 3):
+        _visit_child(instance, geo, state, by_group, child)
+    for site, day in sessions:
+        _staff_session(instance, geo, state, by_group, site, day)
+    for child in (c for c in urgent if c.priority < 3):
+        _visit_child(instance, geo, state, by_group, child)
+    return state
+
+
+def _visit_child(instance: Instance, geo: Geography, state: GreedyState, by_group: dict, child) -> None:
+    days = sorted({w.day for w in child.visit_windows})
+    for day in days:
+        if state.child_visits[child.id] >= child.visits_per_week:
+            return
+        for c in by_group.get(("visit", child.id, day), []):
+            if try_take(instance, geo, state, c):
+                break
+
+
+def _staff_session(instance: Instance, geo: Geography, state: GreedyState, by_group: dict, site, day) -> None:
+    cands = by_group.get(("tutoring", site.id, day), [])
+    need = instance.required_tutors(site, day)
+    for subject in instance.needed_subjects(site, day):
+        taught = {s for vid in state.tutors[(site.id, day)] for s in instance.volunteer_by_id[vid].subjects}
+        if subject in taught:
+            continue
+        for c in cands:
+            if subject in instance.volunteer_by_id[c.volunteer].subjects and try_take(instance, geo, state, c):
+                break
+    for c in cands:
+        if len(state.tutors[(site.id, day)]) >= need:
+            break
+        try_take(instance, geo, state, c)

@@ -1,0 +1,35 @@
+"""Rule family 5 (children): at most one visit a day, no more visits than needed; missing visits."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from solver.instance import Instance
+from solver.variables import RosterVars
+
+
+def add_child_rules(model: cp_model.CpModel, xs: RosterVars, instance: Instance, children: list[str]
+                    ) -> dict[str, cp_model.LinearExpr]:
+    """A child gets at most one visit a day and at most visits_per_week in the week.
+
+    Returns, per child, the expression for the visits it still misses (need minus visits taken).
+    """
+    by_child_day: dict[tuple[str, str], list] = defaultdict(list)
+    by_child: dict[str, list] = defaultdict(list)
+    for c in xs.candidates:
+        if c.kind == "visit":
+            by_child_day[(c.target, c.day)].append(c)
+            by_child[c.target].append(c)
+    for cands in by_child_day.values():
+        if len(cands) > 1:
+            model.AddAtMostOne(xs.take[c.index] for c in cands)
+    missing = {}
+    for cid in children:
+        need = instance.child_by_id[cid].visits_per_week
+        taken = xs.taken(by_child[cid])
+        if by_child[cid]:
+            model.Add(taken <= need)
+        missing[cid] = need - taken
+    return missing

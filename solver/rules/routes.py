@@ -1,0 +1,56 @@
+"""Rule family 2 (availability and travel): each run is a trip home → activities → home inside one
+availability interval, with time to travel between consecutive activities."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from solver.candidates import Candidate
+from solver.places import Geography
+from solver.variables import RosterVars
+
+
+def add_route_rules(model: cp_model.CpModel, xs: RosterVars, geo: Geography) -> None:
+    """For each volunteer and availability interval, the taken activities form one circuit through home.
+
+    Start domains already keep every activity inside the interval with time to leave and return
+    home; an arc i → j forces start_j ≥ start_i + duration_i + travel(i, j). Each arc's km is
+    recorded in ``xs.travel_terms`` for the travel level.
+    """
+    for (vid, _interval), cands in xs.by_route.items():
+        home = geo.home(vid)
+        if len(cands) == 1:
+            c = cands[0]
+            xs.travel_terms.append((xs.take[c.index], c.km_from_home + geo.km(c.place, home)))
+            continue
+        _add_circuit(model, xs, geo, home, cands)
+
+
+def _add_circuit(model: cp_model.CpModel, xs: RosterVars, geo: Geography, home, cands: list[Candidate]) -> None:
+    """A circuit over home (node 0) and the candidates; skipped candidates loop on themselves."""
+    arcs = []
+    stay_home = model.NewBoolVar(f"stay_home_{cands[0].volunteer}_{cands[0].day}_{cands[0].interval.start}")
+    arcs.append((0, 0, stay_home))
+    for n, c in enumerate(cands, start=1):
+        take = xs.take[c.index]
+        arcs.append((n, n, take.Not()))
+        # With home on its self-loop the other nodes could still form a circuit of their own.
+        model.AddImplication(stay_home, take.Not())
+        out_lit = model.NewBoolVar("")
+        in_lit = model.NewBoolVar("")
+        arcs.append((0, n, out_lit))
+        arcs.append((n, 0, in_lit))
+        xs.travel_terms.append((out_lit, c.km_from_home))
+        xs.travel_terms.append((in_lit, geo.km(c.place, home)))
+    for i, a in enumerate(cands, start=1):
+        for j, b in enumerate(cands, start=1):
+            if i == j or (a.kind, a.target) == (b.kind, b.target):
+                continue
+            gap = a.duration + geo.minutes(a.place, b.place)
+            if a.earliest + gap > b.latest:
+                continue  # b can never follow a: no arc
+            lit = model.NewBoolVar("")
+            arcs.append((i, j, lit))
+            model.Add(xs.start[b.index] >= xs.start[a.index] + gap).OnlyEnforceIf(lit)
+            xs.travel_terms.append((lit, geo.km(a.place, b.place)))
+    model.AddCircuit(arcs)

@@ -1,0 +1,330 @@
+"""Solve a week: split it into independent parts, optimise each level in turn with CP-SAT, and return
+a roster the checker accepts, with reasons for whatever is left undone.
+
+Levels are optimised lexicographically: each stage minimises one level with the earlier ones held
+at the values found, starting from the previous stage's roster (and the greedy roster at first).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from solver.bound import shortfall_bound
+from solver.candidates import Candidate, build_candidates, prune_candidates
+from solver.explain import Explainer
+from solver.greedy import GreedyState, greedy_roster
+from solver.instance import AssignmentRef, Instance
+from solver.places import Geography
+from solver.roster import Roster, TutoringAssignment, Unmet, Visit
+from solver.rules.children import add_child_rules
+from solver.rules.load import add_load_rules
+from solver.rules.objectives import continuity_expr, fairness_expr, shortfall_expr, travel_expr
+from solver.rules.pins import add_pin_rules
+from solver.rules.routes import add_route_rules
+from solver.rules.sessions import add_session_rules
+from solver.settings import SolverSettings
+from solver.validate import compute_shortfall, levels, round_km, validate
+from solver.variables import RosterVars
+
+STAGES = ("shortfall", "continuity", "travel", "fairness")
+MIN_STAGE_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """What a solve produced: a status, and either a valid roster or an error naming the pin at fault."""
+
+    status: str  # OPTIMAL | FEASIBLE | GREEDY | PIN_INFEASIBLE
+    roster: Roster | None = None
+    error: str = ""
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Part:
+    """One independent part of the week: its candidates, children, sessions and pins."""
+
+    candidates: list[Candidate]
+    children: list[str]
+    sessions: list[tuple[str, str]]
+    pins: list[tuple[int, AssignmentRef]]
+    chosen: dict[int, int] | None = None  # candidate index → start, when solved
+    status: str = "UNKNOWN"
+    bound: float | None = None  # CP-SAT's lower bound on this part's shortfall
+    conflicting_pins: list[int] = field(default_factory=list)
+
+
+def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveResult:
+    """Solve the week within settings.time_limit_s; never returns a roster that breaks a hard rule."""
+    settings = settings or SolverSettings()
+    t0 = time.monotonic()
+    deadline = t0 + settings.time_limit_s
+    geo = Geography(instance)
+    full = build_candidates(instance, geo)
+    for n, pin in enumerate(instance.pinned):
+        if not any((c.kind, c.volunteer, c.target, c.day) == (pin.kind, pin.volunteer, pin.target, pin.day)
+                   for c in full):
+            return SolveResult("PIN_INFEASIBLE", error=f"pinned[{n}] {pin.describe()} cannot be honoured: "
+                               + _why_no_candidate(instance, geo, pin))
+    cands = prune_candidates(instance, full, settings) if len(full) > settings.prune_above else full
+    pruned = len(cands) < len(full)
+    greedy = greedy_roster(instance, geo, cands, instance.pinned)
+    parts = _split(instance, cands)
+    _solve_parts(instance, geo, parts, greedy, settings, deadline)
+    conflicts = sorted({n for p in parts for n in p.conflicting_pins})
+    if conflicts:
+        names = "; ".join(f"pinned[{n}] {instance.pinned[n].describe()}" for n in conflicts)
+        return SolveResult("PIN_INFEASIBLE", error=f"these pins cannot all be honoured together: {names}")
+    chosen: dict[int, int] = {}
+    used_greedy = False
+    greedy_by_index = {c.index: t for c, t in greedy.chosen()}
+    for part in parts:
+        if part.chosen is None:
+            used_greedy = True
+            ids = {c.index for c in part.candidates}
+            chosen.update({i: t for i, t in greedy_by_index.items() if i in ids})
+        else:
+            chosen.update(part.chosen)
+    roster = _assemble(instance, geo, cands, full, chosen)
+    report = validate(instance, roster)
+    # OPTIMAL is claimed only for the whole problem: every part proven optimal and nothing pruned.
+    proven = not pruned and all(p.status == "OPTIMAL" for p in parts)
+    status = "GREEDY" if used_greedy else ("OPTIMAL" if proven else "FEASIBLE")
+    if not report.ok:  # should not happen; the greedy roster is the safe fallback
+        roster = _assemble(instance, geo, cands, full, greedy_by_index)
+        report = validate(instance, roster)
+        status = "GREEDY"
+        if not report.ok:
+            raise AssertionError(f"solver produced an invalid roster: {report.violations[0]}")
+    missing_pins = _missing_pins(instance, roster)
+    if missing_pins:
+        return SolveResult("PIN_INFEASIBLE", error="no roster honouring every pin was found in the time limit: "
+                           + "; ".join(missing_pins))
+    found = report.levels
+    stats = {"status": status, "solve_seconds": round(time.monotonic() - t0, 3),
+             "shortfall": found.shortfall, "continuity": found.continuity,
+             "travel_km": round_km(found.travel_km), "fairness": round(found.fairness, 4),
+             "shortfall_bound": _bound(instance, full, parts, cands, pruned), "parts": len(parts),
+             "candidates": len(cands), "candidates_unpruned": len(full)}
+    return SolveResult(status, roster=_with_stats(roster, stats), stats=stats)
+
+
+def _bound(instance: Instance, full: list[Candidate], parts: list[_Part], cands: list[Candidate],
+           pruned: bool) -> float:
+    """The flow relaxation's bound, or CP-SAT's own when it is higher and the model was complete."""
+    flow = shortfall_bound(instance, full)
+    if pruned or any(p.bound is None for p in parts):
+        return flow
+    in_parts = {c.target for c in cands if c.kind == "visit"}
+    sessions_in_parts = {(c.target, c.day) for c in cands if c.kind == "tutoring"}
+    # Children and sessions no candidate can serve are short by their whole need.
+    fixed = sum(c.priority * c.visits_per_week for c in instance.children if c.id not in in_parts)
+    for site in instance.sites:
+        for session in site.sessions:
+            if (site.id, session.day) not in sessions_in_parts and instance.required_tutors(site, session.day):
+                fixed += 2 * instance.required_tutors(site, session.day)
+                fixed += len(instance.needed_subjects(site, session.day))
+    return max(flow, math.ceil(sum(p.bound for p in parts) + fixed - 1e-6))
+
+
+def _with_stats(roster: Roster, stats: dict[str, Any]) -> Roster:
+    return Roster(week_start=roster.week_start, tutoring=roster.tutoring, visits=roster.visits,
+                  unmet=roster.unmet, stats=stats)
+
+
+def _missing_pins(instance: Instance, roster: Roster) -> list[str]:
+    tutoring = {(t.volunteer, t.site, t.day) for t in roster.tutoring}
+    visits = {(v.volunteer, v.child, v.day) for v in roster.visits}
+    return [f"pinned[{n}] {p.describe()}" for n, p in enumerate(instance.pinned)
+            if (p.volunteer, p.target, p.day) not in (tutoring if p.kind == "tutoring" else visits)]
+
+
+def _why_no_candidate(instance: Instance, geo: Geography, pin: AssignmentRef) -> str:
+    """A reason a pinned assignment is impossible on its own."""
+    v = instance.volunteer_by_id[pin.volunteer]
+    if pin.kind == "tutoring":
+        site = instance.site_by_id[pin.target]
+        if not v.is_tutor():
+            return f"{v.id} is not a tutor"
+        if v.max_sessions_per_week == 0:
+            return f"{v.id}'s max_sessions_per_week is 0"
+        if site.session_on(pin.day) is None:
+            return f"{site.id} holds no session on {pin.day}"
+        if instance.required_tutors(site, pin.day) == 0:
+            return f"no child attends {site.id} on {pin.day}"
+        place = ("site", site.id)
+    else:
+        child = instance.child_by_id[pin.target]
+        if not v.is_visitor():
+            return f"{v.id} does not make home visits"
+        if v.max_visits_per_week == 0 or v.max_visits_per_day == 0:
+            return f"{v.id}'s visit limits are 0"
+        if child.visits_per_week == 0:
+            return f"{child.id} needs no visits"
+        if child.needs_trained and not v.trained:
+            return f"{child.id} needs a trained visitor and {v.id} is not trained"
+        if not any(w.day == pin.day for w in child.visit_windows):
+            return f"{child.id} has no visit window on {pin.day}"
+        place = ("child", child.id)
+    if any(f == pin for f in instance.forbidden):
+        return "it is also forbidden"
+    km = geo.km(geo.home(v.id), place)
+    if km > v.max_km:
+        return f"{km:.1f} km from {v.id}'s home, beyond the reach of {v.max_km:g} km"
+    return f"{v.id} is not available on {pin.day} long enough to travel there and back"
+
+
+def _split(instance: Instance, cands: list[Candidate]) -> list[_Part]:
+    """Independent parts: volunteers and the children/sessions they could serve, joined by candidates."""
+    parent: dict[tuple, tuple] = {}
+
+    def find(x: tuple) -> tuple:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def target_key(c: Candidate) -> tuple:
+        return ("child", c.target) if c.kind == "visit" else ("session", c.target, c.day)
+
+    for c in cands:
+        a, b = find(("volunteer", c.volunteer)), find(target_key(c))
+        if a != b:
+            parent[a] = b
+    groups: dict[tuple, list[Candidate]] = defaultdict(list)
+    for c in cands:
+        groups[find(("volunteer", c.volunteer))].append(c)
+    parts = []
+    for root, group in groups.items():
+        children = sorted({c.target for c in group if c.kind == "visit"})
+        sessions = sorted({(c.target, c.day) for c in group if c.kind == "tutoring"})
+        members = {("volunteer", c.volunteer) for c in group}
+        pins = [(n, p) for n, p in enumerate(instance.pinned) if find(("volunteer", p.volunteer)) == root
+                and ("volunteer", p.volunteer) in members]
+        parts.append(_Part(group, children, sessions, pins))
+    parts.sort(key=lambda p: -len(p.candidates))
+    return parts
+
+
+def _solve_parts(instance: Instance, geo: Geography, parts: list[_Part], greedy: GreedyState,
+                 settings: SolverSettings, deadline: float) -> None:
+    """Solve the parts in parallel threads (CP-SAT releases the GIL), time shared by size."""
+    hint = {c.index: t for c, t in greedy.chosen()}
+    threads = max(1, min(settings.cores, len(parts)))
+    workers_each = max(1, settings.cores // threads)
+    total = sum(len(p.candidates) for p in parts) or 1
+    available = max(0.0, deadline - time.monotonic())
+    budgets = [min(available, available * threads * len(p.candidates) / total) for p in parts]
+
+    def run(args: tuple[_Part, float]) -> None:
+        part, budget = args
+        _solve_part(instance, geo, part, hint, settings, min(budget, deadline - time.monotonic()), workers_each)
+
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(run, zip(parts, budgets, strict=True)))
+
+
+def _solve_part(instance: Instance, geo: Geography, part: _Part, hint: dict[int, int],
+                settings: SolverSettings, budget: float, workers: int) -> None:
+    """Build the model of one part and optimise the four levels in turn."""
+    model = cp_model.CpModel()
+    xs = RosterVars(model, part.candidates)
+    missing_visits = add_child_rules(model, xs, instance, part.children)
+    missing_tutors, uncovered = add_session_rules(model, xs, instance, part.sessions)
+    loads = add_load_rules(model, xs, instance)
+    add_route_rules(model, xs, geo)
+    pin_literals = add_pin_rules(model, xs, [p for _, p in part.pins])
+    model.AddAssumptions(list(pin_literals.values()))
+    objectives = {
+        "shortfall": shortfall_expr(instance, missing_visits, missing_tutors, uncovered),
+        "continuity": continuity_expr(model, xs, instance),
+        "travel": travel_expr(xs, settings),
+        "fairness": fairness_expr(model, instance, loads, settings),
+    }
+    for c in part.candidates:
+        model.AddHint(xs.take[c.index], c.index in hint)
+        if c.index in hint:
+            model.AddHint(xs.start[c.index], hint[c.index])
+    start = time.monotonic()
+    statuses = []
+    for stage, share in zip(STAGES, settings.stage_shares, strict=True):
+        remaining = budget - (time.monotonic() - start)
+        # Unused time of earlier stages rolls over to later ones.
+        stage_time = max(MIN_STAGE_SECONDS, remaining * share / _remaining_share(settings, stage))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = stage_time
+        solver.parameters.num_workers = workers
+        solver.parameters.random_seed = settings.seed
+        model.Minimize(objectives[stage])
+        status = solver.Solve(model)
+        if status == cp_model.INFEASIBLE and stage == "shortfall":
+            core = set(solver.SufficientAssumptionsForInfeasibility())
+            part.conflicting_pins = [n for (n, _), lit in zip(part.pins, pin_literals.values(), strict=True)
+                                     if lit.Index() in core] or [n for n, _ in part.pins]
+            return
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            break  # keep what the earlier stages found
+        statuses.append(status)
+        if stage == "shortfall":
+            part.bound = solver.BestObjectiveBound()
+        part.chosen = {c.index: solver.Value(xs.start[c.index]) for c in part.candidates
+                       if solver.Value(xs.take[c.index])}
+        model.Add(objectives[stage] <= round(solver.ObjectiveValue()))
+        _hint_everything(model, solver)
+    if statuses:
+        part.status = "OPTIMAL" if all(s == cp_model.OPTIMAL for s in statuses) and len(statuses) == len(
+            STAGES) else "FEASIBLE"
+
+
+def _remaining_share(settings: SolverSettings, stage: str) -> float:
+    return sum(settings.stage_shares[STAGES.index(stage):])
+
+
+def _hint_everything(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
+    """Start the next stage from this stage's whole solution."""
+    model.ClearHints()
+    for i in range(len(model.Proto().variables)):
+        var = model.GetIntVarFromProtoIndex(i)
+        model.AddHint(var, solver.Value(var))
+
+
+def _assemble(instance: Instance, geo: Geography, cands: list[Candidate], full: list[Candidate],
+              chosen: dict[int, int]) -> Roster:
+    """Turn chosen candidates into a roster with an exact, explained ``unmet``."""
+    tutoring, visits = [], []
+    for c in cands:
+        if c.index not in chosen:
+            continue
+        start = chosen[c.index]
+        if c.kind == "tutoring":
+            tutoring.append(TutoringAssignment(c.volunteer, c.target, c.day, start, start + c.duration))
+        else:
+            visits.append(Visit(c.volunteer, c.target, c.day, start, start + c.duration))
+    order = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
+    tutoring.sort(key=lambda a: (order[a.day], a.site, a.volunteer))
+    visits.sort(key=lambda a: (order[a.day], a.volunteer, a.start))
+    draft = Roster(week_start=instance.week_start, tutoring=tuple(tutoring), visits=tuple(visits))
+    shortfall = compute_shortfall(instance, draft)
+    unmet_visits, unmet_tutors, unmet_subjects = Explainer(instance, geo, full, tutoring, visits).all(shortfall)
+    return Roster(week_start=instance.week_start, tutoring=tuple(tutoring), visits=tuple(visits),
+                  unmet=Unmet(tuple(unmet_visits), tuple(unmet_tutors), tuple(unmet_subjects)))
+
+
+def greedy_only(instance: Instance, settings: SolverSettings | None = None) -> Roster:
+    """The greedy baseline as a full roster (on all candidates, unpruned), for comparison."""
+    settings = settings or SolverSettings()
+    geo = Geography(instance)
+    full = build_candidates(instance, geo)
+    state = greedy_roster(instance, geo, full, instance.pinned)
+    roster = _assemble(instance, geo, full, full, {c.index: t for c, t in state.chosen()})
+    found = levels(instance, roster, geo)
+    return _with_stats(roster, {"status": "GREEDY", "shortfall": found.shortfall, "continuity": found.continuity,
+                                "travel_km": round_km(found.travel_km), "fairness": round(found.fairness, 4)})
