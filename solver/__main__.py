@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -80,12 +81,15 @@ def main(argv: list[str] | None = None) -> int:
     p_solve.add_argument("--time-limit", type=float, default=SolverSettings.time_limit_s, help="seconds")
     p_solve.add_argument("--seed", type=int, default=0)
     p_solve.add_argument("--workers", type=int, default=0, help="threads (default: all cores)")
+    p_solve.add_argument("-v", "--verbose", action="store_true", help="log each stage of the search")
     p_solve.set_defaults(func=cmd_solve)
     p_check = sub.add_parser("check", help="check a roster against its instance")
     p_check.add_argument("instance")
     p_check.add_argument("roster")
     p_check.set_defaults(func=cmd_check)
     args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(relativeCreated)7.0f ms %(message)s")
     return args.func(args)
 
 

@@ -47,3 +47,56 @@ def insert_into_run(geo: Geography, home: Place, run: list[Candidate], cand: Can
         if best is None or extra < best[0]:
             best = (extra, order, times)
     return None if best is None else (best[1], best[2])
+
+
+def can_follow(geo: Geography, a: Candidate, b: Candidate) -> bool:
+    """True when b can come right after a in one run (a as early as it may start)."""
+    return earliest_in(b.starts, a.earliest + a.duration + geo.minutes(a.place, b.place)) is not None
+
+
+def best_order(geo: Geography, home: Place, run: Sequence[Candidate]) -> tuple[list[Candidate], list[int]] | None:
+    """The feasible order of one run's activities with the fewest km, with its start times; None if none fits.
+
+    Dynamic programming over subsets; each (subset, last) keeps only labels not beaten on both
+    finishing time and km, so it is exact and fast for the handful of activities a run holds.
+    """
+    if not run:
+        return [], []
+    interval = run[0].interval
+    n = len(run)
+    labels: dict[tuple[int, int], list[tuple[int, float, tuple[tuple[int, int], ...]]]] = {}
+    for j, c in enumerate(run):
+        start = earliest_in(c.starts, interval.start + geo.minutes(home, c.place))
+        if start is not None:
+            labels[(1 << j, j)] = [(start + c.duration, geo.km(home, c.place), ((j, start),))]
+    for mask in range(1, 1 << n):
+        for last in range(n):
+            for t, km, path in labels.get((mask, last), []):
+                for j, c in enumerate(run):
+                    if mask & (1 << j):
+                        continue
+                    start = earliest_in(c.starts, t + geo.minutes(run[last].place, c.place))
+                    if start is None:
+                        continue
+                    _add_label(labels, (mask | (1 << j), j),
+                               (start + c.duration, km + geo.km(run[last].place, c.place), (*path, (j, start))))
+    full, best = (1 << n) - 1, None
+    for last in range(n):
+        for t, km, path in labels.get((full, last), []):
+            back = geo.minutes(run[last].place, home)
+            total = km + geo.km(run[last].place, home)
+            if t + back <= interval.end and (best is None or total < best[0]):
+                best = (total, path)
+    if best is None:
+        return None
+    return [run[j] for j, _ in best[1]], [s for _, s in best[1]]
+
+
+def _add_label(labels: dict, key: tuple[int, int], label: tuple) -> None:
+    """Keep a label unless another at the same state finishes no later with no more km."""
+    bucket = labels.setdefault(key, [])
+    t, km = label[0], label[1]
+    if any(t2 <= t and k2 <= km + 1e-9 for t2, k2, _ in bucket):
+        return
+    bucket[:] = [lb for lb in bucket if not (t <= lb[0] and km <= lb[1] + 1e-9)]
+    bucket.append(label)

@@ -16,11 +16,19 @@ class SolverSettings:
     # Above this many candidates the week is pruned: each child-day keeps its nearest eligible
     # visitors (plus primary, previous and pinned ones) and each session its nearest tutors.
     prune_above: int = 20_000
+    # When pruning, each session keeps this many eligible tutors beyond those it requires.
+    spare_tutors_per_session: int = 12
     visitors_per_child_day: int = 8
-    # Each session keeps this many eligible tutors beyond what it requires (nearest first).
-    spare_tutors_per_session: int = 6
+    # A part whose routes would need more circuit arcs than this is solved by decomposition
+    # (assignment model + exact timing of each run outside CP-SAT) instead of with circuits.
+    max_exact_arcs: int = 30_000
+    # The decomposed model goes to the MIP solver (strong LP bound: proves medium districts optimal
+    # in seconds) up to this many candidates, and to CP-SAT above (finds good rosters faster there).
+    mip_max_candidates: int = 15_000
     # Share of a component's time spent on each level: shortfall, continuity, travel, fairness.
     stage_shares: tuple[float, float, float, float] = (0.5, 0.2, 0.2, 0.1)
+    # Share of the time limit kept back for building, checking and explaining the roster.
+    reserve_share: float = 0.1
     # Travel in the objective is counted in units of this many metres.
     travel_unit_m: int = 10
     # Fairness is the largest load share, scaled to an integer with this factor.
@@ -29,9 +37,8 @@ class SolverSettings:
     def __post_init__(self) -> None:
         if not self.time_limit_s > 0:
             raise ValueError("time_limit_s must be positive")
-        if (self.workers < 0 or self.visitors_per_child_day < 1 or self.spare_tutors_per_session < 0
-                or self.prune_above < 0):
-            raise ValueError("workers, visitors_per_child_day and spare_tutors_per_session must be sensible")
+        if (self.workers < 0 or self.visitors_per_child_day < 1 or self.prune_above < 0):
+            raise ValueError("workers, visitors_per_child_day and prune_above must be sensible")
         if abs(sum(self.stage_shares) - 1.0) > 1e-6 or min(self.stage_shares) <= 0:
             raise ValueError("stage_shares must be positive and add up to 1")
 

@@ -7,6 +7,7 @@ at the values found, starting from the previous stage's roster (and the greedy r
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections import defaultdict
@@ -14,8 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from ortools.sat.python import cp_model
-
+from solver.backend import CpSatBackend, MipBackend
 from solver.bound import shortfall_bound
 from solver.candidates import Candidate, build_candidates, prune_candidates
 from solver.explain import Explainer
@@ -28,13 +28,16 @@ from solver.rules.load import add_load_rules
 from solver.rules.objectives import continuity_expr, fairness_expr, shortfall_expr, travel_expr
 from solver.rules.pins import add_pin_rules
 from solver.rules.routes import add_route_rules
+from solver.rules.runs import add_energy_rules, add_pair_rules, star_travel_terms, time_runs
 from solver.rules.sessions import add_session_rules
 from solver.settings import SolverSettings
 from solver.validate import compute_shortfall, levels, round_km, validate
 from solver.variables import RosterVars
 
+log = logging.getLogger(__name__)
 STAGES = ("shortfall", "continuity", "travel", "fairness")
 MIN_STAGE_SECONDS = 0.05
+ROUND_SHARE = 1.0  # of a stage's remaining time for a round; cuts are rare, so the first round gets it all
 
 
 @dataclass(frozen=True)
@@ -77,7 +80,7 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     pruned = len(cands) < len(full)
     greedy = greedy_roster(instance, geo, cands, instance.pinned)
     parts = _split(instance, cands)
-    _solve_parts(instance, geo, parts, greedy, settings, deadline)
+    _solve_parts(instance, geo, parts, greedy, settings, deadline - settings.time_limit_s * settings.reserve_share)
     conflicts = sorted({n for p in parts for n in p.conflicting_pins})
     if conflicts:
         names = "; ".join(f"pinned[{n}] {instance.pinned[n].describe()}" for n in conflicts)
@@ -94,6 +97,7 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
             chosen.update(part.chosen)
     roster = _assemble(instance, geo, cands, full, chosen)
     report = validate(instance, roster)
+    log.debug("assembled %d activities: %s, valid=%s", len(chosen), report.levels, report.ok)
     # OPTIMAL is claimed only for the whole problem: every part proven optimal and nothing pruned.
     proven = not pruned and all(p.status == "OPTIMAL" for p in parts)
     status = "GREEDY" if used_greedy else ("OPTIMAL" if proven else "FEASIBLE")
@@ -103,6 +107,10 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
         status = "GREEDY"
         if not report.ok:
             raise AssertionError(f"solver produced an invalid roster: {report.violations[0]}")
+    greedy_roster_ = _assemble(instance, geo, cands, full, greedy_by_index)
+    if not _missing_pins(instance, greedy_roster_) and (
+            levels(instance, greedy_roster_, geo).as_tuple() < report.levels.as_tuple()):
+        roster, report, status = greedy_roster_, validate(instance, greedy_roster_), "GREEDY"
     missing_pins = _missing_pins(instance, roster)
     if missing_pins:
         return SolveResult("PIN_INFEASIBLE", error="no roster honouring every pin was found in the time limit: "
@@ -232,68 +240,120 @@ def _solve_parts(instance: Instance, geo: Geography, parts: list[_Part], greedy:
         list(pool.map(run, zip(parts, budgets, strict=True)))
 
 
-def _solve_part(instance: Instance, geo: Geography, part: _Part, hint: dict[int, int],
-                settings: SolverSettings, budget: float, workers: int) -> None:
-    """Build the model of one part and optimise the four levels in turn."""
-    model = cp_model.CpModel()
-    xs = RosterVars(model, part.candidates)
-    missing_visits = add_child_rules(model, xs, instance, part.children)
-    missing_tutors, uncovered = add_session_rules(model, xs, instance, part.sessions)
-    loads = add_load_rules(model, xs, instance)
-    add_route_rules(model, xs, geo)
-    pin_literals = add_pin_rules(model, xs, [p for _, p in part.pins])
-    model.AddAssumptions(list(pin_literals.values()))
+def _arc_estimate(part: _Part) -> int:
+    """How many circuit arcs the exact model of this part would need."""
+    runs: dict[tuple, int] = defaultdict(int)
+    for c in part.candidates:
+        runs[(c.volunteer, c.interval)] += 1
+    return sum(n * n for n in runs.values() if n > 1)
+
+
+def _build(m: CpSatBackend | MipBackend, instance: Instance, geo: Geography, part: _Part,
+           settings: SolverSettings) -> tuple[RosterVars, dict, list]:
+    """The model of one part on a back-end: variables, every rule family, the four level expressions."""
+    xs = RosterVars(m, part.candidates)
+    missing_visits = add_child_rules(m, xs, instance, part.children)
+    missing_tutors, uncovered = add_session_rules(m, xs, instance, part.sessions)
+    loads = add_load_rules(m, xs, instance)
+    if m.exact:
+        add_route_rules(m, xs, geo)
+    else:
+        add_pair_rules(m, xs, geo)
+        add_energy_rules(m, xs, geo)
+        star_travel_terms(xs, geo)
+    pin_literals = add_pin_rules(m, xs, [p for _, p in part.pins])
     objectives = {
         "shortfall": shortfall_expr(instance, missing_visits, missing_tutors, uncovered),
-        "continuity": continuity_expr(model, xs, instance),
+        "continuity": continuity_expr(m, xs, instance),
         "travel": travel_expr(xs, settings),
-        "fairness": fairness_expr(model, instance, loads, settings),
+        "fairness": fairness_expr(m, instance, loads, settings),
     }
-    for c in part.candidates:
-        model.AddHint(xs.take[c.index], c.index in hint)
-        if c.index in hint:
-            model.AddHint(xs.start[c.index], hint[c.index])
+    return xs, objectives, pin_literals
+
+
+def _solve_part(instance: Instance, geo: Geography, part: _Part, hint: dict[int, int],
+                settings: SolverSettings, budget: float, workers: int) -> None:
+    """Build the model of one part and optimise the four levels in turn.
+
+    Small parts get the exact CP-SAT model (routes as circuits, start times in the model). Large
+    parts get the decomposed one (on the MIP solver, or CP-SAT when very large): it chooses who
+    does what, each run is timed exactly by ``best_order``, and a run that cannot be timed is cut
+    off and the stage solved again.
+    """
+    exact = _arc_estimate(part) <= settings.max_exact_arcs
+    if exact:
+        m: CpSatBackend | MipBackend = CpSatBackend(workers, settings.seed)
+    elif len(part.candidates) <= settings.mip_max_candidates:
+        m = MipBackend(settings.seed)
+    else:
+        m = CpSatBackend(workers, settings.seed, exact=False)
+    xs, objectives, _ = _build(m, instance, geo, part, settings)
+    ids = {c.index for c in part.candidates}
+    xs.hint({i: t for i, t in hint.items() if i in ids})
     start = time.monotonic()
-    statuses = []
+    outcomes = []
     for stage, share in zip(STAGES, settings.stage_shares, strict=True):
         remaining = budget - (time.monotonic() - start)
         # Unused time of earlier stages rolls over to later ones.
-        stage_time = max(MIN_STAGE_SECONDS, remaining * share / _remaining_share(settings, stage))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = stage_time
-        solver.parameters.num_workers = workers
-        solver.parameters.random_seed = settings.seed
-        model.Minimize(objectives[stage])
-        status = solver.Solve(model)
-        if status == cp_model.INFEASIBLE and stage == "shortfall":
-            core = set(solver.SufficientAssumptionsForInfeasibility())
-            part.conflicting_pins = [n for (n, _), lit in zip(part.pins, pin_literals.values(), strict=True)
-                                     if lit.Index() in core] or [n for n, _ in part.pins]
-            return
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        stage_end = time.monotonic() + max(MIN_STAGE_SECONDS, remaining * share / _remaining_share(settings, stage))
+        best = None
+        bounds = []  # a round restarted from a hint may stop before proving anything: keep the best
+        while True:
+            left = max(MIN_STAGE_SECONDS, stage_end - time.monotonic())
+            outcome = m.solve(objectives[stage], max(MIN_STAGE_SECONDS, left * ROUND_SHARE))
+            if outcome.status == "INFEASIBLE" and stage == "shortfall":
+                part.conflicting_pins = _pin_core(instance, geo, part, settings)
+                return
+            if not outcome.has_solution:
+                break
+            taken = {c.index for c in part.candidates if m.value(xs.take[c.index])}
+            if exact:
+                timed, failed = {i: m.value(xs.start[i]) for i in taken}, []
+            else:
+                timed, failed = time_runs(geo, xs, taken, value=lambda c: _value(instance, c))
+            log.debug("%s round: %s, %d runs cut", stage, outcome, len(failed))
+            for run in failed:  # this set of activities cannot share a run: never propose it again
+                m.not_all([xs.take[c.index] for c in run])
+            bounds.append(outcome.bound)
+            if not failed:
+                best = (outcome, timed)
+            elif part.chosen is None and best is None:
+                part.chosen = timed  # nothing better yet: the proposal with its runs repaired
+            if (not failed and outcome.status == "OPTIMAL") or time.monotonic() >= stage_end - MIN_STAGE_SECONDS:
+                break
+            m.hint_last()
+        if best is None:
             break  # keep what the earlier stages found
-        statuses.append(status)
+        outcome, part.chosen = best
+        log.debug("%s accepted: %s with %d activities", stage, outcome.objective, len(part.chosen))
+        outcomes.append(outcome)
         if stage == "shortfall":
-            part.bound = solver.BestObjectiveBound()
-        part.chosen = {c.index: solver.Value(xs.start[c.index]) for c in part.candidates
-                       if solver.Value(xs.take[c.index])}
-        model.Add(objectives[stage] <= round(solver.ObjectiveValue()))
-        _hint_everything(model, solver)
-    if statuses:
-        part.status = "OPTIMAL" if all(s == cp_model.OPTIMAL for s in statuses) and len(statuses) == len(
-            STAGES) else "FEASIBLE"
+            part.bound = max(bounds)
+        m.add(objectives[stage] <= round(outcome.objective))
+        m.hint_last()
+    if outcomes:
+        part.status = "OPTIMAL" if exact and len(outcomes) == len(STAGES) and all(
+            o.status == "OPTIMAL" for o in outcomes) else "FEASIBLE"
+
+
+def _pin_core(instance: Instance, geo: Geography, part: _Part, settings: SolverSettings) -> list[int]:
+    """The pins that cannot hold together, from CP-SAT's assumption core on the assignment model."""
+    m = CpSatBackend(1, settings.seed, exact=False)
+    xs, objectives, literals = _build(m, instance, geo, part, settings)
+    if m.solve(objectives["shortfall"], settings.time_limit_s).status != "INFEASIBLE":
+        return [n for n, _ in part.pins]  # the MIP found no room; CP-SAT could not confirm which pin
+    core = m.failed_assumptions()
+    return [n for (n, _), lit in zip(part.pins, literals, strict=True) if lit.Index() in core] or \
+        [n for n, _ in part.pins]
+
+
+def _value(instance: Instance, c: Candidate) -> int:
+    """What an activity is worth to shortfall: the child's priority, or 2 for a tutor place."""
+    return instance.child_by_id[c.target].priority if c.kind == "visit" else 2
 
 
 def _remaining_share(settings: SolverSettings, stage: str) -> float:
     return sum(settings.stage_shares[STAGES.index(stage):])
-
-
-def _hint_everything(model: cp_model.CpModel, solver: cp_model.CpSolver) -> None:
-    """Start the next stage from this stage's whole solution."""
-    model.ClearHints()
-    for i in range(len(model.Proto().variables)):
-        var = model.GetIntVarFromProtoIndex(i)
-        model.AddHint(var, solver.Value(var))
 
 
 def _assemble(instance: Instance, geo: Geography, cands: list[Candidate], full: list[Candidate],

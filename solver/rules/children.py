@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ortools.sat.python import cp_model
-
+from solver.backend import CpSatBackend, MipBackend
 from solver.instance import Instance
 from solver.variables import RosterVars
 
+Backend = CpSatBackend | MipBackend
 
-def add_child_rules(model: cp_model.CpModel, xs: RosterVars, instance: Instance, children: list[str]
-                    ) -> dict[str, cp_model.LinearExpr]:
+
+def add_child_rules(m: Backend, xs: RosterVars, instance: Instance, children: list[str]) -> dict:
     """A child gets at most one visit a day and at most visits_per_week in the week.
 
     Returns, per child, the expression for the visits it still misses (need minus visits taken).
@@ -24,12 +24,12 @@ def add_child_rules(model: cp_model.CpModel, xs: RosterVars, instance: Instance,
             by_child[c.target].append(c)
     for cands in by_child_day.values():
         if len(cands) > 1:
-            model.AddAtMostOne(xs.take[c.index] for c in cands)
+            m.at_most_one([xs.take[c.index] for c in cands])
     missing = {}
     for cid in children:
         need = instance.child_by_id[cid].visits_per_week
         taken = xs.taken(by_child[cid])
         if by_child[cid]:
-            model.Add(taken <= need)
+            m.add(taken <= need)
         missing[cid] = need - taken
     return missing

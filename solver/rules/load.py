@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ortools.sat.python import cp_model
-
+from solver.backend import CpSatBackend, MipBackend
 from solver.instance import Instance
 from solver.variables import RosterVars
 
+Backend = CpSatBackend | MipBackend
 
-def add_load_rules(model: cp_model.CpModel, xs: RosterVars, instance: Instance) -> dict[str, cp_model.LinearExpr]:
+
+def add_load_rules(m: Backend, xs: RosterVars, instance: Instance) -> dict:
     """Per volunteer: sessions ≤ max_sessions_per_week, visits ≤ max_visits_per_week, visits on a day ≤
     max_visits_per_day. Returns each volunteer's total load (sessions + visits) for the fairness level."""
     sessions: dict[str, list] = defaultdict(list)
@@ -25,13 +26,13 @@ def add_load_rules(model: cp_model.CpModel, xs: RosterVars, instance: Instance) 
     for vid, cands in sessions.items():
         cap = instance.volunteer_by_id[vid].max_sessions_per_week
         if len(cands) > cap:
-            model.Add(xs.taken(cands) <= cap)
+            m.add(xs.taken(cands) <= cap)
     for vid, cands in visits.items():
         cap = instance.volunteer_by_id[vid].max_visits_per_week
         if len(cands) > cap:
-            model.Add(xs.taken(cands) <= cap)
+            m.add(xs.taken(cands) <= cap)
     for (vid, _day), cands in visits_day.items():
         cap = instance.volunteer_by_id[vid].max_visits_per_day
         if len(cands) > cap:
-            model.Add(xs.taken(cands) <= cap)
+            m.add(xs.taken(cands) <= cap)
     return {vid: xs.taken(sessions[vid]) + xs.taken(visits[vid]) for vid in set(sessions) | set(visits)}

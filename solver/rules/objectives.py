@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
+from solver.backend import CpSatBackend, MipBackend
 from solver.instance import Instance
 from solver.settings import SolverSettings
 from solver.variables import RosterVars
 
 TUTOR_WEIGHT = 2
+Backend = CpSatBackend | MipBackend
 
 
-def shortfall_expr(instance: Instance, missing_visits: dict, missing_tutors: dict, uncovered: dict
-                   ) -> cp_model.LinearExpr:
+def shortfall_expr(instance: Instance, missing_visits: dict, missing_tutors: dict, uncovered: dict):  # noqa: ANN201
     """Level 1: Σ priority × missing visits + 2 × Σ missing tutors + Σ uncovered subjects."""
     return (sum(instance.child_by_id[cid].priority * expr for cid, expr in missing_visits.items())
             + TUTOR_WEIGHT * sum(missing_tutors.values()) + sum(uncovered.values()))
 
 
-def continuity_expr(model: cp_model.CpModel, xs: RosterVars, instance: Instance) -> cp_model.LinearExpr:
+def continuity_expr(m: Backend, xs: RosterVars, instance: Instance):  # noqa: ANN201
     """Level 2: visits to a child with a primary volunteer made by someone else, plus each pair of
     ``previous`` (volunteer–site–day, volunteer–child) that is not repeated."""
     terms = [xs.take[c.index] for c in xs.candidates if c.kind == "visit"
@@ -29,31 +28,30 @@ def continuity_expr(model: cp_model.CpModel, xs: RosterVars, instance: Instance)
     for vid, site, day in sorted(tutoring):
         cands = xs.matching("tutoring", vid, site, day)
         if cands:
-            kept = model.NewBoolVar("")
-            model.Add(kept <= xs.taken(cands))
+            kept = m.bool_var("")
+            m.add(kept <= xs.taken(cands))
             lost.append(1 - kept)
     for vid, child in sorted(visits):
         cands = xs.matching("visit", vid, child)
         if cands:
-            kept = model.NewBoolVar("")
-            model.Add(kept <= xs.taken(cands))
+            kept = m.bool_var("")
+            m.add(kept <= xs.taken(cands))
             lost.append(1 - kept)
     return sum(terms) + sum(lost)
 
 
-def travel_expr(xs: RosterVars, settings: SolverSettings) -> cp_model.LinearExpr:
+def travel_expr(xs: RosterVars, settings: SolverSettings):  # noqa: ANN201
     """Level 3: total road km of all trips, in whole units of ``travel_unit_m`` metres."""
     unit_km = settings.travel_unit_m / 1000
     return sum(round(km / unit_km) * lit for lit, km in xs.travel_terms)
 
 
-def fairness_expr(model: cp_model.CpModel, instance: Instance, loads: dict, settings: SolverSettings
-                  ) -> cp_model.IntVar:
+def fairness_expr(m: Backend, instance: Instance, loads: dict, settings: SolverSettings):  # noqa: ANN201
     """Level 4: the largest load share (sessions + visits) / (the limits of the roles held), scaled."""
-    top = model.NewIntVar(0, settings.fairness_scale, "max_load_share")
+    top = m.int_var(0, settings.fairness_scale, "max_load_share")
     for vid, load in loads.items():
         v = instance.volunteer_by_id[vid]
         cap = (v.max_sessions_per_week if v.is_tutor() else 0) + (v.max_visits_per_week if v.is_visitor() else 0)
         if cap > 0:
-            model.Add(cap * top >= settings.fairness_scale * load)
+            m.add(cap * top >= settings.fairness_scale * load)
     return top

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
-from ortools.sat.python import cp_model
-
+from solver.backend import CpSatBackend, MipBackend
 from solver.instance import AssignmentRef
 from solver.variables import RosterVars
 
 
-def add_pin_rules(model: cp_model.CpModel, xs: RosterVars, pins: list[AssignmentRef]
-                  ) -> dict[int, cp_model.IntVar]:
-    """Each pin must be taken by one of its candidates. The pins are enforced through assumption
-    literals so that, when they cannot all hold, the solver can name the pins at fault.
+def add_pin_rules(m: CpSatBackend | MipBackend, xs: RosterVars, pins: list[AssignmentRef]) -> list:
+    """Each pin must be taken by one of its candidates.
 
-    Returns pin index → its assumption literal. A pin with no candidate at all is the caller's to report.
+    With CP-SAT each pin holds through an assumption literal, so that when the pins cannot all
+    hold the solver names the ones at fault; the literals are returned in the order of ``pins``.
+    With a MIP solver the pins are plain constraints and nothing is returned.
     """
-    literals = {}
+    literals = []
     for n, pin in enumerate(pins):
-        cands = xs.matching(pin.kind, pin.volunteer, pin.target, pin.day)
-        lit = model.NewBoolVar(f"pin_{n}")
-        model.AddBoolOr([xs.take[c.index] for c in cands]).OnlyEnforceIf(lit)
-        literals[n] = lit
+        takes = [xs.take[c.index] for c in xs.matching(pin.kind, pin.volunteer, pin.target, pin.day)]
+        if isinstance(m, CpSatBackend):
+            lit = m.bool_var(f"pin_{n}")
+            m.model.AddBoolOr(takes).OnlyEnforceIf(lit)
+            literals.append(lit)
+        else:
+            m.at_least_one(takes)
+    if literals:
+        m.model.AddAssumptions(literals)
     return literals

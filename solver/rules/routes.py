@@ -5,18 +5,20 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
+from solver.backend import CpSatBackend
 from solver.candidates import Candidate
 from solver.places import Geography
 from solver.variables import RosterVars
 
 
-def add_route_rules(model: cp_model.CpModel, xs: RosterVars, geo: Geography) -> None:
+def add_route_rules(m: CpSatBackend, xs: RosterVars, geo: Geography) -> None:
     """For each volunteer and availability interval, the taken activities form one circuit through home.
 
     Start domains already keep every activity inside the interval with time to leave and return
     home; an arc i → j forces start_j ≥ start_i + duration_i + travel(i, j). Each arc's km is
     recorded in ``xs.travel_terms`` for the travel level.
     """
+    model = m.model
     for (vid, _interval), cands in xs.by_route.items():
         home = geo.home(vid)
         if len(cands) == 1:
@@ -29,6 +31,7 @@ def add_route_rules(model: cp_model.CpModel, xs: RosterVars, geo: Geography) -> 
 def _add_circuit(model: cp_model.CpModel, xs: RosterVars, geo: Geography, home, cands: list[Candidate]) -> None:
     """A circuit over home (node 0) and the candidates; skipped candidates loop on themselves."""
     arcs = []
+    named: dict[tuple[int, int], cp_model.IntVar] = {}
     stay_home = model.NewBoolVar(f"stay_home_{cands[0].volunteer}_{cands[0].day}_{cands[0].interval.start}")
     arcs.append((0, 0, stay_home))
     for n, c in enumerate(cands, start=1):
@@ -40,6 +43,7 @@ def _add_circuit(model: cp_model.CpModel, xs: RosterVars, geo: Geography, home, 
         in_lit = model.NewBoolVar("")
         arcs.append((0, n, out_lit))
         arcs.append((n, 0, in_lit))
+        named[(-1, c.index)], named[(c.index, -1)] = out_lit, in_lit
         xs.travel_terms.append((out_lit, c.km_from_home))
         xs.travel_terms.append((in_lit, geo.km(c.place, home)))
     for i, a in enumerate(cands, start=1):
@@ -51,6 +55,8 @@ def _add_circuit(model: cp_model.CpModel, xs: RosterVars, geo: Geography, home, 
                 continue  # b can never follow a: no arc
             lit = model.NewBoolVar("")
             arcs.append((i, j, lit))
+            named[(a.index, b.index)] = lit
             model.Add(xs.start[b.index] >= xs.start[a.index] + gap).OnlyEnforceIf(lit)
             xs.travel_terms.append((lit, geo.km(a.place, b.place)))
     model.AddCircuit(arcs)
+    xs.route_arcs[(cands[0].volunteer, cands[0].interval)] = (stay_home, named)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ortools.sat.python import cp_model
-
+from solver.backend import CpSatBackend, MipBackend
 from solver.instance import Instance
 from solver.variables import RosterVars
 
+Backend = CpSatBackend | MipBackend
 
-def add_session_rules(model: cp_model.CpModel, xs: RosterVars, instance: Instance,
+
+def add_session_rules(m: Backend, xs: RosterVars, instance: Instance,
                       sessions: list[tuple[str, str]]) -> tuple[dict, dict]:
     """A tutor staffs a session at most once; a session lacks max(0, required − tutors) tutors,
     and a needed subject is uncovered unless one of its tutors teaches it.
@@ -25,22 +26,22 @@ def add_session_rules(model: cp_model.CpModel, xs: RosterVars, instance: Instanc
             by_session[(c.target, c.day)].append(c)
     for cands in by_tutor_session.values():
         if len(cands) > 1:
-            model.AddAtMostOne(xs.take[c.index] for c in cands)
-    missing: dict[tuple[str, str], cp_model.IntVar] = {}
-    uncovered: dict[tuple[str, str, str], cp_model.IntVar] = {}
+            m.at_most_one([xs.take[c.index] for c in cands])
+    missing: dict[tuple[str, str], object] = {}
+    uncovered: dict[tuple[str, str, str], object] = {}
     for site_id, day in sessions:
         site = instance.site_by_id[site_id]
         need = instance.required_tutors(site, day)
         cands = by_session[(site_id, day)]
-        gap = model.NewIntVar(0, need, f"missing_tutors_{site_id}_{day}")
-        model.Add(gap >= need - xs.taken(cands))
+        gap = m.int_var(0, need, f"missing_tutors_{site_id}_{day}")
+        m.add(gap >= need - xs.taken(cands))
         missing[(site_id, day)] = gap
         for subject in instance.needed_subjects(site, day):
             teachers = [c for c in cands if subject in instance.volunteer_by_id[c.volunteer].subjects]
-            lit = model.NewBoolVar(f"uncovered_{site_id}_{day}_{subject}")
+            lit = m.bool_var(f"uncovered_{site_id}_{day}_{subject}")
             if teachers:
-                model.AddBoolOr([lit, *(xs.take[c.index] for c in teachers)])
+                m.at_least_one([lit, *(xs.take[c.index] for c in teachers)])
             else:
-                model.Add(lit == 1)
+                m.add(lit == 1)
             uncovered[(site_id, day, subject)] = lit
     return missing, uncovered

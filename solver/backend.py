@@ -1,0 +1,163 @@
+"""Two back-ends for one model: CP-SAT (exact model with circuits and times) and a MIP solver (SCIP, for
+the decomposed assignment model of large parts, where its LP bound proves far more than CP-SAT's).
+
+The rule modules speak only this small interface, so each rule is written once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+MIP_SOLVER = "SCIP"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A solve's result in back-end-neutral terms."""
+
+    status: str  # OPTIMAL | FEASIBLE | INFEASIBLE | UNKNOWN
+    objective: float = 0.0
+    bound: float = 0.0
+
+    @property
+    def has_solution(self) -> bool:
+        """True when a solution was found."""
+        return self.status in ("OPTIMAL", "FEASIBLE")
+
+
+class CpSatBackend:
+    """CP-SAT: integer and Boolean variables, circuits, enforcement literals, assumptions."""
+
+    def __init__(self, workers: int = 1, seed: int = 0, exact: bool = True):
+        self.exact = exact  # True: routes as circuits with start times; False: the assignment model only
+        self.model = cp_model.CpModel()
+        self.workers, self.seed = workers, seed
+        self._solver: cp_model.CpSolver | None = None
+
+    def bool_var(self, name: str = "") -> Any:
+        """A 0/1 variable."""
+        return self.model.NewBoolVar(name)
+
+    def int_var(self, lo: int, hi: int, name: str = "") -> Any:
+        """An integer variable in [lo, hi]."""
+        return self.model.NewIntVar(lo, hi, name)
+
+    def add(self, constraint: Any) -> None:
+        """A linear constraint."""
+        self.model.Add(constraint)
+
+    def at_most_one(self, lits: list) -> None:
+        """At most one of these 0/1 variables is 1."""
+        self.model.AddAtMostOne(lits)
+
+    def at_least_one(self, lits: list) -> None:
+        """At least one of these 0/1 variables is 1."""
+        self.model.AddBoolOr(lits)
+
+    def not_all(self, lits: list) -> None:
+        """Not all of these 0/1 variables are 1."""
+        self.model.AddBoolOr([lit.Not() for lit in lits])
+
+    def value(self, var: Any) -> int:
+        """The variable's value in the last solution."""
+        return self._solver.Value(var)
+
+    def hint(self, pairs: list[tuple[Any, int]]) -> None:
+        """Start the search from these values."""
+        self.model.ClearHints()
+        for var, val in pairs:
+            self.model.AddHint(var, val)
+
+    def hint_last(self) -> None:
+        """Start the next solve from the whole last solution."""
+        self.model.ClearHints()
+        for i in range(len(self.model.Proto().variables)):
+            var = self.model.GetIntVarFromProtoIndex(i)
+            self.model.AddHint(var, self._solver.Value(var))
+
+    def solve(self, objective: Any, seconds: float) -> Outcome:
+        """Minimise objective within the time limit."""
+        self.model.Minimize(objective)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = self.seed
+        status = solver.Solve(self.model)
+        self._solver = solver
+        name = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
+                cp_model.INFEASIBLE: "INFEASIBLE"}.get(status, "UNKNOWN")
+        if name in ("OPTIMAL", "FEASIBLE"):
+            return Outcome(name, solver.ObjectiveValue(), solver.BestObjectiveBound())
+        return Outcome(name)
+
+    def failed_assumptions(self) -> set[int]:
+        """Indices of assumption literals that together made the model infeasible."""
+        return set(self._solver.SufficientAssumptionsForInfeasibility())
+
+
+class MipBackend:
+    """A MIP solver through OR-Tools' linear solver wrapper: linear constraints on 0/1 and integer variables."""
+
+    exact = False
+
+    def __init__(self, seed: int = 0):
+        self.solver = pywraplp.Solver.CreateSolver(MIP_SOLVER)
+        if self.solver is None:
+            raise RuntimeError(f"OR-Tools was built without {MIP_SOLVER}")
+        self.seed = seed
+        self._values: list[float] = []  # the last solution, kept: the wrapper forgets it once the model changes
+
+    def bool_var(self, name: str = "") -> Any:
+        """A 0/1 variable."""
+        var = self.solver.BoolVar(name)
+        return var  # var.index() is its position in solver.variables()
+
+    def int_var(self, lo: int, hi: int, name: str = "") -> Any:
+        """An integer variable in [lo, hi]."""
+        var = self.solver.IntVar(lo, hi, name)
+        return var
+
+    def add(self, constraint: Any) -> None:
+        """A linear constraint."""
+        self.solver.Add(constraint)
+
+    def at_most_one(self, lits: list) -> None:
+        """At most one of these 0/1 variables is 1."""
+        self.solver.Add(sum(lits) <= 1)
+
+    def at_least_one(self, lits: list) -> None:
+        """At least one of these 0/1 variables is 1."""
+        self.solver.Add(sum(lits) >= 1)
+
+    def not_all(self, lits: list) -> None:
+        """Not all of these 0/1 variables are 1."""
+        self.solver.Add(sum(lits) <= len(lits) - 1)
+
+    def value(self, var: Any) -> int:
+        """The variable's value in the last solution."""
+        return round(self._values[var.index()])
+
+    def hint(self, pairs: list[tuple[Any, int]]) -> None:
+        """Start the search from these values."""
+        self.solver.SetHint([v for v, _ in pairs], [float(x) for _, x in pairs])
+
+    def hint_last(self) -> None:
+        """Start the next solve from the whole last solution."""
+        if self._values:
+            self.solver.SetHint(self.solver.variables(), self._values)
+
+    def solve(self, objective: Any, seconds: float) -> Outcome:
+        """Minimise objective within the time limit."""
+        self.solver.Minimize(objective)
+        self.solver.SetTimeLimit(max(1, int(seconds * 1000)))
+        status = self.solver.Solve()
+        name = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE",
+                pywraplp.Solver.INFEASIBLE: "INFEASIBLE"}.get(status, "UNKNOWN")
+        if name in ("OPTIMAL", "FEASIBLE"):
+            self._values = [v.solution_value() for v in self.solver.variables()]
+            return Outcome(name, self.solver.Objective().Value(), self.solver.Objective().BestBound())
+        return Outcome(name)

@@ -1,0 +1,110 @@
+"""Rule family 2 for large parts, by decomposition: the master model keeps pairs that can never share a
+run apart, and every run it proposes is timed exactly outside the model; a run that cannot be timed
+becomes a cut that forbids that set of activities together."""
+
+from __future__ import annotations
+
+from solver.backend import CpSatBackend, MipBackend
+from solver.candidates import Candidate
+from solver.places import Geography
+from solver.schedule import best_order, can_follow
+from solver.variables import RosterVars
+
+
+def add_pair_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geography) -> int:
+    """Two activities of one run that fit in neither order are never both taken. Pairs already kept
+    apart by a stretch that holds only one activity (see ``add_energy_rules``) are not repeated.
+    Returns how many pair constraints were added."""
+    count = 0
+    for cands in xs.by_route.values():
+        single = [{c.index for c in inside} for inside, fits in _stretches(cands, geo) if fits == 1]
+        for i, a in enumerate(cands):
+            for b in cands[i + 1:]:
+                if any(a.index in group and b.index in group for group in single):
+                    continue
+                if not can_follow(geo, a, b) and not can_follow(geo, b, a):
+                    m.not_all([xs.take[a.index], xs.take[b.index]])
+                    count += 1
+    return count
+
+
+def star_travel_terms(xs: RosterVars, geo: Geography) -> None:
+    """Travel for the master model: each activity as its own trip from home and back (an upper bound on
+    the real route; the exact routes are built after the choice)."""
+    for c in xs.candidates:
+        xs.travel_terms.append((xs.take[c.index], c.km_from_home + geo.km(c.place, geo.home(c.volunteer))))
+
+
+def minimal_infeasible(geo: Geography, home, run: list[Candidate]) -> list[Candidate]:
+    """Shrink a run that cannot be timed to a smallest-found subset that still cannot (deletion filter)."""
+    core = list(run)
+    for c in list(core):
+        trial = [x for x in core if x is not c]
+        if len(trial) >= 2 and best_order(geo, home, trial) is None:
+            core = trial
+    return core
+
+
+def time_runs(geo: Geography, xs: RosterVars, chosen: set[int], value=None  # noqa: ANN001
+              ) -> tuple[dict[int, int], list[list[Candidate]]]:
+    """Time every run of the chosen candidates (fewest km order); return the start times and the runs
+    that cannot be timed, each shrunk to a small infeasible core. With ``value``, a run that cannot be
+    timed is also repaired (least valuable activities dropped) and its remainder is in the start times."""
+    starts: dict[int, int] = {}
+    failed: list[list[Candidate]] = []
+    for (vid, _interval), cands in xs.by_route.items():
+        run = [c for c in cands if c.index in chosen]
+        if not run:
+            continue
+        home = geo.home(vid)
+        timed = best_order(geo, home, run)
+        if timed is None:
+            failed.append(minimal_infeasible(geo, home, run))
+            if value is None:
+                continue
+            timed = repair_run(geo, home, run, value)
+        for c, t in zip(*timed, strict=True):
+            starts[c.index] = t
+    return starts, failed
+
+
+def _stretches(cands: list[Candidate], geo: Geography) -> list[tuple[list[Candidate], int]]:
+    """For each distinct stretch [earliest start, latest end] of a run's candidates: the candidates
+    confined to it, and how many of them fit in it in sequence (counting the least travel between two)."""
+    if len(cands) < 2:
+        return []
+    gap = min(geo.minutes(a.place, b.place) for a in cands for b in cands if a is not b)
+    duration = min(c.duration for c in cands)
+    out = []
+    for lo, hi in sorted({(c.earliest, c.latest + c.duration) for c in cands}):
+        inside = [c for c in cands if lo <= c.earliest and c.latest + c.duration <= hi]
+        fits = (hi - lo + gap) // (duration + gap)
+        if len(inside) > fits:
+            out.append((inside, fits))
+    return out
+
+
+def add_energy_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geography) -> int:
+    """Activities of one run that must all happen inside the same stretch of time cannot together take
+    longer than that stretch: the candidates confined to a stretch fit in sequence, counting the least
+    travel between two of them. Returns how many constraints were added."""
+    count = 0
+    for cands in xs.by_route.values():
+        for inside, fits in _stretches(cands, geo):
+            if fits == 1:
+                m.at_most_one([xs.take[c.index] for c in inside])
+            else:
+                m.add(xs.taken(inside) <= fits)
+            count += 1
+    return count
+
+
+def repair_run(geo: Geography, home, run: list[Candidate], value) -> tuple[list[Candidate], list[int]]:  # noqa: ANN001
+    """Drop the least valuable activities of a run until it can be timed; return the timed remainder."""
+    keep = sorted(run, key=value, reverse=True)
+    while keep:
+        timed = best_order(geo, home, keep)
+        if timed is not None:
+            return timed
+        keep.pop()
+    return [], []
