@@ -24,6 +24,10 @@ class Geography:
             self._points[("home", v.id)] = (v.lat, v.lon)
         self.km = lru_cache(maxsize=None)(self._km)
 
+    def knows(self, place: Place) -> bool:
+        """True when the place is in the instance."""
+        return place in self._points
+
     def point(self, place: Place) -> tuple[float, float]:
         """The (lat, lon) of a place."""
         return self._points[place]

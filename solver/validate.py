@@ -167,7 +167,8 @@ def travel_value(instance: Instance, roster: Roster, geo: Geography | None = Non
         volunteer = instance.volunteer_by_id.get(vid)
         if volunteer is None:
             continue
-        for _interval, run in runs_of_day(acts, volunteer.availability):
+        known = [a for a in acts if geo.knows(place_of(a))]  # unknown ids are rule 1's to report
+        for _interval, run in runs_of_day(known, volunteer.availability):
             total += trip_km(geo, geo.home(vid), [place_of(a) for a in run])
     return total
 
