@@ -63,16 +63,17 @@ def try_take(instance: Instance, geo: Geography, state: GreedyState, c: Candidat
 
 def greedy_roster(instance: Instance, geo: Geography, candidates: list[Candidate],
                   pins: tuple[AssignmentRef, ...] = ()) -> GreedyState:
-    """Pins first; then children by priority (most urgent first) and sessions, nearest volunteer first."""
+    """Pins first; then last week's assignments that still fit (as a coordinator re-plans by hand);
+    then children by priority (most urgent first) and sessions, nearest volunteer first."""
     state = GreedyState()
     by_group: dict[tuple[str, str, str], list[Candidate]] = defaultdict(list)
     for c in candidates:
         by_group[(c.kind, c.target, c.day)].append(c)
     for group in by_group.values():
         group.sort(key=lambda c: c.km_from_home)
-    for pin in pins:
-        for c in by_group.get((pin.kind, pin.target, pin.day), []):
-            if c.volunteer == pin.volunteer and try_take(instance, geo, state, c):
+    for ref in (*pins, *instance.previous):
+        for c in by_group.get((ref.kind, ref.target, ref.day), []):
+            if c.volunteer == ref.volunteer and try_take(instance, geo, state, c):
                 break
     urgent = sorted((c for c in instance.children if c.visits_per_week),
                     key=lambda c: (-c.priority, -c.visits_per_week, c.id))

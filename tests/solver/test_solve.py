@@ -81,24 +81,34 @@ def _as_previous(roster) -> list[dict]:  # noqa: ANN001
             + [{"kind": "visit", "volunteer": v.volunteer, "child": v.child, "day": v.day} for v in roster.visits])
 
 
-def test_replanning_after_a_dropout_changes_little() -> None:
-    """When one volunteer drops out, the re-plan keeps everyone else's assignments (a few may move)."""
+def test_replanning_after_a_dropout_keeps_last_weeks_pairs() -> None:
+    """When one volunteer drops out, re-planning with ``previous`` keeps far more of everyone else's
+    assignments than planning from scratch, at no worse shortfall (measured: 3 lost against 17)."""
     doc = generate("small", seed=3)
-    first = solve(parse_instance(doc), SolverSettings(time_limit_s=10)).roster
+    first = solve(parse_instance(doc), SolverSettings(time_limit_s=8)).roster
     busiest = max({v.volunteer for v in first.visits},
                   key=lambda vid: sum(1 for v in first.visits if v.volunteer == vid))
     dropped = sum(1 for a in (*first.tutoring, *first.visits) if a.volunteer == busiest)
-    doc["previous"] = _as_previous(first)
     for v in doc["volunteers"]:
         if v["id"] == busiest:
             v["availability"] = []
-    inst = parse_instance(doc)
-    second = solve(inst, SolverSettings(time_limit_s=10)).roster
-    assert validate(inst, second).ok
-    before = {(a["volunteer"], a.get("site") or a.get("child")) for a in doc["previous"]}
-    after = {(a.volunteer, getattr(a, "site", None) or a.child) for a in (*second.tutoring, *second.visits)}
-    lost_others = {p for p in before - after if p[0] != busiest}
-    assert len(lost_others) <= max(2, dropped // 2), (busiest, dropped, lost_others)
+    previous = _as_previous(first)
+    before = {(a["volunteer"], a.get("site") or a.get("child")) for a in previous}
+
+    def lost_and_shortfall(with_previous: bool) -> tuple[int, float]:
+        week = {**doc, "previous": previous if with_previous else []}
+        inst = parse_instance(week)
+        roster = solve(inst, SolverSettings(time_limit_s=8)).roster
+        report = validate(inst, roster)
+        assert report.ok
+        after = {(a.volunteer, getattr(a, "site", None) or a.child) for a in (*roster.tutoring, *roster.visits)}
+        return len({p for p in before - after if p[0] != busiest}), report.levels.shortfall
+
+    kept_lost, kept_shortfall = lost_and_shortfall(True)
+    scratch_lost, scratch_shortfall = lost_and_shortfall(False)
+    assert kept_lost < scratch_lost
+    assert kept_lost <= 2 * dropped
+    assert kept_shortfall <= scratch_shortfall
 
 
 @pytest.mark.parametrize("mode", [
