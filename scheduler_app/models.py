@@ -98,6 +98,22 @@ class Timestamped:
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
+class HomePoint:
+    """A precise home point that falls back to the village's point."""
+
+    home_lat: Mapped[float | None] = mapped_column(Float)
+    home_lon: Mapped[float | None] = mapped_column(Float)
+
+    @property
+    def home_point(self) -> tuple[float, float] | None:
+        """The precise home point, else the village's point, else None."""
+        if self.home_lat is not None and self.home_lon is not None:
+            return (self.home_lat, self.home_lon)
+        if self.village is not None:
+            return (self.village.lat, self.village.lon)
+        return None
+
+
 class Organisation(db.Model):
     """The NGO, with the settings that shape every week's roster."""
 
@@ -178,7 +194,7 @@ class SiteSession(db.Model):
         return DAYS[self.day_index]
 
 
-class Child(Timestamped, db.Model):
+class Child(HomePoint, Timestamped, db.Model):
     """A left-behind child: profile, home, guardian, tutoring needs and home-visit needs."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,8 +206,6 @@ class Child(Timestamped, db.Model):
     grade: Mapped[int | None] = mapped_column(Integer)
     school: Mapped[str] = mapped_column(String(200), default="")
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
-    home_lat: Mapped[float | None] = mapped_column(Float)  # precise home point; falls back to the village
-    home_lon: Mapped[float | None] = mapped_column(Float)
     guardian_name: Mapped[str] = mapped_column(String(100), default="")
     guardian_relationship: Mapped[str] = mapped_column(String(50), default="")
     guardian_phone: Mapped[str] = mapped_column(String(50), default="")
@@ -219,15 +233,6 @@ class Child(Timestamped, db.Model):
         CheckConstraint("risk_level >= 1 AND risk_level <= 5", name="risk_range"),
         CheckConstraint("visits_per_week >= 0 AND visits_per_week <= 7", name="visits_range"),
     )
-
-    @property
-    def home_point(self) -> tuple[float, float] | None:
-        """The precise home point, else the village's point, else None."""
-        if self.home_lat is not None and self.home_lon is not None:
-            return (self.home_lat, self.home_lon)
-        if self.village is not None:
-            return (self.village.lat, self.village.lon)
-        return None
 
     def age_on(self, day: dt.date) -> int | None:
         """Age in whole years on a date."""
@@ -260,7 +265,7 @@ class VisitWindow(db.Model):
         return DAYS[self.day_index]
 
 
-class Volunteer(Timestamped, db.Model):
+class Volunteer(HomePoint, Timestamped, db.Model):
     """A tutor (college student or local teacher) and/or a volunteer mother making home visits."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -273,8 +278,7 @@ class Volunteer(Timestamped, db.Model):
     is_visitor: Mapped[bool] = mapped_column(Boolean, default=False)
     affiliation: Mapped[str] = mapped_column(String(200), default="")  # e.g. a teachers' college
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"))
-    home_lat: Mapped[float | None] = mapped_column(Float)  # home, or campus for a student tutor
-    home_lon: Mapped[float | None] = mapped_column(Float)
+    # home_lat/home_lon (from HomePoint): home, or the campus for a student tutor
     subjects: Mapped[list[str]] = mapped_column(JSON, default=list)
     trained: Mapped[bool] = mapped_column(Boolean, default=False)
     trained_since: Mapped[dt.date | None] = mapped_column(Date)
@@ -304,15 +308,6 @@ class Volunteer(Timestamped, db.Model):
     def roles(self) -> list[str]:
         """The contract's roles list."""
         return [r for r, held in (("tutor", self.is_tutor), ("visitor", self.is_visitor)) if held]
-
-    @property
-    def home_point(self) -> tuple[float, float] | None:
-        """The precise home point, else the village's point, else None."""
-        if self.home_lat is not None and self.home_lon is not None:
-            return (self.home_lat, self.home_lon)
-        if self.village is not None:
-            return (self.village.lat, self.village.lon)
-        return None
 
     def away_on(self, day: dt.date) -> bool:
         """True when one of the volunteer's dates away covers that day."""

@@ -348,16 +348,21 @@ def _build(cls: type[T], path: str, **kwargs: Any) -> T:
         raise InstanceError(path, str(exc)) from None
 
 
-def parse_interval(raw: object, path: str) -> Interval:
-    """Parse {"day", "start", "end"} into an Interval."""
-    obj = _object(raw, path, ("day", "start", "end"))
+def parse_times(obj: Mapping[str, Any], path: str) -> dict[str, int]:
+    """Read "start" and "end" as minutes, naming the field that is not a time."""
     times = {}
     for key in ("start", "end"):
         try:
             times[key] = parse_hhmm(_field(obj, key, path))
         except ValueError as exc:
             raise InstanceError(f"{path}.{key}", str(exc)) from None
-    return _build(Interval, path, day=_field(obj, "day", path), **times)
+    return times
+
+
+def parse_interval(raw: object, path: str) -> Interval:
+    """Parse {"day", "start", "end"} into an Interval."""
+    obj = _object(raw, path, ("day", "start", "end"))
+    return _build(Interval, path, day=_field(obj, "day", path), **parse_times(obj, path))
 
 
 def _parse_site(raw: object, path: str) -> Site:

@@ -7,10 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from solver.instance import InstanceError, _build, _field, _list, _object
-from solver.timeutil import DAYS, format_hhmm, parse_hhmm
+from solver.instance import InstanceError, _build, _field, _list, _object, parse_times
+from solver.timeutil import DAYS, format_hhmm
 
 SCHEMA = "roster/1"
+
+
+def _check_activity(day: str, start: int, end: int) -> None:
+    """An activity lies on a named day, starting before it ends, within that day."""
+    if day not in DAYS:
+        raise ValueError(f"day must be one of {', '.join(DAYS)}, got {day!r}")
+    if not 0 <= start < end <= 24 * 60:
+        raise ValueError("start must be before end within one day")
 
 
 @dataclass(frozen=True)
@@ -24,10 +32,7 @@ class TutoringAssignment:
     end: int
 
     def __post_init__(self) -> None:
-        if self.day not in DAYS:
-            raise ValueError(f"day must be one of {', '.join(DAYS)}, got {self.day!r}")
-        if not 0 <= self.start < self.end <= 24 * 60:
-            raise ValueError("start must be before end within one day")
+        _check_activity(self.day, self.start, self.end)
 
     @property
     def place_key(self) -> tuple[str, str]:
@@ -51,10 +56,7 @@ class Visit:
     end: int
 
     def __post_init__(self) -> None:
-        if self.day not in DAYS:
-            raise ValueError(f"day must be one of {', '.join(DAYS)}, got {self.day!r}")
-        if not 0 <= self.start < self.end <= 24 * 60:
-            raise ValueError("start must be before end within one day")
+        _check_activity(self.day, self.start, self.end)
 
     @property
     def place_key(self) -> tuple[str, str]:
@@ -135,26 +137,16 @@ class Roster:
                 "unmet": self.unmet.to_json(), "stats": dict(self.stats)}
 
 
-def _times(obj: Mapping[str, Any], path: str) -> dict[str, int]:
-    out = {}
-    for key in ("start", "end"):
-        try:
-            out[key] = parse_hhmm(_field(obj, key, path))
-        except ValueError as exc:
-            raise InstanceError(f"{path}.{key}", str(exc)) from None
-    return out
-
-
 def _parse_tutoring(raw: object, path: str) -> TutoringAssignment:
     obj = _object(raw, path, ("volunteer", "site", "day", "start", "end"))
     return _build(TutoringAssignment, path, volunteer=_field(obj, "volunteer", path), site=_field(obj, "site", path),
-                  day=_field(obj, "day", path), **_times(obj, path))
+                  day=_field(obj, "day", path), **parse_times(obj, path))
 
 
 def _parse_visit(raw: object, path: str) -> Visit:
     obj = _object(raw, path, ("volunteer", "child", "day", "start", "end"))
     return _build(Visit, path, volunteer=_field(obj, "volunteer", path), child=_field(obj, "child", path),
-                  day=_field(obj, "day", path), **_times(obj, path))
+                  day=_field(obj, "day", path), **parse_times(obj, path))
 
 
 def parse_roster(raw: object) -> Roster:
