@@ -104,10 +104,11 @@ class MipBackend:
 
     exact = False
 
-    def __init__(self, seed: int = 0):
-        self.solver = pywraplp.Solver.CreateSolver(MIP_SOLVER)
+    def __init__(self, seed: int = 0, solver: str = MIP_SOLVER):
+        # With an LP solver (GLOP) the same model is its linear relaxation: integrality is ignored.
+        self.solver = pywraplp.Solver.CreateSolver(solver)
         if self.solver is None:
-            raise RuntimeError(f"OR-Tools was built without {MIP_SOLVER}")
+            raise RuntimeError(f"OR-Tools was built without {solver}")
         self.seed = seed
         self._values: list[float] = []  # the last solution, kept: the wrapper forgets it once the model changes
 

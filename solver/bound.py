@@ -11,6 +11,7 @@ from solver.candidates import Candidate
 from solver.instance import Instance
 
 TUTOR_WEIGHT = 2
+LP_SOLVER = "GLOP"
 
 
 def _max_weighted_flow(arcs: list[tuple[str, str, int, int]], source: str, sink: str, supply: int) -> int:
@@ -94,3 +95,36 @@ def subject_bound(instance: Instance, candidates: list[Candidate]) -> int:
 def shortfall_bound(instance: Instance, candidates: list[Candidate]) -> int:
     """A value no roster can beat on level 1 (candidates must be the unpruned set)."""
     return visit_bound(instance, candidates) + tutor_bound(instance, candidates) + subject_bound(instance, candidates)
+
+
+def lp_bound(instance: Instance, geo, candidates: list[Candidate], seconds: float) -> float | None:  # noqa: ANN001
+    """The LP relaxation of the assignment model on all candidates: eligibility, one visit per child a
+    day, visits needed, load limits, tutors and subjects per session, and what fits in each stretch of a
+    run; without the pair rows (too many at county size, and the bound stays valid without them).
+    None when the LP is not solved in time."""
+    from solver.backend import MipBackend
+    from solver.rules.children import add_child_rules
+    from solver.rules.load import add_load_rules
+    from solver.rules.objectives import shortfall_expr
+    from solver.rules.runs import add_energy_rules
+    from solver.rules.sessions import add_session_rules
+    from solver.variables import RosterVars
+
+    m = MipBackend(solver=LP_SOLVER)
+    xs = RosterVars(m, candidates)
+    children = sorted({c.target for c in candidates if c.kind == "visit"})
+    sessions = sorted({(c.target, c.day) for c in candidates if c.kind == "tutoring"})
+    missing_visits = add_child_rules(m, xs, instance, children)
+    missing_tutors, uncovered = add_session_rules(m, xs, instance, sessions)
+    add_load_rules(m, xs, instance)
+    add_energy_rules(m, xs, geo)
+    outcome = m.solve(shortfall_expr(instance, missing_visits, missing_tutors, uncovered), seconds)
+    if outcome.status != "OPTIMAL":
+        return None
+    fixed = sum(c.priority * c.visits_per_week for c in instance.children if c.id not in set(children))
+    for site in instance.sites:
+        for session in site.sessions:
+            need = instance.required_tutors(site, session.day)
+            if need and (site.id, session.day) not in set(sessions):
+                fixed += TUTOR_WEIGHT * need + len(instance.needed_subjects(site, session.day))
+    return outcome.objective + fixed

@@ -5,6 +5,8 @@ load limits above zero, and forbidden pairs.
 
 from __future__ import annotations
 
+import bisect
+import math
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -14,6 +16,8 @@ from solver.places import Geography, Place
 from solver.settings import SolverSettings
 
 KM_TOLERANCE = 1e-6
+KM_PER_DEGREE = 110.0  # a little under the true 111.2 km, so the box is never too small
+BOX_MARGIN_DEG = 0.001
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,21 @@ def _usable_intervals(volunteer: Volunteer) -> list[Interval]:
     return kept
 
 
+def _children_near(by_lat: list, lats: list[float], volunteer: Volunteer, road_factor: float) -> list:
+    """Children inside the bounding box of the volunteer's reach (a cheap prefilter before exact km)."""
+    reach_deg = volunteer.max_km / road_factor / KM_PER_DEGREE + BOX_MARGIN_DEG
+    lon_deg = reach_deg / max(math.cos(math.radians(volunteer.lat)), 0.01)
+    lo = bisect.bisect_left(lats, volunteer.lat - reach_deg)
+    hi = bisect.bisect_right(lats, volunteer.lat + reach_deg)
+    return [c for c in by_lat[lo:hi] if abs(c.lon - volunteer.lon) <= lon_deg]
+
+
 def build_candidates(instance: Instance, geo: Geography) -> list[Candidate]:
     """Every feasible candidate (see the module docstring), indexed from 0."""
     forbidden = _forbidden(instance)
     raw: list[dict] = []
+    by_lat = sorted((c for c in instance.children if c.visits_per_week), key=lambda c: (c.lat, c.id))
+    lats = [c.lat for c in by_lat]
     for v in instance.volunteers:
         home = geo.home(v.id)
         intervals = _usable_intervals(v)
@@ -111,8 +126,8 @@ def build_candidates(instance: Instance, geo: Geography) -> list[Candidate]:
                             break
         if v.is_visitor() and v.max_visits_per_week > 0 and v.max_visits_per_day > 0:
             duration = instance.settings.visit_minutes
-            for child in instance.children:
-                if child.visits_per_week == 0 or (child.needs_trained and not v.trained):
+            for child in _children_near(by_lat, lats, v, instance.settings.road_factor):
+                if child.needs_trained and not v.trained:
                     continue
                 place = ("child", child.id)
                 km = geo.km(home, place)

@@ -27,6 +27,8 @@ class SolverSettings:
     mip_max_candidates: int = 15_000
     # Share of a component's time spent on each level: shortfall, continuity, travel, fairness.
     stage_shares: tuple[float, float, float, float] = (0.5, 0.2, 0.2, 0.1)
+    # Share of the time limit the LP relaxation bound may take before the search starts.
+    bound_share: float = 0.1
     # Share of the time limit kept back for building, checking and explaining the roster.
     reserve_share: float = 0.1
     # Travel in the objective is counted in units of this many metres.

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver.backend import CpSatBackend, MipBackend
-from solver.bound import shortfall_bound
+from solver.bound import lp_bound, shortfall_bound
 from solver.candidates import Candidate, build_candidates, prune_candidates
 from solver.explain import Explainer
 from solver.greedy import GreedyState, greedy_roster
@@ -79,6 +79,7 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     cands = prune_candidates(instance, full, settings) if len(full) > settings.prune_above else full
     pruned = len(cands) < len(full)
     greedy = greedy_roster(instance, geo, cands, instance.pinned)
+    relaxed = lp_bound(instance, geo, full, settings.time_limit_s * settings.bound_share)
     parts = _split(instance, cands)
     _solve_parts(instance, geo, parts, greedy, settings, deadline - settings.time_limit_s * settings.reserve_share)
     conflicts = sorted({n for p in parts for n in p.conflicting_pins})
@@ -119,15 +120,16 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     stats = {"status": status, "solve_seconds": round(time.monotonic() - t0, 3),
              "shortfall": found.shortfall, "continuity": found.continuity,
              "travel_km": round_km(found.travel_km), "fairness": round(found.fairness, 4),
-             "shortfall_bound": _bound(instance, full, parts, cands, pruned), "parts": len(parts),
+             "shortfall_bound": _bound(instance, full, parts, cands, pruned, relaxed), "parts": len(parts),
              "candidates": len(cands), "candidates_unpruned": len(full)}
     return SolveResult(status, roster=_with_stats(roster, stats), stats=stats)
 
 
 def _bound(instance: Instance, full: list[Candidate], parts: list[_Part], cands: list[Candidate],
-           pruned: bool) -> float:
-    """The flow relaxation's bound, or CP-SAT's own when it is higher and the model was complete."""
-    flow = shortfall_bound(instance, full)
+           pruned: bool, relaxed: float | None) -> float:
+    """The best valid lower bound: the flow relaxation, the LP relaxation when it was solved in time,
+    and the solvers' own bound when the model was complete (nothing pruned)."""
+    flow = max(shortfall_bound(instance, full), math.ceil(relaxed - 1e-6) if relaxed is not None else 0)
     if pruned or any(p.bound is None for p in parts):
         return flow
     in_parts = {c.target for c in cands if c.kind == "visit"}
