@@ -97,11 +97,14 @@ def shortfall_bound(instance: Instance, candidates: list[Candidate]) -> int:
     return visit_bound(instance, candidates) + tutor_bound(instance, candidates) + subject_bound(instance, candidates)
 
 
-def lp_bound(instance: Instance, geo, candidates: list[Candidate], seconds: float) -> float | None:  # noqa: ANN001
+def lp_relaxation(instance: Instance, geo, candidates: list[Candidate], seconds: float  # noqa: ANN001
+                  ) -> tuple[float | None, dict[int, float]]:
     """The LP relaxation of the assignment model on all candidates: eligibility, one visit per child a
     day, visits needed, load limits, tutors and subjects per session, and what fits in each stretch of a
     run; without the pair rows (too many at county size, and the bound stays valid without them).
-    None when the LP is not solved in time."""
+
+    Returns the bound (None when the LP is not solved in time) and each candidate's LP value, which
+    guides the first roster."""
     from solver.backend import MipBackend
     from solver.rules.children import add_child_rules
     from solver.rules.load import add_load_rules
@@ -120,11 +123,12 @@ def lp_bound(instance: Instance, geo, candidates: list[Candidate], seconds: floa
     add_energy_rules(m, xs, geo)
     outcome = m.solve(shortfall_expr(instance, missing_visits, missing_tutors, uncovered), seconds)
     if outcome.status != "OPTIMAL":
-        return None
+        return None, {}
+    values = {c.index: xs.take[c.index].solution_value() for c in candidates}
     fixed = sum(c.priority * c.visits_per_week for c in instance.children if c.id not in set(children))
     for site in instance.sites:
         for session in site.sessions:
             need = instance.required_tutors(site, session.day)
             if need and (site.id, session.day) not in set(sessions):
                 fixed += TUTOR_WEIGHT * need + len(instance.needed_subjects(site, session.day))
-    return outcome.objective + fixed
+    return outcome.objective + fixed, values

@@ -62,8 +62,9 @@ def try_take(instance: Instance, geo: Geography, state: GreedyState, c: Candidat
 
 
 def greedy_roster(instance: Instance, geo: Geography, candidates: list[Candidate],
-                  pins: tuple[AssignmentRef, ...] = ()) -> GreedyState:
+                  pins: tuple[AssignmentRef, ...] = (), preferred: list[Candidate] = ()) -> GreedyState:
     """Pins first; then last week's assignments that still fit (as a coordinator re-plans by hand);
+    then the ``preferred`` candidates in their order (e.g. those an LP relaxation likes most);
     then children by priority (most urgent first) and sessions, nearest volunteer first."""
     state = GreedyState()
     by_group: dict[tuple[str, str, str], list[Candidate]] = defaultdict(list)
@@ -75,6 +76,8 @@ def greedy_roster(instance: Instance, geo: Geography, candidates: list[Candidate
         for c in by_group.get((ref.kind, ref.target, ref.day), []):
             if c.volunteer == ref.volunteer and try_take(instance, geo, state, c):
                 break
+    for c in preferred:
+        try_take(instance, geo, state, c)
     urgent = sorted((c for c in instance.children if c.visits_per_week),
                     key=lambda c: (-c.priority, -c.visits_per_week, c.id))
     sessions = [(s, sess.day) for s in instance.sites for sess in s.sessions if instance.required_tutors(s, sess.day)]

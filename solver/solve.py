@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver.backend import CpSatBackend, MipBackend
-from solver.bound import lp_bound, shortfall_bound
+from solver.bound import lp_relaxation, shortfall_bound
 from solver.candidates import Candidate, build_candidates, prune_candidates
 from solver.explain import Explainer
 from solver.greedy import GreedyState, greedy_roster
@@ -31,12 +31,13 @@ from solver.rules.routes import add_route_rules
 from solver.rules.runs import add_energy_rules, add_pair_rules, star_travel_terms, time_runs
 from solver.rules.sessions import add_session_rules
 from solver.settings import SolverSettings
-from solver.validate import compute_shortfall, levels, round_km, validate
+from solver.validate import compute_shortfall, levels, round_km, shortfall_value, validate
 from solver.variables import RosterVars
 
 log = logging.getLogger(__name__)
 STAGES = ("shortfall", "continuity", "travel", "fairness")
 MIN_STAGE_SECONDS = 0.05
+LP_TAKE_THRESHOLD = 0.5  # an LP value above this marks a candidate the relaxation likes
 ROUND_SHARE = 1.0  # of a stage's remaining time for a round; cuts are rare, so the first round gets it all
 
 
@@ -78,8 +79,8 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
                                + _why_no_candidate(instance, geo, pin))
     cands = prune_candidates(instance, full, settings) if len(full) > settings.prune_above else full
     pruned = len(cands) < len(full)
-    greedy = greedy_roster(instance, geo, cands, instance.pinned)
-    relaxed = lp_bound(instance, geo, full, settings.time_limit_s * settings.bound_share)
+    relaxed, lp_values = lp_relaxation(instance, geo, full, settings.time_limit_s * settings.bound_share)
+    greedy = _first_roster(instance, geo, full, cands, lp_values)
     parts = _split(instance, cands)
     _solve_parts(instance, geo, parts, greedy, settings, deadline - settings.time_limit_s * settings.reserve_share)
     conflicts = sorted({n for p in parts for n in p.conflicting_pins})
@@ -123,6 +124,31 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
              "shortfall_bound": _bound(instance, full, parts, cands, pruned, relaxed), "parts": len(parts),
              "candidates": len(cands), "candidates_unpruned": len(full)}
     return SolveResult(status, roster=_with_stats(roster, stats), stats=stats)
+
+
+def _first_roster(instance: Instance, geo: Geography, full: list[Candidate], cands: list[Candidate],
+                  lp_values: dict[int, float]) -> GreedyState:
+    """The better (on shortfall) of the plain greedy roster and one that first takes the candidates
+    the LP relaxation likes most; the search starts from it."""
+    plain = greedy_roster(instance, geo, cands, instance.pinned)
+    if not lp_values:
+        return plain
+    def key(c: Candidate) -> tuple:
+        return (c.kind, c.volunteer, c.target, c.day, c.interval)
+    value = {key(c): lp_values.get(c.index, 0.0) for c in full}
+    liked = sorted((c for c in cands if value.get(key(c), 0.0) > LP_TAKE_THRESHOLD),
+                   key=lambda c: (-value[key(c)], -_value(instance, c), c.km_from_home))
+    guided = greedy_roster(instance, geo, cands, instance.pinned, preferred=liked)
+    return min((plain, guided), key=lambda state: _shortfall_of(instance, state))
+
+
+def _shortfall_of(instance: Instance, state: GreedyState) -> float:
+    """Level 1 of a greedy state, without building the explained roster."""
+    tutoring = [TutoringAssignment(c.volunteer, c.target, c.day, t, t + c.duration)
+                for c, t in state.chosen() if c.kind == "tutoring"]
+    visits = [Visit(c.volunteer, c.target, c.day, t, t + c.duration) for c, t in state.chosen() if c.kind == "visit"]
+    draft = Roster(week_start=instance.week_start, tutoring=tuple(tutoring), visits=tuple(visits))
+    return shortfall_value(instance, compute_shortfall(instance, draft))
 
 
 def _bound(instance: Instance, full: list[Candidate], parts: list[_Part], cands: list[Candidate],
