@@ -136,6 +136,17 @@ def test_medium_district_roster_is_valid() -> None:
     assert result.stats["solve_seconds"] <= 8 * 1.25 + 1
 
 
+def test_county_district_roster_is_valid() -> None:
+    """A county district (2,000 children, 770 volunteers) solved with a short limit is still valid:
+    pruned candidates, the decomposed model and the exact run timing all hold at that size."""
+    inst = parse_instance(generate("county", seed=1))
+    result = solve(inst, SolverSettings(time_limit_s=20))
+    report = validate(inst, result.roster)
+    assert report.ok, report.violations[:3]
+    assert result.stats["candidates"] < result.stats["candidates_unpruned"]
+    assert result.stats["shortfall_bound"] <= report.levels.shortfall
+
+
 def test_time_limit_is_respected() -> None:
     """A solve given 2 seconds returns in about 2 seconds, with a valid roster."""
     inst = parse_instance(generate("small", seed=5))
