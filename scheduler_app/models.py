@@ -91,6 +91,19 @@ def _enum(cls: type[enum.Enum]) -> Enum:
                 create_constraint=True, name=cls.__name__.lower())
 
 
+class WeeklyInterval:
+    """A time interval on a day of the week: a session, a visit window, an availability, an assignment."""
+
+    day_index: Mapped[int] = mapped_column(Integer)  # 0 = Monday
+    start: Mapped[dt.time] = mapped_column(Time)
+    end: Mapped[dt.time] = mapped_column(Time)
+
+    @property
+    def day(self) -> str:
+        """The contract's day name."""
+        return DAYS[self.day_index]
+
+
 class Timestamped:
     """Created/updated times in UTC."""
 
@@ -170,15 +183,12 @@ class Site(db.Model):
     )
 
 
-class SiteSession(db.Model):
+class SiteSession(WeeklyInterval, db.Model):
     """A weekly session a site holds, e.g. every Monday 16:30–18:00."""
 
     __tablename__ = "site_session"
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
-    day_index: Mapped[int] = mapped_column(Integer)  # 0 = Monday
-    start: Mapped[dt.time] = mapped_column(Time)
-    end: Mapped[dt.time] = mapped_column(Time)
 
     site: Mapped[Site] = relationship(back_populates="sessions")
 
@@ -188,10 +198,6 @@ class SiteSession(db.Model):
         CheckConstraint("start < \"end\"", name="start_before_end"),
     )
 
-    @property
-    def day(self) -> str:
-        """The contract's day name."""
-        return DAYS[self.day_index]
 
 
 class Child(HomePoint, Timestamped, db.Model):
@@ -242,15 +248,12 @@ class Child(HomePoint, Timestamped, db.Model):
         return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
 
 
-class VisitWindow(db.Model):
+class VisitWindow(WeeklyInterval, db.Model):
     """When a child's family can receive a home visit, e.g. Saturday 09:00–12:00."""
 
     __tablename__ = "visit_window"
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
-    day_index: Mapped[int] = mapped_column(Integer)
-    start: Mapped[dt.time] = mapped_column(Time)
-    end: Mapped[dt.time] = mapped_column(Time)
 
     child: Mapped[Child] = relationship(back_populates="visit_windows")
 
@@ -259,10 +262,6 @@ class VisitWindow(db.Model):
         CheckConstraint("start < \"end\"", name="start_before_end"),
     )
 
-    @property
-    def day(self) -> str:
-        """The contract's day name."""
-        return DAYS[self.day_index]
 
 
 class Volunteer(HomePoint, Timestamped, db.Model):
@@ -314,14 +313,11 @@ class Volunteer(HomePoint, Timestamped, db.Model):
         return any(a.first_day <= day <= a.last_day for a in self.dates_away)
 
 
-class Availability(db.Model):
+class Availability(WeeklyInterval, db.Model):
     """A weekly interval when a volunteer can serve, e.g. Tuesday 15:30–19:00."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"), index=True)
-    day_index: Mapped[int] = mapped_column(Integer)
-    start: Mapped[dt.time] = mapped_column(Time)
-    end: Mapped[dt.time] = mapped_column(Time)
 
     volunteer: Mapped[Volunteer] = relationship(back_populates="availability")
 
@@ -330,10 +326,6 @@ class Availability(db.Model):
         CheckConstraint("start < \"end\"", name="start_before_end"),
     )
 
-    @property
-    def day(self) -> str:
-        """The contract's day name."""
-        return DAYS[self.day_index]
 
 
 class DateAway(db.Model):
@@ -443,7 +435,7 @@ class Roster(Timestamped, db.Model):
     __mapper_args__ = {"version_id_col": version_id}
 
 
-class Assignment(db.Model):
+class Assignment(WeeklyInterval, db.Model):
     """A volunteer's activity in a roster: a tutoring session or a home visit, with times."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -452,9 +444,6 @@ class Assignment(db.Model):
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
     child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
-    day_index: Mapped[int] = mapped_column(Integer)
-    start: Mapped[dt.time] = mapped_column(Time)
-    end: Mapped[dt.time] = mapped_column(Time)
     status: Mapped[AssignmentStatus] = mapped_column(_enum(AssignmentStatus), default=AssignmentStatus.PLANNED)
     decline_reason: Mapped[str] = mapped_column(String(500), default="")
 
@@ -469,10 +458,6 @@ class Assignment(db.Model):
         CheckConstraint("start < \"end\"", name="start_before_end"),
     )
 
-    @property
-    def day(self) -> str:
-        """The contract's day name."""
-        return DAYS[self.day_index]
 
 
 class DiaryEntry(Timestamped, db.Model):

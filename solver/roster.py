@@ -34,11 +34,6 @@ class TutoringAssignment:
     def __post_init__(self) -> None:
         _check_activity(self.day, self.start, self.end)
 
-    @property
-    def place_key(self) -> tuple[str, str]:
-        """('site', site id): where the activity happens."""
-        return ("site", self.site)
-
     def to_json(self) -> dict[str, str]:
         """The contract's form."""
         return {"volunteer": self.volunteer, "site": self.site, "day": self.day,
@@ -57,11 +52,6 @@ class Visit:
 
     def __post_init__(self) -> None:
         _check_activity(self.day, self.start, self.end)
-
-    @property
-    def place_key(self) -> tuple[str, str]:
-        """('child', child id): the activity is at the child's home."""
-        return ("child", self.child)
 
     def to_json(self) -> dict[str, str]:
         """The contract's form."""
