@@ -1,5 +1,5 @@
-"""A lower bound on shortfall from flow relaxations that keep eligibility, one visit per child a day,
-and the load caps, but drop timing and travel between activities."""
+"""Lower bounds on shortfall: flow relaxations that keep eligibility, one visit per child a day and the
+load caps, and the LP relaxation of the assignment model; all drop timing and travel between activities."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from ortools.graph.python import min_cost_flow
 
 from solver.candidates import Candidate
 from solver.instance import Instance
+from solver.validate import SHORTFALL_WEIGHT_TUTOR as TUTOR_WEIGHT
 
-TUTOR_WEIGHT = 2
 LP_SOLVER = "GLOP"
 
 
@@ -125,10 +125,18 @@ def lp_relaxation(instance: Instance, geo, candidates: list[Candidate], seconds:
     if outcome.status != "OPTIMAL":
         return None, {}
     values = {c.index: xs.take[c.index].solution_value() for c in candidates}
-    fixed = sum(c.priority * c.visits_per_week for c in instance.children if c.id not in set(children))
+    return outcome.objective + unserved_shortfall(instance, candidates), values
+
+
+def unserved_shortfall(instance: Instance, candidates: list[Candidate]) -> int:
+    """Shortfall no roster can avoid: children no candidate can visit and sessions no candidate can
+    staff are short by their whole need (a model over the candidates does not see them)."""
+    children = {c.target for c in candidates if c.kind == "visit"}
+    sessions = {(c.target, c.day) for c in candidates if c.kind == "tutoring"}
+    fixed = sum(c.priority * c.visits_per_week for c in instance.children if c.id not in children)
     for site in instance.sites:
         for session in site.sessions:
             need = instance.required_tutors(site, session.day)
-            if need and (site.id, session.day) not in set(sessions):
+            if need and (site.id, session.day) not in sessions:
                 fixed += TUTOR_WEIGHT * need + len(instance.needed_subjects(site, session.day))
-    return outcome.objective + fixed, values
+    return fixed

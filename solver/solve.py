@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver.backend import CpSatBackend, MipBackend
-from solver.bound import lp_relaxation, shortfall_bound
+from solver.bound import lp_relaxation, shortfall_bound, unserved_shortfall
 from solver.candidates import Candidate, build_candidates, prune_candidates
 from solver.explain import Explainer
 from solver.greedy import GreedyState, greedy_roster
@@ -31,7 +31,8 @@ from solver.rules.routes import add_route_rules
 from solver.rules.runs import add_energy_rules, add_pair_rules, star_travel_terms, time_runs
 from solver.rules.sessions import add_session_rules
 from solver.settings import SolverSettings
-from solver.validate import compute_shortfall, levels, round_km, shortfall_value, validate
+from solver.timeutil import DAYS
+from solver.validate import SHORTFALL_WEIGHT_TUTOR, compute_shortfall, levels, round_km, shortfall_value, validate
 from solver.variables import RosterVars
 
 log = logging.getLogger(__name__)
@@ -103,16 +104,14 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     # OPTIMAL is claimed only for the whole problem: every part proven optimal and nothing pruned.
     proven = not pruned and all(p.status == "OPTIMAL" for p in parts)
     status = "GREEDY" if used_greedy else ("OPTIMAL" if proven else "FEASIBLE")
+    fallback = _assemble(instance, geo, cands, full, greedy_by_index)
     if not report.ok:  # should not happen; the greedy roster is the safe fallback
-        roster = _assemble(instance, geo, cands, full, greedy_by_index)
-        report = validate(instance, roster)
-        status = "GREEDY"
+        roster, report, status = fallback, validate(instance, fallback), "GREEDY"
         if not report.ok:
             raise AssertionError(f"solver produced an invalid roster: {report.violations[0]}")
-    greedy_roster_ = _assemble(instance, geo, cands, full, greedy_by_index)
-    if not _missing_pins(instance, greedy_roster_) and (
-            levels(instance, greedy_roster_, geo).as_tuple() < report.levels.as_tuple()):
-        roster, report, status = greedy_roster_, validate(instance, greedy_roster_), "GREEDY"
+    elif not _missing_pins(instance, fallback) and (
+            levels(instance, fallback, geo).as_tuple() < report.levels.as_tuple()):
+        roster, report, status = fallback, validate(instance, fallback), "GREEDY"
     missing_pins = _missing_pins(instance, roster)
     if missing_pins:
         return SolveResult("PIN_INFEASIBLE", error="no roster honouring every pin was found in the time limit: "
@@ -144,11 +143,7 @@ def _first_roster(instance: Instance, geo: Geography, full: list[Candidate], can
 
 def _shortfall_of(instance: Instance, state: GreedyState) -> float:
     """Level 1 of a greedy state, without building the explained roster."""
-    tutoring = [TutoringAssignment(c.volunteer, c.target, c.day, t, t + c.duration)
-                for c, t in state.chosen() if c.kind == "tutoring"]
-    visits = [Visit(c.volunteer, c.target, c.day, t, t + c.duration) for c, t in state.chosen() if c.kind == "visit"]
-    draft = Roster(week_start=instance.week_start, tutoring=tuple(tutoring), visits=tuple(visits))
-    return shortfall_value(instance, compute_shortfall(instance, draft))
+    return shortfall_value(instance, compute_shortfall(instance, _draft(instance, state.chosen())))
 
 
 def _bound(instance: Instance, full: list[Candidate], parts: list[_Part], cands: list[Candidate],
@@ -158,15 +153,7 @@ def _bound(instance: Instance, full: list[Candidate], parts: list[_Part], cands:
     flow = max(shortfall_bound(instance, full), math.ceil(relaxed - 1e-6) if relaxed is not None else 0)
     if pruned or any(p.bound is None for p in parts):
         return flow
-    in_parts = {c.target for c in cands if c.kind == "visit"}
-    sessions_in_parts = {(c.target, c.day) for c in cands if c.kind == "tutoring"}
-    # Children and sessions no candidate can serve are short by their whole need.
-    fixed = sum(c.priority * c.visits_per_week for c in instance.children if c.id not in in_parts)
-    for site in instance.sites:
-        for session in site.sessions:
-            if (site.id, session.day) not in sessions_in_parts and instance.required_tutors(site, session.day):
-                fixed += 2 * instance.required_tutors(site, session.day)
-                fixed += len(instance.needed_subjects(site, session.day))
+    fixed = unserved_shortfall(instance, cands)  # the parts' models do not see these
     return max(flow, math.ceil(sum(p.bound for p in parts) + fixed - 1e-6))
 
 
@@ -239,12 +226,11 @@ def _split(instance: Instance, cands: list[Candidate]) -> list[_Part]:
     for c in cands:
         groups[find(("volunteer", c.volunteer))].append(c)
     parts = []
-    for root, group in groups.items():
+    for group in groups.values():
         children = sorted({c.target for c in group if c.kind == "visit"})
         sessions = sorted({(c.target, c.day) for c in group if c.kind == "tutoring"})
         members = {("volunteer", c.volunteer) for c in group}
-        pins = [(n, p) for n, p in enumerate(instance.pinned) if find(("volunteer", p.volunteer)) == root
-                and ("volunteer", p.volunteer) in members]
+        pins = [(n, p) for n, p in enumerate(instance.pinned) if ("volunteer", p.volunteer) in members]
         parts.append(_Part(group, children, sessions, pins))
     parts.sort(key=lambda p: -len(p.candidates))
     return parts
@@ -377,38 +363,36 @@ def _pin_core(instance: Instance, geo: Geography, part: _Part, settings: SolverS
 
 def _value(instance: Instance, c: Candidate) -> int:
     """What an activity is worth to shortfall: the child's priority, or 2 for a tutor place."""
-    return instance.child_by_id[c.target].priority if c.kind == "visit" else 2
+    return instance.child_by_id[c.target].priority if c.kind == "visit" else SHORTFALL_WEIGHT_TUTOR
 
 
 def _remaining_share(settings: SolverSettings, stage: str) -> float:
     return sum(settings.stage_shares[STAGES.index(stage):])
 
 
+def _draft(instance: Instance, chosen: list[tuple[Candidate, int]]) -> Roster:
+    """The roster's activities for chosen (candidate, start) pairs, in day order, without ``unmet``."""
+    tutoring = sorted((TutoringAssignment(c.volunteer, c.target, c.day, t, t + c.duration)
+                       for c, t in chosen if c.kind == "tutoring"),
+                      key=lambda a: (DAYS.index(a.day), a.site, a.volunteer))
+    visits = sorted((Visit(c.volunteer, c.target, c.day, t, t + c.duration) for c, t in chosen if c.kind == "visit"),
+                    key=lambda a: (DAYS.index(a.day), a.volunteer, a.start))
+    return Roster(week_start=instance.week_start, tutoring=tuple(tutoring), visits=tuple(visits))
+
+
 def _assemble(instance: Instance, geo: Geography, cands: list[Candidate], full: list[Candidate],
               chosen: dict[int, int]) -> Roster:
     """Turn chosen candidates into a roster with an exact, explained ``unmet``."""
-    tutoring, visits = [], []
-    for c in cands:
-        if c.index not in chosen:
-            continue
-        start = chosen[c.index]
-        if c.kind == "tutoring":
-            tutoring.append(TutoringAssignment(c.volunteer, c.target, c.day, start, start + c.duration))
-        else:
-            visits.append(Visit(c.volunteer, c.target, c.day, start, start + c.duration))
-    order = {d: i for i, d in enumerate(("mon", "tue", "wed", "thu", "fri", "sat", "sun"))}
-    tutoring.sort(key=lambda a: (order[a.day], a.site, a.volunteer))
-    visits.sort(key=lambda a: (order[a.day], a.volunteer, a.start))
-    draft = Roster(week_start=instance.week_start, tutoring=tuple(tutoring), visits=tuple(visits))
+    draft = _draft(instance, [(c, chosen[c.index]) for c in cands if c.index in chosen])
     shortfall = compute_shortfall(instance, draft)
-    unmet_visits, unmet_tutors, unmet_subjects = Explainer(instance, geo, full, tutoring, visits).all(shortfall)
-    return Roster(week_start=instance.week_start, tutoring=tuple(tutoring), visits=tuple(visits),
+    explainer = Explainer(instance, geo, full, list(draft.tutoring), list(draft.visits))
+    unmet_visits, unmet_tutors, unmet_subjects = explainer.all(shortfall)
+    return Roster(week_start=instance.week_start, tutoring=draft.tutoring, visits=draft.visits,
                   unmet=Unmet(tuple(unmet_visits), tuple(unmet_tutors), tuple(unmet_subjects)))
 
 
-def greedy_only(instance: Instance, settings: SolverSettings | None = None) -> Roster:
+def greedy_only(instance: Instance) -> Roster:
     """The greedy baseline as a full roster (on all candidates, unpruned), for comparison."""
-    settings = settings or SolverSettings()
     geo = Geography(instance)
     full = build_candidates(instance, geo)
     state = greedy_roster(instance, geo, full, instance.pinned)

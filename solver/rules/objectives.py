@@ -5,16 +5,16 @@ from __future__ import annotations
 from solver.backend import CpSatBackend, MipBackend
 from solver.instance import Instance
 from solver.settings import SolverSettings
+from solver.validate import SHORTFALL_WEIGHT_TUTOR
 from solver.variables import RosterVars
 
-TUTOR_WEIGHT = 2
 Backend = CpSatBackend | MipBackend
 
 
 def shortfall_expr(instance: Instance, missing_visits: dict, missing_tutors: dict, uncovered: dict):  # noqa: ANN201
     """Level 1: Σ priority × missing visits + 2 × Σ missing tutors + Σ uncovered subjects."""
     return (sum(instance.child_by_id[cid].priority * expr for cid, expr in missing_visits.items())
-            + TUTOR_WEIGHT * sum(missing_tutors.values()) + sum(uncovered.values()))
+            + SHORTFALL_WEIGHT_TUTOR * sum(missing_tutors.values()) + sum(uncovered.values()))
 
 
 def continuity_expr(m: Backend, xs: RosterVars, instance: Instance):  # noqa: ANN201

@@ -9,9 +9,7 @@ from pathlib import Path
 
 import pytest
 
-CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "contract"
-if not CONTRACT.exists():  # the repo may be checked out elsewhere; CI puts shared/ beside it
-    CONTRACT = Path(__file__).resolve().parents[2].parent / "shared" / "contract"
+CONTRACT = Path(__file__).resolve().parents[3] / "shared" / "contract"  # shared/ sits beside the repo
 
 
 @pytest.fixture
