@@ -302,6 +302,11 @@ def _solve_part(instance: Instance, geo: Geography, part: _Part, hint: dict[int,
     else:
         m = CpSatBackend(workers, settings.seed, exact=False)
     xs, objectives, _ = _build(m, instance, geo, part, settings)
+    # Continuity breaks ties already in the shortfall stage of the exact model (scaled so the order of
+    # the levels is kept): a stage cut short by the clock then still leans towards last week's plan.
+    scale = len(part.candidates) + len(instance.previous) + 1 if exact else 1
+    if exact:
+        objectives = {**objectives, "shortfall": scale * objectives["shortfall"] + objectives["continuity"]}
     ids = {c.index for c in part.candidates}
     xs.hint({i: t for i, t in hint.items() if i in ids})
     start = time.monotonic()
@@ -342,8 +347,11 @@ def _solve_part(instance: Instance, geo: Geography, part: _Part, hint: dict[int,
         log.debug("%s accepted: %s with %d activities", stage, outcome.objective, len(part.chosen))
         outcomes.append(outcome)
         if stage == "shortfall":
-            part.bound = max(bounds)
-        m.add(objectives[stage] <= round(outcome.objective))
+            # combined = shortfall × scale + continuity with 0 ≤ continuity < scale
+            part.bound = math.ceil((max(bounds) - (scale - 1)) / scale - 1e-9)
+            m.add(objectives["shortfall"] <= round(outcome.objective) // scale * scale + scale - 1)
+        else:
+            m.add(objectives[stage] <= round(outcome.objective))
         m.hint_last()
     if outcomes:
         part.status = "OPTIMAL" if exact and len(outcomes) == len(STAGES) and all(
