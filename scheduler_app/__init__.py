@@ -37,10 +37,16 @@ def create_app(config: dict | None = None) -> Flask:
     from scheduler_app.auth import bp as auth_bp
     from scheduler_app.children import bp as children_bp
     from scheduler_app.main import bp as main_bp
+    from scheduler_app.places import bp as places_bp
+    from scheduler_app.transfer import bp as transfer_bp
+    from scheduler_app.volunteers import bp as volunteers_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(children_bp, url_prefix="/children")
+    app.register_blueprint(volunteers_bp, url_prefix="/volunteers")
+    app.register_blueprint(places_bp, url_prefix="/places")
+    app.register_blueprint(transfer_bp, url_prefix="/data")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     cli.register(app)
     _register_headers(app)

@@ -34,6 +34,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Age in whole years on a day of someone born on ``birth``."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
 class Role(enum.StrEnum):
     """What a user account may do."""
 
@@ -145,7 +150,7 @@ class Organisation(db.Model):
     )
 
 
-class Village(db.Model):
+class Village(Timestamped, db.Model):
     """A village (or neighbourhood) with a reference point, where homes without a precise point sit."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -154,11 +159,13 @@ class Village(db.Model):
     township: Mapped[str] = mapped_column(String(100), default="")
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
+    __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (UniqueConstraint("organisation_id", "township", "name"),)
 
 
-class Site(db.Model):
+class Site(Timestamped, db.Model):
     """A place for the 4:30 classroom: a village school or a children's home."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,11 +178,13 @@ class Site(db.Model):
     children_per_tutor: Mapped[int] = mapped_column(Integer, default=6)
     min_tutors: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
     village: Mapped[Village | None] = relationship()
     sessions: Mapped[list[SiteSession]] = relationship(back_populates="site", cascade="all, delete-orphan",
                                                        order_by="SiteSession.day_index")
 
+    __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (
         UniqueConstraint("organisation_id", "code"),
         CheckConstraint("children_per_tutor >= 1", name="ratio_positive"),
@@ -217,6 +226,8 @@ class Child(HomePoint, Timestamped, db.Model):
     guardian_phone: Mapped[str] = mapped_column(String(50), default="")
     left_behind_type: Mapped[LeftBehindType] = mapped_column(_enum(LeftBehindType), default=LeftBehindType.BOTH)
     parents_work_place: Mapped[str] = mapped_column(String(200), default="")
+    background: Mapped[str] = mapped_column(Text, default="", server_default="")  # family situation, history
+    academic_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id"))
     attends: Mapped[list[str]] = mapped_column(JSON, default=list)  # day names
     subjects: Mapped[list[str]] = mapped_column(JSON, default=list)  # subjects needing help
@@ -242,10 +253,7 @@ class Child(HomePoint, Timestamped, db.Model):
 
     def age_on(self, day: dt.date) -> int | None:
         """Age in whole years on a date."""
-        if self.birth_date is None:
-            return None
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+        return None if self.birth_date is None else age_on(self.birth_date, day)
 
 
 class VisitWindow(WeeklyInterval, db.Model):

@@ -1,0 +1,1 @@
+"""Records coordinators keep (children, volunteers, sites, villages): fields, rules, saving and spreadsheets."""

@@ -1,0 +1,142 @@
+"""Reading and writing spreadsheets: CSV (UTF-8, UTF-8 with BOM, GB18030) and XLSX, safe to open in Excel."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+
+# Encodings tried in order: what Excel on a Chinese Windows saves is GB18030 (a superset of GBK);
+# "Save as CSV UTF-8" writes a BOM, which utf-8-sig strips.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+MAX_ROWS = 5000  # a county NGO has ~2,000 children; more rows is a wrong file, not a bigger NGO
+# A cell starting with one of these is run as a formula by Excel (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_MIME = "text/csv; charset=utf-8"
+
+
+class TableError(ValueError):
+    """The file cannot be read as a table; the message says why in the user's language."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A sheet's header and data rows, each row with its number as the spreadsheet shows it (header = 1)."""
+
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+
+def read_table(filename: str, data: bytes) -> Table:
+    """Read an uploaded CSV or XLSX file into text cells; blank rows are skipped."""
+    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
+        raw = _read_xlsx(data)
+    else:
+        raw = list(csv.reader(io.StringIO(_decode(data))))
+    numbered = [(n, [c.strip() for c in row]) for n, row in enumerate(raw, start=1)]
+    numbered = [(n, row) for n, row in numbered if any(row)]
+    if not numbered:
+        raise TableError(_("The file is empty."))
+    (_header_row, header), *rows = numbered
+    if len(rows) > MAX_ROWS:
+        raise TableError(_("The file has %(rows)d rows; at most %(max)d can be imported at once.",
+                           rows=len(rows), max=MAX_ROWS))
+    return Table(header=header, rows=[(n, unescape_cells(row)) for n, row in rows])
+
+
+def _decode(data: bytes) -> str:
+    for encoding in CSV_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TableError(_("The file is not text in UTF-8 or GB18030; save it as CSV or XLSX and try again."))
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    # openpyxl parses through defusedxml when it is installed (it is pinned in requirements.txt).
+    from openpyxl import load_workbook
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise TableError(_("The file is not a readable XLSX workbook.")) from exc
+    try:
+        sheet = book.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append([_cell_text(v) for v in row])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        return rows
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    """A cell's value as the text a person would type: dates ISO, whole numbers without '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ", timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def escape_cell(value: object) -> object:
+    """Make a text cell inert in Excel: one that starts like a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def unescape_cells(row: list[str]) -> list[str]:
+    """Undo ``escape_cell`` so an exported file imports back unchanged."""
+    return [c[1:] if c.startswith("'") and c[1:].startswith(FORMULA_PREFIXES) else c for c in row]
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A CSV file in UTF-8 with a BOM (so Chinese Excel opens it correctly), formula-escaped."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([escape_cell(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else escape_cell(v) for v in row])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], title: str) -> bytes:
+    """An XLSX workbook with one sheet; text cells are stored as text, never as formulas."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=title[:31])
+    sheet.freeze_panes = "A2"
+
+    def cells(values: Sequence[object]) -> list[WriteOnlyCell]:
+        out = []
+        for value in values:
+            cell = WriteOnlyCell(sheet, value="" if value is None else escape_cell(value))
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # never let openpyxl turn "=..." into a formula
+            out.append(cell)
+        return out
+
+    sheet.append(cells(header))
+    for row in rows:
+        sheet.append(cells(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,72 @@
+"""Import, export and template downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from scheduler_app.auth.services import roles_required
+from scheduler_app.models import Role
+from scheduler_app.tabular import CSV_MIME, XLSX_MIME, TableError, read_table, write_csv, write_xlsx
+from scheduler_app.transfer import bp
+from scheduler_app.transfer.forms import ImportForm
+from scheduler_app.transfer.services import KIND_LABELS, KINDS, export_rows, import_table, template_header
+
+FORMATS = ("csv", "xlsx")
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def index():
+    """The import form and the download links; a wrong file gets a row-by-row report and changes nothing."""
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            table = read_table(upload.filename or "", upload.read())
+        except TableError as exc:
+            form.file.errors.append(str(exc))
+        else:
+            report = import_table(current_user.organisation_id, form.kind.data, table, upload.filename or "")
+            if report.ok:
+                flash(_("%(kind)s imported: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
+                        kind=KIND_LABELS[report.kind], created=report.created, updated=report.updated,
+                        unchanged=report.unchanged), "success")
+                return redirect(url_for("transfer.index"))
+    status = 422 if report is not None or form.errors else 200
+    return render_template("transfer/index.html", form=form, report=report, kinds=KIND_LABELS,
+                           formats=FORMATS), status
+
+
+def _download(kind: str, fmt: str, header: list[str], rows: list[list], stem: str) -> Response:
+    if kind not in KINDS or fmt not in FORMATS:
+        abort(404)
+    if fmt == "csv":
+        body, mime = write_csv(header, rows), CSV_MIME
+    else:
+        body, mime = write_xlsx(header, rows, title=str(KIND_LABELS[kind])), XLSX_MIME
+    return Response(body, mimetype=mime, headers={
+        "Content-Disposition": f'attachment; filename="{stem}.{fmt}"', "Cache-Control": "no-store"})
+
+
+@bp.route("/<kind>/export.<fmt>")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def export(kind: str, fmt: str):
+    """All of a kind's records as a spreadsheet in the user's language, formula-safe."""
+    if kind not in KINDS or fmt not in FORMATS:
+        abort(404)
+    header, rows = export_rows(current_user.organisation_id, kind)
+    return _download(kind, fmt, header, rows, f"peiban-{kind}-{dt.date.today().isoformat()}")
+
+
+@bp.route("/<kind>/template.<fmt>")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def template(kind: str, fmt: str):
+    """An empty spreadsheet with the kind's columns in the user's language."""
+    if kind not in KINDS:
+        abort(404)
+    return _download(kind, fmt, template_header(kind), [], f"peiban-{kind}-template")

@@ -1,0 +1,167 @@
+"""Spreadsheet import and export of villages, sites, volunteers and children: all rows or none."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from scheduler_app import audit
+from scheduler_app.extensions import db
+from scheduler_app.records.children import CHILD
+from scheduler_app.records.editing import changed_values, write
+from scheduler_app.records.fields import Lookups, RecordSpec
+from scheduler_app.records.places import SITE, VILLAGE
+from scheduler_app.records.volunteers import VOLUNTEER
+from scheduler_app.tabular import Table
+
+# In the order a new organisation imports them: each kind refers only to kinds before it.
+KINDS: dict[str, RecordSpec] = {"villages": VILLAGE, "sites": SITE, "volunteers": VOLUNTEER, "children": CHILD}
+KIND_LABELS = {"villages": _l("Villages"), "sites": _l("Sites"), "volunteers": _l("Volunteers"),
+               "children": _l("Children")}
+MAX_ERRORS_SHOWN = 200  # a file broken on every row says so in a page that still loads
+
+
+@dataclass(frozen=True)
+class RowError:
+    """Why one cell (or the whole row, or the header when ``row`` is 1) cannot be imported."""
+
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or why it did nothing."""
+
+    kind: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the file was imported."""
+        return not self.errors
+
+
+def _key(spec: RecordSpec, values: dict[str, Any]) -> tuple:
+    return tuple((values.get(k) or "") for k in spec.natural_key)
+
+
+def _existing(spec: RecordSpec, organisation_id: int) -> dict[tuple, Any]:
+    # Load the weekly intervals with their records: one query per collection, not one per record.
+    collections = [selectinload(getattr(spec.model, r.key)) for r in inspect(spec.model).relationships if r.uselist]
+    records = db.session.execute(db.select(spec.model).where(spec.model.organisation_id == organisation_id)
+                                 .options(*collections)).scalars()
+    return {_key(spec, spec.read(r)): r for r in records}
+
+
+def _columns(spec: RecordSpec, header: list[str], report: ImportReport) -> dict[int, str]:
+    """Map each column position to a field key; unknown, repeated and missing required columns are errors."""
+    by_header = {name: f.key for f in spec.fields for name in f.headers()}
+    columns: dict[int, str] = {}
+    for position, name in enumerate(header):
+        if not name:
+            continue
+        key = by_header.get(name.strip().lower())
+        if key is None:
+            report.errors.append(RowError(1, name, _("unknown column; the columns are: %(names)s",
+                                                     names=_(", ").join(str(f.label) for f in spec.fields))))
+        elif key in columns.values():
+            report.errors.append(RowError(1, name, _("this column appears twice")))
+        else:
+            columns[position] = key
+    for f in spec.fields:
+        if f.required and f.key not in columns.values():
+            report.errors.append(RowError(1, str(f.label), _("a required column is missing")))
+    return columns
+
+
+def import_table(organisation_id: int, kind: str, table: Table, filename: str = "") -> ImportReport:
+    """Import every row of a sheet, or none: each row is read and checked first; if any row is wrong, the
+    report lists row, column and reason and nothing is written. Rows are matched to existing records by
+    their natural key (code; township and name for villages), so importing the same file twice changes
+    nothing the second time. Columns left out of the file keep their current values."""
+    spec = KINDS[kind]
+    report = ImportReport(kind=kind, rows=len(table.rows))
+    columns = _columns(spec, table.header, report)
+    if report.errors:
+        return report
+    lookups = Lookups.load(organisation_id)
+    existing = _existing(spec, organisation_id)
+    planned: list[tuple[Any, dict[str, Any]]] = []
+    seen: dict[tuple, int] = {}
+    labels = {f.key: str(f.label) for f in spec.fields}
+    for number, cells in table.rows:
+        parsed: dict[str, Any] = {}
+        for position, key in columns.items():
+            text = cells[position] if position < len(cells) else ""
+            try:
+                parsed[key] = spec.field(key).kind.parse(text, lookups)
+            except ValueError as exc:
+                report.errors.append(RowError(number, labels[key], str(exc)))
+        if len(parsed) < len(columns):
+            continue
+        key = _key(spec, parsed)
+        record = existing.get(key)
+        values = {**(spec.read(record) if record is not None else spec.new_values()), **parsed}
+        if key in seen:
+            report.errors.append(RowError(number, labels[spec.natural_key[-1]],
+                                          _("the same record is already on row %(row)d", row=seen[key])))
+            continue
+        seen[key] = number
+        for field_key, reason in spec.check(values, lookups).items():
+            report.errors.append(RowError(number, labels[field_key], reason))
+        planned.append((record, values))
+    if report.errors:
+        del report.errors[MAX_ERRORS_SHOWN:]
+        return report
+    for record, values in planned:
+        changes = changed_values(spec, record, values)
+        if not changes:
+            report.unchanged += 1
+            continue
+        write(spec, organisation_id, record, changes, lookups)
+        if record is None:
+            report.created += 1
+        else:
+            report.updated += 1
+    audit.record("import", spec.name, None, file=filename, rows=report.rows, created=report.created,
+                 updated=report.updated, unchanged=report.unchanged)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        report.created = report.updated = report.unchanged = 0
+        report.errors.append(RowError(0, "", _("someone changed these records while the file was being "
+                                               "imported; nothing was imported, please import it again")))
+    return report
+
+
+def export_rows(organisation_id: int, kind: str) -> tuple[list[str], list[list[Any]]]:
+    """The kind's records as a header in the user's language and one row per record, by natural key;
+    the export is audited (children's exports carry personal data)."""
+    spec = KINDS[kind]
+    lookups = Lookups.load(organisation_id)
+    records = sorted(_existing(spec, organisation_id).items(), key=lambda item: item[0])
+    rows = []
+    for _record_key, record in records:
+        cells = spec.format(spec.read(record), lookups)
+        rows.append([cells[f.key] for f in spec.fields])
+    audit.record("export", spec.name, None, rows=len(rows))
+    db.session.commit()
+    return template_header(kind), rows
+
+
+def template_header(kind: str) -> list[str]:
+    """The columns of a kind's spreadsheet, labelled in the user's language."""
+    return [str(f.label) for f in KINDS[kind].fields]

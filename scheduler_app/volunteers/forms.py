@@ -1,0 +1,34 @@
+"""The volunteer list's search form and the dates-away forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class VolunteerSearchForm(FlaskForm):
+    """Search by name, code or affiliation, filter by role (a GET form: no CSRF token)."""
+
+    class Meta:  # noqa: D106 - WTForms options
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional()])
+    role = SelectField(_l("Role"), choices=[("", "—"), ("tutor", _l("tutor")), ("visitor", _l("home visitor"))],
+                       validators=[Optional()])
+    inactive = BooleanField(_l("Include inactive"))
+    page = IntegerField(validators=[Optional(), NumberRange(min=1)], default=1)
+
+
+class DateAwayForm(FlaskForm):
+    """Days the volunteer cannot serve: first and last day, and why."""
+
+    first_day = DateField(_l("First day"), validators=[DataRequired()])
+    last_day = DateField(_l("Last day"), validators=[DataRequired()])
+    reason = StringField(_l("Reason (exams, holiday, illness)"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Add dates away"))
+
+
+class RemoveForm(FlaskForm):
+    """A button that removes one entry."""
+
+    submit = SubmitField(_l("Remove"))

@@ -1,0 +1,101 @@
+"""Volunteers: list, profile with dates away, new and edit."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from scheduler_app.auth.services import roles_required
+from scheduler_app.models import Role
+from scheduler_app.records.children import GENDERS
+from scheduler_app.records.views import edit_record
+from scheduler_app.records.volunteers import VOLUNTEER
+from scheduler_app.volunteers import bp
+from scheduler_app.volunteers.forms import DateAwayForm, RemoveForm, VolunteerSearchForm
+from scheduler_app.volunteers.services import (
+    DatesAwayError,
+    add_date_away,
+    find_volunteer,
+    remove_date_away,
+    search_volunteers,
+)
+
+SECTIONS = [
+    (_l("Profile"), ("code", "name", "gender", "phone", "roles", "affiliation", "active")),
+    (_l("Home and reach"), ("village_id", "home_lat", "home_lon", "max_km")),
+    (_l("Skills"), ("subjects", "trained", "trained_since")),
+    (_l("Load limits"), ("max_sessions_per_week", "max_visits_per_week", "max_visits_per_day")),
+    (_l("Weekly availability"), ("availability",)),
+]
+
+
+@bp.route("/")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def index():
+    """Search the organisation's volunteers."""
+    form = VolunteerSearchForm(request.args)
+    form.validate()
+    result = search_volunteers(current_user.organisation_id, q=(form.q.data or "").strip(),
+                               role=form.role.data or "", include_inactive=bool(form.inactive.data),
+                               page=form.page.data or 1)
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("volunteers/index.html", form=form, result=result, args=args)
+
+
+@bp.route("/<int:volunteer_id>", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def view(volunteer_id: int):
+    """A volunteer's profile, availability and dates away; coordinators add dates away here."""
+    volunteer = find_volunteer(current_user.organisation_id, volunteer_id)
+    if volunteer is None:
+        abort(404)
+    form = DateAwayForm()
+    if request.method == "POST":
+        if current_user.role != Role.COORDINATOR:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                add_date_away(volunteer, form.first_day.data, form.last_day.data, form.reason.data or "")
+            except DatesAwayError as exc:
+                form.last_day.errors = [*form.last_day.errors, str(exc)]
+            else:
+                flash(_("Dates away added."), "success")
+                return redirect(url_for("volunteers.view", volunteer_id=volunteer.id))
+    return render_template("volunteers/view.html", volunteer=volunteer, form=form, remove=RemoveForm(),
+                           genders=GENDERS, can_edit=current_user.role == Role.COORDINATOR), \
+        422 if form.errors else 200
+
+
+@bp.route("/<int:volunteer_id>/away/<int:date_away_id>/remove", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def remove_away(volunteer_id: int, date_away_id: int):
+    """Remove one period of dates away."""
+    volunteer = find_volunteer(current_user.organisation_id, volunteer_id)
+    if volunteer is None:
+        abort(404)
+    if not RemoveForm().validate_on_submit():
+        abort(400)
+    if not remove_date_away(volunteer, date_away_id):
+        abort(404)
+    flash(_("Dates away removed."), "success")
+    return redirect(url_for("volunteers.view", volunteer_id=volunteer.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def new():
+    """Add a volunteer."""
+    return edit_record(VOLUNTEER, None, sections=SECTIONS, title=_("New volunteer"),
+                       done=lambda v: url_for("volunteers.view", volunteer_id=v.id),
+                       cancel=url_for("volunteers.index"))
+
+
+@bp.route("/<int:volunteer_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def edit(volunteer_id: int):
+    """Edit a volunteer; a concurrent edit by another coordinator is shown, not overwritten."""
+    return edit_record(VOLUNTEER, volunteer_id, sections=SECTIONS, title=_("Edit volunteer"),
+                       done=lambda v: url_for("volunteers.view", volunteer_id=v.id),
+                       cancel=url_for("volunteers.view", volunteer_id=volunteer_id))

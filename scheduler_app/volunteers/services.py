@@ -1,0 +1,90 @@
+"""Finding volunteers and keeping their dates away."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import func, or_
+
+from scheduler_app import audit
+from scheduler_app.extensions import db
+from scheduler_app.models import DateAway, Volunteer
+
+PAGE_SIZE = 25
+MAX_DAYS_AWAY = 366  # a longer absence is an inactive volunteer, not dates away
+
+
+@dataclass(frozen=True)
+class VolunteerPage:
+    """One page of a volunteer search."""
+
+    volunteers: list[Volunteer]
+    total: int
+    page: int
+    pages: int
+
+
+def search_volunteers(organisation_id: int, q: str = "", role: str = "", include_inactive: bool = False,
+                      page: int = 1) -> VolunteerPage:
+    """The organisation's volunteers matching name, code or affiliation text and a role, by code."""
+    stmt = db.select(Volunteer).where(Volunteer.organisation_id == organisation_id)
+    if not include_inactive:
+        stmt = stmt.where(Volunteer.active)
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(or_(Volunteer.name.ilike(like), Volunteer.code.ilike(like),
+                              Volunteer.affiliation.ilike(like)))
+    if role == "tutor":
+        stmt = stmt.where(Volunteer.is_tutor)
+    elif role == "visitor":
+        stmt = stmt.where(Volunteer.is_visitor)
+    total = db.session.execute(db.select(func.count()).select_from(stmt.subquery())).scalar_one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    rows = db.session.execute(stmt.order_by(Volunteer.code).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    return VolunteerPage(volunteers=list(rows.scalars()), total=total, page=page, pages=pages)
+
+
+def find_volunteer(organisation_id: int, volunteer_id: int) -> Volunteer | None:
+    """One of the organisation's volunteers, or None."""
+    volunteer = db.session.get(Volunteer, volunteer_id)
+    return volunteer if volunteer is not None and volunteer.organisation_id == organisation_id else None
+
+
+class DatesAwayError(ValueError):
+    """The dates cannot be recorded; the message says why."""
+
+
+def add_date_away(volunteer: Volunteer, first_day: dt.date, last_day: dt.date, reason: str) -> DateAway:
+    """Record days the volunteer cannot serve: the last day not before the first, at most a year, and not
+    overlapping dates already recorded (which would hide a typing mistake)."""
+    if last_day < first_day:
+        raise DatesAwayError(_("The last day is before the first day."))
+    if (last_day - first_day).days >= MAX_DAYS_AWAY:
+        raise DatesAwayError(_("At most %(days)d days; mark a volunteer who stops as inactive instead.",
+                               days=MAX_DAYS_AWAY))
+    for other in volunteer.dates_away:
+        if other.first_day <= last_day and first_day <= other.last_day:
+            raise DatesAwayError(_("These days overlap dates away already recorded (%(first)s to %(last)s).",
+                                   first=other.first_day.isoformat(), last=other.last_day.isoformat()))
+    away = DateAway(first_day=first_day, last_day=last_day, reason=reason.strip())
+    volunteer.dates_away.append(away)
+    db.session.flush()
+    audit.record("dates_away_added", "volunteer", volunteer.id, first=first_day.isoformat(),
+                 last=last_day.isoformat())
+    db.session.commit()
+    return away
+
+
+def remove_date_away(volunteer: Volunteer, date_away_id: int) -> bool:
+    """Remove one of the volunteer's dates away; False if it is not theirs."""
+    away = next((a for a in volunteer.dates_away if a.id == date_away_id), None)
+    if away is None:
+        return False
+    volunteer.dates_away.remove(away)
+    audit.record("dates_away_removed", "volunteer", volunteer.id, first=away.first_day.isoformat(),
+                 last=away.last_day.isoformat())
+    db.session.commit()
+    return True
