@@ -17,6 +17,21 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "auth.change_password": ("GET", ALL),
     "children.index": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "children.view": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "children.new": ("GET", frozenset({Role.COORDINATOR})),
+    "children.edit": ("GET", frozenset({Role.COORDINATOR})),
+    "volunteers.index": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "volunteers.view": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "volunteers.new": ("GET", frozenset({Role.COORDINATOR})),
+    "volunteers.edit": ("GET", frozenset({Role.COORDINATOR})),
+    "volunteers.remove_away": ("POST", frozenset({Role.COORDINATOR})),
+    "places.index": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "places.new_site": ("GET", frozenset({Role.COORDINATOR})),
+    "places.edit_site": ("GET", frozenset({Role.COORDINATOR})),
+    "places.new_village": ("GET", frozenset({Role.COORDINATOR})),
+    "places.edit_village": ("GET", frozenset({Role.COORDINATOR})),
+    "transfer.index": ("GET", frozenset({Role.COORDINATOR})),
+    "transfer.export": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "transfer.template": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "admin.users": ("GET", frozenset({Role.ADMIN})),
     "admin.toggle_user": ("POST", frozenset({Role.ADMIN})),
     "static": ("GET", None),
@@ -25,7 +40,9 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
 
 def _url(app, endpoint: str, ids: dict[str, int]) -> str:
     from flask import url_for
-    args = {"child_id": ids["child"], "user_id": ids["user"], "filename": "peiban.css"}
+    args = {"child_id": ids["child"], "user_id": ids["user"], "filename": "peiban.css",
+            "volunteer_id": ids["volunteer"], "date_away_id": ids["date_away"], "site_id": ids["site"],
+            "village_id": ids["village"], "kind": "children", "fmt": "csv"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -37,13 +54,24 @@ def test_every_route_is_in_the_matrix(app) -> None:
 
 
 @pytest.fixture
-def world(make_org, make_user, make_child):
-    """One organisation with one account per role and a child; returns (users by role, ids)."""
+def world(make_org, make_user, make_child, make_site, make_volunteer):
+    """One organisation with one account per role, a child, a site and a volunteer away for a week;
+    returns (users by role, ids)."""
+    import datetime as dt
+
+    from scheduler_app.extensions import db
+    from scheduler_app.models import DateAway
     org = make_org()
     users = {role: make_user(role, org=org) for role in Role}
     target = make_user(Role.COORDINATOR, org=org)
     child = make_child(org, "C1")
-    return users, {"child": child.id, "user": target.id}
+    site = make_site(org)
+    volunteer = make_volunteer(org, "M1")
+    away = DateAway(volunteer=volunteer, first_day=dt.date(2026, 12, 7), last_day=dt.date(2026, 12, 13))
+    db.session.add(away)
+    db.session.commit()
+    return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
+                   "site": site.id, "village": child.village_id}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
