@@ -107,14 +107,14 @@ def unescape_cells(row: list[str]) -> list[str]:
     return [c[1:] if c.startswith("'") and c[1:].startswith(FORMULA_PREFIXES) else c for c in row]
 
 
-def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """A CSV file in UTF-8 with a BOM (so Chinese Excel opens it correctly), formula-escaped."""
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], encoding: str = "utf-8-sig") -> bytes:
+    """A formula-escaped CSV file; by default UTF-8 with a BOM, which Chinese Excel opens correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([escape_cell(h) for h in header])
     for row in rows:
         writer.writerow(["" if v is None else escape_cell(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
+    return out.getvalue().encode(encoding)
 
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], title: str) -> bytes:

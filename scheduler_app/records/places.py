@@ -16,7 +16,7 @@ MAX_MIN_TUTORS = 20
 
 SITE_FIELDS = (
     Field("code", _l("Code"), Text(64), required=True),
-    Field("name", _l("Name"), Text(200), required=True),
+    Field("name", _l("Site name"), Text(200), required=True),
     Field("village_id", _l("Village"), Ref("village")),
     Field("lat", _l("Latitude"), Number(-90, 90, whole=False)),
     Field("lon", _l("Longitude"), Number(-180, 180, whole=False)),
@@ -28,7 +28,7 @@ SITE_FIELDS = (
 
 VILLAGE_FIELDS = (
     Field("township", _l("Township"), Text(100)),
-    Field("name", _l("Name"), Text(100), required=True),
+    Field("name", _l("Village name"), Text(100), required=True),
     Field("lat", _l("Latitude"), Number(-90, 90, whole=False), required=True),
     Field("lon", _l("Longitude"), Number(-180, 180, whole=False), required=True),
 )
