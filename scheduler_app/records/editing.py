@@ -18,20 +18,26 @@ from scheduler_app.records.fields import Lookups, RecordInvalidError, RecordSpec
 
 @dataclass(frozen=True)
 class Change:
-    """One field another user changed while this user was editing: as it was, as it is now, and this user's entry."""
+    """One field another user changed while this user was editing: as it was, as it is now, this user's
+    entry, and whether this user changed it too (a clash to settle by hand)."""
 
     label: str
     before: Any
     now: Any
     yours: Any
+    clash: bool
 
 
 class EditConflictError(Exception):
-    """Someone else saved the record since this user opened it; nothing was written."""
+    """Someone else saved the record since this user opened it; nothing was written.
 
-    def __init__(self, changes: list[Change], version: int, snapshot: str) -> None:
+    ``merged`` holds the values to show again: the other person's value where this user left a field
+    as it was, this user's entry where they changed it.
+    """
+
+    def __init__(self, changes: list[Change], merged: dict[str, Any], version: int, snapshot: str) -> None:
         super().__init__(", ".join(c.label for c in changes))
-        self.changes, self.version, self.snapshot = changes, version, snapshot
+        self.changes, self.merged, self.version, self.snapshot = changes, merged, version, snapshot
 
 
 def _serializer() -> URLSafeSerializer:
@@ -41,17 +47,6 @@ def _serializer() -> URLSafeSerializer:
 def snapshot(spec: RecordSpec, values: dict[str, Any], lookups: Lookups) -> str:
     """A signed copy of the record as the form showed it, so a conflict can say what someone else changed."""
     return _serializer().dumps(spec.format(values, lookups))
-
-
-def _changes_since(spec: RecordSpec, token: str | None, current: dict[str, Any], mine: dict[str, Any],
-                   lookups: Lookups) -> list[Change]:
-    try:
-        before = _serializer().loads(token) if token else {}
-    except BadSignature:
-        before = {}
-    now, yours = spec.format(current, lookups), spec.format(mine, lookups)
-    return [Change(str(f.label), before.get(f.key, "?"), now[f.key], yours[f.key])
-            for f in spec.fields if before.get(f.key, "?") != now[f.key]]
 
 
 def find(spec: RecordSpec, organisation_id: int, record_id: int) -> Any:
@@ -124,8 +119,22 @@ def save(spec: RecordSpec, organisation_id: int, record_id: int | None, values: 
     return record, sorted(changes)
 
 
-def _conflict(spec: RecordSpec, record: Any, token: str | None, values: dict[str, Any],
+def _conflict(spec: RecordSpec, record: Any, token: str | None, mine: dict[str, Any],
               lookups: Lookups) -> EditConflictError:
+    """Compare what the user saw, what is saved now, and what the user entered, field by field."""
+    try:
+        before = _serializer().loads(token) if token else {}
+    except BadSignature:
+        before = {}
     current = spec.read(record)
-    return EditConflictError(_changes_since(spec, token, current, values, lookups), record.version_id,
-                        snapshot(spec, current, lookups))
+    now, yours = spec.format(current, lookups), spec.format(mine, lookups)
+    changes, merged = [], {}
+    for f in spec.fields:
+        # Without a trustworthy snapshot every entry counts as the user's own.
+        seen = before.get(f.key, object())
+        untouched = yours[f.key] == seen
+        merged[f.key] = current[f.key] if untouched else mine.get(f.key, f.kind.empty)
+        if now[f.key] != seen:
+            changes.append(Change(str(f.label), before.get(f.key, "?"), now[f.key], yours[f.key],
+                                  clash=not untouched and yours[f.key] != now[f.key]))
+    return EditConflictError(changes, merged, record.version_id, snapshot(spec, current, lookups))

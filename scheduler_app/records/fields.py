@@ -179,10 +179,15 @@ class Choice(Kind):
     options: dict[str, Any]
     default: str = ""
 
+    @property
+    def empty(self) -> Any:  # type: ignore[override]
+        """The default option, or none."""
+        return self.default or None
+
     def parse(self, text: str, lookups: Lookups) -> Any:
         """The option's key."""
         if not text:
-            return self.default or None
+            return self.empty
         key = _option(self.options, text)
         if key is None:
             raise ValueError(_("“%(text)s” is not one of: %(options)s", text=text,

@@ -96,7 +96,8 @@ def set_choices(form: RecordForm, spec: RecordSpec, lookups: Lookups) -> None:
         elif isinstance(f.kind, Choices):
             field.choices = [(k, str(v)) for k, v in f.kind.options.items()]
         elif isinstance(f.kind, Choice):
-            field.choices = [("", "—")] + [(k, str(v)) for k, v in f.kind.options.items()]
+            blank = [] if f.kind.default else [("", "—")]
+            field.choices = blank + [(k, str(v)) for k, v in f.kind.options.items()]
         elif isinstance(f.kind, Ref):
             field.choices = [("", "—")] + _ref_choices(f.kind.target, lookups)
         elif isinstance(f.kind, Intervals):
@@ -125,10 +126,10 @@ def fill(form: RecordForm, spec: RecordSpec, values: dict[str, Any]) -> None:
                 field.append_entry({"day": str(interval.day_index), "start": interval.start, "end": interval.end})
             for _spare in range(SPARE_INTERVAL_ROWS):
                 field.append_entry()
-        elif isinstance(f.kind, Ref | Choice):
-            field.data = "" if value is None else str(value)
         else:
-            field.data = value
+            field.data = ("" if value is None else str(value)) if isinstance(f.kind, Ref | Choice) else value
+            # Number and date inputs show what was typed before their data: forget it.
+            field.raw_data = None
 
 
 def read(form: RecordForm, spec: RecordSpec) -> tuple[dict[str, Any], dict[str, str]]:
@@ -151,7 +152,7 @@ def read(form: RecordForm, spec: RecordSpec) -> tuple[dict[str, Any], dict[str, 
         elif isinstance(f.kind, Ref):
             values[f.key] = int(field.data) if field.data else None
         elif isinstance(f.kind, Choice):
-            values[f.key] = field.data or None
+            values[f.key] = field.data or f.kind.empty
         elif isinstance(f.kind, Days | Choices):
             values[f.key] = [c for c, _label in field.choices if c in (field.data or [])]
         elif isinstance(f.kind, Flag):

@@ -18,8 +18,9 @@ def edit_record(spec: RecordSpec, record_id: int | None, *, sections: list[tuple
     """GET shows the form (a new record when ``record_id`` is None); POST saves it and redirects to ``done``.
 
     A POST whose record was saved by someone else since the form was opened is not written: the form
-    comes back with the user's entries, a list of what the other person changed, and the new version,
-    so saving again is a deliberate choice.
+    comes back with the other person's changes taken in where the user left a field alone, the user's
+    entries where they changed it, and a list of what the other person changed (clashes marked), so
+    saving again is a deliberate choice that loses nobody's work silently.
     """
     organisation_id = current_user.organisation_id
     record = editing.find(spec, organisation_id, record_id) if record_id is not None else None
@@ -51,10 +52,13 @@ def edit_record(spec: RecordSpec, record_id: int | None, *, sections: list[tuple
                 flash(_("Nothing was saved: please correct the fields marked below."), "error")
             except editing.EditConflictError as exc:
                 conflict = exc.changes
+                forms.fill(form, spec, exc.merged)
+                forms.set_choices(form, spec, lookups)
                 form.version.data, form.snapshot.data = str(exc.version), exc.snapshot
                 status = 409
-                flash(_("Someone else saved this record while you were editing it. Nothing was saved; "
-                        "check their changes below, then save again to keep your entries."), "error")
+                flash(_("Someone else saved this record while you were editing it. Nothing was saved; their changes "
+                        "are listed below and taken into the form where you had not changed the field. "
+                        "Check, then save again."), "error")
             else:
                 flash(_("Saved.") if changed else _("No changes to save."), "success")
                 return redirect(done(saved))

@@ -66,7 +66,9 @@ def _existing(spec: RecordSpec, organisation_id: int) -> dict[tuple, Any]:
 
 
 def _columns(spec: RecordSpec, header: list[str], report: ImportReport) -> dict[int, str]:
-    """Map each column position to a field key; unknown, repeated and missing required columns are errors."""
+    """Map each column position to a field key; unknown and repeated columns are errors, and so is a missing
+    natural key (rows could not be matched). Other required columns are only needed for new records, and
+    a new record without one is reported on its row."""
     by_header = {name: f.key for f in spec.fields for name in f.headers()}
     columns: dict[int, str] = {}
     for position, name in enumerate(header):
@@ -81,7 +83,7 @@ def _columns(spec: RecordSpec, header: list[str], report: ImportReport) -> dict[
         else:
             columns[position] = key
     for f in spec.fields:
-        if f.required and f.key not in columns.values():
+        if f.key in spec.natural_key and f.key not in columns.values():
             report.errors.append(RowError(1, str(f.label), _("a required column is missing")))
     return columns
 

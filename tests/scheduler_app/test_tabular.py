@@ -1,0 +1,74 @@
+"""Spreadsheets in: UTF-8, UTF-8 with BOM, GB18030 and XLSX; spreadsheets out: safe against formula injection."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from scheduler_app.tabular import MAX_ROWS, TableError, read_table, write_csv, write_xlsx
+
+ROWS = "编号,姓名\nC001,王欣怡\n\nC002,李子轩\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_in_each_encoding_reads_the_same(in_request, encoding: str) -> None:
+    """A CSV saved as UTF-8, UTF-8 with a BOM or GB18030 gives the same header and rows; blank rows are skipped
+    and rows keep the numbers the spreadsheet shows."""
+    table = read_table("children.csv", ROWS.encode(encoding))
+    assert table.header == ["编号", "姓名"]
+    assert table.rows == [(2, ["C001", "王欣怡"]), (4, ["C002", "李子轩"])]
+
+
+def test_xlsx_cells_read_as_typed_text(in_request) -> None:
+    """XLSX numbers, dates and text come back as the text a person typed: 5 not 5.0, dates ISO."""
+    import datetime as dt
+    book = Workbook()
+    book.active.append(["编号", "年级", "出生日期", "纬度"])
+    book.active.append(["C001", 5, dt.datetime(2015, 3, 1), 30.45])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = read_table("children.xlsx", buffer.getvalue())
+    assert table.rows == [(2, ["C001", "5", "2015-03-01", "30.45"])]
+
+
+def test_unreadable_files_are_refused_with_a_reason(in_request) -> None:
+    """Binary junk, a broken XLSX and an empty file each raise a clear TableError."""
+    with pytest.raises(TableError, match="UTF-8"):
+        read_table("x.csv", b"\xff\xfe\x00\x81\x30\x81")
+    with pytest.raises(TableError, match="XLSX"):
+        read_table("x.xlsx", b"PK\x03\x04 not really a zip")
+    with pytest.raises(TableError, match="empty"):
+        read_table("x.csv", b"\n\n")
+
+
+def test_too_many_rows_are_refused(in_request) -> None:
+    """A file with more than MAX_ROWS data rows is refused before anything is checked."""
+    body = "code\n" + "\n".join(f"C{i}" for i in range(MAX_ROWS + 1))
+    with pytest.raises(TableError, match=str(MAX_ROWS)):
+        read_table("x.csv", body.encode())
+
+
+DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)"]
+
+
+def test_csv_export_escapes_formulas_and_reads_back(in_request) -> None:
+    """Cells starting with = + - @ are written with a leading apostrophe (inert in Excel), the file starts
+    with a BOM, and reading it back gives the original text."""
+    data = write_csv(["note"], [[d] for d in DANGEROUS])
+    assert data.startswith(b"\xef\xbb\xbf")
+    import csv
+    written = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1:]
+    assert written == [["'" + d] for d in DANGEROUS]
+    assert [cells for _n, cells in read_table("x.csv", data).rows] == [[d] for d in DANGEROUS]
+
+
+def test_xlsx_export_stores_text_not_formulas(in_request) -> None:
+    """In the XLSX export no cell is a formula: dangerous text is stored as escaped text."""
+    book = load_workbook(io.BytesIO(write_xlsx(["note"], [[d] for d in DANGEROUS], title="t")))
+    cells = [row[0] for row in book.active.iter_rows(min_row=2)]
+    assert all(c.data_type == "s" for c in cells)
+    assert [c.value for c in cells] == ["'" + d for d in DANGEROUS]
+    assert [cells for _n, cells in read_table("x.xlsx", write_xlsx(["note"], [[d] for d in DANGEROUS], "t")).rows] \
+        == [[d] for d in DANGEROUS]
