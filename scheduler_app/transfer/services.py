@@ -34,6 +34,7 @@ class RowError:
     row: int
     column: str
     reason: str
+    record: str = ""  # the row's code (or village name), so the coordinator finds it by name too
 
 
 @dataclass
@@ -103,14 +104,16 @@ def import_table(organisation_id: int, kind: str, table: Table, filename: str = 
     planned: list[tuple[Any, dict[str, Any]]] = []
     seen: dict[tuple, int] = {}
     labels = {f.key: str(f.label) for f in spec.fields}
+    key_positions = [p for p, k in columns.items() if k in spec.natural_key]
     for number, cells in table.rows:
         parsed: dict[str, Any] = {}
+        record_name = "/".join(cells[p] for p in key_positions if p < len(cells) and cells[p])
         for position, key in columns.items():
             text = cells[position] if position < len(cells) else ""
             try:
                 parsed[key] = spec.field(key).kind.parse(text, lookups)
             except ValueError as exc:
-                report.errors.append(RowError(number, labels[key], str(exc)))
+                report.errors.append(RowError(number, labels[key], str(exc), record_name))
         if len(parsed) < len(columns):
             continue
         key = _key(spec, parsed)
@@ -118,11 +121,12 @@ def import_table(organisation_id: int, kind: str, table: Table, filename: str = 
         values = {**(spec.read(record) if record is not None else spec.new_values()), **parsed}
         if key in seen:
             report.errors.append(RowError(number, labels[spec.natural_key[-1]],
-                                          _("the same record is already on row %(row)d", row=seen[key])))
+                                          _("the same record is already on row %(row)d", row=seen[key]),
+                                          record_name))
             continue
         seen[key] = number
         for field_key, reason in spec.check(values, lookups).items():
-            report.errors.append(RowError(number, labels[field_key], reason))
+            report.errors.append(RowError(number, labels[field_key], reason, record_name))
         planned.append((record, values))
     if report.errors:
         del report.errors[MAX_ERRORS_SHOWN:]
