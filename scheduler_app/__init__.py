@@ -38,12 +38,14 @@ def create_app(config: dict | None = None) -> Flask:
     from scheduler_app.children import bp as children_bp
     from scheduler_app.main import bp as main_bp
     from scheduler_app.places import bp as places_bp
+    from scheduler_app.rosters import bp as rosters_bp
     from scheduler_app.transfer import bp as transfer_bp
     from scheduler_app.volunteers import bp as volunteers_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(children_bp, url_prefix="/children")
+    app.register_blueprint(rosters_bp, url_prefix="/rosters")
     app.register_blueprint(volunteers_bp, url_prefix="/volunteers")
     app.register_blueprint(places_bp, url_prefix="/places")
     app.register_blueprint(transfer_bp, url_prefix="/data")

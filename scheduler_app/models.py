@@ -81,6 +81,16 @@ class AssignmentStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
+class RunState(enum.StrEnum):
+    """Where a background solve is: waiting, running, done with a roster, failed, or lost with its worker."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    ABANDONED = "abandoned"
+
+
 class DiaryStatus(enum.StrEnum):
     """A diary entry's way through review."""
 
@@ -435,12 +445,36 @@ class Roster(Timestamped, db.Model):
     solver_status: Mapped[str] = mapped_column(String(30), default="")
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     unmet: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The roster-instance/1 it was made for: the review and later checks read sessions and needs from it.
+    instance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     week: Mapped[Week] = relationship(back_populates="rosters")
     assignments: Mapped[list[Assignment]] = relationship(back_populates="roster", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version_id}
+
+
+class SolveRun(db.Model):
+    """One background solve of a week: its state, heartbeat, progress and outcome (a draft roster or a reason)."""
+
+    __tablename__ = "solve_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("week.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    state: Mapped[RunState] = mapped_column(_enum(RunState), default=RunState.QUEUED)
+    time_limit_s: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    best_shortfall: Mapped[float | None] = mapped_column(Float)
+    message: Mapped[str] = mapped_column(Text, default="")
+    roster_id: Mapped[int | None] = mapped_column(ForeignKey("roster.id"))
+
+    week: Mapped[Week] = relationship()
+    roster: Mapped[Roster | None] = relationship()
 
 
 class Assignment(WeeklyInterval, db.Model):

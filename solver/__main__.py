@@ -82,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     p_solve.add_argument("--seed", type=int, default=0)
     p_solve.add_argument("--workers", type=int, default=0, help="threads (default: all cores)")
     p_solve.add_argument("-v", "--verbose", action="store_true", help="log each stage of the search")
+    p_solve.add_argument("--progress", action="store_true",
+                         help="print 'PROGRESS shortfall=N' lines on standard error as better rosters are found")
     p_solve.set_defaults(func=cmd_solve)
     p_check = sub.add_parser("check", help="check a roster against its instance")
     p_check.add_argument("instance")
@@ -90,6 +92,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(relativeCreated)7.0f ms %(message)s")
+    if getattr(args, "progress", False):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("PROGRESS %(message)s"))
+        progress = logging.getLogger("solver.progress")
+        progress.setLevel(logging.INFO)
+        progress.addHandler(handler)
+        progress.propagate = False
     return args.func(args)
 
 

@@ -36,6 +36,7 @@ from solver.validate import SHORTFALL_WEIGHT_TUTOR, compute_shortfall, levels, r
 from solver.variables import RosterVars
 
 log = logging.getLogger(__name__)
+progress = logging.getLogger("solver.progress")  # the best shortfall known so far, as the solve goes
 STAGES = ("shortfall", "continuity", "travel", "fairness")
 MIN_STAGE_SECONDS = 0.05
 LP_TAKE_THRESHOLD = 0.5  # an LP value above this marks a candidate the relaxation likes
@@ -82,6 +83,8 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     pruned = len(cands) < len(full)
     relaxed, lp_values = lp_relaxation(instance, geo, full, settings.time_limit_s * settings.bound_share)
     greedy = _first_roster(instance, geo, full, cands, lp_values)
+    # A caller watching a long solve (the web app) learns early what the roster will at least achieve.
+    progress.info("shortfall=%g", _shortfall_of(instance, greedy))
     parts = _split(instance, cands)
     _solve_parts(instance, geo, parts, greedy, settings, deadline - settings.time_limit_s * settings.reserve_share)
     conflicts = sorted({n for p in parts for n in p.conflicting_pins})
@@ -122,6 +125,7 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
              "travel_km": round_km(found.travel_km), "fairness": round(found.fairness, 4),
              "shortfall_bound": _bound(instance, full, parts, cands, pruned, relaxed), "parts": len(parts),
              "candidates": len(cands), "candidates_unpruned": len(full)}
+    progress.info("shortfall=%g", found.shortfall)
     return SolveResult(status, roster=_with_stats(roster, stats), stats=stats)
 
 

@@ -127,6 +127,12 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     app.test_client_class = RequestIsolatingClient
     with app.app_context():
         yield app
+        # A background solve a test started must end before its database is emptied.
+        from scheduler_app.rosters import jobs
+        for run_id in list(jobs._threads):
+            jobs.kill(run_id)
+            jobs.join(run_id, timeout=60)
+        jobs._threads.clear()
         db.session.remove()
         db.engine.dispose()
 

@@ -1,0 +1,58 @@
+"""solve runs; the instance a roster was made for
+
+Revision ID: 8b163c60a5d7
+Revises: 140ff4539b79
+Create Date: 2026-11-22 22:00:49.849910
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '8b163c60a5d7'
+down_revision = '140ff4539b79'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('solve_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('week_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('state', sa.Enum('queued', 'running', 'succeeded', 'failed', 'abandoned', name='runstate', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('time_limit_s', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('best_shortfall', sa.Float(), nullable=True),
+    sa.Column('message', sa.Text(), nullable=False),
+    sa.Column('roster_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_solve_run_organisation_id_organisation')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user.id'], name=op.f('fk_solve_run_requested_by_id_user')),
+    sa.ForeignKeyConstraint(['roster_id'], ['roster.id'], name=op.f('fk_solve_run_roster_id_roster')),
+    sa.ForeignKeyConstraint(['week_id'], ['week.id'], name=op.f('fk_solve_run_week_id_week')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_solve_run'))
+    )
+    with op.batch_alter_table('solve_run', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_solve_run_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_solve_run_week_id'), ['week_id'], unique=False)
+
+    with op.batch_alter_table('roster', schema=None) as batch_op:
+        # Rosters made before this migration get an empty instance.
+        batch_op.add_column(sa.Column('instance', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
+
+
+
+def downgrade():
+    with op.batch_alter_table('roster', schema=None) as batch_op:
+        batch_op.drop_column('instance')
+
+    with op.batch_alter_table('solve_run', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_solve_run_week_id'))
+        batch_op.drop_index(batch_op.f('ix_solve_run_organisation_id'))
+
+    op.drop_table('solve_run')

@@ -1,0 +1,24 @@
+"""Forms of the week page: generate a roster, publish a draft."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SubmitField
+from wtforms.validators import DataRequired, InputRequired
+
+from scheduler_app.rosters.jobs import DEFAULT_TIME_LIMIT, TIME_LIMITS
+
+
+class GenerateForm(FlaskForm):
+    """Start a background solve of the week, with a time limit."""
+
+    time_limit = SelectField(_l("Time to search"), coerce=int, default=DEFAULT_TIME_LIMIT,
+                             choices=[(s, _l("%(seconds)d seconds", seconds=s)) for s in TIME_LIMITS],
+                             validators=[InputRequired()])
+    submit = SubmitField(_l("Generate roster"))
+
+
+class PublishForm(FlaskForm):
+    """Publish one draft, at the version the page showed."""
+
+    version = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Publish to volunteers"))

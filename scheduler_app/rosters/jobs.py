@@ -1,0 +1,193 @@
+"""Background solves: the week's instance goes to ``python -m solver`` in a child process, watched by a thread.
+
+The solver runs as its own process, so a solve that overruns can be killed and a crash cannot take the
+web app with it; the roster is written in one transaction only when the solver succeeds, so a failed or
+killed solve leaves the week's rosters exactly as they were. Every few seconds the watcher records a
+heartbeat and the best shortfall the solver has reported; a run whose heartbeat stops (its process was
+killed with the web server) is marked abandoned when someone next looks at the week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from flask_babel import lazy_gettext as _l
+
+from scheduler_app import audit
+from scheduler_app.contract import build_instance
+from scheduler_app.extensions import db
+from scheduler_app.models import RunState, SolveRun, Week, utcnow
+from scheduler_app.rosters.services import store_roster, week_of
+
+HEARTBEAT_S = 2.0          # how often the watcher writes down that the solve is alive
+STALE_AFTER_S = 30.0       # no heartbeat for this long: the watcher is gone (server restarted or killed)
+OVERRUN_GRACE_S = 20.0     # the solver keeps its own limit; past limit + grace it is stopped
+TIME_LIMITS = (10, 30, 60, 120)
+DEFAULT_TIME_LIMIT = 30
+ACTIVE = (RunState.QUEUED, RunState.RUNNING)
+# Runs end with a reason key (translated when shown, since the watcher thread has no user language)
+# and, for "solver" and "error", the detail after a tab.
+REASONS = {
+    "abandoned": _l("The solve stopped without finishing (the server was restarted or the solver was killed). "
+                    "The roster was not changed; generate again."),
+    "overran": _l("The solver overran its time limit and was stopped; the roster was not changed."),
+    "stopped": _l("The solver was stopped before it finished; the roster was not changed."),
+    "solver": _l("The solver could not make a roster: %(detail)s"),
+    "error": _l("The solve failed (%(detail)s); the roster was not changed."),
+}
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where the solver package is importable from
+_threads: dict[int, threading.Thread] = {}
+_processes: dict[int, subprocess.Popen] = {}
+
+
+class RunInProgressError(RuntimeError):
+    """The week already has a solve queued or running."""
+
+
+def latest_run(week: Week | None) -> SolveRun | None:
+    """The week's newest solve run, after marking it abandoned if its heartbeat stopped."""
+    if week is None:
+        return None
+    run = db.session.execute(db.select(SolveRun).where(SolveRun.week_id == week.id)
+                             .order_by(SolveRun.id.desc()).limit(1)).scalar_one_or_none()
+    if run is not None and run.state in ACTIVE and _stale(run):
+        run.state, run.finished_at = RunState.ABANDONED, utcnow()
+        run.message = "abandoned"
+        db.session.commit()
+    return run
+
+
+def run_message(run: SolveRun) -> str:
+    """Why a run ended as it did, in the user's language ("" when it succeeded)."""
+    key, _tab, detail = (run.message or "").partition("\t")
+    return str(REASONS[key]) % {"detail": detail} if key in REASONS else run.message
+
+
+def _stale(run: SolveRun) -> bool:
+    return (utcnow() - _aware(run.heartbeat_at or run.created_at)).total_seconds() > STALE_AFTER_S
+
+
+def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_limit_s: int) -> SolveRun:
+    """Build the week's instance now (so a data problem is reported at once), record a queued run and
+    start solving it in the background. Raises ContractError or RunInProgressError."""
+    instance = build_instance(organisation_id, week_start)
+    week = week_of(organisation_id, week_start, create=True)
+    if (run := latest_run(week)) is not None and run.state in ACTIVE:
+        raise RunInProgressError(run.id)
+    run = SolveRun(organisation_id=organisation_id, week=week, requested_by_id=user_id, time_limit_s=time_limit_s,
+                   state=RunState.QUEUED, heartbeat_at=utcnow())
+    db.session.add(run)
+    db.session.flush()
+    audit.record("solve_started", "week", week.id, run=run.id, time_limit_s=time_limit_s)
+    db.session.commit()
+    app = current_app._get_current_object()  # the thread needs the app, not the request's proxy
+    thread = threading.Thread(target=run_solve, args=(app, run.id, instance), name=f"solve-{run.id}", daemon=True)
+    _threads[run.id] = thread
+    thread.start()
+    return run
+
+
+def join(run_id: int, timeout: float | None = None) -> None:
+    """Wait for a run started in this process to finish (tests and the command line use it)."""
+    thread = _threads.get(run_id)
+    if thread is not None:
+        thread.join(timeout)
+
+
+def kill(run_id: int) -> bool:
+    """Kill a running solver process of this process's runs, as an operator or a crash would."""
+    process = _processes.get(run_id)
+    if process is None or process.poll() is not None:
+        return False
+    process.kill()
+    return True
+
+
+def run_solve(app: Flask, run_id: int, instance: dict[str, Any]) -> None:
+    """Solve one run to the end: a new draft roster on success, a reason on failure; never a partial write."""
+    with app.app_context():
+        run = db.session.get(SolveRun, run_id)
+        run.state, run.started_at, run.heartbeat_at = RunState.RUNNING, utcnow(), utcnow()
+        db.session.commit()
+        try:
+            outcome, message, roster_doc = _watch(run, instance)
+        except Exception as exc:  # noqa: BLE001 - whatever happens, the run must end with a reason
+            db.session.rollback()
+            app.logger.exception("solve run %s failed", run_id)
+            outcome, message, roster_doc = RunState.FAILED, f"error\t{exc.__class__.__name__}: {exc}", None
+        run = db.session.get(SolveRun, run_id)
+        try:
+            if outcome == RunState.SUCCEEDED:
+                roster = store_roster(run.week, instance, roster_doc, run.requested_by_id)
+                run.roster_id, run.best_shortfall = roster.id, roster.stats.get("shortfall")
+            run.state, run.message, run.finished_at = outcome, message, utcnow()
+            db.session.commit()
+        except Exception as exc:  # noqa: BLE001 - storing failed: nothing of the roster is kept
+            db.session.rollback()
+            app.logger.exception("storing the roster of run %s failed", run_id)
+            run = db.session.get(SolveRun, run_id)
+            run.state, run.finished_at = RunState.FAILED, utcnow()
+            run.message = f"error\t{exc.__class__.__name__}: {exc}"
+            db.session.commit()
+        finally:
+            _processes.pop(run_id, None)
+            db.session.remove()
+
+
+def _watch(run: SolveRun, instance: dict[str, Any]) -> tuple[RunState, str, dict | None]:
+    """Run the solver process, record heartbeats and progress, stop it if it overruns."""
+    with tempfile.TemporaryDirectory(prefix="peiban-solve-") as tmp:
+        source, target = Path(tmp) / "instance.json", Path(tmp) / "roster.json"
+        source.write_text(json.dumps(instance, ensure_ascii=False), encoding="utf-8")
+        command = [sys.executable, "-m", "solver", "solve", str(source), "-o", str(target),
+                   "--time-limit", str(run.time_limit_s), "--progress"]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,  # noqa: S603
+                                   text=True, encoding="utf-8", cwd=PROJECT_ROOT)
+        _processes[run.id] = process
+        errors: list[str] = []
+        best: list[float] = []
+        reader = threading.Thread(target=_read_stderr, args=(process, best, errors), daemon=True)
+        reader.start()
+        started = time.monotonic()
+        while process.poll() is None:
+            time.sleep(HEARTBEAT_S / 4)
+            if time.monotonic() - started > run.time_limit_s + OVERRUN_GRACE_S:
+                process.kill()
+                process.wait()
+                reader.join()
+                return RunState.FAILED, "overran", None
+            if not run.heartbeat_at or (utcnow() - _aware(run.heartbeat_at)).total_seconds() >= HEARTBEAT_S:
+                run.heartbeat_at = utcnow()
+                run.best_shortfall = best[-1] if best else None
+                db.session.commit()
+        reader.join()
+        if process.returncode == 0 and target.exists():
+            return RunState.SUCCEEDED, "", json.loads(target.read_text(encoding="utf-8"))
+        if process.returncode < 0:
+            return RunState.FAILED, "stopped", None
+        detail = next((line.removeprefix("error: ") for line in reversed(errors) if line.startswith("error:")),
+                      errors[-1] if errors else "")
+        return RunState.FAILED, f"solver\t{detail}", None
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+def _read_stderr(process: subprocess.Popen, best: list[float], errors: list[str]) -> None:
+    for line in process.stderr:
+        line = line.strip()
+        if line.startswith("PROGRESS shortfall="):
+            best.append(float(line.removeprefix("PROGRESS shortfall=")))
+        elif line:
+            errors.append(line)

@@ -1,0 +1,106 @@
+"""What a coordinator reads off a roster: sessions staffed per site and day, each volunteer's week, and
+what is left undone with the solver's reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from scheduler_app.models import DAYS, Assignment, AssignmentKind, Roster
+from solver.instance import parse_instance
+
+
+@dataclass
+class SessionCell:
+    """One session of one site: tutors staffed against required, subjects needed and not covered."""
+
+    staffed: int
+    required: int
+    tutors: list[str]
+    children: int
+    subjects_missing: list[str] = field(default_factory=list)
+
+    @property
+    def short(self) -> bool:
+        """Fewer tutors than needed, or a subject nobody covers."""
+        return self.staffed < self.required or bool(self.subjects_missing)
+
+
+@dataclass(frozen=True)
+class SiteRow:
+    """A site with a cell for each day of the week (None where it holds no session)."""
+
+    code: str
+    name: str
+    cells: list[SessionCell | None]
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """Something the roster leaves undone, with what is missing and the solver's reason."""
+
+    what: str       # "visit" | "tutors" | "subject"
+    target: str     # child or site name
+    day: int | None
+    missing: int
+    subject: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Review:
+    """A roster as the review page shows it."""
+
+    days: list[int]
+    sites: list[SiteRow]
+    volunteers: list[tuple[str, str, list[Assignment]]]
+    unmet: list[Unmet]
+    visits: int
+    visits_needed: int
+
+
+def review(roster: Roster) -> Review:
+    """Build the review of a roster from its assignments and the instance it was made for."""
+    instance = parse_instance(roster.instance)
+    tutors: dict[tuple[int, int], list[str]] = defaultdict(list)
+    by_volunteer: dict[int, list[Assignment]] = defaultdict(list)
+    for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start)):
+        by_volunteer[a.volunteer_id].append(a)
+        if a.kind == AssignmentKind.TUTORING:
+            tutors[(a.site_id, a.day_index)].append(a.volunteer.name)
+    site_ids = {a.site.code: a.site_id for a in roster.assignments if a.site is not None}
+    missing_subjects = defaultdict(list)
+    for item in roster.unmet.get("subjects", []):
+        missing_subjects[(item["site"], item["day"])].append(item["subject"])
+    rows = []
+    days = sorted({DAYS.index(s.day) for site in instance.sites for s in site.sessions})
+    for site in instance.sites:
+        cells: list[SessionCell | None] = []
+        for day_index in days:
+            day = DAYS[day_index]
+            if site.session_on(day) is None:
+                cells.append(None)
+                continue
+            names = tutors.get((site_ids.get(site.id), day_index), [])
+            cells.append(SessionCell(staffed=len(names), required=instance.required_tutors(site, day), tutors=names,
+                                     children=len(instance.attending(site, day)),
+                                     subjects_missing=missing_subjects.get((site.id, day), [])))
+        rows.append(SiteRow(site.id, site.name, cells))
+    names = {c.id: c.name for c in instance.children} | {s.id: s.name for s in instance.sites}
+    unmet = [Unmet("visit", names.get(u["child"], u["child"]), None, u["missing"], "", u["reason"])
+             for u in roster.unmet.get("visits", [])]
+    unmet += [Unmet("tutors", names.get(u["site"], u["site"]), DAYS.index(u["day"]), u["missing"], "", u["reason"])
+              for u in roster.unmet.get("tutors", [])]
+    unmet += [Unmet("subject", names.get(u["site"], u["site"]), DAYS.index(u["day"]), 0, u["subject"],
+                    u["reason"]) for u in roster.unmet.get("subjects", [])]
+    volunteers = sorted(((items[0].volunteer.code, items[0].volunteer.name, items)
+                         for items in by_volunteer.values()), key=lambda row: row[0])
+    visits = sum(1 for a in roster.assignments if a.kind == AssignmentKind.VISIT)
+    return Review(days=days, sites=rows, volunteers=volunteers, unmet=unmet, visits=visits,
+                  visits_needed=sum(c.visits_per_week for c in instance.children))
+
+
+def day_date(week_start: dt.date, day_index: int) -> dt.date:
+    """The date of a day of a week."""
+    return week_start + dt.timedelta(days=day_index)

@@ -1,0 +1,126 @@
+"""Weeks and their roster versions: store a solver's roster, find the current one, publish a draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from scheduler_app import audit
+from scheduler_app.extensions import db
+from scheduler_app.models import (
+    DAYS,
+    Assignment,
+    AssignmentKind,
+    Child,
+    Roster,
+    RosterStatus,
+    Site,
+    Volunteer,
+    Week,
+    utcnow,
+)
+
+
+class RosterError(ValueError):
+    """A roster action cannot be done; the message says why in the user's language."""
+
+
+def week_of(organisation_id: int, week_start: dt.date, create: bool = False) -> Week | None:
+    """The organisation's week starting that Monday (created when asked)."""
+    week = db.session.execute(db.select(Week).where(Week.organisation_id == organisation_id,
+                                                    Week.start_date == week_start)).scalar_one_or_none()
+    if week is None and create:
+        week = Week(organisation_id=organisation_id, start_date=week_start)
+        db.session.add(week)
+        db.session.flush()
+    return week
+
+
+def rosters_of(week: Week | None) -> list[Roster]:
+    """The week's roster versions, newest first."""
+    if week is None:
+        return []
+    return list(db.session.execute(db.select(Roster).where(Roster.week_id == week.id)
+                                   .order_by(Roster.id.desc())).scalars())
+
+
+def current_roster(week: Week | None) -> Roster | None:
+    """What the week runs on: the published roster, else the newest draft."""
+    versions = rosters_of(week)
+    published = [r for r in versions if r.status == RosterStatus.PUBLISHED]
+    drafts = [r for r in versions if r.status == RosterStatus.DRAFT]
+    return (published or drafts or [None])[0]
+
+
+def find_roster(organisation_id: int, roster_id: int) -> Roster | None:
+    """One of the organisation's rosters with its assignments, or None."""
+    roster = db.session.execute(db.select(Roster).join(Week).where(Roster.id == roster_id,
+                                                                   Week.organisation_id == organisation_id)
+                                .options(selectinload(Roster.assignments))).scalar_one_or_none()
+    return roster
+
+
+def _hhmm(text: str) -> dt.time:
+    return dt.time.fromisoformat(text)
+
+
+def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], user_id: int | None) -> Roster:
+    """Add a solver's roster/1 to the week as a new draft, in the caller's transaction; codes are resolved
+    to the organisation's records (the instance was built from them)."""
+    org = week.organisation_id
+    by_code = {model: dict(db.session.execute(db.select(model.code, model.id)
+                                              .where(model.organisation_id == org)).all())
+               for model in (Volunteer, Site, Child)}
+    draft = Roster(week=week, status=RosterStatus.DRAFT, created_by_id=user_id,
+                   solver_status=str(roster.get("stats", {}).get("status", "")), stats=roster.get("stats", {}),
+                   unmet=roster.get("unmet", {}), instance=instance)
+    for item in roster.get("tutoring", []):
+        draft.assignments.append(Assignment(
+            kind=AssignmentKind.TUTORING, volunteer_id=by_code[Volunteer][item["volunteer"]],
+            site_id=by_code[Site][item["site"]], day_index=DAYS.index(item["day"]),
+            start=_hhmm(item["start"]), end=_hhmm(item["end"])))
+    for item in roster.get("visits", []):
+        draft.assignments.append(Assignment(
+            kind=AssignmentKind.VISIT, volunteer_id=by_code[Volunteer][item["volunteer"]],
+            child_id=by_code[Child][item["child"]], day_index=DAYS.index(item["day"]),
+            start=_hhmm(item["start"]), end=_hhmm(item["end"])))
+    db.session.add(draft)
+    db.session.flush()
+    audit.record("roster_generated", "roster", draft.id, user=None, organisation_id=org,
+                 shortfall=draft.stats.get("shortfall"))
+    return draft
+
+
+def publish(organisation_id: int, roster_id: int, version: int) -> Roster:
+    """Publish a draft: it becomes what volunteers see, and the week's earlier published roster is
+    superseded. A roster changed since the page showed it (``version``) is not published."""
+    roster = find_roster(organisation_id, roster_id)
+    if roster is None:
+        raise LookupError(roster_id)
+    if roster.version_id != version:
+        raise RosterError(_("This roster changed since you opened the page; look at it again before publishing."))
+    if roster.status != RosterStatus.DRAFT:
+        raise RosterError(_("Only a draft can be published."))
+    # Two coordinators publishing two drafts of one week at once: the week's row is locked, so the
+    # second waits and then supersedes the first instead of leaving two published rosters.
+    db.session.execute(db.select(Week.id).where(Week.id == roster.week_id).with_for_update())
+    db.session.refresh(roster)
+    if roster.status != RosterStatus.DRAFT:
+        raise RosterError(_("Only a draft can be published."))
+    for other in rosters_of(roster.week):
+        if other.id != roster.id and other.status == RosterStatus.PUBLISHED:
+            other.status = RosterStatus.SUPERSEDED
+    roster.status = RosterStatus.PUBLISHED
+    roster.published_at = utcnow()
+    audit.record("roster_published", "roster", roster.id)
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise RosterError(_("This roster changed since you opened the page; look at it again before "
+                            "publishing.")) from None
+    return roster

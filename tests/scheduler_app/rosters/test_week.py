@@ -1,0 +1,193 @@
+"""Generating a week's roster in the background, following it, reviewing it and publishing it, through HTTP
+and the database; a failed, killed or abandoned solve leaves the rosters as they were."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import time
+
+import pytest
+
+from scheduler_app.extensions import db
+from scheduler_app.models import (
+    AssignmentKind,
+    Roster,
+    RosterStatus,
+    RunState,
+    SolveRun,
+    Week,
+    WeekRule,
+)
+from scheduler_app.rosters import jobs
+from tests.conftest import csrf_token
+
+WEEK = "2026-11-30"
+MONDAY = dt.date(2026, 11, 30)
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def district(make_org, make_user, make_site, make_volunteer, make_child, login):
+    """A site meeting Monday and Wednesday with two children, a tutor, a visitor near two children and a
+    child far away whom nobody can reach; the coordinator is logged in."""
+    from scheduler_app.models import Village
+    org = make_org()
+    site = make_site(org, days=(0, 2), min_tutors=1, children_per_tutor=2)
+    tutor = make_volunteer(org, "T1", roles=("tutor",), subjects=["math"], max_sessions_per_week=2,
+                           availability=((0, "15:00", "19:00"), (2, "15:00", "19:00")))
+    mother = make_volunteer(org, "M1", max_visits_per_week=4, max_visits_per_day=2, name="陈春梅")
+    for code in ("C1", "C2"):
+        make_child(org, code, site=site, attends=["mon", "wed"], subjects=["math"], visits_per_week=1)
+    far = Village(organisation_id=org.id, name="远村", lat=31.2, lon=115.6)
+    make_child(org, "C3", name="远方的孩子", village=far, visits_per_week=1)
+    client = login(make_user("coordinator", org=org))
+    return {"org": org, "site": site, "tutor": tutor, "mother": mother, "client": client}
+
+
+def generate(client, limit: int = 10) -> int:  # noqa: ANN201
+    """Press Generate and return the id of the newest run."""
+    response = client.post(f"/rosters/{WEEK}/generate", data={"time_limit": str(limit),
+                                                             "csrf_token": csrf_token(client, f"/rosters/{WEEK}")})
+    assert response.status_code == 302
+    db.session.rollback()
+    run_id = db.session.execute(db.select(SolveRun.id).order_by(SolveRun.id.desc()).limit(1)).scalar_one()
+    # End the read: on SQLite every transaction holds the write lock the solve's watcher needs.
+    db.session.rollback()
+    return run_id
+
+
+def finish(run_id: int) -> SolveRun:
+    """Wait for the background solve and load the run (the test's transaction stays open afterwards)."""
+    jobs.join(run_id, timeout=120)
+    db.session.rollback()
+    return db.session.get(SolveRun, run_id)
+
+
+def rosters() -> list[Roster]:
+    """Every roster in the database, oldest first."""
+    db.session.expire_all()
+    return list(db.session.execute(db.select(Roster).order_by(Roster.id)).scalars())
+
+
+def test_generate_makes_a_draft_the_page_reviews(app, district) -> None:
+    """A background solve stores a draft with its assignments; the page shows the session grid, each
+    volunteer's week and the child nobody can reach, with the solver's reason."""
+    run = finish(generate(district["client"]))
+    assert run.state == RunState.SUCCEEDED and run.roster_id is not None
+    (draft,) = rosters()
+    assert draft.status == RosterStatus.DRAFT and draft.instance["week_start"] == WEEK
+    kinds = sorted(a.kind for a in draft.assignments)
+    assert kinds == [AssignmentKind.TUTORING] * 2 + [AssignmentKind.VISIT] * 2
+    page = district["client"].get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    assert page.count("<strong>1/1</strong>") == 2  # Monday and Wednesday: one tutor of one needed
+    assert "远方的孩子: 1 visit missing" in page
+    reason = re.search(r"远方的孩子: 1 visit missing</strong>\s*<br><span class=\"muted\">([^<]+)", page).group(1)
+    assert html.unescape(reason) == draft.unmet["visits"][0]["reason"] and "within reach" in reason
+    assert "陈春梅" in page and "visit 儿童C1" in page
+
+
+def test_page_follows_a_running_solve(app, district) -> None:
+    """While a solve runs, the page refreshes itself and shows the time spent; Generate is not offered."""
+    run_id = generate(district["client"])
+    page = district["client"].get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    finish(run_id)
+    if "Generating:" in page:  # the tiny solve may finish before the page is read
+        assert 'http-equiv="refresh"' in page and "Generate roster" not in page
+    page = district["client"].get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page and "Generate roster" in page
+
+
+def test_pin_that_cannot_be_honoured_is_named_and_nothing_stored(app, district) -> None:
+    """Pinning the tutor to a Wednesday visit (not a visitor) fails the run with the solver's message naming
+    the pin; no roster is stored."""
+    week = Week(organisation_id=district["org"].id, start_date=MONDAY)
+    week.rules = [WeekRule(rule="pinned", kind=AssignmentKind.TUTORING, volunteer=district["mother"],
+                           site=district["site"], day_index=0)]
+    db.session.add(week)
+    db.session.commit()
+    run = finish(generate(district["client"]))
+    assert run.state == RunState.FAILED and rosters() == []
+    page = district["client"].get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    assert "The solver could not make a roster" in page and "pinned[0]" in page and "M1" in page
+
+
+def test_killed_solve_leaves_the_published_roster(app, make_user, login) -> None:
+    """With a published roster in place, a second solve killed mid-way ends failed and the week still has
+    exactly the published roster."""
+    from seed.demo import load_demo
+    org = load_demo()
+    client = login(make_user("coordinator", org=org))
+    first = finish(generate(client, limit=10))
+    assert first.state == RunState.SUCCEEDED
+    published = rosters()[0]
+    client.post(f"/rosters/{WEEK}/rosters/{published.id}/publish",
+                data={"version": str(published.version_id), "csrf_token": csrf_token(client, f"/rosters/{WEEK}")})
+    second = generate(client, limit=120)
+    deadline = time.monotonic() + 30
+    while not jobs.kill(second):
+        assert time.monotonic() < deadline, "the solver process never started"
+        time.sleep(0.05)
+    second = finish(second)
+    assert second.state == RunState.FAILED and second.message == "stopped"
+    assert [(r.id, r.status) for r in rosters()] == [(published.id, RosterStatus.PUBLISHED)]
+    page = client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    assert "stopped before it finished" in page
+
+
+def test_run_without_heartbeat_is_marked_abandoned(app, district) -> None:
+    """A run left 'running' by a server that died (no heartbeat for minutes) is marked abandoned when the
+    week is opened, and generating is offered again."""
+    week = Week(organisation_id=district["org"].id, start_date=MONDAY)
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
+    db.session.add(SolveRun(organisation_id=district["org"].id, week=week, state=RunState.RUNNING, time_limit_s=30,
+                            created_at=old, started_at=old, heartbeat_at=old))
+    db.session.commit()
+    page = district["client"].get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    assert "stopped without finishing" in page and "Generate roster" in page
+    db.session.expire_all()
+    assert db.session.execute(db.select(SolveRun)).scalar_one().state == RunState.ABANDONED
+
+
+def test_a_second_solve_of_the_week_waits_for_the_first(app, district) -> None:
+    """Pressing Generate while the week's solve is running (heartbeat fresh) starts no second run."""
+    week = Week(organisation_id=district["org"].id, start_date=MONDAY)
+    now = dt.datetime.now(dt.UTC)
+    db.session.add(SolveRun(organisation_id=district["org"].id, week=week, state=RunState.RUNNING, time_limit_s=30,
+                            started_at=now, heartbeat_at=now))
+    db.session.commit()
+    client = district["client"]
+    response = client.post(f"/rosters/{WEEK}/generate", headers=EN, follow_redirects=True,
+                           data={"time_limit": "10", "csrf_token": csrf_token(client, f"/rosters/{WEEK}")})
+    assert "already being generated" in response.get_data(as_text=True)
+    assert len(db.session.execute(db.select(SolveRun)).scalars().all()) == 1
+
+
+def test_publish_supersedes_and_refuses_a_stale_page(app, district, make_user, login) -> None:
+    """Publishing a second draft supersedes the first published roster; a publish from a page showing an
+    old version is refused; the volunteer's home page shows the published week."""
+    finish(generate(district["client"]))
+    finish(generate(district["client"]))
+    a, b = rosters()
+    client = district["client"]
+    token = csrf_token(client, f"/rosters/{WEEK}")
+    client.post(f"/rosters/{WEEK}/rosters/{a.id}/publish", data={"version": str(a.version_id), "csrf_token": token})
+    stale = client.post(f"/rosters/{WEEK}/rosters/{b.id}/publish", data={"version": str(b.version_id + 7),
+                                                                           "csrf_token": token},
+                        headers=EN, follow_redirects=True)
+    assert "changed since you opened the page" in stale.get_data(as_text=True)
+    client.post(f"/rosters/{WEEK}/rosters/{b.id}/publish", data={"version": str(b.version_id), "csrf_token": token})
+    assert [r.status for r in rosters()] == [RosterStatus.SUPERSEDED, RosterStatus.PUBLISHED]
+
+
+def test_generate_refuses_records_that_cannot_make_a_week(app, district, make_child) -> None:
+    """A child with neither village nor home point stops the generation before any run, naming the child."""
+    from scheduler_app.models import Child
+    db.session.add(Child(organisation_id=district["org"].id, code="C9", name="无家可查"))
+    db.session.commit()
+    client = district["client"]
+    response = client.post(f"/rosters/{WEEK}/generate", headers=EN, follow_redirects=True,
+                           data={"time_limit": "10", "csrf_token": csrf_token(client, f"/rosters/{WEEK}")})
+    assert "child C9: no home point" in response.get_data(as_text=True)
+    assert db.session.execute(db.select(SolveRun)).first() is None
