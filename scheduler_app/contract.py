@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import selectinload
@@ -35,9 +36,13 @@ def _interval(day_index: int, start: dt.time, end: dt.time) -> dict[str, str]:
     return {"day": DAYS[day_index], "start": _hhmm(start), "end": _hhmm(end)}
 
 
-def build_instance(organisation_id: int, week_start: dt.date) -> dict[str, Any]:
+def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster | None = None,
+                   keep: Callable[[Assignment], bool] | None = None) -> dict[str, Any]:
     """The week as the solver sees it: active sites, children and volunteers, dates away applied,
     the week's pins and forbidden pairs, and last week's published roster as ``previous``.
+
+    For a re-plan, ``replan_of`` (a roster of this week) is the ``previous`` instead, and each of its
+    assignments that ``keep`` accepts is pinned, so only the rest can change.
 
     The result is checked with the solver's own parser, so a returned document is always valid.
     """
@@ -80,8 +85,18 @@ def build_instance(organisation_id: int, week_start: dt.date) -> dict[str, Any]:
         if ref is None:
             raise ContractError(f"{rule.rule} rule {rule.id} names an inactive volunteer, site or child")
         doc[rule.rule].append(ref)
-    doc["previous"] = _previous(organisation_id, week_start - dt.timedelta(days=7),
-                                volunteer_codes, site_codes, child_codes)
+    if replan_of is None:
+        doc["previous"] = _previous(organisation_id, week_start - dt.timedelta(days=7),
+                                    volunteer_codes, site_codes, child_codes)
+    else:
+        base = sorted(replan_of.assignments, key=lambda a: a.id)
+        doc["previous"] = [r for r in (_ref(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index,
+                                            volunteer_codes, site_codes, child_codes) for a in base) if r]
+        for a in base:
+            ref = _ref(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index, volunteer_codes, site_codes,
+                       child_codes)
+            if keep is not None and keep(a) and ref is not None and ref not in doc["pinned"]:
+                doc["pinned"].append(ref)
     try:
         parse_instance(doc)
     except ValueError as exc:

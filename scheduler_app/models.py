@@ -472,9 +472,12 @@ class SolveRun(db.Model):
     best_shortfall: Mapped[float | None] = mapped_column(Float)
     message: Mapped[str] = mapped_column(Text, default="")
     roster_id: Mapped[int | None] = mapped_column(ForeignKey("roster.id"))
+    # A re-plan starts from this roster: everything not freed is pinned, and it is the "previous".
+    replan_of_id: Mapped[int | None] = mapped_column(ForeignKey("roster.id"))
 
     week: Mapped[Week] = relationship()
-    roster: Mapped[Roster | None] = relationship()
+    roster: Mapped[Roster | None] = relationship(foreign_keys=[roster_id])
+    replan_of: Mapped[Roster | None] = relationship(foreign_keys=[replan_of_id])
 
 
 class Assignment(WeeklyInterval, db.Model):

@@ -31,9 +31,11 @@ def upgrade():
     sa.Column('best_shortfall', sa.Float(), nullable=True),
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('roster_id', sa.Integer(), nullable=True),
+    sa.Column('replan_of_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_solve_run_organisation_id_organisation')),
     sa.ForeignKeyConstraint(['requested_by_id'], ['user.id'], name=op.f('fk_solve_run_requested_by_id_user')),
     sa.ForeignKeyConstraint(['roster_id'], ['roster.id'], name=op.f('fk_solve_run_roster_id_roster')),
+    sa.ForeignKeyConstraint(['replan_of_id'], ['roster.id'], name=op.f('fk_solve_run_replan_of_id_roster')),
     sa.ForeignKeyConstraint(['week_id'], ['week.id'], name=op.f('fk_solve_run_week_id_week')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_solve_run'))
     )

@@ -22,3 +22,14 @@ class PublishForm(FlaskForm):
 
     version = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Publish to volunteers"))
+
+
+class ReplanForm(FlaskForm):
+    """A volunteer cannot serve from a day on: re-plan only their activities."""
+
+    volunteer = SelectField(_l("Volunteer"), coerce=int, validators=[InputRequired()])
+    from_day = SelectField(_l("Cannot serve from"), coerce=int, validators=[InputRequired()])
+    time_limit = SelectField(_l("Time to search"), coerce=int, default=DEFAULT_TIME_LIMIT,
+                             choices=[(s, _l("%(seconds)d seconds", seconds=s)) for s in TIME_LIMITS],
+                             validators=[InputRequired()])
+    submit = SubmitField(_l("Re-plan their activities"))

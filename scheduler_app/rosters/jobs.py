@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler_app import audit
 from scheduler_app.contract import build_instance
 from scheduler_app.extensions import db
-from scheduler_app.models import RunState, SolveRun, Week, utcnow
+from scheduler_app.models import Assignment, Roster, RunState, SolveRun, Week, utcnow
 from scheduler_app.rosters.services import store_roster, week_of
 
 HEARTBEAT_S = 2.0          # how often the watcher writes down that the solve is alive
@@ -77,18 +78,21 @@ def _stale(run: SolveRun) -> bool:
     return (utcnow() - _aware(run.heartbeat_at or run.created_at)).total_seconds() > STALE_AFTER_S
 
 
-def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_limit_s: int) -> SolveRun:
+def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_limit_s: int,
+                replan_of: Roster | None = None, keep: Callable[[Assignment], bool] | None = None) -> SolveRun:
     """Build the week's instance now (so a data problem is reported at once), record a queued run and
-    start solving it in the background. Raises ContractError or RunInProgressError."""
-    instance = build_instance(organisation_id, week_start)
+    start solving it in the background. For a re-plan, the assignments of ``replan_of`` that ``keep``
+    accepts are pinned. Raises ContractError or RunInProgressError."""
     week = week_of(organisation_id, week_start, create=True)
     if (run := latest_run(week)) is not None and run.state in ACTIVE:
         raise RunInProgressError(run.id)
+    instance = build_instance(organisation_id, week_start, replan_of=replan_of, keep=keep)
     run = SolveRun(organisation_id=organisation_id, week=week, requested_by_id=user_id, time_limit_s=time_limit_s,
-                   state=RunState.QUEUED, heartbeat_at=utcnow())
+                   state=RunState.QUEUED, heartbeat_at=utcnow(), replan_of=replan_of)
     db.session.add(run)
     db.session.flush()
-    audit.record("solve_started", "week", week.id, run=run.id, time_limit_s=time_limit_s)
+    audit.record("solve_started", "week", week.id, run=run.id, time_limit_s=time_limit_s,
+                 replan_of=replan_of.id if replan_of is not None else None)
     db.session.commit()
     app = current_app._get_current_object()  # the thread needs the app, not the request's proxy
     thread = threading.Thread(target=run_solve, args=(app, run.id, instance), name=f"solve-{run.id}", daemon=True)

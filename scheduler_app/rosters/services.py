@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -124,3 +125,58 @@ def publish(organisation_id: int, roster_id: int, version: int) -> Roster:
         raise RosterError(_("This roster changed since you opened the page; look at it again before "
                             "publishing.")) from None
     return roster
+
+
+@dataclass(frozen=True)
+class RosterDiff:
+    """What changed from one roster to another: assignments gone, new, and kept at another time."""
+
+    removed: list[Assignment]
+    added: list[Assignment]
+    retimed: list[tuple[Assignment, Assignment]]
+
+    @property
+    def volunteers(self) -> list[str]:
+        """Names of the volunteers whose week changed, sorted: the ones to tell."""
+        changed = self.removed + self.added + [new for _old, new in self.retimed]
+        return sorted({a.volunteer.name for a in changed})
+
+
+def _key(a: Assignment) -> tuple:
+    return (a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index)
+
+
+def roster_diff(old: Roster, new: Roster) -> RosterDiff:
+    """Compare two rosters of a week assignment by assignment (volunteer, site or child, day)."""
+    before = {_key(a): a for a in old.assignments}
+    after = {_key(a): a for a in new.assignments}
+    order = lambda a: (a.day_index, a.start, a.volunteer.code)  # noqa: E731
+    return RosterDiff(
+        removed=sorted((a for k, a in before.items() if k not in after), key=order),
+        added=sorted((a for k, a in after.items() if k not in before), key=order),
+        retimed=sorted(((before[k], a) for k, a in after.items() if k in before
+                        and (before[k].start, before[k].end) != (a.start, a.end)), key=lambda p: order(p[1])))
+
+
+def replan_absence(organisation_id: int, week_start: dt.date, user_id: int, volunteer_id: int, from_day: int,
+                   time_limit_s: int) -> Any:
+    """A volunteer cannot serve from a day to the end of the week (ill, called away): record the dates
+    away and re-plan from the week's current roster, pinning every assignment except that volunteer's
+    from that day on, so only those move. Returns the started run."""
+    from scheduler_app.rosters.jobs import start_solve  # jobs imports this module
+    from scheduler_app.volunteers.services import DatesAwayError, add_date_away, find_volunteer
+    week = week_of(organisation_id, week_start)
+    base = current_roster(week)
+    if base is None:
+        raise RosterError(_("There is no roster of this week to re-plan; generate one first."))
+    volunteer = find_volunteer(organisation_id, volunteer_id)
+    if volunteer is None:
+        raise LookupError(volunteer_id)
+    first, last = week_start + dt.timedelta(days=from_day), week_start + dt.timedelta(days=6)
+    if not all(volunteer.away_on(first + dt.timedelta(days=i)) for i in range((last - first).days + 1)):
+        try:
+            add_date_away(volunteer, first, last, _("unavailable (re-plan)"))
+        except DatesAwayError as exc:
+            raise RosterError(str(exc)) from None
+    return start_solve(organisation_id, week_start, user_id, time_limit_s, replan_of=base,
+                       keep=lambda a: a.volunteer_id != volunteer_id or a.day_index < from_day)

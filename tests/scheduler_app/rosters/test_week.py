@@ -191,3 +191,51 @@ def test_generate_refuses_records_that_cannot_make_a_week(app, district, make_ch
                            data={"time_limit": "10", "csrf_token": csrf_token(client, f"/rosters/{WEEK}")})
     assert "child C9: no home point" in response.get_data(as_text=True)
     assert db.session.execute(db.select(SolveRun)).first() is None
+
+
+def test_volunteer_ill_from_wednesday_moves_only_their_activities(app, make_user, login) -> None:
+    """On the demo week: publish a roster, mark a volunteer with Wednesday-to-Sunday assignments unavailable
+    from Wednesday, re-plan. Every other assignment (and theirs before Wednesday) is kept; what is new goes
+    only to what they freed or what was already uncovered; they have nothing from Wednesday on, their days
+    away are recorded, and the page lists what changed."""
+    from scheduler_app.models import DateAway
+    from seed.demo import load_demo
+    org = load_demo()
+    client = login(make_user("coordinator", org=org))
+    assert finish(generate(client, limit=10)).state == RunState.SUCCEEDED
+    base = rosters()[0]
+    token = csrf_token(client, f"/rosters/{WEEK}")
+    client.post(f"/rosters/{WEEK}/rosters/{base.id}/publish", data={"version": str(base.version_id),
+                                                                     "csrf_token": token})
+    counts: dict[int, int] = {}
+    for a in base.assignments:
+        if a.day_index >= 2:
+            counts[a.volunteer_id] = counts.get(a.volunteer_id, 0) + 1
+    ill = max(counts, key=counts.get)
+    key = lambda a: (a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index)  # noqa: E731
+    kept = {key(a) for a in base.assignments if a.volunteer_id != ill or a.day_index < 2}
+    freed = {a.site.code if a.site else a.child.code for a in base.assignments
+             if a.volunteer_id == ill and a.day_index >= 2}
+    uncovered = {u["child"] for u in base.unmet["visits"]} | {u["site"] for u in base.unmet["tutors"]} \
+        | {u["site"] for u in base.unmet["subjects"]}
+    db.session.rollback()
+    response = client.post(f"/rosters/{WEEK}/replan", data={"volunteer": str(ill), "from_day": "2",
+                                                             "time_limit": "10", "csrf_token": token})
+    assert response.status_code == 302
+    db.session.rollback()
+    run_id = db.session.execute(db.select(SolveRun.id).order_by(SolveRun.id.desc()).limit(1)).scalar_one()
+    db.session.rollback()
+    run = finish(run_id)
+    assert run.state == RunState.SUCCEEDED, run.message
+    new = db.session.get(Roster, run.roster_id)
+    now = {key(a) for a in new.assignments}
+    assert kept <= now
+    added = [a for a in new.assignments if key(a) not in kept]
+    assert {a.site.code if a.site else a.child.code for a in added} <= freed | uncovered
+    assert not [a for a in new.assignments if a.volunteer_id == ill and a.day_index >= 2]
+    away = db.session.execute(db.select(DateAway).where(DateAway.volunteer_id == ill)).scalar_one()
+    assert (away.first_day, away.last_day) == (MONDAY + dt.timedelta(days=2), MONDAY + dt.timedelta(days=6))
+    page = client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    assert f"Changes from roster {base.id} to roster {new.id}" in page
+    assert page.count('class="removed"') == counts[ill]
+    assert page.count('class="added"') == len(added)
