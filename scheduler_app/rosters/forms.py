@@ -33,3 +33,20 @@ class ReplanForm(FlaskForm):
                              choices=[(s, _l("%(seconds)d seconds", seconds=s)) for s in TIME_LIMITS],
                              validators=[InputRequired()])
     submit = SubmitField(_l("Re-plan their activities"))
+
+
+class RuleForm(FlaskForm):
+    """Pin or forbid a volunteer at a site or with a child on a day."""
+
+    rule = SelectField(_l("Rule"), choices=[("pinned", _l("must happen (pin)")), ("forbidden", _l("must not happen"))],
+                       validators=[InputRequired()])
+    volunteer = SelectField(_l("Volunteer"), coerce=int, validators=[InputRequired()])
+    target = SelectField(_l("Site or child"), validators=[InputRequired()])
+    day = SelectField(_l("Day"), coerce=int, validators=[InputRequired()])
+    submit = SubmitField(_l("Add rule"))
+
+
+class ButtonForm(FlaskForm):
+    """A one-button form (pin this assignment, remove this rule)."""
+
+    submit = SubmitField()

@@ -4,29 +4,50 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
 from scheduler_app.contract import ContractError
+from scheduler_app.extensions import db
 from scheduler_app.main.services import week_start_of
-from scheduler_app.models import Role, RosterStatus
+from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus
+from scheduler_app.records.fields import Lookups
 from scheduler_app.rosters import bp
-from scheduler_app.rosters.forms import GenerateForm, PublishForm, ReplanForm
+from scheduler_app.rosters.forms import ButtonForm, GenerateForm, PublishForm, ReplanForm, RuleForm
 from scheduler_app.rosters.jobs import ACTIVE, RunInProgressError, latest_run, run_message, start_solve
 from scheduler_app.rosters.review import review
 from scheduler_app.rosters.services import (
     RosterError,
+    add_rule,
     current_roster,
     find_roster,
     publish,
+    remove_rule,
     replan_absence,
     roster_diff,
+    roster_rows,
     rosters_of,
     week_of,
+    week_rules,
 )
+from scheduler_app.tabular import CSV_MIME, XLSX_MIME, write_csv, write_xlsx
 from scheduler_app.weekly import day_label
+
+
+def _rule_form(organisation_id: int) -> RuleForm:
+    form = RuleForm()
+    lookups = Lookups.load(organisation_id)
+    form.volunteer.choices = [(v.id, f"{v.code} {v.name}") for v in
+                              sorted(lookups.volunteers.values(), key=lambda v: v.code) if v.active]
+    children = db.session.execute(db.select(Child).where(Child.organisation_id == organisation_id, Child.active)
+                                  .order_by(Child.code)).scalars()
+    form.target.choices = [(f"site:{s.id}", f"{s.code} {s.name}") for s in
+                           sorted(lookups.sites.values(), key=lambda s: s.code) if s.active]
+    form.target.choices += [(f"child:{c.id}", f"{c.code} {c.name}") for c in children]
+    form.day.choices = [(i, day_label(i)) for i in range(7)]
+    return form
 
 
 def _replan_form(roster) -> ReplanForm:  # noqa: ANN001
@@ -89,6 +110,8 @@ def week(week_start: str):
         shown=shown, review=review(shown) if shown is not None and shown.instance else None,
         generate=GenerateForm(), publish_form=PublishForm(), can_edit=current_user.role == Role.COORDINATOR,
         replan=_replan_form(current), current=current, base=base, changes=changes,
+        rules=week_rules(the_week), rule_form=_rule_form(organisation_id) if current_user.role == Role.COORDINATOR
+        else None, button=ButtonForm(),
         previous_week=(monday - dt.timedelta(days=7)).isoformat(),
         next_week=(monday + dt.timedelta(days=7)).isoformat())
 
@@ -154,3 +177,102 @@ def replan(week_start: str):
     else:
         flash(_("Re-planning: only that volunteer's activities from that day can change."), "success")
     return redirect(url_for("rosters.week", week_start=monday.isoformat()))
+
+
+@bp.route("/<week_start>/rules", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def add_week_rule(week_start: str):
+    """Pin or forbid a volunteer at a site or with a child on a day; the next generation honours it."""
+    monday = _monday(week_start)
+    form = _rule_form(current_user.organisation_id)
+    if not form.validate_on_submit():
+        flash(_("Choose the rule, the volunteer, the site or child, and the day."), "error")
+    else:
+        kind, _sep, target_id = form.target.data.partition(":")
+        try:
+            add_rule(current_user.organisation_id, monday, form.rule.data, form.volunteer.data, form.day.data,
+                     site_id=int(target_id) if kind == "site" else None,
+                     child_id=int(target_id) if kind == "child" else None)
+        except LookupError:
+            abort(404)
+        except RosterError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Rule added; generate or re-plan to apply it."), "success")
+    return redirect(url_for("rosters.week", week_start=monday.isoformat()))
+
+
+@bp.route("/<week_start>/assignments/<int:assignment_id>/pin", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def pin_assignment(week_start: str, assignment_id: int):
+    """Pin an assignment of a roster: the next generation must keep it."""
+    monday = _monday(week_start)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.roster.week.organisation_id != current_user.organisation_id:
+        abort(404)
+    try:
+        add_rule(current_user.organisation_id, monday, "pinned", assignment.volunteer_id, assignment.day_index,
+                 site_id=assignment.site_id if assignment.kind == AssignmentKind.TUTORING else None,
+                 child_id=assignment.child_id if assignment.kind == AssignmentKind.VISIT else None)
+    except RosterError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Pinned; generate again and it stays."), "success")
+    return redirect(url_for("rosters.week", week_start=monday.isoformat(), roster=assignment.roster_id))
+
+
+@bp.route("/<week_start>/rules/<int:rule_id>/remove", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def remove_week_rule(week_start: str, rule_id: int):
+    """Remove a pin or a forbidden pair."""
+    monday = _monday(week_start)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    if not remove_rule(current_user.organisation_id, rule_id):
+        abort(404)
+    flash(_("Rule removed."), "success")
+    return redirect(url_for("rosters.week", week_start=monday.isoformat()))
+
+
+def _roster_for(monday: dt.date) -> Roster:
+    """The roster named by ``?roster=``, else the week's current one; 404 when there is none."""
+    organisation_id = current_user.organisation_id
+    wanted = request.args.get("roster", type=int)
+    roster = find_roster(organisation_id, wanted) if wanted else current_roster(week_of(organisation_id, monday))
+    if roster is None or roster.week.start_date != monday:
+        abort(404)
+    return roster
+
+
+@bp.route("/<week_start>/print")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def print_roster(week_start: str):
+    """A4 sheets to print: one per site (``by=site``) or one per volunteer (``by=volunteer``)."""
+    monday = _monday(week_start)
+    roster = _roster_for(monday)
+    by = "volunteer" if request.args.get("by") == "volunteer" else "site"
+    groups: dict[str, list[Assignment]] = {}
+    for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start, a.volunteer.code)):
+        if by == "site" and a.kind == AssignmentKind.TUTORING:
+            groups.setdefault(a.site.name, []).append(a)
+        elif by == "volunteer":
+            groups.setdefault(f"{a.volunteer.name} ({a.volunteer.code})", []).append(a)
+    return render_template("rosters/print.html", roster=roster, monday=monday, by=by,
+                           groups=sorted(groups.items()), dt=dt)
+
+
+@bp.route("/<week_start>/export.<fmt>")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def export_roster(week_start: str, fmt: str):
+    """The roster as CSV or XLSX, in the user's language, formula-safe."""
+    monday = _monday(week_start)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    roster = _roster_for(monday)
+    header, rows = roster_rows(roster)
+    body = write_csv(header, rows) if fmt == "csv" else write_xlsx(header, rows, title=monday.isoformat())
+    return Response(body, mimetype=CSV_MIME if fmt == "csv" else XLSX_MIME, headers={
+        "Content-Disposition": f'attachment; filename="peiban-roster-{monday.isoformat()}-{roster.id}.{fmt}"',
+        "Cache-Control": "no-store"})

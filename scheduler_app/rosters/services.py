@@ -22,6 +22,7 @@ from scheduler_app.models import (
     Site,
     Volunteer,
     Week,
+    WeekRule,
     utcnow,
 )
 
@@ -180,3 +181,64 @@ def replan_absence(organisation_id: int, week_start: dt.date, user_id: int, volu
             raise RosterError(str(exc)) from None
     return start_solve(organisation_id, week_start, user_id, time_limit_s, replan_of=base,
                        keep=lambda a: a.volunteer_id != volunteer_id or a.day_index < from_day)
+
+
+def week_rules(week: Week | None) -> list[WeekRule]:
+    """The week's pins and forbidden pairs, pins first."""
+    if week is None:
+        return []
+    return sorted(week.rules, key=lambda r: (r.rule != "pinned", r.day_index, r.id))
+
+
+def add_rule(organisation_id: int, week_start: dt.date, rule: str, volunteer_id: int, day_index: int,
+             site_id: int | None = None, child_id: int | None = None) -> WeekRule:
+    """Pin (must happen) or forbid (must not happen) a volunteer at a site or with a child on a day of the
+    week. Everything named must belong to the organisation; the same pair cannot be both pinned and
+    forbidden, nor recorded twice."""
+    if rule not in ("pinned", "forbidden") or not 0 <= day_index <= 6 or (site_id is None) == (child_id is None):
+        raise RosterError(_("A rule needs a volunteer, a day, and either a site or a child."))
+    volunteer = db.session.get(Volunteer, volunteer_id)
+    target = db.session.get(Site, site_id) if site_id is not None else db.session.get(Child, child_id)
+    if any(x is None or x.organisation_id != organisation_id for x in (volunteer, target)):
+        raise LookupError((volunteer_id, site_id, child_id))
+    week = week_of(organisation_id, week_start, create=True)
+    for other in week.rules:
+        if (other.volunteer_id, other.site_id, other.child_id, other.day_index) == \
+                (volunteer_id, site_id, child_id, day_index):
+            if other.rule == rule:
+                raise RosterError(_("This rule is already recorded."))
+            raise RosterError(_("This pair is already %(rule)s; remove that rule first.",
+                                rule=_("pinned") if other.rule == "pinned" else _("forbidden")))
+    made = WeekRule(week=week, rule=rule, volunteer_id=volunteer_id, site_id=site_id, child_id=child_id,
+                    day_index=day_index, kind=AssignmentKind.TUTORING if site_id is not None else AssignmentKind.VISIT)
+    db.session.add(made)
+    db.session.flush()
+    audit.record(f"rule_{rule}", "week", week.id, rule=made.id)
+    db.session.commit()
+    return made
+
+
+def remove_rule(organisation_id: int, rule_id: int) -> bool:
+    """Remove one of the organisation's week rules; False if there is none."""
+    rule = db.session.get(WeekRule, rule_id)
+    if rule is None or rule.week.organisation_id != organisation_id:
+        return False
+    audit.record("rule_removed", "week", rule.week_id, rule=rule.id, kind=rule.rule)
+    db.session.delete(rule)
+    db.session.commit()
+    return True
+
+
+def roster_rows(roster: Roster) -> tuple[list[str], list[list[Any]]]:
+    """A roster as spreadsheet rows in the user's language: one assignment a row, in time order."""
+    from scheduler_app.weekly import day_label
+    header = [_("Date"), _("Day"), _("Start"), _("End"), _("Volunteer code"), _("Volunteer"), _("Activity"),
+              _("Site or child"), _("Village")]
+    rows = []
+    for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start, a.volunteer.code)):
+        place = a.site if a.kind == AssignmentKind.TUTORING else a.child
+        village = place.village.name if place.village is not None else ""
+        rows.append([(roster.week.start_date + dt.timedelta(days=a.day_index)).isoformat(), day_label(a.day_index),
+                     f"{a.start:%H:%M}", f"{a.end:%H:%M}", a.volunteer.code, a.volunteer.name,
+                     _("tutoring") if a.kind == AssignmentKind.TUTORING else _("home visit"), place.name, village])
+    return header, rows

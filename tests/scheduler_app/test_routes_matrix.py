@@ -34,6 +34,12 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "rosters.week": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.generate": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.publish_roster": ("POST", frozenset({Role.COORDINATOR})),
+    "rosters.replan": ("POST", frozenset({Role.COORDINATOR})),
+    "rosters.print_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "rosters.export_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "rosters.add_week_rule": ("POST", frozenset({Role.COORDINATOR})),
+    "rosters.pin_assignment": ("POST", frozenset({Role.COORDINATOR})),
+    "rosters.remove_week_rule": ("POST", frozenset({Role.COORDINATOR})),
     "transfer.export": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "transfer.template": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "admin.users": ("GET", frozenset({Role.ADMIN})),
@@ -47,7 +53,7 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
     args = {"child_id": ids["child"], "user_id": ids["user"], "filename": "peiban.css",
             "volunteer_id": ids["volunteer"], "date_away_id": ids["date_away"], "site_id": ids["site"],
             "village_id": ids["village"], "kind": "children", "fmt": "csv", "week_start": "2026-11-30",
-            "roster_id": ids["roster"]}
+            "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -65,7 +71,7 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
     import datetime as dt
 
     from scheduler_app.extensions import db
-    from scheduler_app.models import DateAway, Roster, Week
+    from scheduler_app.models import Assignment, AssignmentKind, DateAway, Roster, Week, WeekRule
     org = make_org()
     users = {role: make_user(role, org=org) for role in Role}
     target = make_user(Role.COORDINATOR, org=org)
@@ -74,11 +80,17 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
     volunteer = make_volunteer(org, "M1")
     away = DateAway(volunteer=volunteer, first_day=dt.date(2026, 12, 7), last_day=dt.date(2026, 12, 13))
     db.session.add(away)
-    roster = Roster(week=Week(organisation_id=org.id, start_date=dt.date(2026, 11, 30)))
-    db.session.add(roster)
+    week = Week(organisation_id=org.id, start_date=dt.date(2026, 11, 30))
+    roster = Roster(week=week)
+    assignment = Assignment(roster=roster, kind=AssignmentKind.VISIT, volunteer=volunteer, child=child, day_index=5,
+                            start=dt.time(9), end=dt.time(10))
+    rule = WeekRule(week=week, rule="forbidden", kind=AssignmentKind.VISIT, volunteer=volunteer, child=child,
+                    day_index=6)
+    db.session.add_all([roster, assignment, rule])
     db.session.commit()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
-                   "site": site.id, "village": child.village_id, "roster": roster.id}
+                   "site": site.id, "village": child.village_id, "roster": roster.id,
+                   "assignment": assignment.id, "rule": rule.id}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])

@@ -239,3 +239,81 @@ def test_volunteer_ill_from_wednesday_moves_only_their_activities(app, make_user
     assert f"Changes from roster {base.id} to roster {new.id}" in page
     assert page.count('class="removed"') == counts[ill]
     assert page.count('class="added"') == len(added)
+
+
+def test_pinned_assignment_survives_the_next_generation(app, district) -> None:
+    """Pinning the visit of C1 by M1 records a rule; the next roster keeps it; a contradicting forbid is
+    refused; removing the pin removes the rule."""
+    client = district["client"]
+    assert finish(generate(client)).state == RunState.SUCCEEDED
+    visit = next(a for a in rosters()[0].assignments if a.kind == AssignmentKind.VISIT and a.child.code == "C1")
+    day = visit.day_index
+    db.session.rollback()
+    token = csrf_token(client, f"/rosters/{WEEK}")
+    assert client.post(f"/rosters/{WEEK}/assignments/{visit.id}/pin", data={"csrf_token": token}).status_code == 302
+    rule = db.session.execute(db.select(WeekRule)).scalar_one()
+    assert (rule.rule, rule.child.code, rule.day_index) == ("pinned", "C1", day)
+    child_id = rule.child_id
+    db.session.rollback()
+    refused = client.post(f"/rosters/{WEEK}/rules", headers=EN, follow_redirects=True, data={
+        "csrf_token": token, "rule": "forbidden", "volunteer": str(district["mother"].id),
+        "target": f"child:{child_id}", "day": str(day)})
+    assert "already pinned" in refused.get_data(as_text=True)
+    assert finish(generate(client)).state == RunState.SUCCEEDED
+    newest = rosters()[-1]
+    assert any(a.child is not None and a.child.code == "C1" and a.day_index == day and a.volunteer.code == "M1"
+               for a in newest.assignments)
+    rule_id = db.session.execute(db.select(WeekRule.id)).scalar_one()
+    db.session.rollback()
+    assert client.post(f"/rosters/{WEEK}/rules/{rule_id}/remove", data={"csrf_token": token}).status_code == 302
+    assert db.session.execute(db.select(WeekRule)).first() is None
+
+
+def test_forbidden_pair_is_not_rostered(app, district) -> None:
+    """Forbidding the tutor at the site on Monday leaves Monday's session without him."""
+    client = district["client"]
+    token = csrf_token(client, f"/rosters/{WEEK}")
+    response = client.post(f"/rosters/{WEEK}/rules", data={
+        "csrf_token": token, "rule": "forbidden", "volunteer": str(district["tutor"].id),
+        "target": f"site:{district['site'].id}", "day": "0"})
+    assert response.status_code == 302
+    assert finish(generate(client)).state == RunState.SUCCEEDED
+    days = {a.day_index for a in rosters()[0].assignments if a.kind == AssignmentKind.TUTORING}
+    assert days == {2}
+
+
+def test_rules_cannot_name_another_organisations_records(app, district, make_org, make_child) -> None:
+    """A rule naming a child of another organisation is refused with 404 and nothing is recorded."""
+    stranger = make_child(make_org(), "X1")
+    client = district["client"]
+    form = client.get(f"/rosters/{WEEK}").get_data(as_text=True)
+    assert f"child:{stranger.id}" not in form
+    from scheduler_app.rosters.services import RosterError, add_rule
+    with app.test_request_context(), pytest.raises(LookupError):
+        add_rule(district["org"].id, MONDAY, "pinned", district["mother"].id, 5, child_id=stranger.id)
+    with app.test_request_context(), pytest.raises(RosterError):
+        add_rule(district["org"].id, MONDAY, "pinned", district["mother"].id, 5)
+    response = client.post(f"/rosters/{WEEK}/rules", data={
+        "csrf_token": csrf_token(client, f"/rosters/{WEEK}"), "rule": "pinned",
+        "volunteer": str(district["mother"].id), "target": f"child:{stranger.id}", "day": "5"})
+    assert response.status_code == 302  # refused by the form: not one of the choices
+    assert db.session.execute(db.select(WeekRule)).first() is None
+
+
+def test_print_and_export_the_roster(app, district) -> None:
+    """The printable sheets list each site's tutors and each volunteer's activities; the CSV has one row per
+    assignment with the header in the user's language; a week without a roster has nothing to print."""
+    client = district["client"]
+    assert client.get(f"/rosters/{WEEK}/print").status_code == 404
+    assert finish(generate(client)).state == RunState.SUCCEEDED
+    roster = rosters()[0]
+    db.session.rollback()
+    by_site = client.get(f"/rosters/{WEEK}/print?by=site", headers=EN).get_data(as_text=True)
+    assert by_site.count('class="sheet"') == 1 and district["site"].name in by_site
+    assert by_site.count(district["tutor"].name) == 2
+    by_volunteer = client.get(f"/rosters/{WEEK}/print?by=volunteer", headers=EN).get_data(as_text=True)
+    assert by_volunteer.count('class="sheet"') == 2 and "visit 儿童C1" in by_volunteer
+    csv_text = client.get(f"/rosters/{WEEK}/export.csv?roster={roster.id}", headers=EN).data.decode("utf-8-sig")
+    lines = csv_text.splitlines()
+    assert lines[0].startswith("Date,Day,Start,End") and len(lines) == 1 + 4
+    assert any(line.startswith("2026-11-30,Mon,16:30,18:00,T1,") for line in lines)
