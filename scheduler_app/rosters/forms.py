@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SubmitField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from scheduler_app.rosters.jobs import DEFAULT_TIME_LIMIT, TIME_LIMITS
 
@@ -50,3 +50,12 @@ class ButtonForm(FlaskForm):
     """A one-button form (pin this assignment, remove this rule)."""
 
     submit = SubmitField()
+
+
+class AssignmentEditForm(FlaskForm):
+    """Give an assignment to another volunteer at the same time, or remove it; at the version shown."""
+
+    version = HiddenField(validators=[DataRequired()])
+    volunteer = SelectField(_l("Give to"), coerce=int, validators=[Optional()])
+    reassign = SubmitField(_l("Give to this volunteer"))
+    remove = SubmitField(_l("Remove this assignment"))

@@ -12,10 +12,18 @@ from scheduler_app.auth.services import roles_required
 from scheduler_app.contract import ContractError
 from scheduler_app.extensions import db
 from scheduler_app.main.services import week_start_of
-from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus
+from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
 from scheduler_app.records.fields import Lookups
 from scheduler_app.rosters import bp
-from scheduler_app.rosters.forms import ButtonForm, GenerateForm, PublishForm, ReplanForm, RuleForm
+from scheduler_app.rosters.changes import edit_assignment
+from scheduler_app.rosters.forms import (
+    AssignmentEditForm,
+    ButtonForm,
+    GenerateForm,
+    PublishForm,
+    ReplanForm,
+    RuleForm,
+)
 from scheduler_app.rosters.jobs import ACTIVE, RunInProgressError, latest_run, run_message, start_solve
 from scheduler_app.rosters.review import review
 from scheduler_app.rosters.services import (
@@ -276,3 +284,42 @@ def export_roster(week_start: str, fmt: str):
     return Response(body, mimetype=CSV_MIME if fmt == "csv" else XLSX_MIME, headers={
         "Content-Disposition": f'attachment; filename="peiban-roster-{monday.isoformat()}-{roster.id}.{fmt}"',
         "Cache-Control": "no-store"})
+
+
+@bp.route("/<week_start>/assignments/<int:assignment_id>", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def edit_assignment_page(week_start: str, assignment_id: int):
+    """One assignment: give it to another volunteer or remove it; the hard rules are checked on the spot
+    and a broken one is named. A published roster is not changed: the edit makes a new draft."""
+    monday = _monday(week_start)
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.roster.week.organisation_id != current_user.organisation_id \
+            or assignment.roster.week.start_date != monday:
+        abort(404)
+    roster = assignment.roster
+    form = AssignmentEditForm()
+    role = Volunteer.is_tutor if assignment.kind == AssignmentKind.TUTORING else Volunteer.is_visitor
+    others = db.session.execute(db.select(Volunteer).where(Volunteer.organisation_id == current_user.organisation_id,
+                                                           Volunteer.active, role,
+                                                           Volunteer.id != assignment.volunteer_id)
+                                .order_by(Volunteer.code)).scalars()
+    form.volunteer.choices = [(v.id, f"{v.code} {v.name}") for v in others]
+    if request.method == "GET":
+        form.version.data = str(roster.version_id)
+    elif form.validate_on_submit():
+        new_volunteer = form.volunteer.data if form.reassign.data else None
+        if form.reassign.data and not new_volunteer:
+            flash(_("Choose the volunteer to give it to."), "error")
+        else:
+            try:
+                edited = edit_assignment(current_user.organisation_id, roster.id, int(form.version.data or 0),
+                                         assignment.id, current_user.id, new_volunteer)
+            except LookupError:
+                abort(404)
+            except RosterError as exc:
+                flash(str(exc), "error")
+            else:
+                flash(_("Changed in roster %(id)d (a draft: publish it when ready).", id=edited.id), "success")
+                return redirect(url_for("rosters.week", week_start=monday.isoformat(), roster=edited.id))
+    return render_template("rosters/assignment.html", assignment=assignment, roster=roster, form=form,
+                           monday=monday), 200 if request.method == "GET" else 422

@@ -70,16 +70,17 @@ def _hhmm(text: str) -> dt.time:
     return dt.time.fromisoformat(text)
 
 
-def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], user_id: int | None) -> Roster:
-    """Add a solver's roster/1 to the week as a new draft, in the caller's transaction; codes are resolved
-    to the organisation's records (the instance was built from them)."""
+def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], user_id: int | None,
+                 into: Roster | None = None) -> Roster:
+    """Add a solver's roster/1 to the week as a new draft (or write it into the draft ``into``), in the
+    caller's transaction; codes are resolved to the organisation's records (the instance was built from them)."""
     org = week.organisation_id
     by_code = {model: dict(db.session.execute(db.select(model.code, model.id)
                                               .where(model.organisation_id == org)).all())
                for model in (Volunteer, Site, Child)}
-    draft = Roster(week=week, status=RosterStatus.DRAFT, created_by_id=user_id,
-                   solver_status=str(roster.get("stats", {}).get("status", "")), stats=roster.get("stats", {}),
-                   unmet=roster.get("unmet", {}), instance=instance)
+    draft = into if into is not None else Roster(week=week, status=RosterStatus.DRAFT, created_by_id=user_id)
+    draft.solver_status = str(roster.get("stats", {}).get("status", ""))
+    draft.stats, draft.unmet, draft.instance = roster.get("stats", {}), roster.get("unmet", {}), instance
     for item in roster.get("tutoring", []):
         draft.assignments.append(Assignment(
             kind=AssignmentKind.TUTORING, volunteer_id=by_code[Volunteer][item["volunteer"]],
@@ -92,8 +93,9 @@ def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], u
             start=_hhmm(item["start"]), end=_hhmm(item["end"])))
     db.session.add(draft)
     db.session.flush()
-    audit.record("roster_generated", "roster", draft.id, user=None, organisation_id=org,
-                 shortfall=draft.stats.get("shortfall"))
+    if into is None:
+        audit.record("roster_generated", "roster", draft.id, user=None, organisation_id=org,
+                     shortfall=draft.stats.get("shortfall"))
     return draft
 
 

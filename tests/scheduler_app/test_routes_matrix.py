@@ -39,6 +39,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "rosters.export_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.add_week_rule": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.pin_assignment": ("POST", frozenset({Role.COORDINATOR})),
+    "rosters.edit_assignment_page": ("GET", frozenset({Role.COORDINATOR})),
     "rosters.remove_week_rule": ("POST", frozenset({Role.COORDINATOR})),
     "transfer.export": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "transfer.template": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),

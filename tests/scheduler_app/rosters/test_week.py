@@ -17,6 +17,7 @@ from scheduler_app.models import (
     RosterStatus,
     RunState,
     SolveRun,
+    Volunteer,
     Week,
     WeekRule,
 )
@@ -317,3 +318,72 @@ def test_print_and_export_the_roster(app, district) -> None:
     lines = csv_text.splitlines()
     assert lines[0].startswith("Date,Day,Start,End") and len(lines) == 1 + 4
     assert any(line.startswith("2026-11-30,Mon,16:30,18:00,T1,") for line in lines)
+
+
+def edit(client, roster: Roster, assignment_id: int, **data):  # noqa: ANN003, ANN201
+    """Post the assignment's change form as the page shows it, with these fields."""
+    url = f"/rosters/{WEEK}/assignments/{assignment_id}"
+    fields = {"csrf_token": csrf_token(client, url), "version": str(roster.version_id), **data}
+    db.session.rollback()
+    return client.post(url, data=fields, headers=EN, follow_redirects=True)
+
+
+def test_removing_a_visit_from_a_draft_restates_what_is_missing(app, district) -> None:
+    """Removing C1's visit edits the draft in place: the visit is gone, C1 is listed as missing a visit
+    with a reason, and the shortfall rises."""
+    client = district["client"]
+    assert finish(generate(client)).state == RunState.SUCCEEDED
+    draft = rosters()[0]
+    before = draft.stats["shortfall"]
+    visit = next(a for a in draft.assignments if a.kind == AssignmentKind.VISIT and a.child.code == "C1")
+    page = edit(client, draft, visit.id, remove="y").get_data(as_text=True)
+    assert f"Changed in roster {draft.id}" in page
+    (same,) = rosters()
+    assert not [a for a in same.assignments if a.child is not None and a.child.code == "C1"]
+    assert "C1" in {u["child"] for u in same.unmet["visits"]} and same.stats["shortfall"] > before
+    assert all(u["reason"] for u in same.unmet["visits"])
+
+
+def test_giving_a_session_to_an_unavailable_tutor_is_refused_naming_the_rule(app, district, make_volunteer) -> None:
+    """Giving Monday's session to a tutor free only on Saturday is refused, the message naming him and the
+    rule; the roster is unchanged."""
+    make_volunteer(district["org"], "T2", roles=("tutor",), subjects=["math"], max_sessions_per_week=2,
+                   availability=((5, "09:00", "12:00"),))
+    client = district["client"]
+    assert finish(generate(client)).state == RunState.SUCCEEDED
+    draft = rosters()[0]
+    monday = next(a for a in draft.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
+    t2 = db.session.execute(db.select(Volunteer).where(Volunteer.code == "T2")).scalar_one()
+    response = edit(client, draft, monday.id, volunteer=str(t2.id), reassign="y")
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 422 and "Not changed:" in page and "T2" in page and "availab" in page
+    (same,) = rosters()
+    assert {a.volunteer.code for a in same.assignments if a.day_index == 0 and a.kind == AssignmentKind.TUTORING} \
+        == {"T1"}
+
+
+def test_editing_a_published_roster_makes_a_new_draft(app, district, make_volunteer) -> None:
+    """Giving Monday's session to another available tutor, on a published roster, leaves the published
+    roster as it was and makes a new draft with the change; a stale page is refused."""
+    make_volunteer(district["org"], "T2", roles=("tutor",), subjects=["math"], max_sessions_per_week=2,
+                   availability=((0, "15:00", "19:00"),))
+    client = district["client"]
+    assert finish(generate(client)).state == RunState.SUCCEEDED
+    roster = rosters()[0]
+    token = csrf_token(client, f"/rosters/{WEEK}")
+    db.session.rollback()
+    client.post(f"/rosters/{WEEK}/rosters/{roster.id}/publish", data={"version": str(roster.version_id),
+                                                                       "csrf_token": token})
+    published = rosters()[0]
+    monday = next(a for a in published.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
+    was = monday.volunteer.code
+    other = db.session.execute(db.select(Volunteer).where(Volunteer.code == ("T1" if was == "T2" else "T2"))) \
+        .scalar_one()
+    stale = edit(client, published, monday.id, volunteer=str(other.id), reassign="y", version="999")
+    assert "changed since you opened the page" in stale.get_data(as_text=True)
+    done = edit(client, rosters()[0], monday.id, volunteer=str(other.id), reassign="y")
+    assert done.status_code == 200 and "Changed in roster" in done.get_data(as_text=True)
+    old, new = rosters()
+    assert old.status == RosterStatus.PUBLISHED and new.status == RosterStatus.DRAFT
+    assert {a.volunteer.code for a in old.assignments if a.day_index == 0 and a.site_id} == {was}
+    assert {a.volunteer.code for a in new.assignments if a.day_index == 0 and a.site_id} == {other.code}
