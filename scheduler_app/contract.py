@@ -92,11 +92,20 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
         base = sorted(replan_of.assignments, key=lambda a: a.id)
         doc["previous"] = [r for r in (_ref(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index,
                                             volunteer_codes, site_codes, child_codes) for a in base) if r]
+        children_by_code = {c["id"]: c for c in doc["children"]}
         for a in base:
             ref = _ref(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index, volunteer_codes, site_codes,
                        child_codes)
-            if keep is not None and keep(a) and ref is not None and ref not in doc["pinned"]:
+            if keep is None or not keep(a) or ref is None:
+                continue
+            if ref not in doc["pinned"]:
                 doc["pinned"].append(ref)
+            if a.kind == AssignmentKind.VISIT:
+                # A kept visit keeps its time too: that day the child's window is exactly the visit, so
+                # nobody whose week did not change needs telling.
+                child = children_by_code[ref["child"]]
+                child["visit_windows"] = [w for w in child["visit_windows"] if w["day"] != ref["day"]] + \
+                    [_interval(a.day_index, a.start, a.end)]
     try:
         parse_instance(doc)
     except ValueError as exc:
