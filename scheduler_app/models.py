@@ -455,6 +455,20 @@ class Roster(Timestamped, db.Model):
     __mapper_args__ = {"version_id_col": version_id}
 
 
+class Notification(db.Model):
+    """A message to a volunteer in the app: their week was published, or changed after publication."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # "week_published" | "week_changed"
+    week_start: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (CheckConstraint("kind IN ('week_published', 'week_changed')", name="notification_kind"),)
+
+
 class SolveRun(db.Model):
     """One background solve of a week: its state, heartbeat, progress and outcome (a draft roster or a reason)."""
 

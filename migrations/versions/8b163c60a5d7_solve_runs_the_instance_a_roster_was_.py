@@ -1,4 +1,4 @@
-"""solve runs; the instance a roster was made for
+"""solve runs, notifications; the instance a roster was made for
 
 Revision ID: 8b163c60a5d7
 Revises: 140ff4539b79
@@ -17,6 +17,23 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('notification',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('volunteer_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('week_start', sa.Date(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('read_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("kind IN ('week_published', 'week_changed')", name=op.f('ck_notification_notification_kind')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_notification_organisation_id_organisation')),
+    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteer.id'], name=op.f('fk_notification_volunteer_id_volunteer')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
+    )
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notification_organisation_id'), ['organisation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notification_volunteer_id'), ['volunteer_id'], unique=False)
+
     op.create_table('solve_run',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -58,3 +75,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_solve_run_organisation_id'))
 
     op.drop_table('solve_run')
+    with op.batch_alter_table('notification', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notification_volunteer_id'))
+        batch_op.drop_index(batch_op.f('ix_notification_organisation_id'))
+    op.drop_table('notification')

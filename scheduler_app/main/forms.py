@@ -1,7 +1,8 @@
-"""The language switch form."""
+"""The language switch, and the volunteer's button that marks notifications read."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField
+from wtforms import HiddenField, SubmitField
 from wtforms.validators import AnyOf
 
 from scheduler_app.config import LANGUAGES
@@ -12,3 +13,9 @@ class LanguageForm(FlaskForm):
 
     lang = HiddenField(validators=[AnyOf(LANGUAGES)])
     next = HiddenField()
+
+
+class ReadForm(FlaskForm):
+    """Mark the volunteer's notifications read."""
+
+    submit = SubmitField(_l("Got it"))

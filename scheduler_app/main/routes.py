@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import redirect, render_template, session, url_for
+from flask import abort, redirect, render_template, session, url_for
 from flask_login import current_user, login_required
 
+from scheduler_app.auth.services import roles_required
 from scheduler_app.i18n import SESSION_KEY
 from scheduler_app.main import bp
-from scheduler_app.main.forms import LanguageForm
-from scheduler_app.main.services import organisation_overview, published_week_for, users_by_role, week_start_of
+from scheduler_app.main.forms import LanguageForm, ReadForm
+from scheduler_app.main.services import (
+    mark_notifications_read,
+    organisation_overview,
+    published_week_for,
+    unread_notifications,
+    users_by_role,
+    week_start_of,
+)
 from scheduler_app.models import Role
 
 
@@ -22,8 +30,11 @@ def home():
     week_start = week_start_of(today)
     if current_user.role == Role.VOLUNTEER:
         volunteer = current_user.volunteer
+        next_week = week_start + dt.timedelta(days=7)
         return render_template("main/home_volunteer.html", volunteer=volunteer, week_start=week_start,
-                               assignments=published_week_for(volunteer, week_start))
+                               assignments=published_week_for(volunteer, week_start), next_week=next_week,
+                               next_assignments=published_week_for(volunteer, next_week),
+                               notifications=unread_notifications(volunteer), read_form=ReadForm())
     overview = organisation_overview(current_user.organisation_id)
     if current_user.role == Role.ADMIN:
         return render_template("main/home_admin.html", overview=overview,
@@ -42,3 +53,13 @@ def set_language():
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("main.home")
     return redirect(target)
+
+
+@bp.route("/notifications/read", methods=["POST"])
+@roles_required(Role.VOLUNTEER)
+def read_notifications():
+    """The volunteer has seen their notifications."""
+    if not ReadForm().validate_on_submit():
+        abort(400)
+    mark_notifications_read(current_user.volunteer)
+    return redirect(url_for("main.home"))

@@ -13,12 +13,14 @@ from scheduler_app.models import (
     Child,
     DiaryEntry,
     DiaryStatus,
+    Notification,
     Roster,
     RosterStatus,
     Site,
     User,
     Volunteer,
     Week,
+    utcnow,
 )
 
 
@@ -77,3 +79,19 @@ def published_week_for(volunteer: Volunteer, week_start: dt.date) -> list[Assign
                    Week.organisation_id == volunteer.organisation_id, Roster.status == RosterStatus.PUBLISHED)
             .order_by(Assignment.day_index, Assignment.start))
     return list(db.session.execute(stmt).scalars())
+
+
+def unread_notifications(volunteer: Volunteer) -> list[Notification]:
+    """The volunteer's notifications not yet read, newest first."""
+    return list(db.session.execute(
+        db.select(Notification).where(Notification.volunteer_id == volunteer.id, Notification.read_at.is_(None))
+        .order_by(Notification.id.desc())).scalars())
+
+
+def mark_notifications_read(volunteer: Volunteer) -> int:
+    """Mark all the volunteer's notifications read; returns how many were unread."""
+    unread = unread_notifications(volunteer)
+    for notification in unread:
+        notification.read_at = utcnow()
+    db.session.commit()
+    return len(unread)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
@@ -154,13 +155,14 @@ def publish_roster(week_start: str, roster_id: int):
         flash(_("The page was out of date; look at the roster again before publishing."), "error")
         return redirect(url_for("rosters.week", week_start=monday.isoformat()))
     try:
-        publish(current_user.organisation_id, roster_id, int(form.version.data))
+        _roster, notified = publish(current_user.organisation_id, roster_id, int(form.version.data))
     except LookupError:
         abort(404)
     except RosterError as exc:
         flash(str(exc), "error")
     else:
-        flash(_("Roster published: volunteers now see their week."), "success")
+        flash(ngettext("Roster published: %(num)d volunteer was notified in the app.",
+                       "Roster published: %(num)d volunteers were notified in the app.", notified), "success")
     return redirect(url_for("rosters.week", week_start=monday.isoformat(), roster=roster_id))
 
 

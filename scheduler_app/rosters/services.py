@@ -17,6 +17,7 @@ from scheduler_app.models import (
     Assignment,
     AssignmentKind,
     Child,
+    Notification,
     Roster,
     RosterStatus,
     Site,
@@ -99,9 +100,11 @@ def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], u
     return draft
 
 
-def publish(organisation_id: int, roster_id: int, version: int) -> Roster:
+def publish(organisation_id: int, roster_id: int, version: int) -> tuple[Roster, int]:
     """Publish a draft: it becomes what volunteers see, and the week's earlier published roster is
-    superseded. A roster changed since the page showed it (``version``) is not published."""
+    superseded. Volunteers are notified in the app: all of the roster's on a first publication, only those
+    whose week changed on a later one. Returns the roster and how many volunteers were notified. A roster
+    changed since the page showed it (``version``) is not published."""
     roster = find_roster(organisation_id, roster_id)
     if roster is None:
         raise LookupError(roster_id)
@@ -115,19 +118,36 @@ def publish(organisation_id: int, roster_id: int, version: int) -> Roster:
     db.session.refresh(roster)
     if roster.status != RosterStatus.DRAFT:
         raise RosterError(_("Only a draft can be published."))
+    previous = None
     for other in rosters_of(roster.week):
         if other.id != roster.id and other.status == RosterStatus.PUBLISHED:
-            other.status = RosterStatus.SUPERSEDED
+            other.status, previous = RosterStatus.SUPERSEDED, other
     roster.status = RosterStatus.PUBLISHED
     roster.published_at = utcnow()
-    audit.record("roster_published", "roster", roster.id)
+    notified = _notify(roster, previous)
+    audit.record("roster_published", "roster", roster.id, notified=notified)
     try:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise RosterError(_("This roster changed since you opened the page; look at it again before "
                             "publishing.")) from None
-    return roster
+    return roster, notified
+
+
+def _notify(roster: Roster, previous: Roster | None) -> int:
+    """Tell the volunteers of a newly published roster, or only those whose week changed."""
+    if previous is None:
+        kind, volunteer_ids = "week_published", {a.volunteer_id for a in roster.assignments}
+    else:
+        changes = roster_diff(previous, roster)
+        kind = "week_changed"
+        volunteer_ids = {a.volunteer_id for a in changes.removed + changes.added} | \
+            {new.volunteer_id for _old, new in changes.retimed}
+    for volunteer_id in sorted(volunteer_ids):
+        db.session.add(Notification(organisation_id=roster.week.organisation_id, volunteer_id=volunteer_id,
+                                    kind=kind, week_start=roster.week.start_date))
+    return len(volunteer_ids)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ ALL = frozenset(Role)
 EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "main.home": ("GET", ALL),
     "main.set_language": ("POST", None),  # public: the login page has the switch too
+    "main.read_notifications": ("POST", frozenset({Role.VOLUNTEER})),
     "auth.login": ("GET", None),
     "auth.logout": ("POST", ALL),
     "auth.change_password": ("GET", ALL),

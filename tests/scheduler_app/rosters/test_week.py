@@ -22,7 +22,7 @@ from scheduler_app.models import (
     WeekRule,
 )
 from scheduler_app.rosters import jobs
-from tests.conftest import csrf_token
+from tests.conftest import PASSWORD, csrf_token, post_form
 
 WEEK = "2026-11-30"
 MONDAY = dt.date(2026, 11, 30)
@@ -387,3 +387,37 @@ def test_editing_a_published_roster_makes_a_new_draft(app, district, make_volunt
     assert old.status == RosterStatus.PUBLISHED and new.status == RosterStatus.DRAFT
     assert {a.volunteer.code for a in old.assignments if a.day_index == 0 and a.site_id} == {was}
     assert {a.volunteer.code for a in new.assignments if a.day_index == 0 and a.site_id} == {other.code}
+
+
+def test_publishing_notifies_volunteers_and_a_change_only_those_affected(app, district, make_user) -> None:
+    """A first publication notifies every volunteer of the roster; publishing a changed version notifies only
+    the volunteer whose week changed; she sees it on her home page (with next week shown too) and marks
+    it read."""
+    from scheduler_app.models import Notification
+    client = district["client"]
+    assert finish(generate(client)).state == RunState.SUCCEEDED
+    first = rosters()[0]
+    token = csrf_token(client, f"/rosters/{WEEK}")
+    db.session.rollback()
+    response = client.post(f"/rosters/{WEEK}/rosters/{first.id}/publish", headers=EN, follow_redirects=True,
+                           data={"version": str(first.version_id), "csrf_token": token})
+    assert "2 volunteers were notified" in response.get_data(as_text=True)
+    published = rosters()[0]
+    visit = next(a for a in published.assignments if a.kind == AssignmentKind.VISIT)
+    edit(client, published, visit.id, remove="y")
+    _old, second = rosters()
+    db.session.rollback()
+    response = client.post(f"/rosters/{WEEK}/rosters/{second.id}/publish", headers=EN, follow_redirects=True,
+                           data={"version": str(second.version_id), "csrf_token": token})
+    assert "1 volunteer was notified" in response.get_data(as_text=True)
+    sent = sorted((n.volunteer_id, n.kind) for n in db.session.execute(db.select(Notification)).scalars())
+    mother_id = district["mother"].id
+    assert sent == sorted([(district["tutor"].id, "week_published"), (mother_id, "week_published"),
+                           (mother_id, "week_changed")])
+    account = make_user("volunteer", org=district["org"], volunteer=district["mother"])
+    mother = app.test_client()
+    assert post_form(mother, "/auth/login", {"username": account.username, "password": PASSWORD}).status_code == 302
+    home = mother.get("/", headers=EN).get_data(as_text=True)
+    assert "has changed" in home and "is published" in home and "Next week" in home
+    assert mother.post("/notifications/read", data={"csrf_token": csrf_token(mother, "/")}).status_code == 302
+    assert "has changed" not in mother.get("/", headers=EN).get_data(as_text=True)
