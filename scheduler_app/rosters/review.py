@@ -58,6 +58,7 @@ class Review:
     unmet: list[Unmet]
     visits: int
     visits_needed: int
+    visit_days: list[int]
 
 
 def review(roster: Roster) -> Review:
@@ -98,7 +99,8 @@ def review(roster: Roster) -> Review:
                          for items in by_volunteer.values()), key=lambda row: row[0])
     visits = sum(1 for a in roster.assignments if a.kind == AssignmentKind.VISIT)
     return Review(days=days, sites=rows, volunteers=volunteers, unmet=unmet, visits=visits,
-                  visits_needed=sum(c.visits_per_week for c in instance.children))
+                  visits_needed=sum(c.visits_per_week for c in instance.children),
+                  visit_days=sorted({a.day_index for a in roster.assignments if a.kind == AssignmentKind.VISIT}))
 
 
 def day_date(week_start: dt.date, day_index: int) -> dt.date:

@@ -26,6 +26,7 @@ from scheduler_app.rosters.forms import (
     RuleForm,
 )
 from scheduler_app.rosters.jobs import ACTIVE, RunInProgressError, latest_run, run_message, start_solve
+from scheduler_app.rosters.mapview import day_map
 from scheduler_app.rosters.review import review
 from scheduler_app.rosters.services import (
     RosterError,
@@ -325,3 +326,16 @@ def edit_assignment_page(week_start: str, assignment_id: int):
                 return redirect(url_for("rosters.week", week_start=monday.isoformat(), roster=edited.id))
     return render_template("rosters/assignment.html", assignment=assignment, roster=roster, form=form,
                            monday=monday), 200 if request.method == "GET" else 422
+
+
+@bp.route("/<week_start>/map")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def day_map_page(week_start: str):
+    """The routes of one day of a roster, drawn from the coordinates (no map tiles needed)."""
+    monday = _monday(week_start)
+    roster = _roster_for(monday)
+    day = request.args.get("day", default=5, type=int)
+    if not 0 <= day <= 6:
+        abort(404)
+    return render_template("rosters/map.html", roster=roster, monday=monday, day=day, plan=day_map(roster, day),
+                           dt=dt)

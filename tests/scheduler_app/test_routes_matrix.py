@@ -37,6 +37,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "rosters.publish_roster": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.replan": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.print_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "rosters.day_map_page": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.export_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.add_week_rule": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.pin_assignment": ("POST", frozenset({Role.COORDINATOR})),

@@ -421,3 +421,20 @@ def test_publishing_notifies_volunteers_and_a_change_only_those_affected(app, di
     assert "has changed" in home and "is published" in home and "Next week" in home
     assert mother.post("/notifications/read", data={"csrf_token": csrf_token(mother, "/")}).status_code == 302
     assert "has changed" not in mother.get("/", headers=EN).get_data(as_text=True)
+
+
+def test_day_map_draws_each_route_from_home_and_back(app, district) -> None:
+    """The Saturday map has one route for the visitor: home, her visits in time order, home again (the
+    polyline closes on its first point); a day without activity says so."""
+    client = district["client"]
+    assert finish(generate(client)).state == RunState.SUCCEEDED
+    roster = rosters()[0]
+    saturday = [a for a in roster.assignments if a.day_index == 5]
+    db.session.rollback()
+    page = client.get(f"/rosters/{WEEK}/map?day=5", headers=EN).get_data(as_text=True)
+    lines = re.findall(r'<polyline points="([^"]+)"', page)
+    assert len(lines) == 1
+    points = lines[0].split()
+    assert len(points) == len(saturday) + 2 and points[0] == points[-1]
+    assert page.count("<circle") == len(saturday) and "陈春梅" in page
+    assert "No activity on this day" in client.get(f"/rosters/{WEEK}/map?day=3", headers=EN).get_data(as_text=True)
