@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from scheduler_app.admin import bp as admin_bp
     from scheduler_app.auth import bp as auth_bp
+    from scheduler_app.calendar import bp as calendar_bp
     from scheduler_app.children import bp as children_bp
     from scheduler_app.main import bp as main_bp
     from scheduler_app.places import bp as places_bp
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(places_bp, url_prefix="/places")
     app.register_blueprint(transfer_bp, url_prefix="/data")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(calendar_bp, url_prefix="/calendar")
     cli.register(app)
     _register_headers(app)
     _register_errors(app)

@@ -25,6 +25,7 @@ class Config:
     REMEMBER_COOKIE_DURATION = 0
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads (spreadsheets) above 5 MiB are refused
     SEED_DEMO_WHEN_EMPTY = False
+    PEIBAN_TIMEZONE = "Asia/Shanghai"  # the time zone of roster times, for calendar feeds
 
 
 def _secret_key(instance_path: Path) -> str:

@@ -304,6 +304,8 @@ class Volunteer(HomePoint, Timestamped, db.Model):
     max_visits_per_week: Mapped[int] = mapped_column(Integer, default=0)
     max_visits_per_day: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The secret in the volunteer's private calendar (.ics) link; a new one revokes the old link.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     village: Mapped[Village | None] = relationship()

@@ -1,4 +1,4 @@
-"""solve runs, notifications; the instance a roster was made for
+"""solve runs, notifications, calendar links; the instance a roster was made for
 
 Revision ID: 8b163c60a5d7
 Revises: 140ff4539b79
@@ -60,6 +60,10 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_solve_run_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_solve_run_week_id'), ['week_id'], unique=False)
 
+    with op.batch_alter_table('volunteer', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('calendar_token', sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_volunteer_calendar_token'), ['calendar_token'])
+
     with op.batch_alter_table('roster', schema=None) as batch_op:
         # Rosters made before this migration get an empty instance.
         batch_op.add_column(sa.Column('instance', sa.JSON(), nullable=False, server_default=sa.text("'{}'")))
@@ -67,6 +71,10 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('volunteer', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_volunteer_calendar_token'), type_='unique')
+        batch_op.drop_column('calendar_token')
+
     with op.batch_alter_table('roster', schema=None) as batch_op:
         batch_op.drop_column('instance')
 

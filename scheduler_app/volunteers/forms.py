@@ -32,3 +32,10 @@ class RemoveForm(FlaskForm):
     """A button that removes one entry."""
 
     submit = SubmitField(_l("Remove"))
+
+
+class CalendarLinkForm(FlaskForm):
+    """Make a new private calendar link, or revoke the current one."""
+
+    create = SubmitField(_l("Make a new calendar link"))
+    revoke = SubmitField(_l("Revoke the link"))

@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
+from scheduler_app.calendar.services import new_calendar_link, revoke_calendar_link
 from scheduler_app.models import Role
 from scheduler_app.records.children import GENDERS
 from scheduler_app.records.views import edit_record
 from scheduler_app.records.volunteers import VOLUNTEER
 from scheduler_app.volunteers import bp
-from scheduler_app.volunteers.forms import DateAwayForm, RemoveForm, VolunteerSearchForm
+from scheduler_app.volunteers.forms import CalendarLinkForm, DateAwayForm, RemoveForm, VolunteerSearchForm
 from scheduler_app.volunteers.services import (
     DatesAwayError,
     add_date_away,
@@ -64,6 +65,7 @@ def view(volunteer_id: int):
                 flash(_("Dates away added."), "success")
                 return redirect(url_for("volunteers.view", volunteer_id=volunteer.id))
     return render_template("volunteers/view.html", volunteer=volunteer, form=form, remove=RemoveForm(),
+                           calendar_form=CalendarLinkForm(),
                            genders=GENDERS, can_edit=current_user.role == Role.COORDINATOR), \
         422 if form.errors else 200
 
@@ -99,3 +101,22 @@ def edit(volunteer_id: int):
     return edit_record(VOLUNTEER, volunteer_id, sections=SECTIONS, title=_("Edit volunteer"),
                        done=lambda v: url_for("volunteers.view", volunteer_id=v.id),
                        cancel=url_for("volunteers.view", volunteer_id=volunteer_id))
+
+
+@bp.route("/<int:volunteer_id>/calendar", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def calendar_link(volunteer_id: int):
+    """Create a new private calendar link (revoking any old one), or revoke it."""
+    volunteer = find_volunteer(current_user.organisation_id, volunteer_id)
+    if volunteer is None:
+        abort(404)
+    form = CalendarLinkForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.revoke.data:
+        revoke_calendar_link(volunteer)
+        flash(_("Calendar link revoked: the old link no longer works."), "success")
+    else:
+        new_calendar_link(volunteer)
+        flash(_("New calendar link made; any old link no longer works."), "success")
+    return redirect(url_for("volunteers.view", volunteer_id=volunteer.id))

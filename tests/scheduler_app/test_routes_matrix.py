@@ -13,6 +13,8 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "main.home": ("GET", ALL),
     "main.set_language": ("POST", None),  # public: the login page has the switch too
     "main.read_notifications": ("POST", frozenset({Role.VOLUNTEER})),
+    "calendar.feed": ("GET", None),  # public: the secret token in the link is the key (404 without it);
+    # listed before volunteers.calendar_link, which replaces the token
     "auth.login": ("GET", None),
     "auth.logout": ("POST", ALL),
     "auth.change_password": ("GET", ALL),
@@ -25,6 +27,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "volunteers.new": ("GET", frozenset({Role.COORDINATOR})),
     "volunteers.edit": ("GET", frozenset({Role.COORDINATOR})),
     "volunteers.remove_away": ("POST", frozenset({Role.COORDINATOR})),
+    "volunteers.calendar_link": ("POST", frozenset({Role.COORDINATOR})),
     "places.index": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "places.new_site": ("GET", frozenset({Role.COORDINATOR})),
     "places.edit_site": ("GET", frozenset({Role.COORDINATOR})),
@@ -56,7 +59,8 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
     args = {"child_id": ids["child"], "user_id": ids["user"], "filename": "peiban.css",
             "volunteer_id": ids["volunteer"], "date_away_id": ids["date_away"], "site_id": ids["site"],
             "village_id": ids["village"], "kind": "children", "fmt": "csv", "week_start": "2026-11-30",
-            "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"]}
+            "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"],
+            "token": ids["token"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -80,7 +84,7 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
     target = make_user(Role.COORDINATOR, org=org)
     child = make_child(org, "C1")
     site = make_site(org)
-    volunteer = make_volunteer(org, "M1")
+    volunteer = make_volunteer(org, "M1", calendar_token="matrix-calendar-token")
     away = DateAway(volunteer=volunteer, first_day=dt.date(2026, 12, 7), last_day=dt.date(2026, 12, 13))
     db.session.add(away)
     week = Week(organisation_id=org.id, start_date=dt.date(2026, 11, 30))
@@ -93,7 +97,7 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
     db.session.commit()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
                    "site": site.id, "village": child.village_id, "roster": roster.id,
-                   "assignment": assignment.id, "rule": rule.id}
+                   "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])

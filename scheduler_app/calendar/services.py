@@ -1,0 +1,88 @@
+"""Calendar links (create, revoke) and the feed of a volunteer's published assignments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from zoneinfo import ZoneInfo
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from icalendar import Calendar, Event
+
+from scheduler_app import audit
+from scheduler_app.extensions import db
+from scheduler_app.models import (
+    Assignment,
+    AssignmentKind,
+    Roster,
+    RosterStatus,
+    User,
+    Volunteer,
+    Week,
+    utcnow,
+)
+
+FEED_WEEKS_BACK = 4     # recent weeks stay in the calendar, for writing diaries
+FEED_WEEKS_AHEAD = 8
+DEFAULT_LANGUAGE = "zh_CN"
+
+
+def new_calendar_link(volunteer: Volunteer) -> str:
+    """Give the volunteer a new secret calendar token (the old link stops working); returns it."""
+    volunteer.calendar_token = secrets.token_urlsafe(32)
+    audit.record("calendar_link_created", "volunteer", volunteer.id)
+    db.session.commit()
+    return volunteer.calendar_token
+
+
+def revoke_calendar_link(volunteer: Volunteer) -> None:
+    """Stop the volunteer's calendar link from working."""
+    volunteer.calendar_token = None
+    audit.record("calendar_link_revoked", "volunteer", volunteer.id)
+    db.session.commit()
+
+
+def calendar_feed(token: str, timezone: str, today: dt.date | None = None) -> bytes | None:
+    """The iCalendar of the volunteer holding this token, or None for an unknown (or revoked) token: their
+    assignments in published rosters from a few weeks back to a few weeks ahead, in their language."""
+    if not token:
+        return None
+    volunteer = db.session.execute(db.select(Volunteer).where(Volunteer.calendar_token == token,
+                                                              Volunteer.active)).scalar_one_or_none()
+    if volunteer is None:
+        return None
+    today = today or dt.date.today()
+    monday = today - dt.timedelta(days=today.weekday())
+    rows = db.session.execute(
+        db.select(Assignment, Week.start_date).join(Roster, Assignment.roster_id == Roster.id)
+        .join(Week, Roster.week_id == Week.id)
+        .where(Assignment.volunteer_id == volunteer.id, Roster.status == RosterStatus.PUBLISHED,
+               Week.start_date >= monday - dt.timedelta(weeks=FEED_WEEKS_BACK),
+               Week.start_date <= monday + dt.timedelta(weeks=FEED_WEEKS_AHEAD))
+        .order_by(Week.start_date, Assignment.day_index, Assignment.start)).all()
+    user = db.session.execute(db.select(User).where(User.volunteer_id == volunteer.id)).scalar_one_or_none()
+    zone = ZoneInfo(timezone)
+    calendar = Calendar()
+    calendar.add("prodid", "-//Peiban//roster//EN")
+    calendar.add("version", "2.0")
+    with force_locale((user.locale if user is not None else None) or DEFAULT_LANGUAGE):
+        calendar.add("x-wr-calname", _("Peiban: %(name)s", name=volunteer.name))
+        for assignment, week_start in rows:
+            day = week_start + dt.timedelta(days=assignment.day_index)
+            event = Event()
+            event.add("uid", f"peiban-assignment-{assignment.id}@{volunteer.organisation_id}")
+            event.add("dtstamp", utcnow())
+            event.add("dtstart", dt.datetime.combine(day, assignment.start, zone))
+            event.add("dtend", dt.datetime.combine(day, assignment.end, zone))
+            if assignment.kind == AssignmentKind.TUTORING:
+                event.add("summary", _("Tutoring at %(site)s", site=assignment.site.name))
+                event.add("location", assignment.site.name)
+            else:
+                child = assignment.child
+                # Only what the visit needs: the child's name and village, not the exact home point.
+                event.add("summary", _("Home visit: %(name)s", name=child.name))
+                if child.village is not None:
+                    event.add("location", f"{child.village.township} {child.village.name}".strip())
+            calendar.add_component(event)
+    return calendar.to_ical()
