@@ -36,22 +36,45 @@ def edit_assignment(organisation_id: int, roster_id: int, version: int, assignme
                     new_volunteer_id: int | None = None) -> Roster:
     """Remove an assignment (``new_volunteer_id`` None) or give it to another volunteer at the same time.
     Returns the roster that holds the edit: the same draft, or a new draft when the roster was published."""
+    return edit_roster(organisation_id, roster_id, version, {assignment_id: new_volunteer_id}, user_id)
+
+
+def swap_assignments(organisation_id: int, roster_id: int, version: int, first_id: int, second_id: int,
+                     user_id: int) -> Roster:
+    """Exchange the volunteers of two assignments, checked as one edit (each alone might break a rule)."""
+    first, second = db.session.get(Assignment, first_id), db.session.get(Assignment, second_id)
+    if first is None or second is None or first_id == second_id:
+        raise LookupError((first_id, second_id))
+    return edit_roster(organisation_id, roster_id, version,
+                       {first_id: second.volunteer_id, second_id: first.volunteer_id}, user_id)
+
+
+def edit_roster(organisation_id: int, roster_id: int, version: int, changes: dict[int, int | None],
+                user_id: int) -> Roster:
+    """Apply several assignment changes at once (assignment id → new volunteer id, or None to remove) and
+    check the result as a whole."""
     roster = find_roster(organisation_id, roster_id)
-    target = db.session.get(Assignment, assignment_id)
-    if roster is None or target is None or target.roster_id != roster.id:
-        raise LookupError(assignment_id)
+    targets = {i: db.session.get(Assignment, i) for i in changes}
+    if roster is None or any(t is None or t.roster_id != roster.id for t in targets.values()):
+        raise LookupError(list(changes))
     if roster.version_id != version:
         raise RosterError(_("This roster changed since you opened the page; look at it again."))
     doc = roster_document(roster)
-    entries = doc["tutoring" if target.kind == AssignmentKind.TUTORING else "visits"]
-    where = next(i for i, e in enumerate(entries) if e == roster_document_item(target))
-    if new_volunteer_id is None:
-        del entries[where]
-    else:
-        volunteer = db.session.get(Volunteer, new_volunteer_id)
+    replaced: dict[int, dict[str, str]] = {}
+    for assignment_id, volunteer_id in changes.items():
+        if volunteer_id is None:
+            continue
+        volunteer = db.session.get(Volunteer, volunteer_id)
         if volunteer is None or volunteer.organisation_id != organisation_id:
-            raise LookupError(new_volunteer_id)
-        entries[where] = {**entries[where], "volunteer": volunteer.code}
+            raise LookupError(volunteer_id)
+        replaced[assignment_id] = {**roster_document_item(targets[assignment_id]), "volunteer": volunteer.code}
+    for assignment_id, target in targets.items():
+        entries = doc["tutoring" if target.kind == AssignmentKind.TUTORING else "visits"]
+        where = entries.index(roster_document_item(target))
+        if assignment_id in replaced:
+            entries[where] = replaced[assignment_id]
+        else:
+            del entries[where]
     try:
         instance = build_instance(organisation_id, roster.week.start_date)
     except ContractError as exc:
@@ -66,8 +89,8 @@ def edit_assignment(organisation_id: int, roster_id: int, version: int, assignme
         edited = store_roster(roster.week, instance, result, user_id, into=roster)
     else:
         edited = store_roster(roster.week, instance, result, user_id)
-    audit.record("roster_edited", "roster", edited.id, assignment=assignment_id,
-                 change="reassign" if new_volunteer_id else "remove", from_roster=roster.id)
+    audit.record("roster_edited", "roster", edited.id, from_roster=roster.id,
+                 changes={str(k): v for k, v in changes.items()})
     try:
         db.session.commit()
     except StaleDataError:

@@ -58,4 +58,6 @@ class AssignmentEditForm(FlaskForm):
     version = HiddenField(validators=[DataRequired()])
     volunteer = SelectField(_l("Give to"), coerce=int, validators=[Optional()])
     reassign = SubmitField(_l("Give to this volunteer"))
+    swap_with = SelectField(_l("Swap volunteers with"), coerce=int, validators=[Optional()])
+    swap = SubmitField(_l("Swap"))
     remove = SubmitField(_l("Remove this assignment"))

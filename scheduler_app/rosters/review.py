@@ -59,6 +59,7 @@ class Review:
     visits: int
     visits_needed: int
     visit_days: list[int]
+    children: list[tuple[str, str, int, list[Assignment]]]  # code, name, visits needed, visits planned
 
 
 def review(roster: Roster) -> Review:
@@ -98,9 +99,16 @@ def review(roster: Roster) -> Review:
     volunteers = sorted(((items[0].volunteer.code, items[0].volunteer.name, items)
                          for items in by_volunteer.values()), key=lambda row: row[0])
     visits = sum(1 for a in roster.assignments if a.kind == AssignmentKind.VISIT)
+    planned: dict[str, list[Assignment]] = defaultdict(list)
+    for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start)):
+        if a.kind == AssignmentKind.VISIT:
+            planned[a.child.code].append(a)
+    children = [(c.id, c.name, c.visits_per_week, planned.get(c.id, [])) for c in instance.children
+                if c.visits_per_week or c.id in planned]
     return Review(days=days, sites=rows, volunteers=volunteers, unmet=unmet, visits=visits,
                   visits_needed=sum(c.visits_per_week for c in instance.children),
-                  visit_days=sorted({a.day_index for a in roster.assignments if a.kind == AssignmentKind.VISIT}))
+                  visit_days=sorted({a.day_index for a in roster.assignments if a.kind == AssignmentKind.VISIT}),
+                  children=children)
 
 
 def day_date(week_start: dt.date, day_index: int) -> dt.date:

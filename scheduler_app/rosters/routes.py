@@ -16,7 +16,7 @@ from scheduler_app.main.services import week_start_of
 from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
 from scheduler_app.records.fields import Lookups
 from scheduler_app.rosters import bp
-from scheduler_app.rosters.changes import edit_assignment
+from scheduler_app.rosters.changes import edit_assignment, swap_assignments
 from scheduler_app.rosters.forms import (
     AssignmentEditForm,
     ButtonForm,
@@ -136,7 +136,10 @@ def generate(week_start: str):
         flash(_("Choose a time limit."), "error")
     else:
         try:
-            start_solve(current_user.organisation_id, monday, current_user.id, form.time_limit.data)
+            # A week that already has a roster is re-solved against it, so as little as possible changes.
+            current = current_roster(week_of(current_user.organisation_id, monday))
+            start_solve(current_user.organisation_id, monday, current_user.id, form.time_limit.data,
+                        replan_of=current)
         except ContractError as exc:
             flash(_("The week cannot be solved as the records stand: %(problem)s", problem=str(exc)), "error")
         except RunInProgressError:
@@ -307,16 +310,26 @@ def edit_assignment_page(week_start: str, assignment_id: int):
                                                            Volunteer.id != assignment.volunteer_id)
                                 .order_by(Volunteer.code)).scalars()
     form.volunteer.choices = [(v.id, f"{v.code} {v.name}") for v in others]
+    same_day = sorted((a for a in roster.assignments if a.kind == assignment.kind and a.day_index ==
+                       assignment.day_index and a.volunteer_id != assignment.volunteer_id),
+                      key=lambda a: (a.start, a.volunteer.code))
+    form.swap_with.choices = [(0, "—")] + [
+        (a.id, f"{a.start:%H:%M} {a.volunteer.name}: {a.site.name if a.site else a.child.name}") for a in same_day]
     if request.method == "GET":
         form.version.data = str(roster.version_id)
     elif form.validate_on_submit():
         new_volunteer = form.volunteer.data if form.reassign.data else None
-        if form.reassign.data and not new_volunteer:
-            flash(_("Choose the volunteer to give it to."), "error")
+        version = int(form.version.data) if (form.version.data or "").isdigit() else -1
+        if form.reassign.data and not new_volunteer or form.swap.data and not form.swap_with.data:
+            flash(_("Choose the volunteer to give it to, or the assignment to swap with."), "error")
         else:
             try:
-                edited = edit_assignment(current_user.organisation_id, roster.id, int(form.version.data or 0),
-                                         assignment.id, current_user.id, new_volunteer)
+                if form.swap.data:
+                    edited = swap_assignments(current_user.organisation_id, roster.id, version, assignment.id,
+                                              form.swap_with.data, current_user.id)
+                else:
+                    edited = edit_assignment(current_user.organisation_id, roster.id, version, assignment.id,
+                                             current_user.id, new_volunteer)
             except LookupError:
                 abort(404)
             except RosterError as exc:
