@@ -7,6 +7,8 @@ a published roster is never changed under the volunteers' feet: the edit makes a
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -32,11 +34,20 @@ def roster_document(roster: Roster) -> dict[str, Any]:
             "unmet": roster.unmet or {"visits": [], "tutors": [], "subjects": []}, "stats": roster.stats or {}}
 
 
+@dataclass(frozen=True)
+class Edit:
+    """What becomes of one assignment: another volunteer, another day and start (None keeps it as it is)."""
+
+    volunteer_id: int | None = None
+    day_index: int | None = None
+    start: dt.time | None = None
+
+
 def edit_assignment(organisation_id: int, roster_id: int, version: int, assignment_id: int, user_id: int,
-                    new_volunteer_id: int | None = None) -> Roster:
-    """Remove an assignment (``new_volunteer_id`` None) or give it to another volunteer at the same time.
-    Returns the roster that holds the edit: the same draft, or a new draft when the roster was published."""
-    return edit_roster(organisation_id, roster_id, version, {assignment_id: new_volunteer_id}, user_id)
+                    edit: Edit | None = None) -> Roster:
+    """Remove an assignment (``edit`` None), give it to another volunteer, or move it to another day or
+    time. Returns the roster that holds the edit: the same draft, or a new draft when it was published."""
+    return edit_roster(organisation_id, roster_id, version, {assignment_id: edit}, user_id)
 
 
 def swap_assignments(organisation_id: int, roster_id: int, version: int, first_id: int, second_id: int,
@@ -46,40 +57,39 @@ def swap_assignments(organisation_id: int, roster_id: int, version: int, first_i
     if first is None or second is None or first_id == second_id:
         raise LookupError((first_id, second_id))
     return edit_roster(organisation_id, roster_id, version,
-                       {first_id: second.volunteer_id, second_id: first.volunteer_id}, user_id)
+                       {first_id: Edit(volunteer_id=second.volunteer_id),
+                        second_id: Edit(volunteer_id=first.volunteer_id)}, user_id)
 
 
-def edit_roster(organisation_id: int, roster_id: int, version: int, changes: dict[int, int | None],
+def edit_roster(organisation_id: int, roster_id: int, version: int, changes: dict[int, Edit | None],
                 user_id: int) -> Roster:
-    """Apply several assignment changes at once (assignment id → new volunteer id, or None to remove) and
-    check the result as a whole."""
+    """Apply several assignment changes at once (assignment id → edit, or None to remove) and check the
+    result as a whole. A session moved to another day takes that day's session times; a visit keeps its
+    length."""
     roster = find_roster(organisation_id, roster_id)
     targets = {i: db.session.get(Assignment, i) for i in changes}
     if roster is None or any(t is None or t.roster_id != roster.id for t in targets.values()):
         raise LookupError(list(changes))
     if roster.version_id != version:
         raise RosterError(_("This roster changed since you opened the page; look at it again."))
-    doc = roster_document(roster)
-    replaced: dict[int, dict[str, str]] = {}
-    for assignment_id, volunteer_id in changes.items():
-        if volunteer_id is None:
-            continue
-        volunteer = db.session.get(Volunteer, volunteer_id)
-        if volunteer is None or volunteer.organisation_id != organisation_id:
-            raise LookupError(volunteer_id)
-        replaced[assignment_id] = {**roster_document_item(targets[assignment_id]), "volunteer": volunteer.code}
-    for assignment_id, target in targets.items():
-        entries = doc["tutoring" if target.kind == AssignmentKind.TUTORING else "visits"]
-        where = entries.index(roster_document_item(target))
-        if assignment_id in replaced:
-            entries[where] = replaced[assignment_id]
-        else:
-            del entries[where]
     try:
         instance = build_instance(organisation_id, roster.week.start_date)
     except ContractError as exc:
         raise RosterError(str(exc)) from None
-    checked = recheck(parse_instance(instance), parse_roster(doc))
+    doc = roster_document(roster)
+    for assignment_id, target in targets.items():
+        entries = doc["tutoring" if target.kind == AssignmentKind.TUTORING else "visits"]
+        where = entries.index(roster_document_item(target))
+        edit = changes[assignment_id]
+        if edit is None:
+            del entries[where]
+        else:
+            entries[where] = _edited(organisation_id, instance, target, entries[where], edit)
+    try:
+        edited_roster = parse_roster(doc)
+    except ValueError as exc:  # e.g. a visit moved so late it would end after midnight
+        raise RosterError(_("Not changed: %(rules)s", rules=str(exc))) from None
+    checked = recheck(parse_instance(instance), edited_roster)
     if not checked.ok:
         raise RosterError(_("Not changed: %(rules)s", rules="; ".join(checked.violations)))
     result = checked.roster.to_json()
@@ -90,13 +100,39 @@ def edit_roster(organisation_id: int, roster_id: int, version: int, changes: dic
     else:
         edited = store_roster(roster.week, instance, result, user_id)
     audit.record("roster_edited", "roster", edited.id, from_roster=roster.id,
-                 changes={str(k): v for k, v in changes.items()})
+                 changes={str(k): None if v is None else {"volunteer": v.volunteer_id, "day": v.day_index,
+                                                           "start": v.start.isoformat() if v.start else None}
+                          for k, v in changes.items()})
     try:
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise RosterError(_("This roster changed since you opened the page; look at it again.")) from None
     return edited
+
+
+def _edited(organisation_id: int, instance: dict[str, Any], target: Assignment, entry: dict[str, str],
+            edit: Edit) -> dict[str, str]:
+    """The roster/1 entry of an assignment after an edit."""
+    entry = dict(entry)
+    if edit.volunteer_id is not None:
+        volunteer = db.session.get(Volunteer, edit.volunteer_id)
+        if volunteer is None or volunteer.organisation_id != organisation_id:
+            raise LookupError(edit.volunteer_id)
+        entry["volunteer"] = volunteer.code
+    day = DAYS[edit.day_index] if edit.day_index is not None else entry["day"]
+    if target.kind == AssignmentKind.TUTORING:
+        site = next(s for s in instance["sites"] if s["id"] == entry["site"])
+        session = next((x for x in site["sessions"] if x["day"] == day), None)
+        if session is None:
+            raise RosterError(_("Not changed: %(site)s holds no session that day.", site=target.site.name))
+        entry.update(day=day, start=session["start"], end=session["end"])
+    elif edit.day_index is not None or edit.start is not None:
+        start = edit.start or target.start
+        length = dt.datetime.combine(dt.date.min, target.end) - dt.datetime.combine(dt.date.min, target.start)
+        end = (dt.datetime.combine(dt.date.min, start) + length).time()
+        entry.update(day=day, start=f"{start:%H:%M}", end=f"{end:%H:%M}")
+    return entry
 
 
 def roster_document_item(a: Assignment) -> dict[str, str]:

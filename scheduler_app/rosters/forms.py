@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SubmitField
+from wtforms import HiddenField, SelectField, SubmitField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
 from scheduler_app.rosters.jobs import DEFAULT_TIME_LIMIT, TIME_LIMITS
@@ -56,8 +56,12 @@ class AssignmentEditForm(FlaskForm):
     """Give an assignment to another volunteer at the same time, or remove it; at the version shown."""
 
     version = HiddenField(validators=[DataRequired()])
-    volunteer = SelectField(_l("Give to"), coerce=int, validators=[Optional()])
+    # Only one action is submitted at a time: the other fields may be empty, and the service checks ids.
+    volunteer = SelectField(_l("Give to"), coerce=int, validators=[Optional()], validate_choice=False)
     reassign = SubmitField(_l("Give to this volunteer"))
-    swap_with = SelectField(_l("Swap volunteers with"), coerce=int, validators=[Optional()])
+    move_day = SelectField(_l("Move to day"), validators=[Optional()], validate_choice=False)
+    move_start = TimeField(_l("Start at"), validators=[Optional()])
+    move = SubmitField(_l("Move"))
+    swap_with = SelectField(_l("Swap volunteers with"), coerce=int, validators=[Optional()], validate_choice=False)
     swap = SubmitField(_l("Swap"))
     remove = SubmitField(_l("Remove this assignment"))

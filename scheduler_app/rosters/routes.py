@@ -16,7 +16,7 @@ from scheduler_app.main.services import week_start_of
 from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
 from scheduler_app.records.fields import Lookups
 from scheduler_app.rosters import bp
-from scheduler_app.rosters.changes import edit_assignment, swap_assignments
+from scheduler_app.rosters.changes import Edit, edit_assignment, swap_assignments
 from scheduler_app.rosters.forms import (
     AssignmentEditForm,
     ButtonForm,
@@ -315,21 +315,26 @@ def edit_assignment_page(week_start: str, assignment_id: int):
                       key=lambda a: (a.start, a.volunteer.code))
     form.swap_with.choices = [(0, "—")] + [
         (a.id, f"{a.start:%H:%M} {a.volunteer.name}: {a.site.name if a.site else a.child.name}") for a in same_day]
+    form.move_day.choices = [("", "—")] + [(str(i), day_label(i)) for i in range(7)]
     if request.method == "GET":
         form.version.data = str(roster.version_id)
     elif form.validate_on_submit():
-        new_volunteer = form.volunteer.data if form.reassign.data else None
         version = int(form.version.data) if (form.version.data or "").isdigit() else -1
-        if form.reassign.data and not new_volunteer or form.swap.data and not form.swap_with.data:
-            flash(_("Choose the volunteer to give it to, or the assignment to swap with."), "error")
+        move_day = int(form.move_day.data) if (form.move_day.data or "").isdigit() else None
+        if form.reassign.data and not form.volunteer.data or form.swap.data and not form.swap_with.data \
+                or form.move.data and move_day is None and form.move_start.data is None:
+            flash(_("Choose the volunteer to give it to, the day or time to move to, or the assignment to "
+                    "swap with."), "error")
         else:
             try:
                 if form.swap.data:
                     edited = swap_assignments(current_user.organisation_id, roster.id, version, assignment.id,
                                               form.swap_with.data, current_user.id)
                 else:
+                    edit = (Edit(volunteer_id=form.volunteer.data) if form.reassign.data else
+                            Edit(day_index=move_day, start=form.move_start.data) if form.move.data else None)
                     edited = edit_assignment(current_user.organisation_id, roster.id, version, assignment.id,
-                                             current_user.id, new_volunteer)
+                                             current_user.id, edit)
             except LookupError:
                 abort(404)
             except RosterError as exc:

@@ -483,3 +483,24 @@ def test_swapping_two_visits_checks_them_together(app, district, make_volunteer,
     assert "Changed in roster" in page, page[-2000:]
     (same,) = rosters()
     assert {(a.child.code, a.volunteer.code) for a in same.assignments if a.child} == {("C1", "M2"), ("C2", "M1")}
+
+
+def test_moving_a_visit_to_another_time_is_checked(app, district) -> None:
+    """With the visitor's other visit removed, moving C1's Saturday visit to 10:00 (inside her window and the
+    visitor's availability) works; moving it to Tuesday (no window, no availability) is refused naming the
+    rule, and the roster keeps the 10:00 visit."""
+    client = district["client"]
+    assert finish(generate(client)).state == RunState.SUCCEEDED
+    draft = rosters()[0]
+    other = next(a for a in draft.assignments if a.kind == AssignmentKind.VISIT and a.child.code == "C2")
+    assert "Changed in roster" in edit(client, draft, other.id, remove="y").get_data(as_text=True)
+    draft = rosters()[0]
+    visit = next(a for a in draft.assignments if a.kind == AssignmentKind.VISIT and a.child.code == "C1")
+    page = edit(client, draft, visit.id, move_day="5", move_start="10:00", move="y").get_data(as_text=True)
+    assert "Changed in roster" in page, re.findall(r'role="status">([^<]*)', page)
+    moved = next(a for a in rosters()[0].assignments if a.child is not None and a.child.code == "C1")
+    assert (moved.day_index, f"{moved.start:%H:%M}", f"{moved.end:%H:%M}") == (5, "10:00", "11:00")
+    refused = edit(client, rosters()[0], moved.id, move_day="1", move="y")
+    assert refused.status_code == 422 and "Not changed:" in refused.get_data(as_text=True)
+    again = next(a for a in rosters()[0].assignments if a.child is not None and a.child.code == "C1")
+    assert (again.day_index, f"{again.start:%H:%M}") == (5, "10:00")
