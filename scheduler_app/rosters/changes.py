@@ -1,4 +1,4 @@
-"""Hand edits of a roster: remove an assignment or give it to another volunteer, every hard rule checked.
+"""Hand edits of a roster: remove, reassign, move or swap assignments, every hard rule checked.
 
 An edit is checked against the week as the records stand now (availability, dates away, limits), with
 the solver's own checker; a broken rule refuses the edit and names the rule. A draft is edited in place;

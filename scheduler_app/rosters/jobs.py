@@ -94,6 +94,8 @@ def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_li
     audit.record("solve_started", "week", week.id, run=run.id, time_limit_s=time_limit_s,
                  replan_of=replan_of.id if replan_of is not None else None)
     db.session.commit()
+    for finished in [i for i, t in _threads.items() if not t.is_alive()]:
+        del _threads[finished]  # a long-running server keeps only the watchers still at work
     app = current_app._get_current_object()  # the thread needs the app, not the request's proxy
     thread = threading.Thread(target=run_solve, args=(app, run.id, instance), name=f"solve-{run.id}", daemon=True)
     _threads[run.id] = thread
