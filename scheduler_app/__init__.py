@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     from scheduler_app.calendar import bp as calendar_bp
     from scheduler_app.children import bp as children_bp
     from scheduler_app.main import bp as main_bp
+    from scheduler_app.me import bp as me_bp
     from scheduler_app.places import bp as places_bp
     from scheduler_app.rosters import bp as rosters_bp
     from scheduler_app.transfer import bp as transfer_bp
@@ -46,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(children_bp, url_prefix="/children")
+    app.register_blueprint(me_bp, url_prefix="/me")
     app.register_blueprint(rosters_bp, url_prefix="/rosters")
     app.register_blueprint(volunteers_bp, url_prefix="/volunteers")
     app.register_blueprint(places_bp, url_prefix="/places")

@@ -13,6 +13,7 @@ from scheduler_app.models import (
     DAYS,
     Assignment,
     AssignmentKind,
+    AssignmentStatus,
     Child,
     Organisation,
     Roster,
@@ -41,8 +42,9 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
     """The week as the solver sees it: active sites, children and volunteers, dates away applied,
     the week's pins and forbidden pairs, and last week's published roster as ``previous``.
 
-    For a re-plan, ``replan_of`` (a roster of this week) is the ``previous`` instead, and each of its
-    assignments that ``keep`` accepts is pinned, so only the rest can change.
+    For a re-plan, ``replan_of`` (a roster of this week) is the ``previous`` instead, each of its
+    assignments that ``keep`` accepts is pinned, so only the rest can change, and each one its volunteer
+    declined is forbidden.
 
     The result is checked with the solver's own parser, so a returned document is always valid.
     """
@@ -96,6 +98,9 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
         for a in base:
             ref = _ref(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index, volunteer_codes, site_codes,
                        child_codes)
+            if ref is not None and a.status == AssignmentStatus.DECLINED and ref not in doc["forbidden"]:
+                doc["forbidden"].append(ref)  # a volunteer who declined is not given the same thing again
+                continue
             if keep is None or not keep(a) or ref is None:
                 continue
             if ref not in doc["pinned"]:

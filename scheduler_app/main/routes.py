@@ -19,6 +19,7 @@ from scheduler_app.main.services import (
     users_by_role,
     week_start_of,
 )
+from scheduler_app.me.forms import ConfirmForm
 from scheduler_app.models import Role
 
 
@@ -34,7 +35,8 @@ def home():
         return render_template("main/home_volunteer.html", volunteer=volunteer, week_start=week_start,
                                assignments=published_week_for(volunteer, week_start), next_week=next_week,
                                next_assignments=published_week_for(volunteer, next_week),
-                               notifications=unread_notifications(volunteer), read_form=ReadForm())
+                               notifications=unread_notifications(volunteer), read_form=ReadForm(),
+                               confirm_form=ConfirmForm())
     overview = organisation_overview(current_user.organisation_id)
     if current_user.role == Role.ADMIN:
         return render_template("main/home_admin.html", overview=overview,

@@ -134,7 +134,7 @@ def run_solve(app: Flask, run_id: int, instance: dict[str, Any]) -> None:
         run = db.session.get(SolveRun, run_id)
         try:
             if outcome == RunState.SUCCEEDED:
-                roster = store_roster(run.week, instance, roster_doc, run.requested_by_id)
+                roster = store_roster(run.week, instance, roster_doc, run.requested_by_id, carry_from=run.replan_of)
                 run.roster_id, run.best_shortfall = roster.id, roster.stats.get("shortfall")
             run.state, run.message, run.finished_at = outcome, message, utcnow()
             db.session.commit()

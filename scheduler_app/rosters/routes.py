@@ -32,10 +32,12 @@ from scheduler_app.rosters.services import (
     RosterError,
     add_rule,
     current_roster,
+    declined,
     find_roster,
     publish,
     remove_rule,
     replan_absence,
+    replan_declines,
     roster_diff,
     roster_rows,
     rosters_of,
@@ -120,8 +122,9 @@ def week(week_start: str):
         shown=shown, review=review(shown) if shown is not None and shown.instance else None,
         generate=GenerateForm(), publish_form=PublishForm(), can_edit=current_user.role == Role.COORDINATOR,
         replan=_replan_form(current), current=current, base=base, changes=changes,
-        rules=week_rules(the_week), rule_form=_rule_form(organisation_id) if current_user.role == Role.COORDINATOR
-        else None, button=ButtonForm(),
+        declines=declined(current), rules=week_rules(the_week),
+        rule_form=_rule_form(organisation_id) if current_user.role == Role.COORDINATOR else None,
+        button=ButtonForm(),
         previous_week=(monday - dt.timedelta(days=7)).isoformat(),
         next_week=(monday + dt.timedelta(days=7)).isoformat())
 
@@ -357,3 +360,23 @@ def day_map_page(week_start: str):
         abort(404)
     return render_template("rosters/map.html", roster=roster, monday=monday, day=day, plan=day_map(roster, day),
                            dt=dt)
+
+
+@bp.route("/<week_start>/replan-declines", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def replan_declined(week_start: str):
+    """Find someone else for what volunteers declined, keeping the rest of the week as it is."""
+    monday = _monday(week_start)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a time limit."), "error")
+        return redirect(url_for("rosters.week", week_start=monday.isoformat()))
+    try:
+        replan_declines(current_user.organisation_id, monday, current_user.id, form.time_limit.data)
+    except (RosterError, ContractError) as exc:
+        flash(str(exc), "error")
+    except RunInProgressError:
+        flash(_("A roster for this week is already being generated."), "error")
+    else:
+        flash(_("Re-planning the declined assignments; everything else stays."), "success")
+    return redirect(url_for("rosters.week", week_start=monday.isoformat()))

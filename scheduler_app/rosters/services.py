@@ -16,6 +16,7 @@ from scheduler_app.models import (
     DAYS,
     Assignment,
     AssignmentKind,
+    AssignmentStatus,
     Child,
     Notification,
     Roster,
@@ -72,13 +73,17 @@ def _hhmm(text: str) -> dt.time:
 
 
 def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], user_id: int | None,
-                 into: Roster | None = None) -> Roster:
+                 into: Roster | None = None, carry_from: Roster | None = None) -> Roster:
     """Add a solver's roster/1 to the week as a new draft (or write it into the draft ``into``), in the
-    caller's transaction; codes are resolved to the organisation's records (the instance was built from them)."""
+    caller's transaction; codes are resolved to the organisation's records (the instance was built from them).
+    An assignment also in ``carry_from`` at the same time keeps the volunteer's answer (confirmed)."""
     org = week.organisation_id
     by_code = {model: dict(db.session.execute(db.select(model.code, model.id)
                                               .where(model.organisation_id == org)).all())
                for model in (Volunteer, Site, Child)}
+    # Read the answers first: loading them flushes, and the new draft must not be half-built then.
+    answers = {_timed_key(a): a.status for a in (carry_from.assignments if carry_from is not None else [])
+               if a.status == AssignmentStatus.CONFIRMED}
     draft = into if into is not None else Roster(week=week, status=RosterStatus.DRAFT, created_by_id=user_id)
     draft.solver_status = str(roster.get("stats", {}).get("status", ""))
     draft.stats, draft.unmet, draft.instance = roster.get("stats", {}), roster.get("unmet", {}), instance
@@ -92,12 +97,18 @@ def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], u
             kind=AssignmentKind.VISIT, volunteer_id=by_code[Volunteer][item["volunteer"]],
             child_id=by_code[Child][item["child"]], day_index=DAYS.index(item["day"]),
             start=_hhmm(item["start"]), end=_hhmm(item["end"])))
+    for a in draft.assignments:
+        a.status = answers.get(_timed_key(a), AssignmentStatus.PLANNED)
     db.session.add(draft)
     db.session.flush()
     if into is None:
         audit.record("roster_generated", "roster", draft.id, user=None, organisation_id=org,
                      shortfall=draft.stats.get("shortfall"))
     return draft
+
+
+def _timed_key(a: Assignment) -> tuple:
+    return (a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index, a.start)
 
 
 def publish(organisation_id: int, roster_id: int, version: int) -> tuple[Roster, int]:
@@ -264,3 +275,22 @@ def roster_rows(roster: Roster) -> tuple[list[str], list[list[Any]]]:
                      f"{a.start:%H:%M}", f"{a.end:%H:%M}", a.volunteer.code, a.volunteer.name,
                      _("tutoring") if a.kind == AssignmentKind.TUTORING else _("home visit"), place.name, village])
     return header, rows
+
+
+def declined(roster: Roster | None) -> list[Assignment]:
+    """The roster's assignments its volunteers declined, in time order."""
+    if roster is None:
+        return []
+    return sorted((a for a in roster.assignments if a.status == AssignmentStatus.DECLINED),
+                  key=lambda a: (a.day_index, a.start))
+
+
+def replan_declines(organisation_id: int, week_start: dt.date, user_id: int, time_limit_s: int) -> Any:
+    """Re-plan the week's current roster keeping everything but the declined assignments (which are also
+    forbidden to the volunteers who declined them). Returns the started run."""
+    from scheduler_app.rosters.jobs import start_solve  # jobs imports this module
+    base = current_roster(week_of(organisation_id, week_start))
+    if base is None or not declined(base):
+        raise RosterError(_("Nothing was declined in this week's roster."))
+    return start_solve(organisation_id, week_start, user_id, time_limit_s, replan_of=base,
+                       keep=lambda a: a.status != AssignmentStatus.DECLINED)

@@ -39,6 +39,9 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "rosters.generate": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.publish_roster": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.replan": ("POST", frozenset({Role.COORDINATOR})),
+    "rosters.replan_declined": ("POST", frozenset({Role.COORDINATOR})),
+    "me.confirm_assignment": ("POST", frozenset({Role.VOLUNTEER})),
+    "me.decline_assignment": ("GET", frozenset({Role.VOLUNTEER})),
     "rosters.print_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.day_map_page": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.export_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
@@ -78,7 +81,7 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
     import datetime as dt
 
     from scheduler_app.extensions import db
-    from scheduler_app.models import Assignment, AssignmentKind, DateAway, Roster, Week, WeekRule
+    from scheduler_app.models import Assignment, AssignmentKind, DateAway, Roster, RosterStatus, Week, WeekRule
     org = make_org()
     users = {role: make_user(role, org=org) for role in Role}
     target = make_user(Role.COORDINATOR, org=org)
@@ -88,9 +91,10 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
     away = DateAway(volunteer=volunteer, first_day=dt.date(2026, 12, 7), last_day=dt.date(2026, 12, 13))
     db.session.add(away)
     week = Week(organisation_id=org.id, start_date=dt.date(2026, 11, 30))
-    roster = Roster(week=week)
-    assignment = Assignment(roster=roster, kind=AssignmentKind.VISIT, volunteer=volunteer, child=child, day_index=5,
-                            start=dt.time(9), end=dt.time(10))
+    # Published, and the volunteer account's own: the volunteer's answer routes have something to answer.
+    roster = Roster(week=week, status=RosterStatus.PUBLISHED)
+    assignment = Assignment(roster=roster, kind=AssignmentKind.VISIT, volunteer=users[Role.VOLUNTEER].volunteer,
+                            child=child, day_index=5, start=dt.time(9), end=dt.time(10))
     rule = WeekRule(week=week, rule="forbidden", kind=AssignmentKind.VISIT, volunteer=volunteer, child=child,
                     day_index=6)
     db.session.add_all([roster, assignment, rule])

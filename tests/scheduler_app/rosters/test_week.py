@@ -504,3 +504,53 @@ def test_moving_a_visit_to_another_time_is_checked(app, district) -> None:
     assert refused.status_code == 422 and "Not changed:" in refused.get_data(as_text=True)
     again = next(a for a in rosters()[0].assignments if a.child is not None and a.child.code == "C1")
     assert (again.day_index, f"{again.start:%H:%M}") == (5, "10:00")
+
+
+def volunteer_client(app, make_user, org, volunteer):  # noqa: ANN001, ANN201
+    """A logged-in client for the account of a volunteer record."""
+    account = make_user("volunteer", org=org, volunteer=volunteer)
+    client = app.test_client()
+    assert post_form(client, "/auth/login", {"username": account.username, "password": PASSWORD}).status_code == 302
+    return client
+
+
+def test_volunteers_answer_and_declines_are_replanned(app, district, make_user) -> None:
+    """The tutor confirms his Monday session; the visitor declines C1's visit with a reason (a decline
+    without one is refused). The coordinator sees the decline and re-plans: the visit is not given back to
+    her, every other assignment stays, and the tutor's confirmation carries over."""
+    client = district["client"]
+    assert finish(generate(client)).state == RunState.SUCCEEDED
+    roster = rosters()[0]
+    token = csrf_token(client, f"/rosters/{WEEK}")
+    db.session.rollback()
+    client.post(f"/rosters/{WEEK}/rosters/{roster.id}/publish", data={"version": str(roster.version_id),
+                                                                       "csrf_token": token})
+    roster = rosters()[0]
+    session = next(a for a in roster.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
+    visit = next(a for a in roster.assignments if a.kind == AssignmentKind.VISIT and a.child.code == "C1")
+    tutor_id, session_id, visit_id = district["tutor"].id, session.id, visit.id
+    db.session.rollback()
+    tutor = volunteer_client(app, make_user, district["org"], district["tutor"])
+    assert tutor.post(f"/me/assignments/{session_id}/confirm",
+                      data={"csrf_token": csrf_token(tutor, "/")}).status_code == 302
+    assert tutor.post(f"/me/assignments/{visit_id}/confirm",  # not his
+                      data={"csrf_token": csrf_token(tutor, "/")}).status_code == 404
+    mother = volunteer_client(app, make_user, district["org"], district["mother"])
+    url = f"/me/assignments/{visit_id}/decline"
+    assert mother.post(url, data={"csrf_token": csrf_token(mother, url), "reason": ""}).status_code == 422
+    assert mother.post(url, data={"csrf_token": csrf_token(mother, url), "reason": "孙子生病"}).status_code == 302
+    page = client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    assert "1 assignment declined" in page and "孙子生病" in page
+    response = client.post(f"/rosters/{WEEK}/replan-declines", data={"time_limit": "10", "csrf_token": token})
+    assert response.status_code == 302
+    db.session.rollback()
+    run_id = db.session.execute(db.select(SolveRun.id).order_by(SolveRun.id.desc()).limit(1)).scalar_one()
+    db.session.rollback()
+    run = finish(run_id)
+    assert run.state == RunState.SUCCEEDED, run.message
+    new = db.session.get(Roster, run.roster_id)
+    assert not [a for a in new.assignments if a.child is not None and a.child.code == "C1"
+                and a.volunteer_id == district["mother"].id]
+    kept = next(a for a in new.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
+    assert (kept.volunteer_id, kept.status) == (tutor_id, "confirmed")
+    assert len(new.assignments) == len(roster.assignments) - 1
