@@ -1,4 +1,4 @@
-"""A volunteer's own pages: answer assignments (confirm or decline)."""
+"""A volunteer's own pages: answer assignments, keep availability and dates away current."""
 
 from flask import Blueprint
 

@@ -42,6 +42,8 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "rosters.replan_declined": ("POST", frozenset({Role.COORDINATOR})),
     "me.confirm_assignment": ("POST", frozenset({Role.VOLUNTEER})),
     "me.decline_assignment": ("GET", frozenset({Role.VOLUNTEER})),
+    "me.availability": ("GET", frozenset({Role.VOLUNTEER})),
+    "me.remove_away": ("POST", frozenset({Role.VOLUNTEER})),
     "rosters.print_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.day_map_page": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.export_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
@@ -63,7 +65,7 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "volunteer_id": ids["volunteer"], "date_away_id": ids["date_away"], "site_id": ids["site"],
             "village_id": ids["village"], "kind": "children", "fmt": "csv", "week_start": "2026-11-30",
             "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"],
-            "token": ids["token"]}
+            "token": ids["token"], "away_id": ids["my_away"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -88,12 +90,14 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
     child = make_child(org, "C1")
     site = make_site(org)
     volunteer = make_volunteer(org, "M1", calendar_token="matrix-calendar-token")
+    own = users[Role.VOLUNTEER].volunteer  # the volunteer account's record, loaded before anything is pending
     away = DateAway(volunteer=volunteer, first_day=dt.date(2026, 12, 7), last_day=dt.date(2026, 12, 13))
-    db.session.add(away)
+    my_away = DateAway(volunteer=own, first_day=dt.date(2026, 12, 7), last_day=dt.date(2026, 12, 8))
+    db.session.add_all([away, my_away])
     week = Week(organisation_id=org.id, start_date=dt.date(2026, 11, 30))
     # Published, and the volunteer account's own: the volunteer's answer routes have something to answer.
     roster = Roster(week=week, status=RosterStatus.PUBLISHED)
-    assignment = Assignment(roster=roster, kind=AssignmentKind.VISIT, volunteer=users[Role.VOLUNTEER].volunteer,
+    assignment = Assignment(roster=roster, kind=AssignmentKind.VISIT, volunteer=own,
                             child=child, day_index=5, start=dt.time(9), end=dt.time(10))
     rule = WeekRule(week=week, rule="forbidden", kind=AssignmentKind.VISIT, volunteer=volunteer, child=child,
                     day_index=6)
@@ -101,7 +105,8 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
     db.session.commit()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
                    "site": site.id, "village": child.village_id, "roster": roster.id,
-                   "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token}
+                   "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token,
+                   "my_away": my_away.id}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
