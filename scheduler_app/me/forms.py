@@ -1,9 +1,11 @@
-"""A volunteer's answers to an assignment."""
+"""A volunteer's answers to an assignment, and the service diary."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, HiddenField, SubmitField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, Optional
+
+from scheduler_app.records.forms import MultiCheckboxField
 
 
 class ConfirmForm(FlaskForm):
@@ -17,3 +19,29 @@ class DeclineForm(FlaskForm):
 
     reason = TextAreaField(_l("Why can you not come?"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Decline"))
+
+
+ACTIVITIES = {"homework": _l("homework help"), "reading": _l("reading together"), "care": _l("life care"),
+              "talk": _l("a heart-to-heart talk"), "safety": _l("safety check at home"),
+              "play": _l("games or sport"), "other": _l("other")}
+DIMENSIONS = {"psychological": _l("Psychological"), "emotional": _l("Emotional"),
+              "behavioural": _l("Behavioural"), "health": _l("Health"), "social": _l("Social")}
+
+
+class DiaryForm(FlaskForm):
+    """The service diary after one activity: times, what was done, the child's state (visits), what I gained."""
+
+    version = HiddenField()
+    started_at = TimeField(_l("Started"), validators=[DataRequired()])
+    ended_at = TimeField(_l("Ended"), validators=[DataRequired()])
+    activities = MultiCheckboxField(_l("What we did"), choices=list(ACTIVITIES.items()), validators=[Optional()])
+    what_was_done = TextAreaField(_l("In a few words"), validators=[Optional(), Length(max=4000)])
+    psychological = TextAreaField(DIMENSIONS["psychological"], validators=[Optional(), Length(max=2000)])
+    emotional = TextAreaField(DIMENSIONS["emotional"], validators=[Optional(), Length(max=2000)])
+    behavioural = TextAreaField(DIMENSIONS["behavioural"], validators=[Optional(), Length(max=2000)])
+    health = TextAreaField(DIMENSIONS["health"], validators=[Optional(), Length(max=2000)])
+    social = TextAreaField(DIMENSIONS["social"], validators=[Optional(), Length(max=2000)])
+    concern = BooleanField(_l("I am worried about this child: the coordinator should look"))
+    gained = TextAreaField(_l("What I gained"), validators=[Optional(), Length(max=2000)])
+    save = SubmitField(_l("Save draft"))
+    send = SubmitField(_l("Hand in"))

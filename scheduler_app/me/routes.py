@@ -8,8 +8,17 @@ from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
 from scheduler_app.me import bp
-from scheduler_app.me.forms import ConfirmForm, DeclineForm
-from scheduler_app.me.services import confirm, decline, my_assignment
+from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS, ConfirmForm, DeclineForm, DiaryForm
+from scheduler_app.me.services import (
+    DiaryError,
+    confirm,
+    decline,
+    diary_for,
+    my_assignment,
+    my_hours,
+    save_diary,
+    served_on,
+)
 from scheduler_app.models import Role
 from scheduler_app.records.editing import EditConflictError, save, snapshot
 from scheduler_app.records.fields import Lookups, RecordInvalidError
@@ -104,3 +113,49 @@ def remove_away(away_id: int):
         abort(404)
     flash(_("Dates away removed."), "success")
     return redirect(url_for("me.availability"))
+
+
+@bp.route("/assignments/<int:assignment_id>/diary", methods=["GET", "POST"])
+@roles_required(Role.VOLUNTEER)
+def diary(assignment_id: int):
+    """Write the service diary of one of my activities; save a draft or hand it in (until it is approved)."""
+    volunteer = current_user.volunteer
+    assignment = my_assignment(volunteer, assignment_id)
+    if assignment is None:
+        abort(404)
+    entry = diary_for(volunteer, assignment)
+    form = DiaryForm(obj=None)
+    if request.method == "GET":
+        form.started_at.data = entry.started_at if entry else assignment.start
+        form.ended_at.data = entry.ended_at if entry else assignment.end
+        if entry is not None:
+            form.version.data = str(entry.version_id)
+            form.activities.data, form.concern.data = entry.activities, entry.concern
+            form.what_was_done.data, form.gained.data = entry.what_was_done, entry.gained
+            for key in DIMENSIONS:
+                form[key].data = entry.observations.get(key, "")
+    elif form.validate_on_submit():
+        values = {"started_at": form.started_at.data, "ended_at": form.ended_at.data,
+                  "activities": [k for k in ACTIVITIES if k in (form.activities.data or [])],
+                  "what_was_done": (form.what_was_done.data or "").strip(), "gained": (form.gained.data or "").strip(),
+                  "observations": {k: (form[k].data or "").strip() for k in DIMENSIONS},
+                  "concern": form.concern.data}
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            save_diary(volunteer, assignment, values, hand_in=bool(form.send.data), version=version)
+        except DiaryError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(_("Handed in. Thank you!") if form.send.data else _("Draft saved."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("me/diary.html", form=form, assignment=assignment, entry=entry, dimensions=DIMENSIONS,
+                           day=served_on(assignment)), 422 if request.method == "POST" else 200
+
+
+@bp.route("/hours")
+@roles_required(Role.VOLUNTEER)
+def hours():
+    """My served hours by month: approved, and handed in waiting for approval."""
+    months = my_hours(current_user.volunteer)
+    return render_template("me/hours.html", months=months,
+                           approved=sum(m.approved for m in months), pending=sum(m.pending for m in months))

@@ -43,6 +43,8 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "me.confirm_assignment": ("POST", frozenset({Role.VOLUNTEER})),
     "me.decline_assignment": ("GET", frozenset({Role.VOLUNTEER})),
     "me.availability": ("GET", frozenset({Role.VOLUNTEER})),
+    "me.diary": ("GET", frozenset({Role.VOLUNTEER})),
+    "me.hours": ("GET", frozenset({Role.VOLUNTEER})),
     "me.remove_away": ("POST", frozenset({Role.VOLUNTEER})),
     "rosters.print_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.day_map_page": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
