@@ -186,13 +186,7 @@ class Choice(Kind):
 
     def parse(self, text: str, lookups: Lookups) -> Any:
         """The option's key."""
-        if not text:
-            return self.empty
-        key = _option(self.options, text)
-        if key is None:
-            raise ValueError(_("“%(text)s” is not one of: %(options)s", text=text,
-                               options=_(", ").join(str(label) for label in self.options.values())))
-        return key
+        return _option(self.options, text) if text else self.empty
 
     def format(self, value: Any, lookups: Lookups) -> Any:
         """The option's label."""
@@ -212,15 +206,7 @@ class Choices(Kind):
 
     def parse(self, text: str, lookups: Lookups) -> Any:
         """The options' keys, in the order of the options."""
-        chosen = set()
-        for part in LIST_SEPARATORS.split(text or ""):
-            if not part.strip():
-                continue
-            key = _option(self.options, part)
-            if key is None:
-                raise ValueError(_("“%(text)s” is not one of: %(options)s", text=part.strip(),
-                                   options=_(", ").join(str(label) for label in self.options.values())))
-            chosen.add(key)
+        chosen = {_option(self.options, part) for part in LIST_SEPARATORS.split(text or "") if part.strip()}
         return [k for k in self.options if k in chosen]
 
     def format(self, value: Any, lookups: Lookups) -> Any:
@@ -228,16 +214,32 @@ class Choices(Kind):
         return _(", ").join(str(self.options[k]) for k in self.options if k in (value or []))
 
 
-def _option(options: dict[str, Any], text: str) -> str | None:
-    wanted = text.strip().lower()
-    for key, label in options.items():
-        names = {key.lower(), str(label).lower()}
+_SPELLINGS: dict[int, frozenset[str]] = {}
+
+
+def spellings(key: str, label: Any) -> frozenset[str]:
+    """How a spreadsheet may write a key or label: the key, and the label in each language, lower-cased.
+
+    Labels are module-level lazy strings that live as long as the process, so their spellings are worked
+    out once per label rather than for every cell of every import.
+    """
+    if id(label) not in _SPELLINGS:
+        names = {key.lower()}
         for lang in ("en", "zh_CN"):
             with force_locale(lang):
-                names.add(str(label).lower())
-        if wanted in names:
+                names.add(str(label).strip().lower())
+        _SPELLINGS[id(label)] = frozenset(names)
+    return _SPELLINGS[id(label)]
+
+
+def _option(options: dict[str, Any], text: str) -> str:
+    """The key of the option a cell names; ValueError listing the options if it names none."""
+    wanted = text.strip().lower()
+    for key, label in options.items():
+        if wanted in spellings(key, label):
             return key
-    return None
+    raise ValueError(_("“%(text)s” is not one of: %(options)s", text=text.strip(),
+                       options=_(", ").join(str(label) for label in options.values())))
 
 
 class Days(Kind):
@@ -309,13 +311,9 @@ class Field:
     kind: Kind
     required: bool = False
 
-    def headers(self) -> set[str]:
+    def headers(self) -> frozenset[str]:
         """Every header a spreadsheet may use for this column: the key and the label in each language."""
-        names = {self.key.lower()}
-        for lang in ("en", "zh_CN"):
-            with force_locale(lang):
-                names.add(str(self.label).strip().lower())
-        return names
+        return spellings(self.key, self.label)
 
 
 class RecordInvalidError(ValueError):
