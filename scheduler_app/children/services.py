@@ -23,6 +23,8 @@ from scheduler_app.models import (
     Village,
     Week,
 )
+from scheduler_app.records.children import CHILD
+from scheduler_app.records.editing import find
 
 PAGE_SIZE = 25
 HISTORY_WEEKS = 12  # the profile shows the last term's worth of visits and sessions
@@ -90,8 +92,8 @@ def organisation_sites(organisation_id: int) -> list[Site]:
 
 def open_child(organisation_id: int, child_id: int) -> Child | None:
     """Load one of the organisation's children and audit the viewing; None if it is not theirs."""
-    child = db.session.get(Child, child_id)
-    if child is None or child.organisation_id != organisation_id:
+    child = find(CHILD, organisation_id, child_id)
+    if child is None:
         return None
     audit.record("child_viewed", "child", child.id)
     db.session.commit()

@@ -1,4 +1,5 @@
-"""Background solves: the week's instance goes to ``python -m solver`` in a child process, watched by a thread.
+"""Background solves (a generation, or a re-plan after an absence or declines): the week's instance goes to
+``python -m solver`` in a child process, watched by a thread.
 
 The solver runs as its own process, so a solve that overruns can be killed and a crash cannot take the
 web app with it; the roster is written in one transaction only when the solver succeeds, so a failed or
@@ -21,13 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from scheduler_app import audit
 from scheduler_app.contract import build_instance
 from scheduler_app.extensions import db
-from scheduler_app.models import Assignment, Roster, RunState, SolveRun, Week, utcnow
-from scheduler_app.rosters.services import store_roster, week_of
+from scheduler_app.models import Assignment, AssignmentStatus, Roster, RunState, SolveRun, Week, utcnow
+from scheduler_app.records.editing import find
+from scheduler_app.records.volunteers import VOLUNTEER
+from scheduler_app.rosters.services import RosterError, current_roster, declined, store_roster, week_of
+from scheduler_app.volunteers.services import DatesAwayError, add_date_away
 
 HEARTBEAT_S = 2.0          # how often the watcher writes down that the solve is alive
 STALE_AFTER_S = 30.0       # no heartbeat for this long: the watcher is gone (server restarted or killed)
@@ -101,6 +106,38 @@ def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_li
     _threads[run.id] = thread
     thread.start()
     return run
+
+
+def replan_absence(organisation_id: int, week_start: dt.date, user_id: int, volunteer_id: int, from_day: int,
+                   time_limit_s: int) -> SolveRun:
+    """A volunteer cannot serve from a day to the end of the week (ill, called away): record the dates
+    away and re-plan from the week's current roster, pinning every assignment except that volunteer's
+    from that day on, so only those move. Returns the started run."""
+    week = week_of(organisation_id, week_start)
+    base = current_roster(week)
+    if base is None:
+        raise RosterError(_("There is no roster of this week to re-plan; generate one first."))
+    volunteer = find(VOLUNTEER, organisation_id, volunteer_id)
+    if volunteer is None:
+        raise LookupError(volunteer_id)
+    first, last = week_start + dt.timedelta(days=from_day), week_start + dt.timedelta(days=6)
+    if not all(volunteer.away_on(first + dt.timedelta(days=i)) for i in range((last - first).days + 1)):
+        try:
+            add_date_away(volunteer, first, last, _("unavailable (re-plan)"))
+        except DatesAwayError as exc:
+            raise RosterError(str(exc)) from None
+    return start_solve(organisation_id, week_start, user_id, time_limit_s, replan_of=base,
+                       keep=lambda a: a.volunteer_id != volunteer_id or a.day_index < from_day)
+
+
+def replan_declines(organisation_id: int, week_start: dt.date, user_id: int, time_limit_s: int) -> SolveRun:
+    """Re-plan the week's current roster keeping everything but the declined assignments (which are also
+    forbidden to the volunteers who declined them). Returns the started run."""
+    base = current_roster(week_of(organisation_id, week_start))
+    if base is None or not declined(base):
+        raise RosterError(_("Nothing was declined in this week's roster."))
+    return start_solve(organisation_id, week_start, user_id, time_limit_s, replan_of=base,
+                       keep=lambda a: a.status != AssignmentStatus.DECLINED)
 
 
 def join(run_id: int, timeout: float | None = None) -> None:

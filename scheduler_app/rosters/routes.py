@@ -25,7 +25,15 @@ from scheduler_app.rosters.forms import (
     ReplanForm,
     RuleForm,
 )
-from scheduler_app.rosters.jobs import ACTIVE, RunInProgressError, latest_run, run_message, start_solve
+from scheduler_app.rosters.jobs import (
+    ACTIVE,
+    RunInProgressError,
+    latest_run,
+    replan_absence,
+    replan_declines,
+    run_message,
+    start_solve,
+)
 from scheduler_app.rosters.mapview import day_map
 from scheduler_app.rosters.review import review
 from scheduler_app.rosters.services import (
@@ -36,8 +44,6 @@ from scheduler_app.rosters.services import (
     find_roster,
     publish,
     remove_rule,
-    replan_absence,
-    replan_declines,
     roster_diff,
     roster_rows,
     rosters_of,

@@ -192,30 +192,6 @@ def roster_diff(old: Roster, new: Roster) -> RosterDiff:
                         and (before[k].start, before[k].end) != (a.start, a.end)), key=lambda p: order(p[1])))
 
 
-def replan_absence(organisation_id: int, week_start: dt.date, user_id: int, volunteer_id: int, from_day: int,
-                   time_limit_s: int) -> Any:
-    """A volunteer cannot serve from a day to the end of the week (ill, called away): record the dates
-    away and re-plan from the week's current roster, pinning every assignment except that volunteer's
-    from that day on, so only those move. Returns the started run."""
-    from scheduler_app.rosters.jobs import start_solve  # jobs imports this module
-    from scheduler_app.volunteers.services import DatesAwayError, add_date_away, find_volunteer
-    week = week_of(organisation_id, week_start)
-    base = current_roster(week)
-    if base is None:
-        raise RosterError(_("There is no roster of this week to re-plan; generate one first."))
-    volunteer = find_volunteer(organisation_id, volunteer_id)
-    if volunteer is None:
-        raise LookupError(volunteer_id)
-    first, last = week_start + dt.timedelta(days=from_day), week_start + dt.timedelta(days=6)
-    if not all(volunteer.away_on(first + dt.timedelta(days=i)) for i in range((last - first).days + 1)):
-        try:
-            add_date_away(volunteer, first, last, _("unavailable (re-plan)"))
-        except DatesAwayError as exc:
-            raise RosterError(str(exc)) from None
-    return start_solve(organisation_id, week_start, user_id, time_limit_s, replan_of=base,
-                       keep=lambda a: a.volunteer_id != volunteer_id or a.day_index < from_day)
-
-
 def week_rules(week: Week | None) -> list[WeekRule]:
     """The week's pins and forbidden pairs, pins first."""
     if week is None:
@@ -283,14 +259,3 @@ def declined(roster: Roster | None) -> list[Assignment]:
         return []
     return sorted((a for a in roster.assignments if a.status == AssignmentStatus.DECLINED),
                   key=lambda a: (a.day_index, a.start))
-
-
-def replan_declines(organisation_id: int, week_start: dt.date, user_id: int, time_limit_s: int) -> Any:
-    """Re-plan the week's current roster keeping everything but the declined assignments (which are also
-    forbidden to the volunteers who declined them). Returns the started run."""
-    from scheduler_app.rosters.jobs import start_solve  # jobs imports this module
-    base = current_roster(week_of(organisation_id, week_start))
-    if base is None or not declined(base):
-        raise RosterError(_("Nothing was declined in this week's roster."))
-    return start_solve(organisation_id, week_start, user_id, time_limit_s, replan_of=base,
-                       keep=lambda a: a.status != AssignmentStatus.DECLINED)

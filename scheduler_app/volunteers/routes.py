@@ -11,6 +11,7 @@ from scheduler_app.auth.services import roles_required
 from scheduler_app.calendar.services import new_calendar_link, revoke_calendar_link
 from scheduler_app.models import Role
 from scheduler_app.records.children import GENDERS
+from scheduler_app.records.editing import find
 from scheduler_app.records.views import edit_record
 from scheduler_app.records.volunteers import VOLUNTEER
 from scheduler_app.volunteers import bp
@@ -18,7 +19,6 @@ from scheduler_app.volunteers.forms import CalendarLinkForm, DateAwayForm, Remov
 from scheduler_app.volunteers.services import (
     DatesAwayError,
     add_date_away,
-    find_volunteer,
     remove_date_away,
     search_volunteers,
 )
@@ -49,7 +49,7 @@ def index():
 @roles_required(Role.COORDINATOR, Role.MANAGER)
 def view(volunteer_id: int):
     """A volunteer's profile, availability and dates away; coordinators add dates away here."""
-    volunteer = find_volunteer(current_user.organisation_id, volunteer_id)
+    volunteer = find(VOLUNTEER, current_user.organisation_id, volunteer_id)
     if volunteer is None:
         abort(404)
     form = DateAwayForm()
@@ -74,7 +74,7 @@ def view(volunteer_id: int):
 @roles_required(Role.COORDINATOR)
 def remove_away(volunteer_id: int, date_away_id: int):
     """Remove one period of dates away."""
-    volunteer = find_volunteer(current_user.organisation_id, volunteer_id)
+    volunteer = find(VOLUNTEER, current_user.organisation_id, volunteer_id)
     if volunteer is None:
         abort(404)
     if not RemoveForm().validate_on_submit():
@@ -107,7 +107,7 @@ def edit(volunteer_id: int):
 @roles_required(Role.COORDINATOR)
 def calendar_link(volunteer_id: int):
     """Create a new private calendar link (revoking any old one), or revoke it."""
-    volunteer = find_volunteer(current_user.organisation_id, volunteer_id)
+    volunteer = find(VOLUNTEER, current_user.organisation_id, volunteer_id)
     if volunteer is None:
         abort(404)
     form = CalendarLinkForm()

@@ -47,12 +47,6 @@ def search_volunteers(organisation_id: int, q: str = "", role: str = "", include
     return VolunteerPage(volunteers=list(rows.scalars()), total=total, page=page, pages=pages)
 
 
-def find_volunteer(organisation_id: int, volunteer_id: int) -> Volunteer | None:
-    """One of the organisation's volunteers, or None."""
-    volunteer = db.session.get(Volunteer, volunteer_id)
-    return volunteer if volunteer is not None and volunteer.organisation_id == organisation_id else None
-
-
 class DatesAwayError(ValueError):
     """The dates cannot be recorded; the message says why."""
 
