@@ -80,7 +80,7 @@ def run_message(run: SolveRun) -> str:
 
 
 def _stale(run: SolveRun) -> bool:
-    return (utcnow() - _aware(run.heartbeat_at or run.created_at)).total_seconds() > STALE_AFTER_S
+    return seconds_since(run.heartbeat_at or run.created_at) > STALE_AFTER_S
 
 
 def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_limit_s: int,
@@ -209,7 +209,7 @@ def _watch(run: SolveRun, instance: dict[str, Any]) -> tuple[RunState, str, dict
                 process.wait()
                 reader.join()
                 return RunState.FAILED, "overran", None
-            if not run.heartbeat_at or (utcnow() - _aware(run.heartbeat_at)).total_seconds() >= HEARTBEAT_S:
+            if not run.heartbeat_at or seconds_since(run.heartbeat_at) >= HEARTBEAT_S:
                 run.heartbeat_at = utcnow()
                 run.best_shortfall = best[-1] if best else None
                 db.session.commit()
@@ -223,8 +223,10 @@ def _watch(run: SolveRun, instance: dict[str, Any]) -> tuple[RunState, str, dict
         return RunState.FAILED, f"solver\t{detail}", None
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+def seconds_since(moment: dt.datetime) -> float:
+    """Seconds from a stored time to now; SQLite hands back naive datetimes, which were written in UTC."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+    return (utcnow() - aware).total_seconds()
 
 
 def _read_stderr(process: subprocess.Popen, best: list[float], errors: list[str]) -> None:

@@ -32,6 +32,7 @@ from scheduler_app.rosters.jobs import (
     replan_absence,
     replan_declines,
     run_message,
+    seconds_since,
     start_solve,
 )
 from scheduler_app.rosters.mapview import day_map
@@ -39,6 +40,7 @@ from scheduler_app.rosters.review import review
 from scheduler_app.rosters.services import (
     RosterError,
     add_rule,
+    current_of,
     current_roster,
     declined,
     find_roster,
@@ -109,7 +111,7 @@ def week(week_start: str):
     elif run is not None and run.roster is not None and run.roster.status == RosterStatus.DRAFT:
         shown = run.roster  # what the coordinator just generated is what they want to review
     else:
-        shown = current_roster(the_week)
+        shown = current_of(versions)
     if wanted and (shown is None or shown.week_id != getattr(the_week, "id", None)):
         abort(404)
     compare = request.args.get("compare", type=int)
@@ -117,14 +119,12 @@ def week(week_start: str):
     if base is None and shown is not None and run is not None and run.roster_id == shown.id and run.replan_of_id:
         base = run.replan_of  # a fresh re-plan is shown with what it changed
     changes = roster_diff(base, shown) if base is not None and shown is not None and base.id != shown.id else None
-    current = current_roster(the_week)
-    elapsed = None
-    if run is not None and run.started_at is not None:
-        started = run.started_at if run.started_at.tzinfo else run.started_at.replace(tzinfo=dt.UTC)
-        elapsed = int((dt.datetime.now(dt.UTC) - started).total_seconds())
+    current = current_of(versions)
     return render_template(
         "rosters/week.html", monday=monday, run=run, running=run is not None and run.state in ACTIVE,
-        run_message=run_message(run) if run is not None else "", elapsed=elapsed, versions=versions,
+        run_message=run_message(run) if run is not None else "",
+        elapsed=int(seconds_since(run.started_at)) if run is not None and run.started_at else None,
+        versions=versions,
         shown=shown, review=review(shown) if shown is not None and shown.instance else None,
         generate=GenerateForm(), publish_form=PublishForm(), can_edit=current_user.role == Role.COORDINATOR,
         replan=_replan_form(current), current=current, base=base, changes=changes,

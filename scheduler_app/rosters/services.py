@@ -54,7 +54,11 @@ def rosters_of(week: Week | None) -> list[Roster]:
 
 def current_roster(week: Week | None) -> Roster | None:
     """What the week runs on: the published roster, else the newest draft."""
-    versions = rosters_of(week)
+    return current_of(rosters_of(week))
+
+
+def current_of(versions: list[Roster]) -> Roster | None:
+    """Of a week's roster versions (newest first), the published one, else the newest draft."""
     published = [r for r in versions if r.status == RosterStatus.PUBLISHED]
     drafts = [r for r in versions if r.status == RosterStatus.DRAFT]
     return (published or drafts or [None])[0]
