@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -86,6 +87,32 @@ def _monday(text: str) -> dt.date:
     return week_start_of(day)
 
 
+def _start(solve: Callable[[], object], started: str) -> None:
+    """Start a background solve and say how it went: started, the records cannot make a week, there is
+    nothing to re-plan, or one is already running."""
+    try:
+        solve()
+    except LookupError:
+        abort(404)
+    except ContractError as exc:
+        flash(_("The week cannot be solved as the records stand: %(problem)s", problem=str(exc)), "error")
+    except RosterError as exc:
+        flash(str(exc), "error")
+    except RunInProgressError:
+        flash(_("A roster for this week is already being generated."), "error")
+    else:
+        flash(started, "success")
+
+
+def _assignment_of(monday: dt.date, assignment_id: int) -> Assignment:
+    """An assignment of one of the organisation's rosters of that week; 404 otherwise."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None or assignment.roster.week.organisation_id != current_user.organisation_id \
+            or assignment.roster.week.start_date != monday:
+        abort(404)
+    return assignment
+
+
 @bp.route("/")
 @roles_required(Role.COORDINATOR, Role.MANAGER)
 def index():
@@ -144,17 +171,11 @@ def generate(week_start: str):
     if not form.validate_on_submit():
         flash(_("Choose a time limit."), "error")
     else:
-        try:
-            # A week that already has a roster is re-solved against it, so as little as possible changes.
-            current = current_roster(week_of(current_user.organisation_id, monday))
-            start_solve(current_user.organisation_id, monday, current_user.id, form.time_limit.data,
-                        replan_of=current)
-        except ContractError as exc:
-            flash(_("The week cannot be solved as the records stand: %(problem)s", problem=str(exc)), "error")
-        except RunInProgressError:
-            flash(_("A roster for this week is already being generated."), "error")
-        else:
-            flash(_("Generating the roster. You can leave this page and come back."), "success")
+        # A week that already has a roster is re-solved against it, so as little as possible changes.
+        current = current_roster(week_of(current_user.organisation_id, monday))
+        _start(lambda: start_solve(current_user.organisation_id, monday, current_user.id, form.time_limit.data,
+                                   replan_of=current),
+               _("Generating the roster. You can leave this page and come back."))
     return redirect(url_for("rosters.week", week_start=monday.isoformat()))
 
 
@@ -188,17 +209,9 @@ def replan(week_start: str):
     if not form.validate_on_submit():
         flash(_("Choose the volunteer and the first day they cannot serve."), "error")
         return redirect(url_for("rosters.week", week_start=monday.isoformat()))
-    try:
-        replan_absence(current_user.organisation_id, monday, current_user.id, form.volunteer.data,
-                       form.from_day.data, form.time_limit.data)
-    except LookupError:
-        abort(404)
-    except (RosterError, ContractError) as exc:
-        flash(str(exc), "error")
-    except RunInProgressError:
-        flash(_("A roster for this week is already being generated."), "error")
-    else:
-        flash(_("Re-planning: only that volunteer's activities from that day can change."), "success")
+    _start(lambda: replan_absence(current_user.organisation_id, monday, current_user.id, form.volunteer.data,
+                                  form.from_day.data, form.time_limit.data),
+           _("Re-planning: only that volunteer's activities from that day can change."))
     return redirect(url_for("rosters.week", week_start=monday.isoformat()))
 
 
@@ -232,13 +245,11 @@ def pin_assignment(week_start: str, assignment_id: int):
     monday = _monday(week_start)
     if not ButtonForm().validate_on_submit():
         abort(400)
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.roster.week.organisation_id != current_user.organisation_id:
-        abort(404)
+    assignment = _assignment_of(monday, assignment_id)
     try:
+        # An assignment names a site or a child, never both (a check constraint says so).
         add_rule(current_user.organisation_id, monday, "pinned", assignment.volunteer_id, assignment.day_index,
-                 site_id=assignment.site_id if assignment.kind == AssignmentKind.TUTORING else None,
-                 child_id=assignment.child_id if assignment.kind == AssignmentKind.VISIT else None)
+                 site_id=assignment.site_id, child_id=assignment.child_id)
     except RosterError as exc:
         flash(str(exc), "error")
     else:
@@ -307,10 +318,7 @@ def edit_assignment_page(week_start: str, assignment_id: int):
     """One assignment: give it to another volunteer or remove it; the hard rules are checked on the spot
     and a broken one is named. A published roster is not changed: the edit makes a new draft."""
     monday = _monday(week_start)
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None or assignment.roster.week.organisation_id != current_user.organisation_id \
-            or assignment.roster.week.start_date != monday:
-        abort(404)
+    assignment = _assignment_of(monday, assignment_id)
     roster = assignment.roster
     form = AssignmentEditForm()
     role = Volunteer.is_tutor if assignment.kind == AssignmentKind.TUTORING else Volunteer.is_visitor
@@ -377,12 +385,6 @@ def replan_declined(week_start: str):
     if not form.validate_on_submit():
         flash(_("Choose a time limit."), "error")
         return redirect(url_for("rosters.week", week_start=monday.isoformat()))
-    try:
-        replan_declines(current_user.organisation_id, monday, current_user.id, form.time_limit.data)
-    except (RosterError, ContractError) as exc:
-        flash(str(exc), "error")
-    except RunInProgressError:
-        flash(_("A roster for this week is already being generated."), "error")
-    else:
-        flash(_("Re-planning the declined assignments; everything else stays."), "success")
+    _start(lambda: replan_declines(current_user.organisation_id, monday, current_user.id, form.time_limit.data),
+           _("Re-planning the declined assignments; everything else stays."))
     return redirect(url_for("rosters.week", week_start=monday.isoformat()))
