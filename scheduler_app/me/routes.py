@@ -20,13 +20,13 @@ from scheduler_app.me.services import (
     served_on,
 )
 from scheduler_app.models import Role
-from scheduler_app.records.editing import EditConflictError, save, snapshot
+from scheduler_app.records.editing import EditConflictError, save
 from scheduler_app.records.fields import Lookups, RecordInvalidError
-from scheduler_app.records.forms import fill, record_form, set_choices
-from scheduler_app.records.forms import read as read_form
+from scheduler_app.records.forms import record_form, set_choices
+from scheduler_app.records.views import entered, show
 from scheduler_app.records.volunteers import VOLUNTEER
 from scheduler_app.volunteers.forms import DateAwayForm, RemoveForm
-from scheduler_app.volunteers.services import DatesAwayError, add_date_away, remove_date_away
+from scheduler_app.volunteers.services import remove_date_away
 
 
 @bp.route("/assignments/<int:assignment_id>/confirm", methods=["POST"])
@@ -67,26 +67,17 @@ def availability():
     form = record_form(VOLUNTEER)()
     away_form = DateAwayForm(prefix="away")
     if request.method == "GET":
-        values = VOLUNTEER.read(volunteer)
-        fill(form, VOLUNTEER, values)
-        form.version.data, form.snapshot.data = str(volunteer.version_id), snapshot(VOLUNTEER, values, lookups)
+        show(form, VOLUNTEER, volunteer, lookups)
     set_choices(form, VOLUNTEER, lookups)
     if request.method == "POST" and "away-submit" in request.form:
-        if away_form.validate_on_submit():
-            try:
-                add_date_away(volunteer, away_form.first_day.data, away_form.last_day.data, away_form.reason.data or "")
-            except DatesAwayError as exc:
-                away_form.last_day.errors = [*away_form.last_day.errors, str(exc)]
-            else:
-                flash(_("Dates away added."), "success")
-                return redirect(url_for("me.availability"))
+        if away_form.record_for(volunteer):
+            flash(_("Dates away added."), "success")
+            return redirect(url_for("me.availability"))
     elif request.method == "POST" and form.validate_on_submit():
-        entered, row_errors = read_form(form, VOLUNTEER)
-        values = {**VOLUNTEER.read(volunteer), "availability": entered["availability"]}
-        version = int(form.version.data) if (form.version.data or "").isdigit() else None
         try:
-            if row_errors:
-                raise RecordInvalidError(row_errors)
+            mine, version = entered(form, VOLUNTEER)
+            # Only the availability is the volunteer's to change; every other field stays as it is.
+            values = {**VOLUNTEER.read(volunteer), "availability": mine["availability"]}
             save(VOLUNTEER, volunteer.organisation_id, volunteer.id, values, version=version,
                  token=form.snapshot.data)
         except RecordInvalidError as exc:

@@ -13,6 +13,23 @@ from scheduler_app.records import editing, forms
 from scheduler_app.records.fields import Lookups, RecordInvalidError, RecordSpec
 
 
+def show(form: forms.RecordForm, spec: RecordSpec, record: Any, lookups: Lookups) -> None:
+    """Fill a record's form (a new record's when ``record`` is None) with the version and snapshot it shows."""
+    values = spec.read(record) if record is not None else spec.new_values()
+    forms.fill(form, spec, values)
+    form.version.data = str(record.version_id) if record is not None else ""
+    form.snapshot.data = editing.snapshot(spec, values, lookups)
+
+
+def entered(form: forms.RecordForm, spec: RecordSpec) -> tuple[dict[str, Any], int | None]:
+    """The values the user entered and the version the form was opened at; RecordInvalidError when a row
+    of weekly intervals cannot be read."""
+    values, row_errors = forms.read(form, spec)
+    if row_errors:
+        raise RecordInvalidError(row_errors)
+    return values, int(form.version.data) if (form.version.data or "").isdigit() else None
+
+
 def edit_record(spec: RecordSpec, record_id: int | None, *, sections: list[tuple[Any, tuple[str, ...]]],
                 title: str, done: Callable[[Any], str], cancel: str):
     """GET shows the form (a new record when ``record_id`` is None); POST saves it and redirects to ``done``.
@@ -31,19 +48,13 @@ def edit_record(spec: RecordSpec, record_id: int | None, *, sections: list[tuple
     conflict = None
     status = 200
     if request.method == "GET":
-        values = spec.read(record) if record is not None else spec.new_values()
-        forms.fill(form, spec, values)
-        form.version.data = str(record.version_id) if record is not None else ""
-        form.snapshot.data = editing.snapshot(spec, values, lookups)
+        show(form, spec, record, lookups)
     forms.set_choices(form, spec, lookups)
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            values, row_errors = forms.read(form, spec)
-            version = int(form.version.data) if (form.version.data or "").isdigit() else None
             try:
-                if row_errors:
-                    raise RecordInvalidError(row_errors)
+                values, version = entered(form, spec)
                 saved, changed = editing.save(spec, organisation_id, record_id, values, version=version,
                                               token=form.snapshot.data)
             except RecordInvalidError as exc:

@@ -5,6 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from scheduler_app.models import Volunteer
+from scheduler_app.volunteers.services import DatesAwayError, add_date_away
+
 
 class VolunteerSearchForm(FlaskForm):
     """Search by name, code or affiliation, filter by role (a GET form: no CSRF token)."""
@@ -26,6 +29,17 @@ class DateAwayForm(FlaskForm):
     last_day = DateField(_l("Last day"), validators=[DataRequired()])
     reason = StringField(_l("Reason (exams, holiday, illness)"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Add dates away"))
+
+    def record_for(self, volunteer: Volunteer) -> bool:
+        """Validate and record the dates for the volunteer; False, with the reason at the last day, if not."""
+        if not self.validate_on_submit():
+            return False
+        try:
+            add_date_away(volunteer, self.first_day.data, self.last_day.data, self.reason.data or "")
+        except DatesAwayError as exc:
+            self.last_day.errors = [*self.last_day.errors, str(exc)]
+            return False
+        return True
 
 
 class RemoveForm(FlaskForm):

@@ -17,8 +17,6 @@ from scheduler_app.records.volunteers import VOLUNTEER
 from scheduler_app.volunteers import bp
 from scheduler_app.volunteers.forms import CalendarLinkForm, DateAwayForm, RemoveForm, VolunteerSearchForm
 from scheduler_app.volunteers.services import (
-    DatesAwayError,
-    add_date_away,
     remove_date_away,
     search_volunteers,
 )
@@ -56,14 +54,9 @@ def view(volunteer_id: int):
     if request.method == "POST":
         if current_user.role != Role.COORDINATOR:
             abort(403)
-        if form.validate_on_submit():
-            try:
-                add_date_away(volunteer, form.first_day.data, form.last_day.data, form.reason.data or "")
-            except DatesAwayError as exc:
-                form.last_day.errors = [*form.last_day.errors, str(exc)]
-            else:
-                flash(_("Dates away added."), "success")
-                return redirect(url_for("volunteers.view", volunteer_id=volunteer.id))
+        if form.record_for(volunteer):
+            flash(_("Dates away added."), "success")
+            return redirect(url_for("volunteers.view", volunteer_id=volunteer.id))
     return render_template("volunteers/view.html", volunteer=volunteer, form=form, remove=RemoveForm(),
                            calendar_form=CalendarLinkForm(),
                            genders=GENDERS, can_edit=current_user.role == Role.COORDINATOR), \
