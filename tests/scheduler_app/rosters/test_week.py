@@ -67,6 +67,15 @@ def finish(run_id: int) -> SolveRun:
     return db.session.get(SolveRun, run_id)
 
 
+def publish(client, roster: Roster, version: int | None = None):  # noqa: ANN001, ANN201
+    """Press "Publish" on a roster as the week page shows it (``version`` stands in for a stale page's)."""
+    url = f"/rosters/{WEEK}/rosters/{roster.id}/publish"
+    data = {"version": str(roster.version_id if version is None else version),
+            "csrf_token": csrf_token(client, f"/rosters/{WEEK}")}
+    db.session.rollback()  # on SQLite the test's open transaction would hold the write lock
+    return client.post(url, data=data, headers=EN, follow_redirects=True)
+
+
 def rosters() -> list[Roster]:
     """Every roster in the database, oldest first."""
     db.session.expire_all()
@@ -125,8 +134,7 @@ def test_killed_solve_leaves_the_published_roster(app, make_user, login) -> None
     first = finish(generate(client, limit=10))
     assert first.state == RunState.SUCCEEDED
     published = rosters()[0]
-    client.post(f"/rosters/{WEEK}/rosters/{published.id}/publish",
-                data={"version": str(published.version_id), "csrf_token": csrf_token(client, f"/rosters/{WEEK}")})
+    publish(client, published)
     second = generate(client, limit=120)
     deadline = time.monotonic() + 30
     while not jobs.kill(second):
@@ -174,13 +182,10 @@ def test_publish_supersedes_and_refuses_a_stale_page(app, district, make_user, l
     finish(generate(district["client"]))
     a, b = rosters()
     client = district["client"]
-    token = csrf_token(client, f"/rosters/{WEEK}")
-    client.post(f"/rosters/{WEEK}/rosters/{a.id}/publish", data={"version": str(a.version_id), "csrf_token": token})
-    stale = client.post(f"/rosters/{WEEK}/rosters/{b.id}/publish", data={"version": str(b.version_id + 7),
-                                                                           "csrf_token": token},
-                        headers=EN, follow_redirects=True)
+    publish(client, a)
+    stale = publish(client, b, version=b.version_id + 7)
     assert "changed since you opened the page" in stale.get_data(as_text=True)
-    client.post(f"/rosters/{WEEK}/rosters/{b.id}/publish", data={"version": str(b.version_id), "csrf_token": token})
+    publish(client, b)
     assert [r.status for r in rosters()] == [RosterStatus.SUPERSEDED, RosterStatus.PUBLISHED]
 
 
@@ -207,9 +212,8 @@ def test_volunteer_ill_from_wednesday_moves_only_their_activities(app, make_user
     client = login(make_user("coordinator", org=org))
     assert finish(generate(client, limit=10)).state == RunState.SUCCEEDED
     base = rosters()[0]
+    publish(client, base)
     token = csrf_token(client, f"/rosters/{WEEK}")
-    client.post(f"/rosters/{WEEK}/rosters/{base.id}/publish", data={"version": str(base.version_id),
-                                                                     "csrf_token": token})
     counts: dict[int, int] = {}
     for a in base.assignments:
         if a.day_index >= 2:
@@ -372,10 +376,7 @@ def test_editing_a_published_roster_makes_a_new_draft(app, district, make_volunt
     client = district["client"]
     assert finish(generate(client)).state == RunState.SUCCEEDED
     roster = rosters()[0]
-    token = csrf_token(client, f"/rosters/{WEEK}")
-    db.session.rollback()
-    client.post(f"/rosters/{WEEK}/rosters/{roster.id}/publish", data={"version": str(roster.version_id),
-                                                                       "csrf_token": token})
+    publish(client, roster)
     published = rosters()[0]
     monday = next(a for a in published.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
     was = monday.volunteer.code
@@ -399,18 +400,13 @@ def test_publishing_notifies_volunteers_and_a_change_only_those_affected(app, di
     client = district["client"]
     assert finish(generate(client)).state == RunState.SUCCEEDED
     first = rosters()[0]
-    token = csrf_token(client, f"/rosters/{WEEK}")
-    db.session.rollback()
-    response = client.post(f"/rosters/{WEEK}/rosters/{first.id}/publish", headers=EN, follow_redirects=True,
-                           data={"version": str(first.version_id), "csrf_token": token})
+    response = publish(client, first)
     assert "2 volunteers were notified" in response.get_data(as_text=True)
     published = rosters()[0]
     visit = next(a for a in published.assignments if a.kind == AssignmentKind.VISIT)
     edit(client, published, visit.id, remove="y")
     _old, second = rosters()
-    db.session.rollback()
-    response = client.post(f"/rosters/{WEEK}/rosters/{second.id}/publish", headers=EN, follow_redirects=True,
-                           data={"version": str(second.version_id), "csrf_token": token})
+    response = publish(client, second)
     assert "1 volunteer was notified" in response.get_data(as_text=True)
     sent = sorted((n.volunteer_id, n.kind) for n in db.session.execute(db.select(Notification)).scalars())
     mother_id = district["mother"].id
@@ -521,10 +517,8 @@ def test_volunteers_answer_and_declines_are_replanned(app, district, make_user) 
     client = district["client"]
     assert finish(generate(client)).state == RunState.SUCCEEDED
     roster = rosters()[0]
+    publish(client, roster)
     token = csrf_token(client, f"/rosters/{WEEK}")
-    db.session.rollback()
-    client.post(f"/rosters/{WEEK}/rosters/{roster.id}/publish", data={"version": str(roster.version_id),
-                                                                       "csrf_token": token})
     roster = rosters()[0]
     session = next(a for a in roster.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
     visit = next(a for a in roster.assignments if a.kind == AssignmentKind.VISIT and a.child.code == "C1")
