@@ -519,6 +519,11 @@ class Assignment(WeeklyInterval, db.Model):
         CheckConstraint("start < \"end\"", name="start_before_end"),
     )
 
+    @property
+    def date(self) -> dt.date:
+        """The calendar day of the assignment in its roster's week."""
+        return self.roster.week.start_date + dt.timedelta(days=self.day_index)
+
 
 
 class DiaryEntry(Timestamped, db.Model):

@@ -17,7 +17,6 @@ from scheduler_app.me.services import (
     my_assignment,
     my_hours,
     save_diary,
-    served_on,
 )
 from scheduler_app.models import Role
 from scheduler_app.records.editing import EditConflictError, save
@@ -140,7 +139,7 @@ def diary(assignment_id: int):
             flash(_("Handed in. Thank you!") if form.send.data else _("Draft saved."), "success")
             return redirect(url_for("main.home"))
     return render_template("me/diary.html", form=form, assignment=assignment, entry=entry, dimensions=DIMENSIONS,
-                           day=served_on(assignment)), 422 if request.method == "POST" else 200
+                           day=assignment.date), 422 if request.method == "POST" else 200
 
 
 @bp.route("/hours")

@@ -59,18 +59,13 @@ def diary_for(volunteer: Volunteer, assignment: Assignment) -> DiaryEntry | None
                               ).scalar_one_or_none()
 
 
-def served_on(assignment: Assignment) -> dt.date:
-    """The date of an assignment."""
-    return assignment.roster.week.start_date + dt.timedelta(days=assignment.day_index)
-
-
 def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, Any], hand_in: bool,
                version: int | None, today: dt.date | None = None) -> DiaryEntry:
     """Write (or rewrite) the diary of an activity that has happened: the end after the start, at most
     12 hours; observations and the concern flag only for home visits; an approved entry is final; an
     entry changed since the form was opened (``version``) is not overwritten."""
     today = today or dt.date.today()
-    day = served_on(assignment)
+    day = assignment.date
     if day > today:
         raise DiaryError(_("This activity has not happened yet."))
     start, end = values["started_at"], values["ended_at"]

@@ -3,7 +3,6 @@ what is left undone with the solver's reasons."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -109,8 +108,3 @@ def review(roster: Roster) -> Review:
                   visits_needed=sum(c.visits_per_week for c in instance.children),
                   visit_days=sorted({a.day_index for a in roster.assignments if a.kind == AssignmentKind.VISIT}),
                   children=children)
-
-
-def day_date(week_start: dt.date, day_index: int) -> dt.date:
-    """The date of a day of a week."""
-    return week_start + dt.timedelta(days=day_index)

@@ -293,8 +293,7 @@ def print_roster(week_start: str):
             groups.setdefault(a.site.name, []).append(a)
         elif by == "volunteer":
             groups.setdefault(f"{a.volunteer.name} ({a.volunteer.code})", []).append(a)
-    return render_template("rosters/print.html", roster=roster, monday=monday, by=by,
-                           groups=sorted(groups.items()), dt=dt)
+    return render_template("rosters/print.html", roster=roster, monday=monday, by=by, groups=sorted(groups.items()))
 
 
 @bp.route("/<week_start>/export.<fmt>")

@@ -251,7 +251,7 @@ def roster_rows(roster: Roster) -> tuple[list[str], list[list[Any]]]:
     for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start, a.volunteer.code)):
         place = a.site if a.kind == AssignmentKind.TUTORING else a.child
         village = place.village.name if place.village is not None else ""
-        rows.append([(roster.week.start_date + dt.timedelta(days=a.day_index)).isoformat(), day_label(a.day_index),
+        rows.append([a.date.isoformat(), day_label(a.day_index),
                      f"{a.start:%H:%M}", f"{a.end:%H:%M}", a.volunteer.code, a.volunteer.name,
                      _("tutoring") if a.kind == AssignmentKind.TUTORING else _("home visit"), place.name, village])
     return header, rows
