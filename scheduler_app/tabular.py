@@ -9,6 +9,7 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from flask import Response
 from flask_babel import gettext as _
 
 # Encodings tried in order: what Excel on a Chinese Windows saves is GB18030 (a superset of GBK);
@@ -19,6 +20,7 @@ MAX_ROWS = 5000  # a county NGO has ~2,000 children; more rows is a wrong file, 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
+FORMATS = ("csv", "xlsx")
 
 
 class TableError(ValueError):
@@ -140,3 +142,13 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], title: s
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def download(fmt: str, header: Sequence[str], rows: Iterable[Sequence[object]], title: str, stem: str) -> Response:
+    """A spreadsheet (``fmt`` one of FORMATS) as a file download that is never cached."""
+    if fmt == "csv":
+        body, mime = write_csv(header, rows), CSV_MIME
+    else:
+        body, mime = write_xlsx(header, rows, title=title), XLSX_MIME
+    return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
+                                                  "Cache-Control": "no-store"})

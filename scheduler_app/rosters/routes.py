@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -53,7 +53,7 @@ from scheduler_app.rosters.services import (
     week_of,
     week_rules,
 )
-from scheduler_app.tabular import CSV_MIME, XLSX_MIME, write_csv, write_xlsx
+from scheduler_app.tabular import FORMATS, download
 from scheduler_app.weekly import day_label
 
 
@@ -301,14 +301,11 @@ def print_roster(week_start: str):
 def export_roster(week_start: str, fmt: str):
     """The roster as CSV or XLSX, in the user's language, formula-safe."""
     monday = _monday(week_start)
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in FORMATS:
         abort(404)
     roster = _roster_for(monday)
     header, rows = roster_rows(roster)
-    body = write_csv(header, rows) if fmt == "csv" else write_xlsx(header, rows, title=monday.isoformat())
-    return Response(body, mimetype=CSV_MIME if fmt == "csv" else XLSX_MIME, headers={
-        "Content-Disposition": f'attachment; filename="peiban-roster-{monday.isoformat()}-{roster.id}.{fmt}"',
-        "Cache-Control": "no-store"})
+    return download(fmt, header, rows, monday.isoformat(), f"peiban-roster-{monday.isoformat()}-{roster.id}")
 
 
 @bp.route("/<week_start>/assignments/<int:assignment_id>", methods=["GET", "POST"])

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
 from scheduler_app.models import Role
-from scheduler_app.tabular import CSV_MIME, XLSX_MIME, TableError, read_table, write_csv, write_xlsx
+from scheduler_app.tabular import FORMATS, TableError, download, read_table
 from scheduler_app.transfer import bp
 from scheduler_app.transfer.forms import ImportForm
 from scheduler_app.transfer.services import KIND_LABELS, KINDS, export_rows, import_table, template_header
-
-FORMATS = ("csv", "xlsx")
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -42,17 +40,6 @@ def index():
                            formats=FORMATS), status
 
 
-def _download(kind: str, fmt: str, header: list[str], rows: list[list], stem: str) -> Response:
-    if kind not in KINDS or fmt not in FORMATS:
-        abort(404)
-    if fmt == "csv":
-        body, mime = write_csv(header, rows), CSV_MIME
-    else:
-        body, mime = write_xlsx(header, rows, title=str(KIND_LABELS[kind])), XLSX_MIME
-    return Response(body, mimetype=mime, headers={
-        "Content-Disposition": f'attachment; filename="{stem}.{fmt}"', "Cache-Control": "no-store"})
-
-
 @bp.route("/<kind>/export.<fmt>")
 @roles_required(Role.COORDINATOR, Role.MANAGER)
 def export(kind: str, fmt: str):
@@ -60,13 +47,13 @@ def export(kind: str, fmt: str):
     if kind not in KINDS or fmt not in FORMATS:
         abort(404)
     header, rows = export_rows(current_user.organisation_id, kind)
-    return _download(kind, fmt, header, rows, f"peiban-{kind}-{dt.date.today().isoformat()}")
+    return download(fmt, header, rows, str(KIND_LABELS[kind]), f"peiban-{kind}-{dt.date.today().isoformat()}")
 
 
 @bp.route("/<kind>/template.<fmt>")
 @roles_required(Role.COORDINATOR, Role.MANAGER)
 def template(kind: str, fmt: str):
     """An empty spreadsheet with the kind's columns in the user's language."""
-    if kind not in KINDS:
+    if kind not in KINDS or fmt not in FORMATS:
         abort(404)
-    return _download(kind, fmt, template_header(kind), [], f"peiban-{kind}-template")
+    return download(fmt, template_header(kind), [], str(KIND_LABELS[kind]), f"peiban-{kind}-template")
