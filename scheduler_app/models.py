@@ -553,6 +553,7 @@ class DiaryEntry(Timestamped, db.Model):
 
     volunteer: Mapped[Volunteer] = relationship()
     child: Mapped[Child | None] = relationship()
+    site: Mapped[Site | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (CheckConstraint("minutes > 0", name="minutes_positive"),)

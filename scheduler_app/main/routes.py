@@ -20,6 +20,7 @@ from scheduler_app.main.services import (
     week_start_of,
 )
 from scheduler_app.me.forms import ConfirmForm
+from scheduler_app.me.services import my_week
 from scheduler_app.models import Role
 
 
@@ -33,8 +34,9 @@ def home():
         volunteer = current_user.volunteer
         next_week = week_start + dt.timedelta(days=7)
         return render_template("main/home_volunteer.html", volunteer=volunteer, week_start=week_start,
-                               assignments=published_week_for(volunteer, week_start), next_week=next_week,
-                               next_assignments=published_week_for(volunteer, next_week),
+                               assignments=my_week(volunteer, published_week_for(volunteer, week_start)),
+                               next_week=next_week,
+                               next_assignments=my_week(volunteer, published_week_for(volunteer, next_week)),
                                notifications=unread_notifications(volunteer), read_form=ReadForm(),
                                confirm_form=ConfirmForm())
     overview = organisation_overview(current_user.organisation_id)

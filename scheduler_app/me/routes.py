@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from scheduler_app import audit, tabular
 from scheduler_app.auth.services import roles_required
+from scheduler_app.calendar.services import new_calendar_link, revoke_calendar_link
+from scheduler_app.extensions import db
 from scheduler_app.me import bp
-from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS, ConfirmForm, DeclineForm, DiaryForm
+from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS, ConfirmForm, DeclineForm, DiaryForm, PeriodForm
 from scheduler_app.me.services import (
     DiaryError,
+    certificate,
     confirm,
     decline,
     diary_for,
+    first_name,
     my_assignment,
     my_hours,
+    national_header,
+    national_rows,
     save_diary,
 )
 from scheduler_app.models import Role
@@ -24,7 +34,7 @@ from scheduler_app.records.fields import Lookups, RecordInvalidError
 from scheduler_app.records.forms import record_form, set_choices
 from scheduler_app.records.views import entered, show
 from scheduler_app.records.volunteers import VOLUNTEER
-from scheduler_app.volunteers.forms import DateAwayForm, RemoveForm
+from scheduler_app.volunteers.forms import CalendarLinkForm, DateAwayForm, RemoveForm
 from scheduler_app.volunteers.services import remove_date_away
 
 
@@ -142,10 +152,77 @@ def diary(assignment_id: int):
                            day=assignment.date), 422 if request.method == "POST" else 200
 
 
+def _period_form() -> PeriodForm:
+    """The period form from the query string, defaulting to this year up to today."""
+    today = dt.date.today()
+    form = PeriodForm(request.args)
+    if not request.args:
+        form.first_day.data, form.last_day.data = today.replace(month=1, day=1), today
+        form.lang.data = "zh_CN" if get_locale().language == "zh" else "en"  # the page's own language
+    return form
+
+
+def _hours_page(form: PeriodForm, status: int = 200):
+    months = my_hours(current_user.volunteer)
+    return render_template("me/hours.html", months=months, form=form,
+                           approved=sum(m.approved for m in months),
+                           pending=sum(m.pending for m in months)), status
+
+
 @bp.route("/hours")
 @roles_required(Role.VOLUNTEER)
 def hours():
-    """My served hours by month: approved, and handed in waiting for approval."""
-    months = my_hours(current_user.volunteer)
-    return render_template("me/hours.html", months=months,
-                           approved=sum(m.approved for m in months), pending=sum(m.pending for m in months))
+    """My served hours by month: approved, and handed in waiting for approval; a certificate and an export."""
+    return _hours_page(_period_form())
+
+
+@bp.route("/certificate")
+@roles_required(Role.VOLUNTEER)
+def certificate_page():
+    """A printable certificate of my approved service hours in a period, in Chinese or English."""
+    form = _period_form()
+    if not form.validate():
+        return _hours_page(form, 422)
+    stated = certificate(current_user.volunteer, form.first_day.data, form.last_day.data)
+    with force_locale(form.lang.data or "zh_CN"):
+        return render_template("me/certificate.html", certificate=stated, issued=dt.date.today())
+
+
+@bp.route("/hours/export.<fmt>")
+@roles_required(Role.VOLUNTEER)
+def hours_export(fmt: str):
+    """My approved activities in a period, one row each, laid out for the national volunteer-hours system."""
+    if fmt not in tabular.FORMATS:
+        abort(404)
+    form = _period_form()
+    if not form.validate():
+        return _hours_page(form, 422)
+    volunteer = current_user.volunteer
+    rows = national_rows(volunteer, form.first_day.data, form.last_day.data)
+    audit.record("hours_exported", "volunteer", volunteer.id, rows=len(rows))
+    db.session.commit()
+    stem = f"hours-{volunteer.code}-{form.first_day.data:%Y%m%d}-{form.last_day.data:%Y%m%d}"
+    return tabular.download(fmt, national_header(), rows, title=_("Service hours"), stem=stem)
+
+
+@bp.route("/calendar", methods=["GET", "POST"])
+@roles_required(Role.VOLUNTEER)
+def calendar():
+    """My private calendar link: make one (any old link stops working) or revoke it."""
+    volunteer = current_user.volunteer
+    form = CalendarLinkForm()
+    if form.validate_on_submit():
+        if form.revoke.data:
+            revoke_calendar_link(volunteer)
+            flash(_("Calendar link revoked: the old link no longer works."), "success")
+        else:
+            new_calendar_link(volunteer)
+            flash(_("New calendar link made; any old link no longer works."), "success")
+        return redirect(url_for("me.calendar"))
+    return render_template("me/calendar.html", volunteer=volunteer, form=form)
+
+
+@bp.app_template_filter("first_name")
+def first_name_filter(name: str) -> str:
+    """A child's given name, as a volunteer's pages show it."""
+    return first_name(name)

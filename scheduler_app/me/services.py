@@ -15,11 +15,16 @@ from scheduler_app.models import (
     Assignment,
     AssignmentKind,
     AssignmentStatus,
+    Child,
     DiaryEntry,
     DiaryStatus,
+    Organisation,
     RosterStatus,
     Volunteer,
 )
+from scheduler_app.me.forms import ACTIVITIES
+from scheduler_app.records.fields import SUBJECTS
+from solver.geo import road_km, travel_minutes
 
 
 def my_assignment(volunteer: Volunteer, assignment_id: int) -> Assignment | None:
@@ -120,3 +125,134 @@ def my_hours(volunteer: Volunteer) -> list[MonthHours]:
         slot = totals.setdefault((entry.served_on.year, entry.served_on.month), [0, 0])
         slot[0 if entry.status == DiaryStatus.APPROVED else 1] += entry.minutes
     return [MonthHours(y, m, a, p) for (y, m), (a, p) in sorted(totals.items(), reverse=True)]
+
+
+def first_name(name: str) -> str:
+    """What a volunteer calls a child: the given name (a Chinese name without its one-character surname,
+    the first word of a name written with spaces)."""
+    name = name.strip()
+    if " " in name:
+        return name.split()[0]
+    return name[1:] if len(name) >= 3 else name  # a two-character name is said whole
+
+
+@dataclass(frozen=True)
+class MyAssignment:
+    """One assignment as the volunteer's week shows it: only what the activity needs."""
+
+    assignment: Assignment
+    place: str  # the site, or the child's township and village (never the home point)
+    child_name: str  # the child's given name, for visits
+    needs: list[str]  # what to prepare: subjects, a trained visitor, who looks after the child
+    travel_minutes: int | None  # from the volunteer's home, as the roster reckons it
+
+
+def my_week(volunteer: Volunteer, assignments: list[Assignment]) -> list[MyAssignment]:
+    """The volunteer's assignments with place, the child's given name, what the activity needs and the
+    travel time from home (road distance at the organisation's speed, as the optimiser counts it)."""
+    org = db.session.get(Organisation, volunteer.organisation_id)
+    home = volunteer.home_point
+    items = []
+    for a in assignments:
+        if a.kind == AssignmentKind.TUTORING:
+            site, target = a.site, (a.site.lat, a.site.lon)
+            attending = db.session.execute(db.select(Child).where(
+                Child.site_id == site.id, Child.active)).scalars()
+            subjects = sorted({s for c in attending if a.day in (c.attends or []) for s in (c.subjects or [])})
+            needs = [", ".join(str(SUBJECTS[s]) for s in subjects if s in SUBJECTS)] if subjects else []
+            items.append(MyAssignment(a, site.name, "", needs, _minutes(home, target, org)))
+            continue
+        child = a.child
+        needs = []
+        if child.guardian_relationship:
+            needs.append(_("lives with: %(who)s", who=child.guardian_relationship))
+        if child.grade:
+            needs.append(_("grade %(grade)d", grade=child.grade))
+        if child.needs_trained:
+            needs.append(_("needs a trained volunteer"))
+        village = child.village
+        place = f"{village.township} {village.name}".strip() if village is not None else ""
+        items.append(MyAssignment(a, place, first_name(child.name), needs, _minutes(home, child.home_point, org)))
+    return items
+
+
+def _minutes(home: tuple[float, float] | None, target: tuple[float, float] | None,
+             org: Organisation) -> int | None:
+    if home is None or target is None:
+        return None
+    return travel_minutes(road_km(home, target, org.road_factor), org.speed_kmh)
+
+
+def _served(volunteer: Volunteer, first_day: dt.date, last_day: dt.date) -> list[DiaryEntry]:
+    """The volunteer's approved diary entries served between the two days, in date order."""
+    return list(db.session.execute(db.select(DiaryEntry).where(
+        DiaryEntry.volunteer_id == volunteer.id, DiaryEntry.status == DiaryStatus.APPROVED,
+        DiaryEntry.served_on >= first_day, DiaryEntry.served_on <= last_day)
+        .order_by(DiaryEntry.served_on, DiaryEntry.started_at)).scalars())
+
+
+def entry_kind(entry: DiaryEntry) -> AssignmentKind:
+    """A diary entry about a child is a home visit; one about a site is tutoring."""
+    return AssignmentKind.VISIT if entry.child_id is not None else AssignmentKind.TUTORING
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A statement of a volunteer's approved service in a period, to show a college or an employer."""
+
+    organisation: str
+    volunteer: str
+    affiliation: str
+    first_day: dt.date
+    last_day: dt.date
+    minutes: int
+    tutoring_minutes: int
+    tutoring_count: int
+    visit_minutes: int
+    visit_count: int
+    number: str  # printed on the certificate so the organisation can find what it stated
+
+
+def certificate(volunteer: Volunteer, first_day: dt.date, last_day: dt.date) -> Certificate:
+    """The certificate of service hours: only approved diary entries count; the printing is audited."""
+    entries = _served(volunteer, first_day, last_day)
+    tutoring = [e for e in entries if entry_kind(e) == AssignmentKind.TUTORING]
+    visits = [e for e in entries if entry_kind(e) == AssignmentKind.VISIT]
+    org = db.session.get(Organisation, volunteer.organisation_id)
+    audit.record("certificate_printed", "volunteer", volunteer.id, first_day=first_day.isoformat(),
+                 last_day=last_day.isoformat(), minutes=sum(e.minutes for e in entries))
+    db.session.commit()
+    return Certificate(
+        organisation=org.name, volunteer=volunteer.name, affiliation=volunteer.affiliation,
+        first_day=first_day, last_day=last_day, minutes=sum(e.minutes for e in entries),
+        tutoring_minutes=sum(e.minutes for e in tutoring), tutoring_count=len(tutoring),
+        visit_minutes=sum(e.minutes for e in visits), visit_count=len(visits),
+        number=f"PB-{org.id}-{volunteer.code}-{first_day:%Y%m%d}-{last_day:%Y%m%d}")
+
+
+def national_rows(volunteer: Volunteer, first_day: dt.date, last_day: dt.date) -> list[list[object]]:
+    """One row per approved activity, in the national volunteer service system's order of data elements
+    (name, ID number, phone, date, start, end, hours, programme, place, content, organisation). The ID
+    number column is left for the volunteer to fill: Peiban does not keep ID numbers. No child is named."""
+    org = db.session.get(Organisation, volunteer.organisation_id)
+    rows: list[list[object]] = []
+    for entry in _served(volunteer, first_day, last_day):
+        visit = entry_kind(entry) == AssignmentKind.VISIT
+        if visit:
+            village = entry.child.village if entry.child is not None else None
+            place = f"{village.township} {village.name}".strip() if village is not None else ""
+        else:
+            place = entry.site.name if entry.site is not None else ""
+        rows.append([volunteer.name, "", volunteer.phone, entry.served_on.isoformat(),
+                     entry.started_at.strftime("%H:%M"), entry.ended_at.strftime("%H:%M"),
+                     round(entry.minutes / 60, 2), _("Volunteer mothers: home visits") if visit
+                     else _("4:30 classroom: homework help"), place,
+                     "; ".join(str(ACTIVITIES[k]) for k in entry.activities if k in ACTIVITIES), org.name])
+    return rows
+
+
+def national_header() -> list[str]:
+    """The column headers of the national volunteer-hours layout, in the user's language."""
+    return [_("Name"), _("ID number"), _("Contact phone"), _("Service date"), _("Start time"), _("End time"),
+            _("Service hours"), _("Service programme"), _("Service place"), _("Service content"),
+            _("Recording organisation")]

@@ -61,11 +61,15 @@ def test_volunteer_pages_are_only_their_own(app, make_org, make_user, make_volun
 
 
 def published_visit(org, volunteer, child, days_ago: int = 3):  # noqa: ANN001, ANN201
-    """A published roster holding one visit by the volunteer to the child, ``days_ago`` days before today."""
+    """A visit by the volunteer to the child, ``days_ago`` days before today, in that week's published roster
+    (made when the week has none)."""
     from scheduler_app.models import Assignment, AssignmentKind, Roster, RosterStatus, Week
     day = dt.date.today() - dt.timedelta(days=days_ago)
-    week = Week(organisation_id=org.id, start_date=day - dt.timedelta(days=day.weekday()))
-    roster = Roster(week=week, status=RosterStatus.PUBLISHED)
+    monday = day - dt.timedelta(days=day.weekday())
+    week = db.session.execute(db.select(Week).where(Week.organisation_id == org.id, Week.start_date == monday)
+                              ).scalar_one_or_none() or Week(organisation_id=org.id, start_date=monday)
+    roster = next((r for r in week.rosters if r.status == RosterStatus.PUBLISHED), None) \
+        or Roster(week=week, status=RosterStatus.PUBLISHED)
     visit = Assignment(roster=roster, kind=AssignmentKind.VISIT, volunteer=volunteer, child=child,
                        day_index=day.weekday(), start=dt.time(9), end=dt.time(10))
     db.session.add_all([week, roster, visit])
@@ -134,3 +138,151 @@ def test_diary_rules(app, make_org, make_user, make_volunteer, make_child, login
     assert "approved and can no longer be changed" in post(past, ended_at="11:00", send="y").get_data(as_text=True)
     db.session.expire_all()
     assert db.session.execute(db.select(DiaryEntry)).scalar_one().minutes == 60
+
+
+def test_my_week_shows_what_the_visit_needs_and_no_more(app, make_org, make_user, make_volunteer, make_child,
+                                                        login) -> None:
+    """The volunteer's week names the child by given name with the village, who the child lives with, that a
+    trained visitor is needed and the travel time from home as the optimiser reckons it; the surname, the
+    guardian's phone and the family background stay out."""
+    from solver.geo import road_km, travel_minutes
+    org = make_org()
+    mother = make_volunteer(org, "M1", home_lat=30.40, home_lon=114.80)
+    child = make_child(org, "C1", name="王欣怡", guardian_relationship="奶奶", guardian_phone="13900001111",
+                       background="父母在深圳打工", needs_trained=True, grade=3)
+    published_visit(org, mother, child, days_ago=0)
+    page = login(make_user(Role.VOLUNTEER, org=org, volunteer=mother)).get(
+        "/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    minutes = travel_minutes(road_km((30.40, 114.80), (30.452, 114.879), org.road_factor), org.speed_kmh)
+    assert minutes > 5
+    assert "Home visit: 欣怡, 村C1" in page and "lives with: 奶奶" in page and "grade 3" in page
+    assert "needs a trained volunteer" in page and f"about {minutes} min from home" in page
+    assert "王欣怡" not in page and "13900001111" not in page and "深圳" not in page
+
+
+def served(volunteer, child, day: dt.date, minutes: int, status, site=None):  # noqa: ANN001, ANN201
+    """A diary entry of ``minutes`` served on ``day`` (a visit to the child, or tutoring at the site)."""
+    from scheduler_app.models import DiaryEntry
+    start = dt.time(9)
+    end = (dt.datetime.combine(day, start) + dt.timedelta(minutes=minutes)).time()
+    entry = DiaryEntry(volunteer_id=volunteer.id, child_id=None if site else child.id,
+                       site_id=site.id if site else None, served_on=day, started_at=start, ended_at=end,
+                       minutes=minutes, activities=["talk"] if site is None else ["homework"], status=status)
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def test_certificate_counts_only_approved_hours_in_the_period(app, make_org, make_user, make_volunteer,
+                                                              make_child, make_site, login) -> None:
+    """The certificate states the approved hours served in the period, split by programme, in the language
+    asked for; entries waiting for approval, drafts and days outside the period do not count; printing it
+    is audited."""
+    from scheduler_app.models import AuditEvent, DiaryStatus
+    org = make_org(name="黄州区陪伴社工服务中心")
+    mother = make_volunteer(org, "M1", name="李春梅", affiliation="黄冈师范学院", roles=("visitor", "tutor"))
+    child, site = make_child(org, "C1"), make_site(org)
+    served(mother, child, dt.date(2026, 3, 7), 90, DiaryStatus.APPROVED)
+    served(mother, child, dt.date(2026, 3, 14), 60, DiaryStatus.APPROVED)
+    served(mother, child, dt.date(2026, 4, 2), 90, DiaryStatus.APPROVED, site=site)
+    served(mother, child, dt.date(2026, 4, 9), 120, DiaryStatus.SUBMITTED)
+    served(mother, child, dt.date(2026, 4, 16), 120, DiaryStatus.DRAFT)
+    served(mother, child, dt.date(2025, 12, 20), 300, DiaryStatus.APPROVED)
+    client = login(make_user(Role.VOLUNTEER, org=org, volunteer=mother))
+    page = client.get("/me/certificate?first_day=2026-01-01&last_day=2026-06-30&lang=en").get_data(as_text=True)
+    assert "This is to certify that 李春梅 (黄冈师范学院) served as a volunteer with 黄州区陪伴社工服务中心" in page
+    assert "a total of 4.0 approved hours" in page
+    assert "<td class=\"num\">1</td><td class=\"num\">1.5</td>" in page  # one tutoring session, 1.5 h
+    assert "<td class=\"num\">2</td><td class=\"num\">2.5</td>" in page  # two home visits, 2.5 h
+    zh = client.get("/me/certificate?first_day=2026-01-01&last_day=2026-06-30&lang=zh_CN").get_data(as_text=True)
+    assert "志愿服务时长证明" in zh and "4.0" in zh and "兹证明" in zh
+    events = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "certificate_printed")).scalars()
+    assert [e.detail["minutes"] for e in events] == [240, 240]
+
+
+def test_certificate_period_is_checked(app, make_org, make_user, login) -> None:
+    """A period that ends before it starts is refused with the field named, and nothing is printed."""
+    from scheduler_app.models import AuditEvent
+    client = login(make_user(Role.VOLUNTEER, org=make_org()))
+    response = client.get("/me/certificate?first_day=2026-06-30&last_day=2026-01-01&lang=en",
+                          headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    assert "The end must not be before the start." in response.get_data(as_text=True)
+    assert db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "certificate_printed")).first() is None
+
+
+def test_hours_export_for_the_national_system(app, make_org, make_user, make_volunteer, make_child, make_site,
+                                              login) -> None:
+    """The export has one row per approved activity in the period, in the national system's column order,
+    with hours to two decimals and the place as a village or site; no child is named in it."""
+    import io
+
+    import openpyxl
+
+    from scheduler_app.models import DiaryStatus
+    org = make_org(name="陪伴中心")
+    mother = make_volunteer(org, "M1", name="李春梅", phone="13800002222", roles=("visitor", "tutor"))
+    child, site = make_child(org, "C1", name="王欣怡"), make_site(org, name="堵城小学")
+    served(mother, child, dt.date(2026, 5, 9), 75, DiaryStatus.APPROVED)
+    served(mother, child, dt.date(2026, 5, 11), 90, DiaryStatus.APPROVED, site=site)
+    served(mother, child, dt.date(2026, 5, 16), 60, DiaryStatus.SUBMITTED)
+    client = login(make_user(Role.VOLUNTEER, org=org, volunteer=mother, locale="zh_CN"))
+    response = client.get("/me/hours/export.xlsx?first_day=2026-05-01&last_day=2026-05-31")
+    assert response.status_code == 200 and "hours-M1-20260501-20260531.xlsx" in response.headers[
+        "Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0][:7] == ["姓名", "证件号码", "联系电话", "服务日期", "开始时间", "结束时间", "服务时长（小时）"]
+    assert rows[1][:9] == ["李春梅", None, "13800002222", "2026-05-09", "09:00", "10:15", 1.25,
+                           "爱心妈妈：入户探访", "村C1"]
+    assert rows[2][6:9] == [1.5, "四点半课堂：作业辅导", "堵城小学"]
+    assert len(rows) == 3
+    assert "王欣怡" not in response.data.decode("latin-1") and all("王欣怡" not in str(v) for r in rows for v in r)
+
+
+def test_volunteer_makes_and_revokes_their_calendar_link(app, make_org, make_user, make_volunteer, make_child,
+                                                         login) -> None:
+    """A volunteer makes their own calendar link, which then serves their assignments; revoking it makes
+    the old link answer 404."""
+    org = make_org()
+    mother = make_volunteer(org, "M1")
+    published_visit(org, mother, make_child(org, "C1"), days_ago=0)
+    client = login(make_user(Role.VOLUNTEER, org=org, volunteer=mother))
+    assert client.post("/me/calendar", data={"csrf_token": csrf_token(client, "/me/calendar"),
+                                             "create": "y"}).status_code == 302
+    db.session.expire_all()
+    token = db.session.get(Volunteer, mother.id).calendar_token
+    db.session.rollback()
+    assert token and token in client.get("/me/calendar").get_data(as_text=True)
+    feed = client.get(f"/calendar/{token}.ics")
+    assert feed.status_code == 200 and b"BEGIN:VEVENT" in feed.data
+    assert client.post("/me/calendar", data={"csrf_token": csrf_token(client, "/me/calendar"),
+                                             "revoke": "y"}).status_code == 302
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+
+
+def test_volunteer_cannot_reach_others_assignments_diaries_or_children(app, make_org, make_user, make_volunteer,
+                                                                       make_child, login) -> None:
+    """Another volunteer's assignment cannot be confirmed, declined or written about (404, unchanged); the
+    other's diary does not appear in my hours; children's records and the roster are refused (403); my
+    week and my calendar name only my own activities."""
+    from scheduler_app.models import Assignment, AssignmentStatus, DiaryStatus
+    org = make_org()
+    mine, theirs = make_volunteer(org, "M1"), make_volunteer(org, "M2")
+    my_child, their_child = make_child(org, "C1", name="王欣怡"), make_child(org, "C2", name="陈子轩")
+    published_visit(org, mine, my_child, days_ago=0)
+    other = published_visit(org, theirs, their_child, days_ago=0).id
+    served(theirs, their_child, dt.date.today(), 180, DiaryStatus.APPROVED)
+    client = login(make_user(Role.VOLUNTEER, org=org, volunteer=mine))
+    token = csrf_token(client, "/")
+    assert client.post(f"/me/assignments/{other}/confirm", data={"csrf_token": token}).status_code == 404
+    assert client.post(f"/me/assignments/{other}/decline",
+                       data={"csrf_token": token, "reason": "x"}).status_code == 404
+    assert client.get(f"/me/assignments/{other}/diary").status_code == 404
+    assert db.session.get(Assignment, other).status == AssignmentStatus.PLANNED
+    assert "3.0" not in client.get("/me/hours").get_data(as_text=True)
+    assert client.get(f"/children/{their_child.id}").status_code == 403
+    assert client.get("/children/").status_code == 403
+    assert client.get("/rosters/").status_code == 403
+    home = client.get("/").get_data(as_text=True)
+    assert "欣怡" in home and "子轩" not in home
