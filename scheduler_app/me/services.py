@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
 from scheduler_app.extensions import db
+from scheduler_app.me.forms import ACTIVITIES
 from scheduler_app.models import (
     Assignment,
     AssignmentKind,
@@ -22,7 +23,6 @@ from scheduler_app.models import (
     RosterStatus,
     Volunteer,
 )
-from scheduler_app.me.forms import ACTIVITIES
 from scheduler_app.records.fields import SUBJECTS
 from solver.geo import road_km, travel_minutes
 
