@@ -20,7 +20,7 @@ from scheduler_app.main.services import (
     week_start_of,
 )
 from scheduler_app.me.forms import ConfirmForm
-from scheduler_app.me.services import my_week
+from scheduler_app.me.services import diaries_due, my_week
 from scheduler_app.models import Role
 
 
@@ -38,6 +38,7 @@ def home():
                                next_week=next_week,
                                next_assignments=my_week(volunteer, published_week_for(volunteer, next_week)),
                                notifications=unread_notifications(volunteer), read_form=ReadForm(),
+                               due=diaries_due(volunteer, today),
                                confirm_form=ConfirmForm())
     overview = organisation_overview(current_user.organisation_id)
     if current_user.role == Role.ADMIN:

@@ -20,8 +20,10 @@ from scheduler_app.models import (
     DiaryEntry,
     DiaryStatus,
     Organisation,
+    Roster,
     RosterStatus,
     Volunteer,
+    Week,
 )
 from scheduler_app.records.fields import SUBJECTS
 from solver.geo import road_km, travel_minutes
@@ -256,3 +258,24 @@ def national_header() -> list[str]:
     return [_("Name"), _("ID number"), _("Contact phone"), _("Service date"), _("Start time"), _("End time"),
             _("Service hours"), _("Service programme"), _("Service place"), _("Service content"),
             _("Recording organisation")]
+
+
+DIARY_WEEKS_BACK = 4  # activities older than this no longer ask for a diary on the home page
+
+
+def diaries_due(volunteer: Volunteer, today: dt.date | None = None) -> list[Assignment]:
+    """The volunteer's activities of the last few weeks that have happened and were not declined, whose diary
+    is not handed in yet (none, a draft, or returned for changes), oldest first."""
+    today = today or dt.date.today()
+    monday = today - dt.timedelta(days=today.weekday())
+    rows = db.session.execute(
+        db.select(Assignment).join(Roster, Assignment.roster_id == Roster.id).join(Week, Roster.week_id == Week.id)
+        .where(Assignment.volunteer_id == volunteer.id, Roster.status == RosterStatus.PUBLISHED,
+               Assignment.status != AssignmentStatus.DECLINED,
+               Week.start_date >= monday - dt.timedelta(weeks=DIARY_WEEKS_BACK), Week.start_date <= monday)
+        .order_by(Week.start_date, Assignment.day_index, Assignment.start)).scalars()
+    done = set(db.session.execute(db.select(DiaryEntry.assignment_id).where(
+        DiaryEntry.volunteer_id == volunteer.id,
+        DiaryEntry.status.in_([DiaryStatus.SUBMITTED, DiaryStatus.APPROVED]))).scalars())
+    return [a for a in rows if a.date < today or (a.date == today and a.end <= dt.datetime.now().time())
+            if a.id not in done]
