@@ -91,6 +91,14 @@ class RunState(enum.StrEnum):
     ABANDONED = "abandoned"
 
 
+class WarningState(enum.StrEnum):
+    """A warning is open until someone acknowledges it, and stays until it is resolved with a note."""
+
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
 class DiaryStatus(enum.StrEnum):
     """A diary entry's way through review."""
 
@@ -152,6 +160,8 @@ class Organisation(db.Model):
     visit_minutes: Mapped[int] = mapped_column(Integer, default=60)
     session_start: Mapped[dt.time] = mapped_column(Time, default=dt.time(16, 30))
     session_end: Mapped[dt.time] = mapped_column(Time, default=dt.time(18, 0))
+    # A child with home visits not visited for longer than this is a warning.
+    warn_after_days: Mapped[int] = mapped_column(Integer, default=14, server_default="14")
 
     __table_args__ = (
         CheckConstraint("road_factor >= 1 AND road_factor <= 5", name="road_factor_range"),
@@ -557,6 +567,29 @@ class DiaryEntry(Timestamped, db.Model):
 
     __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (CheckConstraint("minutes > 0", name="minutes_positive"),)
+
+
+class EarlyWarning(db.Model):
+    """A sign that a child may be slipping through or a volunteer struggling, found by the warning scan."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # see scheduler_app.warnings.services.KINDS
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), index=True)
+    volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    state: Mapped[WarningState] = mapped_column(_enum(WarningState), default=WarningState.OPEN)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the figures that raised it
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    child: Mapped[Child | None] = relationship()
+    volunteer: Mapped[Volunteer | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version_id}
 
 
 class AuditEvent(db.Model):
