@@ -7,7 +7,7 @@ so the Chinese catalogue lives in translations/zh_Hans_CN (gettext looks it up b
 from __future__ import annotations
 
 from flask import Flask, current_app, request, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_locale
 from flask_login import current_user
 
 from scheduler_app.extensions import babel
@@ -39,4 +39,5 @@ def init_app(app: Flask) -> None:
         locale = "zh_CN" if get_locale().language == "zh" else "en"  # str() would say zh_Hans_CN
         return {"LANGUAGE_NAMES": {"zh_CN": "中文", "en": "English"}, "current_locale": locale,
                 "html_lang": "zh-CN" if locale == "zh_CN" else "en", "format_date": format_date,
-                "format_datetime": format_datetime, "format_decimal": format_decimal}
+                "format_datetime": format_datetime, "format_decimal": format_decimal,
+                "format_percent": format_percent}
