@@ -37,9 +37,12 @@ def create_app(config: dict | None = None) -> Flask:
     from scheduler_app.auth import bp as auth_bp
     from scheduler_app.calendar import bp as calendar_bp
     from scheduler_app.children import bp as children_bp
+    from scheduler_app.diaries import bp as diaries_bp
+    from scheduler_app.earlywarning import bp as earlywarning_bp
     from scheduler_app.main import bp as main_bp
     from scheduler_app.me import bp as me_bp
     from scheduler_app.places import bp as places_bp
+    from scheduler_app.reports import bp as reports_bp
     from scheduler_app.rosters import bp as rosters_bp
     from scheduler_app.transfer import bp as transfer_bp
     from scheduler_app.volunteers import bp as volunteers_bp
@@ -54,10 +57,29 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(transfer_bp, url_prefix="/data")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(calendar_bp, url_prefix="/calendar")
+    app.register_blueprint(diaries_bp, url_prefix="/diaries")
+    app.register_blueprint(earlywarning_bp, url_prefix="/warnings")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
     cli.register(app)
     _register_headers(app)
     _register_errors(app)
+    _register_badges(app)
     return app
+
+
+def _register_badges(app: Flask) -> None:
+    """The menu's count of open warnings, for the people who act on them."""
+    from flask_login import current_user
+
+    from scheduler_app.earlywarning.services import open_count
+    from scheduler_app.models import Role
+
+    @app.context_processor
+    def badges() -> dict:
+        if getattr(current_user, "is_authenticated", False) and current_user.role in (Role.MANAGER,
+                                                                                      Role.COORDINATOR):
+            return {"open_warnings": open_count(current_user.organisation_id)}
+        return {"open_warnings": 0}
 
 
 def _register_headers(app: Flask) -> None:

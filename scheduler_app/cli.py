@@ -47,9 +47,24 @@ def register(app: Flask) -> None:
 
         if not database_is_empty():
             raise click.ClickException("The database already holds data; the demo loads only into an empty one.")
-        org = load_demo()
+        import datetime as dt
+
+        from seed.history import load_history
+
+        today = dt.date.today()
+        org = load_demo(today=today)
+        load_history(org, today)
         users = db.session.execute(db.select(User.username).where(User.organisation_id == org.id)).scalars()
         click.echo(f"Demo data loaded: {org.name}. Logins: {', '.join(users)} (password: peiban-demo)")
+
+    @app.cli.command("scan-warnings")
+    def scan_warnings() -> None:
+        """Bring every organisation's warning list up to date (for cron; the warnings page scans too)."""
+        from scheduler_app.earlywarning.services import scan
+        from scheduler_app.models import Organisation
+
+        for org_id, name in db.session.execute(db.select(Organisation.id, Organisation.name)).all():
+            click.echo(f"{name}: {scan(org_id)} new warnings")
 
     @app.cli.command("prepare")
     @click.option("--demo/--no-demo", default=True, show_default=True,
@@ -60,7 +75,12 @@ def register(app: Flask) -> None:
 
         upgrade()
         if demo and database_is_empty():
-            load_demo()
+            import datetime as dt
+
+            from seed.history import load_history
+
+            today = dt.date.today()
+            load_history(load_demo(today=today), today)
             click.echo("Demo data loaded (logins: admin, manager, coordinator, tutor, mother; "
                        "password: peiban-demo).")
         click.echo("Database ready.")

@@ -253,6 +253,45 @@ def make_child() -> Callable[..., Child]:
 
 
 @pytest.fixture
+def make_week() -> Callable[..., object]:
+    """Builder: a week's published roster made for the records as they stand (its instance is the real
+    contract), holding the given activities: (volunteer, site or child, day_index, "HH:MM", "HH:MM"[, status])."""
+    def build(org: Organisation, monday: dt.date, *activities: tuple) -> object:
+        from scheduler_app.contract import build_instance
+        from scheduler_app.models import Assignment, AssignmentKind, AssignmentStatus, Roster, RosterStatus, Week
+        week = Week(organisation_id=org.id, start_date=monday)
+        roster = Roster(week=week, status=RosterStatus.PUBLISHED, instance=build_instance(org.id, monday))
+        for volunteer, target, day, start, end, *status in activities:
+            kind = AssignmentKind.TUTORING if isinstance(target, Site) else AssignmentKind.VISIT
+            roster.assignments.append(Assignment(
+                kind=kind, volunteer=volunteer, site=target if kind == AssignmentKind.TUTORING else None,
+                child=target if kind == AssignmentKind.VISIT else None, day_index=day, start=_t(start),
+                end=_t(end), status=status[0] if status else AssignmentStatus.CONFIRMED))
+        db.session.add_all([week, roster])
+        db.session.commit()
+        return roster
+    return build
+
+
+@pytest.fixture
+def make_diary() -> Callable[..., object]:
+    """Builder: a diary entry of ``minutes`` from 09:00 on ``day`` about a child (a visit) or a site."""
+    def build(volunteer: Volunteer, target: Child | Site, day: dt.date, minutes: int, status: str = "submitted",
+              concern: bool = False) -> object:
+        from scheduler_app.models import DiaryEntry, DiaryStatus
+        end = (dt.datetime.combine(day, dt.time(9)) + dt.timedelta(minutes=minutes)).time()
+        visit = isinstance(target, Child)
+        entry = DiaryEntry(volunteer_id=volunteer.id, child_id=target.id if visit else None,
+                           site_id=None if visit else target.id, served_on=day, started_at=dt.time(9), ended_at=end,
+                           minutes=minutes, activities=["talk"], what_was_done="聊天", concern=concern,
+                           observations={"emotional": "想妈妈"} if concern else {}, status=DiaryStatus(status))
+        db.session.add(entry)
+        db.session.commit()
+        return entry
+    return build
+
+
+@pytest.fixture
 def in_request(tmp_path: Path) -> Iterator[Flask]:
     """A request context (for translated messages) on an app with no database, for code that needs none."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "test-secret", "TESTING": True})

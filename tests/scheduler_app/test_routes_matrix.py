@@ -58,6 +58,14 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "rosters.remove_week_rule": ("POST", frozenset({Role.COORDINATOR})),
     "transfer.export": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "transfer.template": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "diaries.index": ("GET", frozenset({Role.MANAGER})),
+    "diaries.approve_entries": ("POST", frozenset({Role.MANAGER})),
+    "diaries.return_entry": ("GET", frozenset({Role.MANAGER})),
+    "earlywarning.index": ("GET", frozenset({Role.MANAGER, Role.COORDINATOR})),
+    "earlywarning.handle_warning": ("POST", frozenset({Role.MANAGER, Role.COORDINATOR})),
+    "reports.dashboard_page": ("GET", frozenset({Role.MANAGER})),
+    "reports.report": ("GET", frozenset({Role.MANAGER})),
+    "reports.export": ("GET", frozenset({Role.MANAGER})),
     "admin.users": ("GET", frozenset({Role.ADMIN})),
     "admin.toggle_user": ("POST", frozenset({Role.ADMIN})),
     "static": ("GET", None),
@@ -70,7 +78,7 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "volunteer_id": ids["volunteer"], "date_away_id": ids["date_away"], "site_id": ids["site"],
             "village_id": ids["village"], "kind": "children", "fmt": "csv", "week_start": "2026-11-30",
             "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"],
-            "token": ids["token"], "away_id": ids["my_away"]}
+            "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -88,7 +96,18 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
     import datetime as dt
 
     from scheduler_app.extensions import db
-    from scheduler_app.models import Assignment, AssignmentKind, DateAway, Roster, RosterStatus, Week, WeekRule
+    from scheduler_app.models import (
+        Assignment,
+        AssignmentKind,
+        DateAway,
+        DiaryEntry,
+        DiaryStatus,
+        EarlyWarning,
+        Roster,
+        RosterStatus,
+        Week,
+        WeekRule,
+    )
     org = make_org()
     users = {role: make_user(role, org=org) for role in Role}
     target = make_user(Role.COORDINATOR, org=org)
@@ -106,12 +125,15 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
                             child=child, day_index=5, start=dt.time(9), end=dt.time(10))
     rule = WeekRule(week=week, rule="forbidden", kind=AssignmentKind.VISIT, volunteer=volunteer, child=child,
                     day_index=6)
-    db.session.add_all([roster, assignment, rule])
+    entry = DiaryEntry(volunteer=volunteer, child_id=child.id, served_on=dt.date(2026, 11, 21),
+                       started_at=dt.time(9), ended_at=dt.time(10), minutes=60, status=DiaryStatus.SUBMITTED)
+    warning = EarlyWarning(organisation_id=org.id, kind="not_visited", child_id=child.id, detail={"days": 20})
+    db.session.add_all([roster, assignment, rule, entry, warning])
     db.session.commit()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
                    "site": site.id, "village": child.village_id, "roster": roster.id,
                    "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token,
-                   "my_away": my_away.id}
+                   "my_away": my_away.id, "entry": entry.id, "warning": warning.id}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
