@@ -43,6 +43,16 @@ def revoke_calendar_link(volunteer: Volunteer) -> None:
     db.session.commit()
 
 
+def change_calendar_link(volunteer: Volunteer, revoke: bool) -> str:
+    """Revoke the volunteer's calendar link, or make a new one (the old one stops working); returns what to
+    tell the person who asked."""
+    if revoke:
+        revoke_calendar_link(volunteer)
+        return _("Calendar link revoked: the old link no longer works.")
+    new_calendar_link(volunteer)
+    return _("New calendar link made; any old link no longer works.")
+
+
 def calendar_feed(token: str, timezone: str, today: dt.date | None = None) -> bytes | None:
     """The iCalendar of the volunteer holding this token, or None for an unknown (or revoked) token: their
     assignments in published rosters from a few weeks back to a few weeks ahead, in their language."""

@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from scheduler_app import audit, tabular
 from scheduler_app.auth.services import roles_required
-from scheduler_app.calendar.services import new_calendar_link, revoke_calendar_link
+from scheduler_app.calendar.services import change_calendar_link
 from scheduler_app.extensions import db
 from scheduler_app.me import bp
 from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS, ConfirmForm, DeclineForm, DiaryForm, PeriodForm
@@ -212,12 +212,7 @@ def calendar():
     volunteer = current_user.volunteer
     form = CalendarLinkForm()
     if form.validate_on_submit():
-        if form.revoke.data:
-            revoke_calendar_link(volunteer)
-            flash(_("Calendar link revoked: the old link no longer works."), "success")
-        else:
-            new_calendar_link(volunteer)
-            flash(_("New calendar link made; any old link no longer works."), "success")
+        flash(change_calendar_link(volunteer, revoke=bool(form.revoke.data)), "success")
         return redirect(url_for("me.calendar"))
     return render_template("me/calendar.html", volunteer=volunteer, form=form)
 

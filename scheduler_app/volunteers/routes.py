@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
-from scheduler_app.calendar.services import new_calendar_link, revoke_calendar_link
+from scheduler_app.calendar.services import change_calendar_link
 from scheduler_app.models import Role
 from scheduler_app.records.children import GENDERS
 from scheduler_app.records.editing import find
@@ -106,10 +106,5 @@ def calendar_link(volunteer_id: int):
     form = CalendarLinkForm()
     if not form.validate_on_submit():
         abort(400)
-    if form.revoke.data:
-        revoke_calendar_link(volunteer)
-        flash(_("Calendar link revoked: the old link no longer works."), "success")
-    else:
-        new_calendar_link(volunteer)
-        flash(_("New calendar link made; any old link no longer works."), "success")
+    flash(change_calendar_link(volunteer, revoke=bool(form.revoke.data)), "success")
     return redirect(url_for("volunteers.view", volunteer_id=volunteer.id))
