@@ -1,8 +1,22 @@
-"""Engine set-up per backend: SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE."""
+"""Engine set-up per backend (SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE), and the
+commit that turns a lost race on a versioned row into the caller's own error."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine, event
+from sqlalchemy.orm.exc import StaleDataError
+
+from scheduler_app.extensions import db
+
+
+def commit_or_raise(error: Exception) -> None:
+    """Commit the session; if another writer changed a versioned row meanwhile, roll back and raise
+    ``error`` (which says, in the user's words, that nothing was saved)."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise error from None
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
+from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.models import Child, DiaryEntry, DiaryStatus, User, Volunteer, utcnow
 
@@ -103,8 +103,5 @@ def send_back(organisation_id: int, entry_id: int, version: int, comment: str, u
 
 
 def _commit() -> None:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise ReviewError(_("A diary entry was changed at the same moment; nothing was saved. Try again.")) from None
+    """Commit the decisions, or none of them if an entry changed at the same moment."""
+    commit_or_raise(ReviewError(_("A diary entry was changed at the same moment; nothing was saved. Try again.")))

@@ -12,9 +12,9 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
+from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.history import published_between
 from scheduler_app.models import (
@@ -27,6 +27,7 @@ from scheduler_app.models import (
     User,
     Volunteer,
     WarningState,
+    as_utc,
     utcnow,
 )
 
@@ -165,7 +166,7 @@ def scan(organisation_id: int, today: dt.date | None = None) -> int:
     standing = {_key(w): w for w in warnings if w.state in UNRESOLVED}
     quiet_since = utcnow() - dt.timedelta(days=RESOLVE_QUIET_DAYS)
     quiet = {_key(w) for w in warnings if w.state == WarningState.RESOLVED and w.handled_by_id is not None
-             and _aware(w.resolved_at) >= quiet_since}
+             and as_utc(w.resolved_at) >= quiet_since}
     raised = 0
     for key, detail in found.items():
         if key in standing:
@@ -184,13 +185,6 @@ def scan(organisation_id: int, today: dt.date | None = None) -> int:
         audit.record("warnings_raised", "organisation", organisation_id, count=raised)
     db.session.commit()
     return raised
-
-
-def _aware(moment: dt.datetime | None) -> dt.datetime:
-    """SQLite hands datetimes back without their zone; they were stored in UTC."""
-    if moment is None:
-        return dt.datetime.min.replace(tzinfo=dt.UTC)
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _key(w: EarlyWarning) -> Key:
@@ -225,7 +219,7 @@ def warning_list(organisation_id: int, resolved: bool = False, kind: str | None 
         stmt = stmt.where(EarlyWarning.kind == kind)
     rows = list(db.session.execute(stmt).scalars())
     if resolved:
-        return sorted(rows, key=lambda w: _aware(w.resolved_at), reverse=True)
+        return sorted(rows, key=lambda w: as_utc(w.resolved_at), reverse=True)
     return sorted(rows, key=_urgency)
 
 
@@ -255,8 +249,4 @@ def handle(warning: EarlyWarning, user: User, version: int, resolve: bool, note:
         warning.note = note.strip() or warning.note
     audit.record("warning_resolved" if resolve else "warning_acknowledged", "early_warning", warning.id,
                  kind=warning.kind)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise WarningChangedError from None
+    commit_or_raise(WarningChangedError())

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
+from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.me.forms import ACTIVITIES
 from scheduler_app.models import (
@@ -99,11 +99,7 @@ def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, A
     entry.status = DiaryStatus.SUBMITTED if hand_in else DiaryStatus.DRAFT
     db.session.flush()
     audit.record("diary_submitted" if hand_in else "diary_saved", "diary_entry", entry.id, concern=entry.concern)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise DiaryError(_("This entry was changed elsewhere since you opened it; open it again.")) from None
+    commit_or_raise(DiaryError(_("This entry was changed elsewhere since you opened it; open it again.")))
     return entry
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
 from scheduler_app.contract import ContractError, build_instance
+from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.models import DAYS, Assignment, AssignmentKind, Roster, RosterStatus, Volunteer
 from scheduler_app.rosters.services import RosterError, find_roster, store_roster
@@ -103,11 +103,7 @@ def edit_roster(organisation_id: int, roster_id: int, version: int, changes: dic
                  changes={str(k): None if v is None else {"volunteer": v.volunteer_id, "day": v.day_index,
                                                            "start": v.start.isoformat() if v.start else None}
                           for k, v in changes.items()})
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise RosterError(_("This roster changed since you opened the page; look at it again.")) from None
+    commit_or_raise(RosterError(_("This roster changed since you opened the page; look at it again.")))
     return edited
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
+from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.models import (
     DAYS,
@@ -141,12 +141,8 @@ def publish(organisation_id: int, roster_id: int, version: int) -> tuple[Roster,
     roster.published_at = utcnow()
     notified = _notify(roster, previous)
     audit.record("roster_published", "roster", roster.id, notified=notified)
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise RosterError(_("This roster changed since you opened the page; look at it again before "
-                            "publishing.")) from None
+    commit_or_raise(RosterError(_("This roster changed since you opened the page; look at it again before "
+                                  "publishing.")))
     return roster, notified
 
 
