@@ -34,6 +34,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored time as timezone-aware UTC: SQLite hands back naive datetimes, which were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
 def age_on(birth: dt.date, day: dt.date) -> int:
     """Age in whole years on a day of someone born on ``birth``."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))

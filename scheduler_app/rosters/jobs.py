@@ -28,7 +28,7 @@ from flask_babel import lazy_gettext as _l
 from scheduler_app import audit
 from scheduler_app.contract import build_instance
 from scheduler_app.extensions import db
-from scheduler_app.models import Assignment, AssignmentStatus, Roster, RunState, SolveRun, Week, utcnow
+from scheduler_app.models import Assignment, AssignmentStatus, Roster, RunState, SolveRun, Week, as_utc, utcnow
 from scheduler_app.records.editing import find
 from scheduler_app.records.volunteers import VOLUNTEER
 from scheduler_app.rosters.services import RosterError, current_roster, declined, store_roster, week_of
@@ -224,9 +224,8 @@ def _watch(run: SolveRun, instance: dict[str, Any]) -> tuple[RunState, str, dict
 
 
 def seconds_since(moment: dt.datetime) -> float:
-    """Seconds from a stored time to now; SQLite hands back naive datetimes, which were written in UTC."""
-    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-    return (utcnow() - aware).total_seconds()
+    """Seconds from a stored time to now."""
+    return (utcnow() - as_utc(moment)).total_seconds()
 
 
 def _read_stderr(process: subprocess.Popen, best: list[float], errors: list[str]) -> None:
