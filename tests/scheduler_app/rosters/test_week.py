@@ -53,6 +53,11 @@ def generate(client, limit: int = 10) -> int:  # noqa: ANN201
     response = client.post(f"/rosters/{WEEK}/generate", data={"time_limit": str(limit),
                                                              "csrf_token": csrf_token(client, f"/rosters/{WEEK}")})
     assert response.status_code == 302
+    return newest_run()
+
+
+def newest_run() -> int:
+    """The id of the solve run a button has just started."""
     db.session.rollback()
     run_id = db.session.execute(db.select(SolveRun.id).order_by(SolveRun.id.desc()).limit(1)).scalar_one()
     # End the read: on SQLite every transaction holds the write lock the solve's watcher needs.
@@ -229,10 +234,7 @@ def test_volunteer_ill_from_wednesday_moves_only_their_activities(app, make_user
     response = client.post(f"/rosters/{WEEK}/replan", data={"volunteer": str(ill), "from_day": "2",
                                                              "time_limit": "10", "csrf_token": token})
     assert response.status_code == 302
-    db.session.rollback()
-    run_id = db.session.execute(db.select(SolveRun.id).order_by(SolveRun.id.desc()).limit(1)).scalar_one()
-    db.session.rollback()
-    run = finish(run_id)
+    run = finish(newest_run())
     assert run.state == RunState.SUCCEEDED, run.message
     new = db.session.get(Roster, run.roster_id)
     now = {key(a) for a in new.assignments}
@@ -537,10 +539,7 @@ def test_volunteers_answer_and_declines_are_replanned(app, district, make_user) 
     assert "1 assignment declined" in page and "孙子生病" in page
     response = client.post(f"/rosters/{WEEK}/replan-declines", data={"time_limit": "10", "csrf_token": token})
     assert response.status_code == 302
-    db.session.rollback()
-    run_id = db.session.execute(db.select(SolveRun.id).order_by(SolveRun.id.desc()).limit(1)).scalar_one()
-    db.session.rollback()
-    run = finish(run_id)
+    run = finish(newest_run())
     assert run.state == RunState.SUCCEEDED, run.message
     new = db.session.get(Roster, run.roster_id)
     assert not [a for a in new.assignments if a.child is not None and a.child.code == "C1"
