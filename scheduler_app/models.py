@@ -462,6 +462,9 @@ class Roster(Timestamped, db.Model):
     solver_status: Mapped[str] = mapped_column(String(30), default="")
     stats: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     unmet: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The unmet reasons as translatable messages (solver.messages), parallel to ``unmet``'s lists; None for
+    # rosters stored before they were kept. The page shows them in the reader's language.
+    unmet_reasons: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The roster-instance/1 it was made for: the review and later checks read sessions and needs from it.
     instance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)

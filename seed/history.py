@@ -60,7 +60,8 @@ def load_history(org: Organisation, today: dt.date, weeks: int = HISTORY_WEEKS) 
         week = Week(organisation_id=org.id, start_date=week_start)
         db.session.add(week)
         instance = build_instance(org.id, week_start)
-        roster = store_roster(week, instance, greedy_only(parse_instance(instance)).to_json(), None)
+        made = greedy_only(parse_instance(instance))
+        roster = store_roster(week, instance, made.to_json(), None, reasons=made.unmet.reasons_json())
         roster.status, roster.published_at = RosterStatus.PUBLISHED, dt.datetime.combine(
             week_start - dt.timedelta(days=3), dt.time(10), dt.UTC)
         visited = sorted((a.child for a in roster.assignments if a.kind == AssignmentKind.VISIT),

@@ -48,6 +48,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         Path(args.output).write_text(text, encoding="utf-8")
+    if args.reasons:
+        reasons = json.dumps(result.roster.unmet.reasons_json(), ensure_ascii=False)
+        Path(args.reasons).write_text(reasons + "\n", encoding="utf-8")
     s = result.stats
     print(f"{s['status']}: shortfall {s['shortfall']} (bound {s['shortfall_bound']}), continuity {s['continuity']}, "
           f"travel {s['travel_km']} km, fairness {s['fairness']}, {s['solve_seconds']} s", file=sys.stderr)
@@ -84,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     p_solve.add_argument("-v", "--verbose", action="store_true", help="log each stage of the search")
     p_solve.add_argument("--progress", action="store_true",
                          help="print 'PROGRESS shortfall=N' lines on standard error as better rosters are found")
+    p_solve.add_argument("--reasons", metavar="FILE",
+                         help="also write the unmet reasons as translatable messages (template and values), "
+                              "in the order of the roster's unmet lists")
     p_solve.set_defaults(func=cmd_solve)
     p_check = sub.add_parser("check", help="check a roster against its instance")
     p_check.add_argument("instance")

@@ -6,20 +6,13 @@ from collections import Counter, defaultdict
 
 from solver.candidates import Candidate
 from solver.instance import Instance
+from solver.messages import DAY_NAMES, Message, day_list, joined, names
 from solver.places import Geography
 from solver.roster import TutoringAssignment, UnmetSubject, UnmetTutors, UnmetVisits, Visit
 from solver.timeutil import format_hhmm
 from solver.validate import Shortfall
 
-DAY_NAMES = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
-             "sat": "Saturday", "sun": "Sunday"}
-MAX_NAMED = 4
-
-
-def _names(ids: list[str]) -> str:
-    ids = sorted(ids)
-    shown = ", ".join(ids[:MAX_NAMED])
-    return shown + (f" and {len(ids) - MAX_NAMED} more" if len(ids) > MAX_NAMED else "")
+SUBJECTS = {"chinese": Message("chinese"), "math": Message("math"), "english": Message("english")}
 
 
 class Explainer:
@@ -38,31 +31,40 @@ class Explainer:
         for t in tutoring:
             self.tutors_at[(t.site, t.day)].add(t.volunteer)
 
-    def _state(self, c: Candidate) -> str:
+    def _state(self, c: Candidate) -> tuple[str, str]:
+        """Why a candidate was not used: (sort key, day) with key busy, daily or weekly."""
         v = self.instance.volunteer_by_id[c.volunteer]
         if c.kind == "visit":
             if self.visits[v.id] >= v.max_visits_per_week:
-                return "weekly limit"
+                return "weekly", ""
             if self.visits_day[(v.id, c.day)] >= v.max_visits_per_day:
-                return f"daily limit on {DAY_NAMES[c.day]}"
+                return "daily", c.day
         elif self.sessions[v.id] >= v.max_sessions_per_week:
-            return "weekly limit"
-        return "busy"
+            return "weekly", ""
+        return "busy", ""
 
-    def _blocked(self, cands: list[Candidate]) -> str:
-        groups: dict[str, set[str]] = defaultdict(set)
+    def _blocked(self, cands: list[Candidate]) -> Message:
+        """The candidates grouped by what keeps them away: booked already, or at a weekly or daily limit."""
+        groups: dict[tuple[str, str], set[str]] = defaultdict(set)
         for c in cands:
             groups[self._state(c)].add(c.volunteer)
         parts = []
-        for state, vids in sorted(groups.items(), key=lambda kv: kv[0]):
-            verb = "is" if len(vids) == 1 else "are"
+        for (state, day), vids in sorted(groups.items()):
+            who, one = names(vids), len(vids) == 1
             if state == "busy":
-                parts.append(f"{_names(list(vids))} {verb} already booked at those times")
+                parts.append(Message("%(who)s is already booked at those times", who=who) if one else
+                             Message("%(who)s are already booked at those times", who=who))
+            elif state == "weekly":
+                parts.append(Message("%(who)s is at their weekly limit", who=who) if one else
+                             Message("%(who)s are at their weekly limit", who=who))
             else:
-                parts.append(f"{_names(list(vids))} {verb} at their {state}")
-        return "; ".join(parts)
+                parts.append(Message("%(who)s is at their daily limit on %(day)s", who=who, day=DAY_NAMES[day])
+                             if one else
+                             Message("%(who)s are at their daily limit on %(day)s", who=who, day=DAY_NAMES[day]))
+        return joined(parts)
 
-    def _nearest(self, role: str, point, trained_only: bool = False) -> str:
+    def _nearest(self, role: str, point, trained_only: bool = False) -> Message | None:
+        """The nearest volunteer of a role to a place, with the distance and their reach."""
         best = None
         for v in self.instance.volunteers:
             if role not in v.roles or (trained_only and not v.trained):
@@ -71,63 +73,83 @@ class Explainer:
             if best is None or km < best[0]:
                 best = (km, v)
         if best is None:
-            return ""
+            return None
         km, v = best
-        return f" (nearest: {v.id}, {km:.1f} km away, reach {v.max_km:g} km)"
+        return Message("nearest: %(volunteer)s, %(km).1f km away, reach %(reach)s km", volunteer=v.id, km=km,
+                       reach=f"{v.max_km:g}")
 
     def child(self, child_id: str, missing: int) -> UnmetVisits:
-        """Why a child misses visits."""
+        """Why a child misses visits: no windows, nobody within reach, nobody free then, or who could come
+        and what keeps each of them away."""
         child = self.instance.child_by_id[child_id]
         cands = self.by_target[("visit", child_id)]
         windows = ", ".join(f"{w.day} {format_hhmm(w.start)}–{format_hhmm(w.end)}" for w in child.visit_windows)
         point = ("child", child_id)
-        kind = "trained visitor" if child.needs_trained else "visitor"
         if not child.visit_windows:
-            reason = "the child has no visit windows"
+            reason = Message("the child has no visit windows")
         elif not cands:
             in_reach = [v for v in self.instance.volunteers if v.is_visitor()
                         and (v.trained or not child.needs_trained)
                         and self.geo.km(self.geo.home(v.id), point) <= v.max_km]
             if not in_reach:
-                reason = f"no {kind} lives within reach of the child's home" + self._nearest(
-                    "visitor", point, child.needs_trained)
+                nearest = self._nearest("visitor", point, child.needs_trained)
+                reason = (Message("no trained visitor lives within reach of the child's home") if child.needs_trained
+                          else Message("no visitor lives within reach of the child's home"))
+                if nearest is not None:
+                    reason = Message("%(reason)s (%(nearest)s)", reason=reason, nearest=nearest)
             else:
-                reason = (f"no {kind} within reach ({_names([v.id for v in in_reach])}) is free "
-                          f"during the child's visit windows ({windows})")
+                who = names(v.id for v in in_reach)
+                reason = (Message("no trained visitor within reach (%(who)s) is free during the child's visit "
+                                  "windows (%(windows)s)", who=who, windows=windows) if child.needs_trained else
+                          Message("no visitor within reach (%(who)s) is free during the child's visit windows "
+                                  "(%(windows)s)", who=who, windows=windows))
         else:
-            days = sorted({c.day for c in cands}, key=lambda d: list(DAY_NAMES).index(d))
-            reason = (f"{kind}s who could come on {', '.join(DAY_NAMES[d] for d in days)}: "
-                      + self._blocked(cands))
+            days = day_list(sorted({c.day for c in cands}, key=list(DAY_NAMES).index))
+            blocked = self._blocked(cands)
+            reason = (Message("trained visitors who could come on %(days)s: %(blocked)s", days=days, blocked=blocked)
+                      if child.needs_trained else
+                      Message("visitors who could come on %(days)s: %(blocked)s", days=days, blocked=blocked))
         return UnmetVisits(child=child_id, missing=missing, reason=reason)
 
     def session(self, site_id: str, day: str, missing: int) -> UnmetTutors:
-        """Why a session lacks tutors."""
+        """Why a session lacks tutors: nobody can be there in time, the tutors there are the only ones free,
+        or who else could come and what keeps each of them away."""
         site = self.instance.site_by_id[site_id]
         need = self.instance.required_tutors(site, day)
         attending = len(self.instance.attending(site, day))
         cands = [c for c in self.by_target[("tutoring", site_id)] if c.day == day]
-        head = f"{attending} children need {need} tutor{'s' if need > 1 else ''}"
+        head = (Message("%(children)d children need %(need)d tutor", children=attending, need=need) if need == 1
+                else Message("%(children)d children need %(need)d tutors", children=attending, need=need))
         if not cands:
-            reason = f"{head}; no tutor can be at the site in time on {DAY_NAMES[day]}" + self._nearest(
-                "tutor", ("site", site_id))
+            reason = Message("%(head)s; no tutor can be at the site in time on %(day)s", head=head,
+                             day=DAY_NAMES[day])
+            nearest = self._nearest("tutor", ("site", site_id))
+            if nearest is not None:
+                reason = Message("%(reason)s (%(nearest)s)", reason=reason, nearest=nearest)
         else:
             here = self.tutors_at[(site_id, day)]
             others = [c for c in cands if c.volunteer not in here]
             if here and not others:
-                only = "is the only tutor" if len(here) == 1 else "are the only tutors"
-                reason = f"{head}; {_names(list(here))} {only} available on {DAY_NAMES[day]}"
+                reason = (Message("%(head)s; %(who)s is the only tutor available on %(day)s", head=head,
+                                  who=names(here), day=DAY_NAMES[day]) if len(here) == 1 else
+                          Message("%(head)s; %(who)s are the only tutors available on %(day)s", head=head,
+                                  who=names(here), day=DAY_NAMES[day]))
             else:
-                reason = f"{head}; other tutors who could come: " + self._blocked(others)
+                reason = Message("%(head)s; other tutors who could come: %(blocked)s", head=head,
+                                 blocked=self._blocked(others))
         return UnmetTutors(site=site_id, day=day, missing=missing, reason=reason)
 
     def subject(self, site_id: str, day: str, subject: str) -> UnmetSubject:
-        """Why a needed subject is not covered at a session."""
+        """Why a needed subject is not covered at a session: nobody who teaches it is free and within
+        reach, or who could and what keeps each of them away."""
         cands = [c for c in self.by_target[("tutoring", site_id)]
                  if c.day == day and subject in self.instance.volunteer_by_id[c.volunteer].subjects]
         if not cands:
-            reason = f"no tutor who teaches {subject} is available on {DAY_NAMES[day]} within reach of the site"
+            reason = Message("no tutor who teaches %(subject)s is available on %(day)s within reach of the site",
+                             subject=SUBJECTS.get(subject, subject), day=DAY_NAMES[day])
         else:
-            reason = f"tutors who teach {subject} and could come: " + self._blocked(cands)
+            reason = Message("tutors who teach %(subject)s and could come: %(blocked)s",
+                             subject=SUBJECTS.get(subject, subject), blocked=self._blocked(cands))
         return UnmetSubject(site=site_id, day=day, subject=subject, reason=reason)
 
     def all(self, shortfall: Shortfall) -> tuple[list, list, list]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from solver.messages import DAY_IDS, Message
 from solver.timeutil import DAYS, format_hhmm, parse_hhmm
 
 SCHEMA = "roster-instance/1"
@@ -242,9 +243,13 @@ class AssignmentRef:
         """The site id of a tutoring assignment or the child id of a visit."""
         return self.site if self.kind == "tutoring" else self.child  # type: ignore[return-value]
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         """A short human description, e.g. 'visit V3 → C2 on sat'."""
-        return f"{self.kind} {self.volunteer} → {self.target} on {self.day}"
+        if self.kind == "tutoring":
+            return Message("tutoring %(volunteer)s → %(target)s on %(day)s", volunteer=self.volunteer,
+                           target=self.target, day=DAY_IDS[self.day])
+        return Message("visit %(volunteer)s → %(target)s on %(day)s", volunteer=self.volunteer, target=self.target,
+                       day=DAY_IDS[self.day])
 
     def to_json(self) -> dict[str, str]:
         """The contract's assignment form."""

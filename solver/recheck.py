@@ -37,4 +37,4 @@ def recheck(instance: Instance, roster: Roster) -> Recheck:
     found = report.levels
     stats = {"status": "EDITED", "shortfall": found.shortfall, "continuity": found.continuity,
              "travel_km": round_km(found.travel_km), "fairness": round(found.fairness, 4)}
-    return Recheck(violations=tuple(str(v) for v in report.violations), roster=replace(restated, stats=stats))
+    return Recheck(violations=tuple(v.text for v in report.violations), roster=replace(restated, stats=stats))

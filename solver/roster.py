@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from solver.instance import InstanceError, _build, _field, _list, _object, parse_times
+from solver.messages import as_json
 from solver.timeutil import DAYS, format_hhmm
 
 SCHEMA = "roster/1"
@@ -107,6 +108,13 @@ class Unmet:
             "subjects": [clean({"site": u.site, "day": u.day, "subject": u.subject, "reason": u.reason})
                          for u in self.subjects],
         }
+
+    def reasons_json(self) -> dict[str, list[dict[str, Any] | None]]:
+        """Each entry's reason as a translatable message (``solver.messages``), in the order of ``to_json``;
+        None where a reason is plain text. This is beside the contract, not part of it."""
+        return {"visits": [as_json(u.reason) for u in self.visits],
+                "tutors": [as_json(u.reason) for u in self.tutors],
+                "subjects": [as_json(u.reason) for u in self.subjects]}
 
 
 @dataclass(frozen=True)

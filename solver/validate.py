@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from solver.instance import Instance, Interval
+from solver.messages import DAY_IDS, Message
 from solver.places import Geography, Place
 from solver.roster import Roster, TutoringAssignment, Visit
 from solver.timeutil import format_hhmm
@@ -18,6 +19,7 @@ from solver.timeutil import format_hhmm
 TRAVEL_TOLERANCE_MIN = 1  # the contract allows 1 minute per leg for rounding
 KM_TOLERANCE = 1e-6
 SHORTFALL_WEIGHT_TUTOR = 2
+LAST_MINUTE = 24 * 60 - 1  # 23:59: an interval ending at midnight is shown as ending then
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,12 @@ class Violation:
     message: str
 
     def __str__(self) -> str:
-        return f"rule {self.rule}: {self.message}"
+        return self.text
+
+    @property
+    def text(self) -> Message:
+        """'rule N: message', translatable."""
+        return Message("rule %(rule)d: %(message)s", rule=self.rule, message=self.message)
 
 
 @dataclass(frozen=True)
@@ -76,10 +83,14 @@ def place_of(activity: Activity) -> Place:
     return ("site", activity.site) if isinstance(activity, TutoringAssignment) else ("child", activity.child)
 
 
-def describe(activity: Activity) -> str:
+def describe(activity: Activity) -> Message:
     """A short text naming an activity, e.g. 'V3 visit C2 sat 10:15–11:15'."""
-    what = f"tutoring at {activity.site}" if isinstance(activity, TutoringAssignment) else f"visit {activity.child}"
-    return f"{activity.volunteer} {what} {activity.day} {format_hhmm(activity.start)}–{format_hhmm(activity.end)}"
+    when = {"day": DAY_IDS[activity.day], "start": format_hhmm(activity.start), "end": format_hhmm(activity.end)}
+    if isinstance(activity, TutoringAssignment):
+        return Message("%(volunteer)s tutoring at %(site)s %(day)s %(start)s–%(end)s", volunteer=activity.volunteer,
+                       site=activity.site, **when)
+    return Message("%(volunteer)s visit %(child)s %(day)s %(start)s–%(end)s", volunteer=activity.volunteer,
+                   child=activity.child, **when)
 
 
 def holding_interval(intervals: tuple[Interval, ...], day: str, start: int, end: int) -> Interval | None:
@@ -196,7 +207,8 @@ def validate(instance: Instance, roster: Roster) -> Report:
     geo = Geography(instance)
     out: list[Violation] = []
     if roster.week_start != instance.week_start:
-        out.append(Violation(1, f"roster week {roster.week_start} is not the instance's week {instance.week_start}"))
+        out.append(Violation(1, Message("roster week %(roster)s is not the instance's week %(instance)s",
+                                         roster=roster.week_start, instance=instance.week_start)))
     known = _check_references(instance, roster, out)
     _check_days(instance, known, geo, out)
     _check_distance(instance, known, geo, out)
@@ -218,27 +230,31 @@ def _check_references(instance: Instance, roster: Roster, out: list[Violation]) 
         volunteer = instance.volunteer_by_id.get(t.volunteer)
         site = instance.site_by_id.get(t.site)
         if volunteer is None or site is None:
-            out.append(Violation(1, f"{describe(t)}: unknown volunteer or site"))
+            out.append(Violation(1, Message("%(what)s: unknown volunteer or site", what=describe(t))))
             continue
         if not volunteer.is_tutor():
-            out.append(Violation(1, f"{describe(t)}: {t.volunteer} is not a tutor"))
+            out.append(Violation(1, Message("%(what)s: %(volunteer)s is not a tutor", what=describe(t),
+                                                 volunteer=t.volunteer)))
             continue
         session = site.session_on(t.day)
         if session is None or (session.start, session.end) != (t.start, t.end):
-            out.append(Violation(1, f"{describe(t)}: site {t.site} holds no session at that time on {t.day}"))
+            out.append(Violation(1, Message("%(what)s: site %(site)s holds no session at that time on %(day)s",
+                                                 what=describe(t), site=t.site, day=DAY_IDS[t.day])))
             continue
         known.append(t)
     for v in roster.visits:
         volunteer = instance.volunteer_by_id.get(v.volunteer)
         if volunteer is None or v.child not in instance.child_by_id:
-            out.append(Violation(1, f"{describe(v)}: unknown volunteer or child"))
+            out.append(Violation(1, Message("%(what)s: unknown volunteer or child", what=describe(v))))
             continue
         if not volunteer.is_visitor():
-            out.append(Violation(1, f"{describe(v)}: {v.volunteer} does not make home visits"))
+            out.append(Violation(1, Message("%(what)s: %(volunteer)s does not make home visits", what=describe(v),
+                                                 volunteer=v.volunteer)))
             continue
         known.append(v)
     seen = Counter((t.volunteer, t.site, t.day) for t in roster.tutoring)
-    out.extend(Violation(1, f"{v} tutors at {s} on {d} {n} times") for (v, s, d), n in seen.items() if n > 1)
+    out.extend(Violation(1, Message("%(volunteer)s tutors at %(site)s on %(day)s %(n)d times", volunteer=v,
+                                           site=s, day=DAY_IDS[d], n=n)) for (v, s, d), n in seen.items() if n > 1)
     return known
 
 
@@ -253,23 +269,26 @@ def _check_days(instance: Instance, activities: list[Activity], geo: Geography, 
         home = geo.home(vid)
         for a in acts:
             if holding_interval(volunteer.availability, a.day, a.start, a.end) is None:
-                out.append(Violation(2, f"{describe(a)}: outside {vid}'s availability"))
+                out.append(Violation(2, Message("%(what)s: outside %(volunteer)s's availability", what=describe(a),
+                                                     volunteer=vid)))
         for a, b in zip(acts, acts[1:], strict=False):
             if b.start < a.end:
-                out.append(Violation(2, f"{describe(a)} overlaps {describe(b)}"))
+                out.append(Violation(2, Message("%(a)s overlaps %(b)s", a=describe(a), b=describe(b))))
             elif b.start - a.end + TRAVEL_TOLERANCE_MIN < geo.minutes(place_of(a), place_of(b)):
-                out.append(Violation(2, f"{describe(a)} → {describe(b)}: "
-                                        f"{geo.minutes(place_of(a), place_of(b))} min of travel do not fit"))
+                out.append(Violation(2, Message("%(a)s → %(b)s: %(minutes)d min of travel do not fit", a=describe(a),
+                                                     b=describe(b), minutes=geo.minutes(place_of(a), place_of(b)))))
         for interval, run in runs_of_day(acts, volunteer.availability):
             if interval is None:
                 continue
             first, last = run[0], run[-1]
             if first.start - geo.minutes(home, place_of(first)) + TRAVEL_TOLERANCE_MIN < interval.start:
-                out.append(Violation(2, f"{describe(first)}: {vid} would leave home before "
-                                        f"{format_hhmm(interval.start)}"))
+                out.append(Violation(2, Message("%(what)s: %(volunteer)s would leave home before %(time)s",
+                                                     what=describe(first), volunteer=vid,
+                                                     time=format_hhmm(interval.start))))
             if last.end + geo.minutes(place_of(last), home) - TRAVEL_TOLERANCE_MIN > interval.end:
-                out.append(Violation(2, f"{describe(last)}: {vid} would be home after "
-                                        f"{format_hhmm(min(interval.end, 1439))}"))
+                out.append(Violation(2, Message("%(what)s: %(volunteer)s would be home after %(time)s",
+                                                     what=describe(last), volunteer=vid,
+                                                     time=format_hhmm(min(interval.end, LAST_MINUTE)))))
 
 
 def _check_distance(instance: Instance, activities: list[Activity], geo: Geography, out: list[Violation]) -> None:
@@ -278,7 +297,8 @@ def _check_distance(instance: Instance, activities: list[Activity], geo: Geograp
         volunteer = instance.volunteer_by_id[a.volunteer]
         km = geo.km(geo.home(a.volunteer), place_of(a))
         if km > volunteer.max_km + KM_TOLERANCE:
-            out.append(Violation(3, f"{describe(a)}: {km:.2f} km from home, more than {volunteer.max_km:g} km"))
+            out.append(Violation(3, Message("%(what)s: %(km).2f km from home, more than %(limit)s km",
+                                                 what=describe(a), km=km, limit=f"{volunteer.max_km:g}")))
 
 
 def _check_load(instance: Instance, activities: list[Activity], out: list[Violation]) -> None:
@@ -289,35 +309,43 @@ def _check_load(instance: Instance, activities: list[Activity], out: list[Violat
     for vid, n in sorted(sessions.items()):
         cap = instance.volunteer_by_id[vid].max_sessions_per_week
         if n > cap:
-            out.append(Violation(4, f"{vid} has {n} sessions, more than max_sessions_per_week {cap}"))
+            out.append(Violation(4, Message("%(volunteer)s has %(n)d sessions, more than max_sessions_per_week %(cap)d",
+                                                 volunteer=vid, n=n, cap=cap)))
     for vid, n in sorted(visits.items()):
         cap = instance.volunteer_by_id[vid].max_visits_per_week
         if n > cap:
-            out.append(Violation(4, f"{vid} has {n} visits, more than max_visits_per_week {cap}"))
+            out.append(Violation(4, Message("%(volunteer)s has %(n)d visits, more than max_visits_per_week %(cap)d",
+                                                 volunteer=vid, n=n, cap=cap)))
     for (vid, day), n in sorted(per_day.items()):
         cap = instance.volunteer_by_id[vid].max_visits_per_day
         if n > cap:
-            out.append(Violation(4, f"{vid} has {n} visits on {day}, more than max_visits_per_day {cap}"))
+            out.append(Violation(4, Message("%(volunteer)s has %(n)d visits on %(day)s, more than max_visits_per_day "
+                                                 "%(cap)d", volunteer=vid, n=n, day=DAY_IDS[day], cap=cap)))
 
 
 def _check_children(instance: Instance, visits: list[Visit], out: list[Violation]) -> None:
     """Rule 5: one visit per child a day, no more than needed, inside a window, the right length, trained if needed."""
     minutes = instance.settings.visit_minutes
     per_day = Counter((v.child, v.day) for v in visits)
-    out.extend(Violation(5, f"child {c} has {n} visits on {d}") for (c, d), n in sorted(per_day.items()) if n > 1)
+    out.extend(Violation(5, Message("child %(child)s has %(n)d visits on %(day)s", child=c, n=n,
+                                           day=DAY_IDS[d])) for (c, d), n in sorted(per_day.items()) if n > 1)
     per_week = Counter(v.child for v in visits)
     for cid, n in sorted(per_week.items()):
         need = instance.child_by_id[cid].visits_per_week
         if n > need:
-            out.append(Violation(5, f"child {cid} has {n} visits, more than visits_per_week {need}"))
+            out.append(Violation(5, Message("child %(child)s has %(n)d visits, more than visits_per_week %(need)d",
+                                                 child=cid, n=n, need=need)))
     for v in visits:
         child = instance.child_by_id[v.child]
         if v.end - v.start != minutes:
-            out.append(Violation(5, f"{describe(v)}: lasts {v.end - v.start} min, not {minutes}"))
+            out.append(Violation(5, Message("%(what)s: lasts %(length)d min, not %(minutes)d", what=describe(v),
+                                                 length=v.end - v.start, minutes=minutes)))
         if holding_interval(child.visit_windows, v.day, v.start, v.end) is None:
-            out.append(Violation(5, f"{describe(v)}: outside child {v.child}'s visit windows"))
+            out.append(Violation(5, Message("%(what)s: outside child %(child)s's visit windows", what=describe(v),
+                                                 child=v.child)))
         if child.needs_trained and not instance.volunteer_by_id[v.volunteer].trained:
-            out.append(Violation(5, f"{describe(v)}: child {v.child} needs a trained visitor"))
+            out.append(Violation(5, Message("%(what)s: child %(child)s needs a trained visitor", what=describe(v),
+                                                 child=v.child)))
 
 
 def _check_pins(instance: Instance, roster: Roster, out: list[Violation]) -> None:
@@ -327,11 +355,11 @@ def _check_pins(instance: Instance, roster: Roster, out: list[Violation]) -> Non
     for ref in instance.pinned:
         present = (ref.volunteer, ref.target, ref.day) in (tutoring if ref.kind == "tutoring" else visits)
         if not present:
-            out.append(Violation(6, f"pinned {ref.describe()} is not in the roster"))
+            out.append(Violation(6, Message("pinned %(what)s is not in the roster", what=ref.describe())))
     for ref in instance.forbidden:
         present = (ref.volunteer, ref.target, ref.day) in (tutoring if ref.kind == "tutoring" else visits)
         if present:
-            out.append(Violation(6, f"forbidden {ref.describe()} is in the roster"))
+            out.append(Violation(6, Message("forbidden %(what)s is in the roster", what=ref.describe())))
 
 
 def _check_unmet(roster: Roster, truth: Shortfall, out: list[Violation]) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
@@ -78,7 +79,7 @@ def approve_entries():
         except ReviewError as exc:
             flash(str(exc), "error")
         else:
-            flash(_("%(count)d diary entries approved.", count=count), "success")
+            flash(ngettext("%(num)d diary entry approved.", "%(num)d diary entries approved.", count), "success")
     return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/diaries/")
                     else url_for("diaries.index"))
 

@@ -19,6 +19,7 @@ from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.models import DAYS, Assignment, AssignmentKind, Roster, RosterStatus, Volunteer
 from scheduler_app.rosters.services import RosterError, find_roster, store_roster
+from scheduler_app.solver_text import say
 from solver.instance import parse_instance
 from solver.recheck import recheck
 from solver.roster import parse_roster
@@ -91,14 +92,14 @@ def edit_roster(organisation_id: int, roster_id: int, version: int, changes: dic
         raise RosterError(_("Not changed: %(rules)s", rules=str(exc))) from None
     checked = recheck(parse_instance(instance), edited_roster)
     if not checked.ok:
-        raise RosterError(_("Not changed: %(rules)s", rules="; ".join(checked.violations)))
-    result = checked.roster.to_json()
+        raise RosterError(_("Not changed: %(rules)s", rules="; ".join(say(v) for v in checked.violations)))
+    result, reasons = checked.roster.to_json(), checked.roster.unmet.reasons_json()
     if roster.status == RosterStatus.DRAFT:
         roster.assignments = []
         db.session.flush()
-        edited = store_roster(roster.week, instance, result, user_id, into=roster)
+        edited = store_roster(roster.week, instance, result, user_id, into=roster, reasons=reasons)
     else:
-        edited = store_roster(roster.week, instance, result, user_id)
+        edited = store_roster(roster.week, instance, result, user_id, reasons=reasons)
     audit.record("roster_edited", "roster", edited.id, from_roster=roster.id,
                  changes={str(k): None if v is None else {"volunteer": v.volunteer_id, "day": v.day_index,
                                                            "start": v.start.isoformat() if v.start else None}

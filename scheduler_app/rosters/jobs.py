@@ -163,15 +163,17 @@ def run_solve(app: Flask, run_id: int, instance: dict[str, Any]) -> None:
         run.state, run.started_at, run.heartbeat_at = RunState.RUNNING, utcnow(), utcnow()
         db.session.commit()
         try:
-            outcome, message, roster_doc = _watch(run, instance)
+            outcome, message, roster_doc, reasons = _watch(run, instance)
         except Exception as exc:  # noqa: BLE001 - whatever happens, the run must end with a reason
             db.session.rollback()
             app.logger.exception("solve run %s failed", run_id)
-            outcome, message, roster_doc = RunState.FAILED, f"error\t{exc.__class__.__name__}: {exc}", None
+            outcome, message = RunState.FAILED, f"error\t{exc.__class__.__name__}: {exc}"
+            roster_doc = reasons = None
         run = db.session.get(SolveRun, run_id)
         try:
             if outcome == RunState.SUCCEEDED:
-                roster = store_roster(run.week, instance, roster_doc, run.requested_by_id, carry_from=run.replan_of)
+                roster = store_roster(run.week, instance, roster_doc, run.requested_by_id, carry_from=run.replan_of,
+                                      reasons=reasons)
                 run.roster_id, run.best_shortfall = roster.id, roster.stats.get("shortfall")
             run.state, run.message, run.finished_at = outcome, message, utcnow()
             db.session.commit()
@@ -187,13 +189,14 @@ def run_solve(app: Flask, run_id: int, instance: dict[str, Any]) -> None:
             db.session.remove()
 
 
-def _watch(run: SolveRun, instance: dict[str, Any]) -> tuple[RunState, str, dict | None]:
-    """Run the solver process, record heartbeats and progress, stop it if it overruns."""
+def _watch(run: SolveRun, instance: dict[str, Any]) -> tuple[RunState, str, dict | None, dict | None]:
+    """Run the solver process, record heartbeats and progress, stop it if it overruns. On success, the
+    roster and its unmet reasons as translatable messages."""
     with tempfile.TemporaryDirectory(prefix="peiban-solve-") as tmp:
-        source, target = Path(tmp) / "instance.json", Path(tmp) / "roster.json"
+        source, target, reasons = Path(tmp) / "instance.json", Path(tmp) / "roster.json", Path(tmp) / "reasons.json"
         source.write_text(json.dumps(instance, ensure_ascii=False), encoding="utf-8")
         command = [sys.executable, "-m", "solver", "solve", str(source), "-o", str(target),
-                   "--time-limit", str(run.time_limit_s), "--progress"]
+                   "--time-limit", str(run.time_limit_s), "--progress", "--reasons", str(reasons)]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,  # noqa: S603
                                    text=True, encoding="utf-8", cwd=PROJECT_ROOT)
         _processes[run.id] = process
@@ -208,19 +211,20 @@ def _watch(run: SolveRun, instance: dict[str, Any]) -> tuple[RunState, str, dict
                 process.kill()
                 process.wait()
                 reader.join()
-                return RunState.FAILED, "overran", None
+                return RunState.FAILED, "overran", None, None
             if not run.heartbeat_at or seconds_since(run.heartbeat_at) >= HEARTBEAT_S:
                 run.heartbeat_at = utcnow()
                 run.best_shortfall = best[-1] if best else None
                 db.session.commit()
         reader.join()
         if process.returncode == 0 and target.exists():
-            return RunState.SUCCEEDED, "", json.loads(target.read_text(encoding="utf-8"))
+            return (RunState.SUCCEEDED, "", json.loads(target.read_text(encoding="utf-8")),
+                    json.loads(reasons.read_text(encoding="utf-8")) if reasons.exists() else None)
         if process.returncode < 0:
-            return RunState.FAILED, "stopped", None
+            return RunState.FAILED, "stopped", None, None
         detail = next((line.removeprefix("error: ") for line in reversed(errors) if line.startswith("error:")),
                       errors[-1] if errors else "")
-        return RunState.FAILED, f"solver\t{detail}", None
+        return RunState.FAILED, f"solver\t{detail}", None, None
 
 
 def seconds_since(moment: dt.datetime) -> float:

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from scheduler_app.models import DAYS, Assignment, AssignmentKind, Roster
+from scheduler_app.solver_text import say_stored
 from solver.instance import parse_instance
 
 
@@ -89,12 +90,19 @@ def review(roster: Roster) -> Review:
                                      subjects_missing=missing_subjects.get((site.id, day), [])))
         rows.append(SiteRow(site.id, site.name, cells))
     names = {c.id: c.name for c in instance.children} | {s.id: s.name for s in instance.sites}
-    unmet = [Unmet("visit", names.get(u["child"], u["child"]), None, u["missing"], "", u["reason"])
-             for u in roster.unmet.get("visits", [])]
-    unmet += [Unmet("tutors", names.get(u["site"], u["site"]), DAYS.index(u["day"]), u["missing"], "", u["reason"])
-              for u in roster.unmet.get("tutors", [])]
+    kept = roster.unmet_reasons or {}
+
+    def reason(kind: str, i: int, english: str) -> str:
+        """The i-th reason of a kind in the reader's language (the stored English when none was kept)."""
+        stored = kept.get(kind) or []
+        return say_stored(stored[i] if i < len(stored) else None, english)
+
+    unmet = [Unmet("visit", names.get(u["child"], u["child"]), None, u["missing"], "", reason("visits", i, u["reason"]))
+             for i, u in enumerate(roster.unmet.get("visits", []))]
+    unmet += [Unmet("tutors", names.get(u["site"], u["site"]), DAYS.index(u["day"]), u["missing"], "",
+                    reason("tutors", i, u["reason"])) for i, u in enumerate(roster.unmet.get("tutors", []))]
     unmet += [Unmet("subject", names.get(u["site"], u["site"]), DAYS.index(u["day"]), 0, u["subject"],
-                    u["reason"]) for u in roster.unmet.get("subjects", [])]
+                    reason("subjects", i, u["reason"])) for i, u in enumerate(roster.unmet.get("subjects", []))]
     volunteers = sorted(((items[0].volunteer.code, items[0].volunteer.name, items)
                          for items in by_volunteer.values()), key=lambda row: row[0])
     visits = sum(1 for a in roster.assignments if a.kind == AssignmentKind.VISIT)

@@ -77,10 +77,12 @@ def _hhmm(text: str) -> dt.time:
 
 
 def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], user_id: int | None,
-                 into: Roster | None = None, carry_from: Roster | None = None) -> Roster:
+                 into: Roster | None = None, carry_from: Roster | None = None,
+                 reasons: dict[str, Any] | None = None) -> Roster:
     """Add a solver's roster/1 to the week as a new draft (or write it into the draft ``into``), in the
     caller's transaction; codes are resolved to the organisation's records (the instance was built from them).
-    An assignment also in ``carry_from`` at the same time keeps the volunteer's answer (confirmed)."""
+    An assignment also in ``carry_from`` at the same time keeps the volunteer's answer (confirmed).
+    ``reasons`` are the unmet reasons as messages (``Unmet.reasons_json``), kept for the page to translate."""
     org = week.organisation_id
     by_code = {model: dict(db.session.execute(db.select(model.code, model.id)
                                               .where(model.organisation_id == org)).all())
@@ -91,6 +93,7 @@ def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], u
     draft = into if into is not None else Roster(week=week, status=RosterStatus.DRAFT, created_by_id=user_id)
     draft.solver_status = str(roster.get("stats", {}).get("status", ""))
     draft.stats, draft.unmet, draft.instance = roster.get("stats", {}), roster.get("unmet", {}), instance
+    draft.unmet_reasons = reasons
     for item in roster.get("tutoring", []):
         draft.assignments.append(Assignment(
             kind=AssignmentKind.TUTORING, volunteer_id=by_code[Volunteer][item["volunteer"]],

@@ -101,6 +101,8 @@ def test_generate_makes_a_draft_the_page_reviews(app, district) -> None:
     assert "远方的孩子: 1 visit missing" in page
     reason = re.search(r"远方的孩子: 1 visit missing</strong>\s*<br><span class=\"muted\">([^<]+)", page).group(1)
     assert html.unescape(reason) == draft.unmet["visits"][0]["reason"] and "within reach" in reason
+    chinese = district["client"].get(f"/rosters/{WEEK}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "孩子家附近没有家访志愿者（最近的是" in chinese and "within reach" not in chinese
     assert "陈春梅" in page and "visit 儿童C1" in page
     assert re.search(r"远方的孩子 <span class=\"muted\">C3</span></th>\s*<td class=\"num\">0/1</td>", page)
 

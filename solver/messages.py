@@ -1,0 +1,93 @@
+"""Messages for people: English text that keeps its template and values, so a UI can say it in its own language.
+
+The contract's ``reason`` fields and the checker's violations are plain English strings, and stay so. A
+``Message`` *is* that string (a ``str`` subclass), and it also remembers the ``%``-template it was made from
+and the values put into it. A value may itself be a Message (a day's name, a kind of volunteer), and a list of
+ids is a Message too. ``render`` rebuilds the text with a translate function (the web app passes gettext);
+``to_json``/``from_json`` carry the structure across a process boundary next to the contract's JSON.
+
+The web app's catalogue extracts every ``Message("...")`` literal in ``solver/`` (see babel.cfg), so each
+template here must be a string literal at its call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+Translate = Callable[[str], str]
+JSON_TEMPLATE, JSON_PARAMS = "t", "p"
+
+
+class Message(str):
+    """An English message that remembers its %-template and values."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Message:  # noqa: D102 - the class says it
+        text = template % params if params else template
+        message = super().__new__(cls, text)
+        message.template, message.params = template, params
+        return message
+
+    def render(self, translate: Translate) -> str:
+        """The message in another language: each template (this one and nested ones) passed through
+        ``translate``, numbers and ids kept."""
+        values = {k: v.render(translate) if isinstance(v, Message) else v for k, v in self.params.items()}
+        translated = translate(self.template)
+        return translated % values if values else translated
+
+    def to_json(self) -> dict[str, Any]:
+        """The template and values as JSON, nested messages included."""
+        return {JSON_TEMPLATE: self.template,
+                JSON_PARAMS: {k: v.to_json() if isinstance(v, Message) else v for k, v in self.params.items()}}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Message:
+        """The message ``to_json`` wrote; raises ValueError when ``data`` is not one."""
+        if not isinstance(data, dict) or not isinstance(data.get(JSON_TEMPLATE), str):
+            raise ValueError(f"not a message: {data!r}")
+        params = {k: cls.from_json(v) if isinstance(v, dict) else v for k, v in data.get(JSON_PARAMS, {}).items()}
+        return cls(data[JSON_TEMPLATE], **params)
+
+
+def as_json(text: str) -> dict[str, Any] | None:
+    """A message's JSON form; None for a plain string (it has no template to translate)."""
+    return text.to_json() if isinstance(text, Message) else None
+
+
+# Day ids as they appear in messages, and their full names in reasons.
+DAY_IDS = {"mon": Message("mon"), "tue": Message("tue"), "wed": Message("wed"), "thu": Message("thu"),
+           "fri": Message("fri"), "sat": Message("sat"), "sun": Message("sun")}
+DAY_NAMES = {"mon": Message("Monday"), "tue": Message("Tuesday"), "wed": Message("Wednesday"),
+             "thu": Message("Thursday"), "fri": Message("Friday"), "sat": Message("Saturday"),
+             "sun": Message("Sunday")}
+MAX_NAMED = 4
+
+
+def names(ids: Iterable[str], limit: int = MAX_NAMED) -> str:
+    """Up to ``limit`` ids in order, then 'and N more'."""
+    ids = sorted(ids)
+    shown = ", ".join(ids[:limit])
+    if len(ids) > limit:
+        return Message("%(shown)s and %(more)d more", shown=shown, more=len(ids) - limit)
+    return shown
+
+
+def joined(parts: list[Message]) -> Message:
+    """Several clauses as one message, separated by semicolons (up to three; later ones are folded)."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:  # noqa: PLR2004 - the cases are spelled out so each is one template
+        return Message("%(a)s; %(b)s", a=parts[0], b=parts[1])
+    return Message("%(a)s; %(b)s; %(c)s", a=parts[0], b=parts[1], c=joined(parts[2:]))
+
+
+def day_list(days: Iterable[str]) -> Message:
+    """Full day names joined by commas, e.g. 'Tuesday, Saturday'."""
+    days = list(days)
+    message = DAY_NAMES[days[0]]
+    for day in days[1:]:
+        message = Message("%(a)s, %(b)s", a=message, b=DAY_NAMES[day])
+    return message
