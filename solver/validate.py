@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from solver.instance import Instance, Interval
 from solver.messages import DAY_IDS, Message
@@ -380,6 +380,38 @@ def _check_unmet(roster: Roster, truth: Shortfall, out: list[Violation]) -> None
     for key in sorted(said_subjects ^ set(truth.subjects)):
         state = "is covered" if key in said_subjects else "is not listed"
         out.append(Violation(7, f"subject {key[2]} at {key[0]} on {key[1]} {state}"))
+
+
+def taking_over(instance: Instance, roster: Roster, activity: Activity,
+                geo: Geography | None = None) -> dict[str, tuple[Violation, ...]]:
+    """For every other volunteer of the activity's kind (tutor or visitor): the hard rules they would break by
+    taking the activity over, with the rest of the roster as it is; an empty tuple means they can take it.
+
+    Only the rules about the volunteer are checked (role, time, travel, reach, load, training); the roster's
+    other rules do not change when only the volunteer does, and the edit itself is checked in full."""
+    geo = geo or Geography(instance)
+    tutoring = isinstance(activity, TutoringAssignment)
+    theirs: dict[str, list[Activity]] = defaultdict(list)
+    for a in (*roster.tutoring, *roster.visits):
+        theirs[a.volunteer].append(a)
+    verdicts: dict[str, tuple[Violation, ...]] = {}
+    for volunteer in instance.volunteers:
+        if volunteer.id == activity.volunteer or not (volunteer.is_tutor() if tutoring else volunteer.is_visitor()):
+            continue
+        moved = replace(activity, volunteer=volunteer.id)
+        mine = [*theirs[volunteer.id], moved]
+        alone = Roster(week_start=roster.week_start,
+                       tutoring=tuple(a for a in mine if isinstance(a, TutoringAssignment)),
+                       visits=tuple(a for a in mine if isinstance(a, Visit)))
+        found: list[Violation] = []
+        known = _check_references(instance, alone, found)
+        _check_days(instance, known, geo, found)
+        _check_distance(instance, [moved], geo, found)
+        _check_load(instance, known, found)
+        if not tutoring:
+            _check_children(instance, [moved], found)
+        verdicts[volunteer.id] = tuple(found)
+    return verdicts
 
 
 def round_km(km: float) -> float:

@@ -41,12 +41,14 @@ def _filter_form() -> tuple[QueueFilterForm, QueueFilter]:
 @bp.route("/")
 @roles_required(Role.MANAGER)
 def index():
-    """The diary entries matching the filter, waiting for review by default, concerns first."""
+    """The diary entries matching the filter, waiting for review by default, concerns first; a page at a time."""
     form, which = _filter_form()
-    entries = queue(current_user.organisation_id, which)
-    return render_template("diaries/index.html", form=form, entries=entries, approve_form=ApproveForm(),
-                           activities=ACTIVITIES, dimensions=DIMENSIONS,
-                           minutes=sum(e.minutes for e in entries)), 422 if form.errors else 200
+    found = queue(current_user.organisation_id, which, page=request.args.get("page", 1, type=int))
+    pages = {number: url_for("diaries.index", **{**request.args.to_dict(), "page": number})
+             for number in range(1, found.pages + 1)}
+    return render_template("diaries/index.html", form=form, found=found, entries=found.entries, pages=pages,
+                           approve_form=ApproveForm(), activities=ACTIVITIES,
+                           dimensions=DIMENSIONS), 422 if form.errors else 200
 
 
 def _versions(values: list[str]) -> dict[int, int] | None:

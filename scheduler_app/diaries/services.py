@@ -6,13 +6,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy import func
 
 from scheduler_app import audit
 from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.models import Child, DiaryEntry, DiaryStatus, User, Volunteer, utcnow
 
-QUEUE_LIMIT = 500  # a page longer than this is not read; narrow the filter instead
+PAGE_SIZE = 20  # entries per page: a manager reads each one, and ticks a page of them at a time
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,20 @@ class ReviewError(ValueError):
     """A decision could not be taken; nothing was changed. The message names the entry and why."""
 
 
-def queue(organisation_id: int, which: QueueFilter) -> list[DiaryEntry]:
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the review queue, with the totals of everything the filter matches."""
+
+    entries: list[DiaryEntry]
+    total: int
+    minutes: int
+    page: int
+    pages: int
+
+
+def queue(organisation_id: int, which: QueueFilter, page: int = 1) -> QueuePage:
     """The organisation's diary entries (never drafts: those are still the volunteer's) matching the filter,
-    concerns first, then oldest first."""
+    concerns first, then oldest first; one page of them, a page past the end giving the last."""
     stmt = (db.select(DiaryEntry).join(Volunteer, DiaryEntry.volunteer_id == Volunteer.id)
             .where(Volunteer.organisation_id == organisation_id, DiaryEntry.status != DiaryStatus.DRAFT))
     if which.status is not None:
@@ -48,14 +60,20 @@ def queue(organisation_id: int, which: QueueFilter) -> list[DiaryEntry]:
                           DiaryEntry.served_on < which.week_start + dt.timedelta(days=7))
     if which.concern_only:
         stmt = stmt.where(DiaryEntry.concern)
-    stmt = stmt.order_by(DiaryEntry.concern.desc(), DiaryEntry.served_on, DiaryEntry.id).limit(QUEUE_LIMIT)
+    matched = stmt.subquery()
+    total, minutes = db.session.execute(db.select(func.count(), func.coalesce(func.sum(matched.c.minutes), 0))
+                                        .select_from(matched)).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    stmt = (stmt.order_by(DiaryEntry.concern.desc(), DiaryEntry.served_on, DiaryEntry.id)
+            .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE))
     entries = list(db.session.execute(stmt).scalars())
     children = sorted({e.child_id for e in entries if e.child_id})
     if children:
         # Diary observations are part of the children's records: reading them is logged like a profile.
         audit.record("diaries_listed", "diary_entry", None, children=children)
         db.session.commit()
-    return entries
+    return QueuePage(entries, total, int(minutes), page, pages)
 
 
 def _entry(organisation_id: int, entry_id: int) -> DiaryEntry | None:

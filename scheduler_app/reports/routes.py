@@ -27,10 +27,10 @@ def dashboard_page():
     weeks = [f"{w.week_start:%m-%d}" for w in figures.weeks]
     charts = {
         "visits": bar_chart(_("Home visits: required and made"), weeks, [
-            Series(_("required"), [w.visits_required for w in figures.weeks], "s2"),
+            Series(_("needed"), [w.visits_required for w in figures.weeks], "s2"),
             Series(_("made"), [w.visits_made for w in figures.weeks], "s1")]),
         "places": bar_chart(_("Tutor places: required and staffed"), weeks, [
-            Series(_("required"), [w.places_required for w in figures.weeks], "s2"),
+            Series(_("needed"), [w.places_required for w in figures.weeks], "s2"),
             Series(_("staffed"), [w.places_staffed for w in figures.weeks], "s1")]),
         "continuity": bar_chart(_("Visits by the child's regular visitor (%)"), weeks, [
             Series(_("share of visits"), [round(w.continuity * 100) if w.continuity is not None else None

@@ -23,6 +23,7 @@ from scheduler_app.solver_text import say
 from solver.instance import parse_instance
 from solver.recheck import recheck
 from solver.roster import parse_roster
+from solver.validate import taking_over
 
 
 def roster_document(roster: Roster) -> dict[str, Any]:
@@ -130,6 +131,21 @@ def _edited(organisation_id: int, instance: dict[str, Any], target: Assignment, 
         end = (dt.datetime.combine(dt.date.min, start) + length).time()
         entry.update(day=day, start=f"{start:%H:%M}", end=f"{end:%H:%M}")
     return entry
+
+
+def who_can_take(organisation_id: int, assignment: Assignment) -> dict[str, tuple[str, ...]]:
+    """For each other volunteer (by code) who tutors or visits, as the assignment needs: the hard rules they
+    would break by taking it over, in the reader's language; empty when they can take it. Checked against the
+    week as the records stand now, as the edit itself will be."""
+    try:
+        instance = parse_instance(build_instance(organisation_id, assignment.roster.week.start_date))
+    except (ContractError, ValueError):
+        return {}
+    roster = parse_roster(roster_document(assignment.roster))
+    doc = roster_document_item(assignment)
+    activity = next(a for a in (*roster.tutoring, *roster.visits) if a.to_json() == doc)
+    return {code: tuple(say(v.text) for v in broken)
+            for code, broken in taking_over(instance, roster, activity).items()}
 
 
 def roster_document_item(a: Assignment) -> dict[str, str]:

@@ -6,8 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
@@ -17,7 +17,7 @@ from scheduler_app.main.services import week_start_of
 from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
 from scheduler_app.records.fields import Lookups
 from scheduler_app.rosters import bp
-from scheduler_app.rosters.changes import Edit, edit_assignment, swap_assignments
+from scheduler_app.rosters.changes import Edit, edit_assignment, swap_assignments, who_can_take
 from scheduler_app.rosters.forms import (
     AssignmentEditForm,
     ButtonForm,
@@ -120,6 +120,27 @@ def index():
     return redirect(url_for("rosters.week", week_start=week_start_of(dt.date.today()).isoformat()))
 
 
+def _progress_text(run) -> str:  # noqa: ANN001 - a SolveRun
+    """What a running solve has done so far, in the reader's language."""
+    text = _("Generating: %(seconds)d s of at most %(limit)d s.",
+             seconds=int(seconds_since(run.started_at)) if run.started_at else 0, limit=run.time_limit_s)
+    if run.best_shortfall is not None:
+        text += " " + _("Best roster so far leaves a shortfall of %(shortfall)s.",
+                        shortfall=format_decimal(run.best_shortfall))
+    return text
+
+
+@bp.route("/<week_start>/progress.json")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def week_progress(week_start: str):
+    """Whether the week's latest solve still runs, and how far it got: the week page polls this instead of
+    reloading itself, so a screen reader keeps its place."""
+    monday = _monday(week_start)
+    run = latest_run(week_of(current_user.organisation_id, monday))
+    running = run is not None and run.state in ACTIVE
+    return {"running": running, "text": _progress_text(run) if running else ""}
+
+
 @bp.route("/<week_start>")
 @roles_required(Role.COORDINATOR, Role.MANAGER)
 def week(week_start: str):
@@ -150,7 +171,7 @@ def week(week_start: str):
     return render_template(
         "rosters/week.html", monday=monday, run=run, running=run is not None and run.state in ACTIVE,
         run_message=run_message(run) if run is not None else "",
-        elapsed=int(seconds_since(run.started_at)) if run is not None and run.started_at else None,
+        progress=_progress_text(run) if run is not None and run.state in ACTIVE else "",
         versions=versions,
         shown=shown, review=review(shown) if shown is not None and shown.instance else None,
         generate=GenerateForm(), publish_form=PublishForm(), can_edit=current_user.role == Role.COORDINATOR,
@@ -321,8 +342,12 @@ def edit_assignment_page(week_start: str, assignment_id: int):
     others = db.session.execute(db.select(Volunteer).where(Volunteer.organisation_id == current_user.organisation_id,
                                                            Volunteer.active, role,
                                                            Volunteer.id != assignment.volunteer_id)
-                                .order_by(Volunteer.code)).scalars()
-    form.volunteer.choices = [(v.id, f"{v.code} {v.name}") for v in others]
+                                .order_by(Volunteer.code)).scalars().all()
+    verdicts = who_can_take(current_user.organisation_id, assignment)
+    able = [(v.id, f"{v.code} {v.name}") for v in others if v.code in verdicts and not verdicts[v.code]]
+    unable = [(v.id, f"{v.code} {v.name}") for v in others if v.code not in verdicts or verdicts[v.code]]
+    # Those who can take it over come first; the others stay choosable, and the edit names what they break.
+    form.volunteer.choices = {str(_("Free to take it")): able, str(_("Would break a rule")): unable}
     same_day = sorted((a for a in roster.assignments if a.kind == assignment.kind and a.day_index ==
                        assignment.day_index and a.volunteer_id != assignment.volunteer_id),
                       key=lambda a: (a.start, a.volunteer.code))

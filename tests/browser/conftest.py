@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -31,7 +32,10 @@ DESKTOP = {"width": 1280, "height": 900}
 # Playwright's waits, in ms: a page load on this server takes well under a second, a solve up to
 # the time limit chosen on the page plus the watcher's start-up and storing.
 PAGE_TIMEOUT_MS = 15_000
-LANGUAGES = {"zh_CN": "zh-CN", "en": "en-GB"}  # the app's language → the browser's Accept-Language
+LANGUAGES = {"zh_CN": "zh-CN", "en": "en-GB"}
+# A form sent back with its errors answers 422, which chromium logs as a failed load: that is the app
+# working (the journey checks the page's message), not a problem.
+REFUSED_FORM = re.compile(r"status of 422\b")  # the app's language → the browser's Accept-Language
 
 
 def _browser_missing() -> str | None:
@@ -145,7 +149,7 @@ def journey(browser) -> Iterator[Callable[..., object]]:
         walk = Journey(page, language, folder, phone=phone)
         page.on("pageerror", lambda exc: walk.problems.append(f"JavaScript error: {exc}"))
         page.on("console", lambda msg: walk.problems.append(f"console {msg.type}: {msg.text}")
-                if msg.type == "error" else None)
+                if msg.type == "error" and not REFUSED_FORM.search(msg.text) else None)
         journeys.append(walk)
         return walk
 

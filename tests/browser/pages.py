@@ -12,6 +12,8 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Fixed chrome (form controls, the focus ring) may stick out by a pixel or two when a page is zoomed;
 # a table or a line of text wider than the screen is what a phone user cannot read.
 OVERFLOW_TOLERANCE_PX = 2
+# Screenshots stop at this height: a long list's first screens say what the page looks like.
+MAX_SHOT_PX = 3000
 
 
 def say(app: Flask, language: str, text: str, plural: str | None = None, num: int | None = None, **params) -> str:
@@ -63,7 +65,10 @@ class Journey:
         self.page.wait_for_load_state()
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        height = self.page.evaluate("document.documentElement.scrollHeight")
+        width = self.page.viewport_size["width"]
+        self.page.screenshot(path=str(path), full_page=True,
+                             clip={"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_PX)})
         self.problems += accessibility_problems(self.page)
         for problem in (untranslated_problem(self.page, self.language),
                         overflow_problem(self.page) if self.phone else None):

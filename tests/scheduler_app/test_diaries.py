@@ -122,3 +122,29 @@ def test_queue_filters(app, make_org, make_user, make_volunteer, make_child, mak
     assert shown(f"site={site.id}&status=submitted") == {a.id, c.id}
     assert shown("week=2026-11-04&status=submitted") == {a.id, c.id}
     assert shown("concern=y&status=submitted") == {a.id}
+
+
+def test_the_queue_shows_a_page_at_a_time_with_the_totals_of_all(app, make_org, make_user, make_volunteer,
+                                                                 make_child, make_diary, login) -> None:
+    """With 23 entries waiting, page 1 shows the first 20 (the worried one first), page 2 the last 3; both say
+    23 entries and their hours, and only the children whose entries are shown are logged as read."""
+    from scheduler_app.diaries.services import PAGE_SIZE
+    org = make_org()
+    mother = make_volunteer(org, "M1", name="李春梅")
+    children = [make_child(org, f"C{i:02d}") for i in range(23)]
+    for i, child in enumerate(children):
+        make_diary(mother, child, DAY + dt.timedelta(days=i), 60, concern=i == 22)
+    manager = login(make_user(Role.MANAGER, org=org))
+    first = manager.get("/diaries/", headers=EN).get_data(as_text=True)
+    second = manager.get("/diaries/?status=submitted&page=2", headers=EN).get_data(as_text=True)
+    assert PAGE_SIZE == 20
+    for page in (first, second):
+        assert "23 entries, 23.0 hours." in page
+    assert first.count('name="entry"') == 20 and second.count('name="entry"') == 3
+    assert first.index("Nov 29, 2026") < first.index("Nov 7, 2026")  # the concern (the last day) leads page 1
+    assert "Page 1 of 2." in first and 'href="/diaries/?page=2"' in first
+    assert "Page 2 of 2." in second and '<span aria-current="page" class="current">2</span>' in second
+    events = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "diaries_listed")
+                                .order_by(AuditEvent.id)).scalars().all()
+    assert [len(e.detail["children"]) for e in events] == [20, 3]
+    assert set(events[0].detail["children"]).isdisjoint(events[1].detail["children"])

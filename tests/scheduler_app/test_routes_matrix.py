@@ -36,6 +36,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "transfer.index": ("GET", frozenset({Role.COORDINATOR})),
     "rosters.index": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.week": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "rosters.week_progress": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.generate": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.publish_roster": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.replan": ("POST", frozenset({Role.COORDINATOR})),

@@ -108,14 +108,21 @@ def test_generate_makes_a_draft_the_page_reviews(app, district) -> None:
 
 
 def test_page_follows_a_running_solve(app, district) -> None:
-    """While a solve runs, the page refreshes itself and shows the time spent; Generate is not offered."""
-    run_id = generate(district["client"])
-    page = district["client"].get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    """While a solve runs, the page polls progress.json (a reload only without JavaScript) and shows the time
+    spent, and Generate is not offered; once it ends, progress.json says so and the page offers Generate."""
+    client = district["client"]
+    run_id = generate(client)
+    page = client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    progress = client.get(f"/rosters/{WEEK}/progress.json", headers=EN).get_json()
     finish(run_id)
     if "Generating:" in page:  # the tiny solve may finish before the page is read
-        assert 'http-equiv="refresh"' in page and "Generate roster" not in page
-    page = district["client"].get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
-    assert 'http-equiv="refresh"' not in page and "Generate roster" in page
+        assert "progress.js" in page and "<noscript><meta http-equiv=\"refresh\"" in page
+        assert "Generate roster" not in page
+    if progress["running"]:
+        assert progress["text"].startswith("Generating:")
+    assert client.get(f"/rosters/{WEEK}/progress.json", headers=EN).get_json() == {"running": False, "text": ""}
+    page = client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page and "progress.js" not in page and "Generate roster" in page
 
 
 def test_pin_that_cannot_be_honoured_is_named_and_nothing_stored(app, district) -> None:
