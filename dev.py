@@ -3,14 +3,16 @@
 
 run   creates .venv, installs requirements.txt, compiles translations, migrates the SQLite
       database in instance/, loads the demo data when it is empty, and serves http://127.0.0.1:5000
-test  creates .venv, installs requirements-dev.txt, compiles translations, runs ruff and the
-      whole pytest suite (against PostgreSQL too when one is reachable)
+test  creates .venv, installs requirements-dev.txt and (with apt-get, as root or with sudo) Debian's
+      chromium and CJK fonts for the browser tests, compiles translations, runs ruff and the whole
+      pytest suite (against PostgreSQL too when one is reachable)
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -21,6 +23,10 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 APP = "scheduler_app:create_app()"
+# The browser tests drive Debian's chromium; Chinese pages need a CJK font to render.
+CHROMIUM = Path("/usr/bin/chromium")
+CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+BROWSER_PACKAGES = ("chromium", "fonts-noto-cjk")
 
 
 def sh(*args: str | Path, env: dict | None = None) -> None:
@@ -42,6 +48,32 @@ def ensure_venv(requirements: str) -> None:
         return
     sh(PY, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", requirements)
     stamp.write_text(digest)
+
+
+def ensure_browser() -> None:
+    """Install Debian's chromium and CJK fonts when missing; if that cannot be done here, say why (the browser
+    tests then skip with the same reason) and go on."""
+    if os.environ.get("PEIBAN_CHROMIUM") or (CHROMIUM.exists() and CJK_FONT.exists()):
+        return
+    apt = shutil.which("apt-get")
+    if apt is None:
+        print("note: no apt-get here, so chromium is not installed; the browser tests will be skipped", flush=True)
+        return
+    if os.name != "nt" and os.geteuid() == 0:
+        prefix = []
+    elif shutil.which("sudo"):
+        prefix = ["sudo", "-n"]  # never prompt: a test command must not wait for a password
+    else:
+        print("note: installing chromium needs root or sudo; the browser tests will be skipped", flush=True)
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for step in (["update", "-qq"], ["install", "-y", "-qq", "--no-install-recommends", *BROWSER_PACKAGES]):
+        print("+", " ".join([*prefix, apt, *step]), flush=True)
+        done = subprocess.run([*prefix, apt, *step], env=env)  # noqa: S603 - fixed package names
+        if done.returncode != 0:
+            print(f"note: apt-get {step[0]} failed ({done.returncode}); the browser tests will be skipped",
+                  flush=True)
+            return
 
 
 def compile_translations() -> None:
@@ -67,6 +99,7 @@ def run() -> None:
 def test(extra: list[str]) -> None:
     """Install test dependencies, compile translations, lint, and run the whole suite."""
     ensure_venv("requirements-dev.txt")
+    ensure_browser()
     compile_translations()
     sh(BIN / "ruff", "check", ".")
     sh(PY, "-m", "pytest", *extra)
