@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from solver.instance import InstanceError, parse_instance
+from solver.messages import Message
 from solver.roster import parse_roster
 from solver.settings import SolverSettings
 from solver.solve import solve
@@ -42,6 +43,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         return _fail(f"{args.instance}: {exc}")
     result = solve(instance, settings)
     if result.roster is None:
+        if isinstance(result.error, Message):  # for a caller that shows it in another language (the web app)
+            print(f"error-message: {json.dumps(result.error.to_json(), ensure_ascii=False)}", file=sys.stderr)
         return _fail(result.error)
     text = json.dumps(result.roster.to_json(), ensure_ascii=False, indent=2) + "\n"
     if args.output == "-":

@@ -6,7 +6,7 @@ from collections import Counter, defaultdict
 
 from solver.candidates import Candidate
 from solver.instance import Instance
-from solver.messages import DAY_NAMES, Message, day_list, joined, names
+from solver.messages import DAY_IDS, DAY_NAMES, Message, day_list, joined, listing, names
 from solver.places import Geography
 from solver.roster import TutoringAssignment, UnmetSubject, UnmetTutors, UnmetVisits, Visit
 from solver.timeutil import format_hhmm
@@ -83,7 +83,8 @@ class Explainer:
         and what keeps each of them away."""
         child = self.instance.child_by_id[child_id]
         cands = self.by_target[("visit", child_id)]
-        windows = ", ".join(f"{w.day} {format_hhmm(w.start)}–{format_hhmm(w.end)}" for w in child.visit_windows)
+        windows = listing(Message("%(day)s %(start)s–%(end)s", day=DAY_IDS[w.day], start=format_hhmm(w.start),
+                                  end=format_hhmm(w.end)) for w in child.visit_windows) if child.visit_windows else ""
         point = ("child", child_id)
         if not child.visit_windows:
             reason = Message("the child has no visit windows")

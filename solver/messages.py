@@ -75,19 +75,23 @@ def names(ids: Iterable[str], limit: int = MAX_NAMED) -> str:
     return shown
 
 
-def joined(parts: list[Message]) -> Message:
-    """Several clauses as one message, separated by semicolons (up to three; later ones are folded)."""
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:  # noqa: PLR2004 - the cases are spelled out so each is one template
-        return Message("%(a)s; %(b)s", a=parts[0], b=parts[1])
-    return Message("%(a)s; %(b)s; %(c)s", a=parts[0], b=parts[1], c=joined(parts[2:]))
-
-
-def day_list(days: Iterable[str]) -> Message:
-    """Full day names joined by commas, e.g. 'Tuesday, Saturday'."""
-    days = list(days)
-    message = DAY_NAMES[days[0]]
-    for day in days[1:]:
-        message = Message("%(a)s, %(b)s", a=message, b=DAY_NAMES[day])
+def joined(parts: list[str]) -> str:
+    """Any number of clauses separated by semicolons, each separator a '%(a)s; %(b)s' message."""
+    message = parts[0]
+    for part in parts[1:]:
+        message = Message("%(a)s; %(b)s", a=message, b=part)
     return message
+
+
+def listing(parts: Iterable[str]) -> str:
+    """Several items as one list joined by commas ('%(a)s, %(b)s', which a language may join otherwise)."""
+    parts = list(parts)
+    message = parts[0]
+    for part in parts[1:]:
+        message = Message("%(a)s, %(b)s", a=message, b=part)
+    return message
+
+
+def day_list(days: Iterable[str]) -> str:
+    """Full day names joined by commas, e.g. 'Tuesday, Saturday'."""
+    return listing(DAY_NAMES[d] for d in days)

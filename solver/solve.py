@@ -21,6 +21,7 @@ from solver.candidates import Candidate, build_candidates, prune_candidates
 from solver.explain import Explainer
 from solver.greedy import GreedyState, greedy_roster
 from solver.instance import AssignmentRef, Instance
+from solver.messages import DAY_IDS, Message, joined
 from solver.places import Geography
 from solver.roster import Roster, TutoringAssignment, Unmet, Visit
 from solver.rules.children import add_child_rules
@@ -77,8 +78,9 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     for n, pin in enumerate(instance.pinned):
         if not any((c.kind, c.volunteer, c.target, c.day) == (pin.kind, pin.volunteer, pin.target, pin.day)
                    for c in full):
-            return SolveResult("PIN_INFEASIBLE", error=f"pinned[{n}] {pin.describe()} cannot be honoured: "
-                               + _why_no_candidate(instance, geo, pin))
+            return SolveResult("PIN_INFEASIBLE", error=Message(
+                "pinned[%(n)d] %(pin)s cannot be honoured: %(why)s", n=n, pin=pin.describe(),
+                why=_why_no_candidate(instance, geo, pin)))
     cands = prune_candidates(instance, full, settings) if len(full) > settings.prune_above else full
     pruned = len(cands) < len(full)
     relaxed, lp_values = lp_relaxation(instance, geo, full, settings.time_limit_s * settings.bound_share)
@@ -89,8 +91,9 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     _solve_parts(instance, geo, parts, greedy, settings, deadline - settings.time_limit_s * settings.reserve_share)
     conflicts = sorted({n for p in parts for n in p.conflicting_pins})
     if conflicts:
-        names = "; ".join(f"pinned[{n}] {instance.pinned[n].describe()}" for n in conflicts)
-        return SolveResult("PIN_INFEASIBLE", error=f"these pins cannot all be honoured together: {names}")
+        pins = joined([_pin_name(instance, n) for n in conflicts])
+        return SolveResult("PIN_INFEASIBLE", error=Message("these pins cannot all be honoured together: %(pins)s",
+                                                           pins=pins))
     chosen: dict[int, int] = {}
     used_greedy = False
     greedy_by_index = {c.index: t for c, t in greedy.chosen()}
@@ -117,8 +120,8 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
         roster, report, status = fallback, validate(instance, fallback), "GREEDY"
     missing_pins = _missing_pins(instance, roster)
     if missing_pins:
-        return SolveResult("PIN_INFEASIBLE", error="no roster honouring every pin was found in the time limit: "
-                           + "; ".join(missing_pins))
+        return SolveResult("PIN_INFEASIBLE", error=Message(
+            "no roster honouring every pin was found in the time limit: %(pins)s", pins=joined(missing_pins)))
     found = report.levels
     stats = {"status": status, "solve_seconds": round(time.monotonic() - t0, 3),
              "shortfall": found.shortfall, "continuity": found.continuity,
@@ -166,46 +169,56 @@ def _with_stats(roster: Roster, stats: dict[str, Any]) -> Roster:
                   unmet=roster.unmet, stats=stats)
 
 
-def _missing_pins(instance: Instance, roster: Roster) -> list[str]:
+def _pin_name(instance: Instance, n: int) -> Message:
+    """A pin named by its place in the instance and what it asks, e.g. 'pinned[0] visit V3 → C2 on sat'."""
+    return Message("pinned[%(n)d] %(pin)s", n=n, pin=instance.pinned[n].describe())
+
+
+def _missing_pins(instance: Instance, roster: Roster) -> list[Message]:
+    """The pins the roster does not hold, named."""
     tutoring = {(t.volunteer, t.site, t.day) for t in roster.tutoring}
     visits = {(v.volunteer, v.child, v.day) for v in roster.visits}
-    return [f"pinned[{n}] {p.describe()}" for n, p in enumerate(instance.pinned)
+    return [_pin_name(instance, n) for n, p in enumerate(instance.pinned)
             if (p.volunteer, p.target, p.day) not in (tutoring if p.kind == "tutoring" else visits)]
 
 
-def _why_no_candidate(instance: Instance, geo: Geography, pin: AssignmentRef) -> str:
+def _why_no_candidate(instance: Instance, geo: Geography, pin: AssignmentRef) -> Message:
     """A reason a pinned assignment is impossible on its own."""
     v = instance.volunteer_by_id[pin.volunteer]
+    day = DAY_IDS[pin.day]
     if pin.kind == "tutoring":
         site = instance.site_by_id[pin.target]
         if not v.is_tutor():
-            return f"{v.id} is not a tutor"
+            return Message("%(volunteer)s is not a tutor", volunteer=v.id)
         if v.max_sessions_per_week == 0:
-            return f"{v.id}'s max_sessions_per_week is 0"
+            return Message("%(volunteer)s's max_sessions_per_week is 0", volunteer=v.id)
         if site.session_on(pin.day) is None:
-            return f"{site.id} holds no session on {pin.day}"
+            return Message("%(site)s holds no session on %(day)s", site=site.id, day=day)
         if instance.required_tutors(site, pin.day) == 0:
-            return f"no child attends {site.id} on {pin.day}"
+            return Message("no child attends %(site)s on %(day)s", site=site.id, day=day)
         place = ("site", site.id)
     else:
         child = instance.child_by_id[pin.target]
         if not v.is_visitor():
-            return f"{v.id} does not make home visits"
+            return Message("%(volunteer)s does not make home visits", volunteer=v.id)
         if v.max_visits_per_week == 0 or v.max_visits_per_day == 0:
-            return f"{v.id}'s visit limits are 0"
+            return Message("%(volunteer)s's visit limits are 0", volunteer=v.id)
         if child.visits_per_week == 0:
-            return f"{child.id} needs no visits"
+            return Message("%(child)s needs no visits", child=child.id)
         if child.needs_trained and not v.trained:
-            return f"{child.id} needs a trained visitor and {v.id} is not trained"
+            return Message("%(child)s needs a trained visitor and %(volunteer)s is not trained", child=child.id,
+                           volunteer=v.id)
         if not any(w.day == pin.day for w in child.visit_windows):
-            return f"{child.id} has no visit window on {pin.day}"
+            return Message("%(child)s has no visit window on %(day)s", child=child.id, day=day)
         place = ("child", child.id)
     if any(f == pin for f in instance.forbidden):
-        return "it is also forbidden"
+        return Message("it is also forbidden")
     km = geo.km(geo.home(v.id), place)
     if km > v.max_km:
-        return f"{km:.1f} km from {v.id}'s home, beyond the reach of {v.max_km:g} km"
-    return f"{v.id} is not available on {pin.day} long enough to travel there and back"
+        return Message("%(km).1f km from %(volunteer)s's home, beyond the reach of %(reach)s km", km=km,
+                       volunteer=v.id, reach=f"{v.max_km:g}")
+    return Message("%(volunteer)s is not available on %(day)s long enough to travel there and back",
+                   volunteer=v.id, day=day)
 
 
 def _split(instance: Instance, cands: list[Candidate]) -> list[_Part]:

@@ -10,6 +10,7 @@ killed with the web server) is marked abandoned when someone next looks at the w
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import subprocess
@@ -32,6 +33,7 @@ from scheduler_app.models import Assignment, AssignmentStatus, Roster, RunState,
 from scheduler_app.records.editing import find
 from scheduler_app.records.volunteers import VOLUNTEER
 from scheduler_app.rosters.services import RosterError, current_roster, declined, store_roster, week_of
+from scheduler_app.solver_text import say_stored
 from scheduler_app.volunteers.services import DatesAwayError, add_date_away
 
 HEARTBEAT_S = 2.0          # how often the watcher writes down that the solve is alive
@@ -76,7 +78,11 @@ def latest_run(week: Week | None) -> SolveRun | None:
 def run_message(run: SolveRun) -> str:
     """Why a run ended as it did, in the user's language ("" when it succeeded)."""
     key, _tab, detail = (run.message or "").partition("\t")
-    return str(REASONS[key]) % {"detail": detail} if key in REASONS else run.message
+    english, _tab, message = detail.partition("\t")
+    if message:
+        with contextlib.suppress(ValueError):  # not JSON: the English is shown
+            english = say_stored(json.loads(message), english)
+    return str(REASONS[key]) % {"detail": english} if key in REASONS else run.message
 
 
 def _stale(run: SolveRun) -> bool:
@@ -224,7 +230,10 @@ def _watch(run: SolveRun, instance: dict[str, Any]) -> tuple[RunState, str, dict
             return RunState.FAILED, "stopped", None, None
         detail = next((line.removeprefix("error: ") for line in reversed(errors) if line.startswith("error:")),
                       errors[-1] if errors else "")
-        return RunState.FAILED, f"solver\t{detail}", None, None
+        # The same reason as a message (template and values), kept after the English for run_message.
+        message = next((line.removeprefix("error-message: ") for line in errors
+                        if line.startswith("error-message:")), "")
+        return RunState.FAILED, f"solver\t{detail}" + (f"\t{message}" if message else ""), None, None
 
 
 def seconds_since(moment: dt.datetime) -> float:

@@ -126,8 +126,8 @@ def test_page_follows_a_running_solve(app, district) -> None:
 
 
 def test_pin_that_cannot_be_honoured_is_named_and_nothing_stored(app, district) -> None:
-    """Pinning the tutor to a Wednesday visit (not a visitor) fails the run with the solver's message naming
-    the pin; no roster is stored."""
+    """Pinning the mother to Monday's session (she is not a tutor) fails the run with the solver's message naming
+    the pin and why, in the reader's language; no roster is stored."""
     week = Week(organisation_id=district["org"].id, start_date=MONDAY)
     week.rules = [WeekRule(rule="pinned", kind=AssignmentKind.TUTORING, volunteer=district["mother"],
                            site=district["site"], day_index=0)]
@@ -137,6 +137,9 @@ def test_pin_that_cannot_be_honoured_is_named_and_nothing_stored(app, district) 
     assert run.state == RunState.FAILED and rosters() == []
     page = district["client"].get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
     assert "The solver could not make a roster" in page and "pinned[0]" in page and "M1" in page
+    assert "M1 is not a tutor" in page
+    chinese = district["client"].get(f"/rosters/{WEEK}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "固定安排 辅导 M1 → S1（周一）（第 0 条）无法满足：M1 不是辅导老师" in chinese
 
 
 def test_killed_solve_leaves_the_published_roster(app, make_user, login) -> None:
