@@ -129,10 +129,7 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
         yield app
         # A background solve a test started must end before its database is emptied.
         from scheduler_app.rosters import jobs
-        for run_id in list(jobs._threads):
-            jobs.kill(run_id)
-            jobs.join(run_id, timeout=60)
-        jobs._threads.clear()
+        jobs.stop_all()
         db.session.remove()
         db.engine.dispose()
 

@@ -143,7 +143,9 @@ def who_can_take(organisation_id: int, assignment: Assignment) -> dict[str, tupl
         return {}
     roster = parse_roster(roster_document(assignment.roster))
     doc = roster_document_item(assignment)
-    activity = next(a for a in (*roster.tutoring, *roster.visits) if a.to_json() == doc)
+    activity = next((a for a in (*roster.tutoring, *roster.visits) if a.to_json() == doc), None)
+    if activity is None:  # not in the roster as stored: offer nobody as free, the edit's own check decides
+        return {}
     return {code: tuple(say(v.text) for v in broken)
             for code, broken in taking_over(instance, roster, activity).items()}
 

@@ -162,6 +162,15 @@ def kill(run_id: int) -> bool:
     return True
 
 
+def stop_all(timeout: float = 60) -> None:
+    """Kill every solve this process started and wait for its watcher to end (tests, before their database
+    goes away)."""
+    for run_id in list(_threads):
+        kill(run_id)
+        join(run_id, timeout=timeout)
+    _threads.clear()
+
+
 def run_solve(app: Flask, run_id: int, instance: dict[str, Any]) -> None:
     """Solve one run to the end: a new draft roster on success, a reason on failure; never a partial write."""
     with app.app_context():

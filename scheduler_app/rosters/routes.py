@@ -347,7 +347,9 @@ def edit_assignment_page(week_start: str, assignment_id: int):
     able = [(v.id, f"{v.code} {v.name}") for v in others if v.code in verdicts and not verdicts[v.code]]
     unable = [(v.id, f"{v.code} {v.name}") for v in others if v.code not in verdicts or verdicts[v.code]]
     # Those who can take it over come first; the others stay choosable, and the edit names what they break.
-    form.volunteer.choices = {str(_("Free to take it")): able, str(_("Would break a rule")): unable}
+    # Without verdicts (the week's records cannot be built into an instance) the list is not split.
+    form.volunteer.choices = ({str(_("Free to take it")): able, str(_("Would break a rule")): unable} if verdicts
+                              else [(v.id, f"{v.code} {v.name}") for v in others])
     same_day = sorted((a for a in roster.assignments if a.kind == assignment.kind and a.day_index ==
                        assignment.day_index and a.volunteer_id != assignment.volunteer_id),
                       key=lambda a: (a.start, a.volunteer.code))

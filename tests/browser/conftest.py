@@ -85,10 +85,7 @@ def _serve(database: Path) -> tuple[LiveServer, Callable[[], None]]:
         with app.app_context():
             # A solve the test started must end before its database goes away.
             from scheduler_app.rosters import jobs
-            for run_id in list(jobs._threads):
-                jobs.kill(run_id)
-                jobs.join(run_id, timeout=60)
-            jobs._threads.clear()
+            jobs.stop_all()
             db.engine.dispose()
 
     return LiveServer(app, f"http://127.0.0.1:{server.server_port}"), stop

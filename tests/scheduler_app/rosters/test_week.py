@@ -382,6 +382,24 @@ def test_giving_a_session_to_an_unavailable_tutor_is_refused_naming_the_rule(app
         == {"T1"}
 
 
+def test_the_change_page_lists_first_those_free_to_take_the_assignment(app, district, make_volunteer) -> None:
+    """Of the other tutors, the one free on Monday afternoon is offered under 'Free to take it' and the one free
+    only on Saturday under 'Would break a rule'."""
+    make_volunteer(district["org"], "T2", roles=("tutor",), subjects=["math"], max_sessions_per_week=2,
+                   availability=((5, "09:00", "12:00"),))
+    make_volunteer(district["org"], "T3", roles=("tutor",), subjects=["math"], max_sessions_per_week=2,
+                   availability=((0, "15:00", "19:00"),))
+    client = district["client"]
+    assert finish(generate(client)).state == RunState.SUCCEEDED
+    draft = rosters()[0]
+    monday = next(a for a in draft.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
+    page = client.get(f"/rosters/{WEEK}/assignments/{monday.id}", headers=EN).get_data(as_text=True)
+    free = re.search(r'<optgroup label="Free to take it">(.*?)</optgroup>', page, re.S).group(1)
+    blocked = re.search(r'<optgroup label="Would break a rule">(.*?)</optgroup>', page, re.S).group(1)
+    other = ({"T1", "T3"} - {monday.volunteer.code}).pop()  # T1 and T3 are both free on Monday: one holds it
+    assert f"{other} " in free and "T2 " not in free and "T2 " in blocked and f"{other} " not in blocked
+
+
 def test_editing_a_published_roster_makes_a_new_draft(app, district, make_volunteer) -> None:
     """Giving Monday's session to another available tutor, on a published roster, leaves the published
     roster as it was and makes a new draft with the change; a stale page is refused."""
