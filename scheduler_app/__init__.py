@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -87,6 +87,12 @@ def _register_headers(app: Flask) -> None:
 
     @app.after_request
     def _headers(response):  # noqa: ANN001, ANN202
+        if request.endpoint != "static":
+            # Pages and downloads may hold children's data: no browser or proxy may keep a copy.
+            response.headers.setdefault("Cache-Control", "no-store")
+        if request.is_secure and app.config["PEIBAN_HSTS_SECONDS"]:
+            response.headers.setdefault("Strict-Transport-Security",
+                                        f"max-age={app.config['PEIBAN_HSTS_SECONDS']}")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(

@@ -26,6 +26,12 @@ class Config:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads (spreadsheets) above 5 MiB are refused
     SEED_DEMO_WHEN_EMPTY = False
     PEIBAN_TIMEZONE = "Asia/Shanghai"  # the time zone of roster times, for calendar feeds
+    # Sent only on HTTPS requests (behind a proxy, set ProxyFix so Flask sees them as such); 0 turns it off,
+    # e.g. for an install that will go back to plain HTTP on a LAN.
+    PEIBAN_HSTS_SECONDS = 365 * 24 * 3600
+    # A session ends after this long without a request, and this long after its login, whatever happens.
+    PEIBAN_IDLE_MINUTES = 120
+    PEIBAN_SESSION_HOURS = 12
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -50,6 +56,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     database_url = overrides.pop("DATABASE_URL", None) or os.environ.get("DATABASE_URL")
     if database_url:
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
+    for key, default in list(settings.items()):
+        # PEIBAN_* settings may come from the environment, read as the type of their default.
+        if key.startswith("PEIBAN_") and key in os.environ:
+            settings[key] = type(default)(os.environ[key])
     settings.update(overrides)
     if not settings.get("SQLALCHEMY_DATABASE_URI"):
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'peiban.sqlite3'}"

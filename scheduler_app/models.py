@@ -378,6 +378,15 @@ class DateAway(db.Model):
     __table_args__ = (CheckConstraint("first_day <= last_day", name="first_before_last"),)
 
 
+class LoginFailure(db.Model):
+    """One failed login for a username as typed (whether or not such an account exists); counted across
+    processes to lock a username out for a while after repeated failures."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), index=True)
+    failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
 class User(UserMixin, Timestamped, db.Model):
     """A person who logs in: admin, manager, coordinator, or a volunteer linked to a volunteer record."""
 

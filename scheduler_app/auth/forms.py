@@ -21,7 +21,7 @@ class ChangePasswordForm(FlaskForm):
 
     current = PasswordField(_l("Current password"), validators=[DataRequired()],
                             render_kw={"autocomplete": "current-password"})
-    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=8, max=200)],
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],  # rules: password_problem
                         render_kw={"autocomplete": "new-password"})
     repeat = PasswordField(_l("Repeat new password"),
                            validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],

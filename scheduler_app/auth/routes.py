@@ -11,7 +11,15 @@ from flask_login import current_user, login_required, login_user, logout_user
 from scheduler_app import audit
 from scheduler_app.auth import bp
 from scheduler_app.auth.forms import ChangePasswordForm, LoginForm
-from scheduler_app.auth.services import authenticate, set_password, verify_password
+from scheduler_app.auth.services import (
+    LOCKOUT_FAILURES,
+    LOCKOUT_WINDOW,
+    authenticate,
+    password_problem,
+    set_password,
+    start_session,
+    verify_password,
+)
 from scheduler_app.extensions import db
 
 
@@ -32,10 +40,11 @@ def login():
         user = authenticate(form.username.data.strip(), form.password.data)
         db.session.commit()  # the audit event is kept whether or not the login succeeded
         if user is None:
-            # One message whether or not the account exists.
-            flash(_("Wrong username or password."), "error")
+            # One message whether the account exists, the password was wrong or the username is locked out.
+            flash(_("Wrong username or password. After %(num)d wrong tries, a username must wait %(minutes)d "
+                    "minutes.", num=LOCKOUT_FAILURES, minutes=LOCKOUT_WINDOW.seconds // 60), "error")
         else:
-            login_user(user)
+            start_session(user)
             if user.must_change_password:
                 flash(_("Please choose a new password."), "info")
                 return redirect(url_for("auth.change_password"))
@@ -60,8 +69,11 @@ def change_password():
     """Change one's own password; other sessions of the account end."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        problem = password_problem(form.new.data, current_user.username)
         if not verify_password(current_user.password_hash, form.current.data):
             form.current.errors.append(_("This is not your current password."))
+        elif problem:
+            form.new.errors.append(problem)
         else:
             user = current_user._get_current_object()  # the proxy itself must not be stored by login_user
             set_password(user, form.new.data)

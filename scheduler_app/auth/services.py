@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort
+from flask import Flask, abort, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import func
 
 from scheduler_app import audit
 from scheduler_app.extensions import db, login_manager
-from scheduler_app.models import Role, User, utcnow
+from scheduler_app.models import LoginFailure, Role, User, utcnow
 
 _hasher = PasswordHasher()  # argon2id with the library's RFC 9106 low-memory defaults
 # Verified against when the username is unknown, so both paths cost the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = 8  # OWASP ASVS v5: at least 8 characters, no composition rules
+# After this many failed logins for one username within the window, that username cannot log in until the
+# window has passed since the last failure (counted in the database, so every server process agrees).
+LOCKOUT_FAILURES = 5
+LOCKOUT_WINDOW = dt.timedelta(minutes=15)
+SESSION_STARTED, SESSION_SEEN = "login_at", "seen_at"  # session keys: when the login and the last request were
+
+
+def start_session(user: User) -> None:
+    """Log the user in on this browser, starting the session's clocks."""
+    login_user(user)
+    session[SESSION_STARTED] = session[SESSION_SEEN] = time.time()
 
 
 def hash_password(password: str) -> str:
@@ -52,21 +67,57 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def locked_out(username: str) -> bool:
+    """True when the username has failed LOCKOUT_FAILURES times within the last LOCKOUT_WINDOW."""
+    since = utcnow() - LOCKOUT_WINDOW
+    failures = db.session.execute(db.select(func.count()).select_from(LoginFailure).where(
+        LoginFailure.username == username, LoginFailure.failed_at >= since)).scalar_one()
+    return failures >= LOCKOUT_FAILURES
+
+
 def authenticate(username: str, password: str) -> User | None:
-    """Return the active user with these credentials, auditing success and failure."""
+    """Return the active user with these credentials, auditing success and failure. A failure is counted for
+    the username as typed, whether or not the account exists; a locked-out username is refused even with the
+    right password, and costs the same time."""
+    username = username[:80]
+    if locked_out(username):
+        verify_password(_DUMMY_HASH, password)
+        audit.record("login_locked_out", username=username)
+        return None
     user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
     if user is None:
         verify_password(_DUMMY_HASH, password)
-        audit.record("login_failed", username=username[:80])
+        audit.record("login_failed", username=username)
+        db.session.add(LoginFailure(username=username))
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         audit.record("login_failed", "user", user.id, user=user)
+        db.session.add(LoginFailure(username=username))
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    db.session.execute(db.delete(LoginFailure).where(LoginFailure.username == username))
     user.last_login_at = utcnow()
     audit.record("login", "user", user.id, user=user)
     return user
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords of zxcvbn's list (shipped in the package: no network needed)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def password_problem(password: str, username: str = "") -> str | None:
+    """Why a new password is refused (too short, the username, or a commonly used one), or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
+    if username and password.casefold() == username.casefold():
+        return _("The password must not be the username.")
+    if password.casefold() in _common_passwords():
+        return _("This password is among the most commonly used ones; choose another.")
+    return None
 
 
 def init_login(app: Flask) -> None:
@@ -75,6 +126,24 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.session_protection = "strong"
+
+    @app.before_request
+    def _end_old_sessions():  # noqa: ANN202 - None or a redirect
+        """End a session idle for PEIBAN_IDLE_MINUTES or older than PEIBAN_SESSION_HOURS, checked on the server
+        (a copied cookie does not outlive them)."""
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        now = time.time()
+        started, seen = session.get(SESSION_STARTED), session.get(SESSION_SEEN)
+        if (started is None or now - started > app.config["PEIBAN_SESSION_HOURS"] * 3600
+                or now - (seen or started) > app.config["PEIBAN_IDLE_MINUTES"] * 60):
+            audit.record("session_expired", "user", current_user.id)
+            db.session.commit()
+            logout_user()
+            flash(_("Your session has ended; please log in again."), "info")
+            return redirect(url_for("auth.login", next=request.path if request.method == "GET" else None))
+        session[SESSION_SEEN] = now
+        return None
 
     @login_manager.user_loader
     def _load_user(session_id: str) -> User | None:

@@ -112,3 +112,83 @@ def test_passwords_are_stored_as_argon2id(app, make_user) -> None:
     """Password hashes are argon2id, never the password itself."""
     user = make_user(Role.COORDINATOR)
     assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+
+
+def test_five_failures_lock_a_username_for_fifteen_minutes_whether_or_not_it_exists(client, make_user) -> None:
+    """After five wrong passwords the right one is refused too, with the same message as any failure; an
+    unknown username locks the same way; once the failures are older than the window, the login works."""
+    import datetime as dt
+
+    from scheduler_app.auth.services import LOCKOUT_FAILURES, LOCKOUT_WINDOW
+    from scheduler_app.models import LoginFailure
+    user = make_user(Role.COORDINATOR)
+    en = {"Accept-Language": "en"}
+    for _ in range(LOCKOUT_FAILURES):
+        post_form(client, "/auth/login", {"username": user.username, "password": "wrong-guess"}, headers=en)
+        post_form(client, "/auth/login", {"username": "no-such-user", "password": "wrong-guess"}, headers=en)
+    right = post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD}, headers=en)
+    unknown = post_form(client, "/auth/login", {"username": "no-such-user", "password": "x-y-z-w"}, headers=en)
+    message = "Wrong username or password. After 5 wrong tries, a username must wait 15 minutes."
+    assert right.status_code == unknown.status_code == 200
+    assert message in right.get_data(as_text=True) and message in unknown.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+    assert _audit_actions().count("login_locked_out") == 2
+    db.session.execute(db.update(LoginFailure).values(
+        failed_at=LoginFailure.failed_at - LOCKOUT_WINDOW - dt.timedelta(minutes=1)))
+    db.session.commit()
+    assert post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD}).status_code == 302
+    assert db.session.execute(db.select(LoginFailure).where(LoginFailure.username == user.username)).first() is None
+
+
+def test_a_new_password_must_be_long_not_common_and_not_the_username(client, make_user, login) -> None:
+    """Short, commonly used or username-equal new passwords are refused with the reason and change nothing; a
+    long uncommon one is accepted (no composition rules)."""
+    user = make_user(Role.COORDINATOR, username="wangfang")
+    login(user)
+    en = {"Accept-Language": "en"}
+    before = user.password_hash
+    for new, reason in [("short", "Use at least 8 characters."),
+                        ("password1", "This password is among the most commonly used ones; choose another."),
+                        ("WangFang", "The password must not be the username.")]:
+        page = post_form(client, "/auth/password", {"current": PASSWORD, "new": new, "repeat": new},
+                         headers=en).get_data(as_text=True)
+        assert reason in page, new
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash == before
+    ok = post_form(client, "/auth/password", {"current": PASSWORD, "new": "lotus pond summer", "repeat":
+                                              "lotus pond summer"})
+    assert ok.status_code == 302
+
+
+def test_a_session_ends_when_idle_too_long_and_when_too_old(app, client, make_user, login) -> None:
+    """A session unused for longer than PEIBAN_IDLE_MINUTES, or started longer than PEIBAN_SESSION_HOURS ago
+    though used all along, is ended on the server: the next page asks for a login again."""
+    import time
+    user = make_user(Role.COORDINATOR)
+    for key, age in (("seen_at", app.config["PEIBAN_IDLE_MINUTES"] * 60 + 5),
+                     ("login_at", app.config["PEIBAN_SESSION_HOURS"] * 3600 + 5)):
+        login(user)
+        assert client.get("/").status_code == 200
+        with client.session_transaction() as session:
+            session[key] = time.time() - age
+            if key == "login_at":
+                session["seen_at"] = time.time()  # used a moment ago: only its age ends it
+        response = client.get("/children/")
+        assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+        assert client.get("/").status_code == 302
+    assert _audit_actions().count("session_expired") == 2
+
+
+def test_pages_are_not_stored_and_hsts_is_sent_only_over_https(app, client, make_user, login) -> None:
+    """Every page (child data included) says Cache-Control: no-store, static files may be cached; HSTS goes out
+    on HTTPS requests only, and not at all when PEIBAN_HSTS_SECONDS is 0."""
+    login(make_user(Role.COORDINATOR))
+    page = client.get("/children/")
+    assert page.headers["Cache-Control"] == "no-store" and "Strict-Transport-Security" not in page.headers
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert "no-store" not in client.get("/static/peiban.css").headers.get("Cache-Control", "")
+    secure = client.get("/auth/login", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"] == f"max-age={365 * 24 * 3600}"
+    app.config["PEIBAN_HSTS_SECONDS"] = 0
+    assert "Strict-Transport-Security" not in client.get("/auth/login", base_url="https://localhost").headers

@@ -89,3 +89,13 @@ def test_create_app_twice_gives_independent_apps(database_url: str) -> None:
     a = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "a"})
     b = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "b"})
     assert a.config["SECRET_KEY"] != b.config["SECRET_KEY"]
+
+
+def test_peiban_settings_come_from_the_environment_as_their_type(monkeypatch, tmp_path) -> None:
+    """PEIBAN_* settings set in the environment override the defaults, read as numbers where they are numbers."""
+    from scheduler_app.config import load_config
+    monkeypatch.setenv("PEIBAN_IDLE_MINUTES", "30")
+    monkeypatch.setenv("PEIBAN_HSTS_SECONDS", "0")
+    settings = load_config(tmp_path, {"SECRET_KEY": "x"})
+    assert settings["PEIBAN_IDLE_MINUTES"] == 30 and settings["PEIBAN_HSTS_SECONDS"] == 0
+    assert settings["PEIBAN_SESSION_HOURS"] == 12
