@@ -25,8 +25,8 @@ _hasher = PasswordHasher()  # argon2id with the library's RFC 9106 low-memory de
 # Verified against when the username is unknown, so both paths cost the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
 MIN_PASSWORD_LENGTH = 8  # OWASP ASVS v5: at least 8 characters, no composition rules
-# After this many failed logins for one username within the window, that username cannot log in until the
-# window has passed since the last failure (counted in the database, so every server process agrees).
+# A username with this many failed logins within the last window cannot log in until fewer lie within it
+# (counted in the database, so every server process agrees; a refused attempt while locked is not counted).
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = dt.timedelta(minutes=15)
 SESSION_STARTED, SESSION_SEEN = "login_at", "seen_at"  # session keys: when the login and the last request were
@@ -75,6 +75,12 @@ def locked_out(username: str) -> bool:
     return failures >= LOCKOUT_FAILURES
 
 
+def _count_failure(username: str) -> None:
+    """Record a failed login, and forget failures too old to count for anyone (the table stays small)."""
+    db.session.execute(db.delete(LoginFailure).where(LoginFailure.failed_at < utcnow() - LOCKOUT_WINDOW))
+    db.session.add(LoginFailure(username=username))
+
+
 def authenticate(username: str, password: str) -> User | None:
     """Return the active user with these credentials, auditing success and failure. A failure is counted for
     the username as typed, whether or not the account exists; a locked-out username is refused even with the
@@ -88,11 +94,11 @@ def authenticate(username: str, password: str) -> User | None:
     if user is None:
         verify_password(_DUMMY_HASH, password)
         audit.record("login_failed", username=username)
-        db.session.add(LoginFailure(username=username))
+        _count_failure(username)
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         audit.record("login_failed", "user", user.id, user=user)
-        db.session.add(LoginFailure(username=username))
+        _count_failure(username)
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
