@@ -43,17 +43,11 @@ def register(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo() -> None:
         """Load the demo organisation (Huangzhou District) into an empty database."""
-        from seed.demo import load_demo
+        from seed.history import load_demo_with_history
 
         if not database_is_empty():
             raise click.ClickException("The database already holds data; the demo loads only into an empty one.")
-        import datetime as dt
-
-        from seed.history import load_history
-
-        today = dt.date.today()
-        org = load_demo(today=today)
-        load_history(org, today)
+        org = load_demo_with_history()
         users = db.session.execute(db.select(User.username).where(User.organisation_id == org.id)).scalars()
         click.echo(f"Demo data loaded: {org.name}. Logins: {', '.join(users)} (password: peiban-demo)")
 
@@ -71,16 +65,11 @@ def register(app: Flask) -> None:
                   help="Load the demo data when the database is empty.")
     def prepare(demo: bool) -> None:
         """Bring the schema up to date with the migrations, then load the demo data if asked and empty."""
-        from seed.demo import load_demo
+        from seed.history import load_demo_with_history
 
         upgrade()
         if demo and database_is_empty():
-            import datetime as dt
-
-            from seed.history import load_history
-
-            today = dt.date.today()
-            load_history(load_demo(today=today), today)
+            load_demo_with_history()
             click.echo("Demo data loaded (logins: admin, manager, coordinator, tutor, mother; "
                        "password: peiban-demo).")
         click.echo("Database ready.")

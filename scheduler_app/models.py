@@ -189,6 +189,11 @@ class Village(Timestamped, db.Model):
     __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (UniqueConstraint("organisation_id", "township", "name"),)
 
+    @property
+    def label(self) -> str:
+        """Township and village, as people name where a child lives (never the home point)."""
+        return f"{self.township} {self.name}".strip()
+
 
 class Site(Timestamped, db.Model):
     """A place for the 4:30 classroom: a village school or a children's home."""

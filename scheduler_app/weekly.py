@@ -25,6 +25,17 @@ for _i, (_key, _long) in enumerate(zip(DAYS, _EN_DAYS, strict=True)):
         DAY_ALIASES[_prefix + _ZH_DAYS[_i]] = _i
 DAY_ALIASES.update({"周天": 6, "星期天": 6, "礼拜天": 6})
 
+
+def week_start_of(day: dt.date) -> dt.date:
+    """The Monday of the week holding that day."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def minutes_between(start: dt.time, end: dt.time) -> int:
+    """Minutes from one time of day to a later one on the same day."""
+    return (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+
+
 LIST_SEPARATORS = re.compile(r"[;；,，、\n]+")
 _INTERVAL = re.compile(r"^(?P<day>\S+?)\s*(?P<start>\d{1,2}[:：]\d{2})\s*[-–—~～至到]\s*(?P<end>\d{1,2}[:：]\d{2})$")
 

@@ -26,6 +26,7 @@ from scheduler_app.models import (
     Week,
 )
 from scheduler_app.rosters.services import store_roster
+from scheduler_app.weekly import minutes_between, week_start_of
 from solver.instance import parse_instance
 from solver.solve import greedy_only
 
@@ -42,11 +43,21 @@ OBSERVATIONS = {"emotional": "这周情绪平稳", "social": "和同学相处不
 WORRY = {"emotional": "提到想妈妈时哭了，最近睡不好", "health": "咳嗽一周了，奶奶没带去看病"}
 
 
+def load_demo_with_history(today: dt.date | None = None) -> Organisation:
+    """The demo organisation as of ``today`` (default: the real today), with its weeks of history."""
+    from seed.demo import load_demo
+
+    today = today or dt.date.today()
+    org = load_demo(today=today)
+    load_history(org, today)
+    return org
+
+
 def load_history(org: Organisation, today: dt.date, weeks: int = HISTORY_WEEKS) -> None:
     """Publish a roster for each of the last ``weeks`` weeks and this one, with answers and diaries; then
     scan for warnings. The demo mother's current week stays unanswered, for her to answer."""
     rng = random.Random(SEED)  # noqa: S311 - reproducible demo data, not security
-    monday = today - dt.timedelta(days=today.weekday())
+    monday = week_start_of(today)
     start = monday - dt.timedelta(weeks=weeks)
     _backdate(org, start)
     manager = db.session.execute(db.select(User).where(User.organisation_id == org.id,
@@ -106,7 +117,7 @@ def _diary(a, day: dt.date, rng: random.Random, concern: bool, approved_by: User
     end = (dt.datetime.combine(day, a.end) + dt.timedelta(minutes=extra)).time()
     if end <= a.start:
         end = a.end
-    minutes = (end.hour * 60 + end.minute) - (a.start.hour * 60 + a.start.minute)
+    minutes = minutes_between(a.start, end)
     observations = (WORRY if concern else OBSERVATIONS) if kind == "visit" else {}
     db.session.add(DiaryEntry(
         volunteer_id=a.volunteer_id, assignment_id=a.id, child_id=a.child_id, site_id=a.site_id, served_on=day,

@@ -22,6 +22,7 @@ from scheduler_app.models import (
     Week,
     utcnow,
 )
+from scheduler_app.weekly import week_start_of
 
 FEED_WEEKS_BACK = 4     # recent weeks stay in the calendar, for writing diaries
 FEED_WEEKS_AHEAD = 8
@@ -63,7 +64,7 @@ def calendar_feed(token: str, timezone: str, today: dt.date | None = None) -> by
     if volunteer is None:
         return None
     today = today or dt.date.today()
-    monday = today - dt.timedelta(days=today.weekday())
+    monday = week_start_of(today)
     rows = db.session.execute(
         db.select(Assignment, Week.start_date).join(Roster, Assignment.roster_id == Roster.id)
         .join(Week, Roster.week_id == Week.id)
@@ -93,6 +94,6 @@ def calendar_feed(token: str, timezone: str, today: dt.date | None = None) -> by
                 # Only what the visit needs: the child's name and village, not the exact home point.
                 event.add("summary", _("Home visit: %(name)s", name=child.name))
                 if child.village is not None:
-                    event.add("location", f"{child.village.township} {child.village.name}".strip())
+                    event.add("location", child.village.label)
             calendar.add_component(event)
     return calendar.to_ical()

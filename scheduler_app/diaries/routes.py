@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -16,6 +14,7 @@ from scheduler_app.diaries.services import QueueFilter, ReviewError, approve, qu
 from scheduler_app.extensions import db
 from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS
 from scheduler_app.models import DiaryEntry, DiaryStatus, Role, Site, Volunteer
+from scheduler_app.weekly import week_start_of
 
 
 def _filter_form() -> tuple[QueueFilterForm, QueueFilter]:
@@ -35,7 +34,7 @@ def _filter_form() -> tuple[QueueFilterForm, QueueFilter]:
         status=DiaryStatus(form.status.data) if form.status.data else None,
         volunteer_id=int(form.volunteer.data) if (form.volunteer.data or "").isdigit() else None,
         site_id=int(form.site.data) if (form.site.data or "").isdigit() else None,
-        week_start=week - dt.timedelta(days=week.weekday()) if week else None, concern_only=form.concern.data)
+        week_start=week_start_of(week) if week else None, concern_only=form.concern.data)
 
 
 @bp.route("/")

@@ -30,6 +30,7 @@ from scheduler_app.models import (
     as_utc,
     utcnow,
 )
+from scheduler_app.weekly import minutes_between, week_start_of
 
 KINDS = {
     "not_visited": _l("Not visited for too long"),
@@ -98,7 +99,7 @@ def _volunteer_signs(organisation_id: int, today: dt.date) -> dict[Key, dict[str
     """A volunteer who declined at least DECLINE_REPEAT assignments in the last DECLINE_WEEKS weeks; a volunteer
     overloaded in at least LOAD_REPEAT of the last LOAD_WEEKS weeks: given more sessions or visits than their
     own weekly limit (hand changes can do that), or more than MAX_WEEKLY_MINUTES of service."""
-    monday = today - dt.timedelta(days=today.weekday())
+    monday = week_start_of(today)
     span = max(DECLINE_WEEKS, LOAD_WEEKS)
     first = monday - dt.timedelta(weeks=span - 1)
     delivered = published_between(organisation_id, first, first + dt.timedelta(weeks=span, days=-1))
@@ -113,7 +114,7 @@ def _volunteer_signs(organisation_id: int, today: dt.date) -> dict[Key, dict[str
             continue
         week = load[(a.volunteer_id, d.week_start)]
         week[a.kind.value] += 1
-        week["minutes"] += (a.end.hour * 60 + a.end.minute) - (a.start.hour * 60 + a.start.minute)
+        week["minutes"] += minutes_between(a.start, a.end)
     found: dict[Key, dict[str, Any]] = {("declines", None, v): {"count": n, "weeks": DECLINE_WEEKS}
                                         for v, n in declines.items() if n >= DECLINE_REPEAT}
     heavy_weeks: Counter[int] = Counter()

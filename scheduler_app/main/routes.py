@@ -17,11 +17,11 @@ from scheduler_app.main.services import (
     published_week_for,
     unread_notifications,
     users_by_role,
-    week_start_of,
 )
 from scheduler_app.me.forms import ConfirmForm
 from scheduler_app.me.services import diaries_due, my_week
 from scheduler_app.models import Role
+from scheduler_app.weekly import week_start_of
 
 
 @bp.route("/")

@@ -24,11 +24,6 @@ from scheduler_app.models import (
 )
 
 
-def week_start_of(day: dt.date) -> dt.date:
-    """The Monday of the week holding that day."""
-    return day - dt.timedelta(days=day.weekday())
-
-
 @dataclass(frozen=True)
 class Overview:
     """Counts an organisation's coordinator and manager see first."""

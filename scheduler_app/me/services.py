@@ -26,6 +26,7 @@ from scheduler_app.models import (
     Week,
 )
 from scheduler_app.records.fields import SUBJECTS
+from scheduler_app.weekly import minutes_between, week_start_of
 from solver.geo import road_km, travel_minutes
 
 
@@ -76,7 +77,7 @@ def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, A
     if day > today:
         raise DiaryError(_("This activity has not happened yet."))
     start, end = values["started_at"], values["ended_at"]
-    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    minutes = minutes_between(start, end)
     if minutes <= 0:
         raise DiaryError(_("The end must be after the start."))
     if minutes > MAX_DIARY_MINUTES:
@@ -169,7 +170,7 @@ def my_week(volunteer: Volunteer, assignments: list[Assignment]) -> list[MyAssig
         if child.needs_trained:
             needs.append(_("needs a trained volunteer"))
         village = child.village
-        place = f"{village.township} {village.name}".strip() if village is not None else ""
+        place = village.label if village is not None else ""
         items.append(MyAssignment(a, place, first_name(child.name), needs, _minutes(home, child.home_point, org)))
     return items
 
@@ -238,7 +239,7 @@ def national_rows(volunteer: Volunteer, first_day: dt.date, last_day: dt.date) -
         visit = entry_kind(entry) == AssignmentKind.VISIT
         if visit:
             village = entry.child.village if entry.child is not None else None
-            place = f"{village.township} {village.name}".strip() if village is not None else ""
+            place = village.label if village is not None else ""
         else:
             place = entry.site.name if entry.site is not None else ""
         rows.append([volunteer.name, "", volunteer.phone, entry.served_on.isoformat(),
@@ -263,7 +264,7 @@ def diaries_due(volunteer: Volunteer, today: dt.date | None = None) -> list[Assi
     """The volunteer's activities of the last few weeks that have happened and were not declined, whose diary
     is not handed in yet (none, a draft, or returned for changes), oldest first."""
     today = today or dt.date.today()
-    monday = today - dt.timedelta(days=today.weekday())
+    monday = week_start_of(today)
     rows = db.session.execute(
         db.select(Assignment).join(Roster, Assignment.roster_id == Roster.id).join(Week, Roster.week_id == Week.id)
         .where(Assignment.volunteer_id == volunteer.id, Roster.status == RosterStatus.PUBLISHED,

@@ -24,6 +24,7 @@ from scheduler_app.models import (
     Roster,
     Volunteer,
 )
+from scheduler_app.weekly import week_start_of
 from solver.instance import parse_instance
 from solver.timeutil import DAYS
 
@@ -46,7 +47,7 @@ class Requirement:
 def required(organisation_id: int, first_day: dt.date, last_day: dt.date) -> Requirement:
     """Visits and tutor places required by the published rosters' instances between the two days."""
     need = Requirement()
-    first_week = first_day - dt.timedelta(days=first_day.weekday())
+    first_week = week_start_of(first_day)
     for week_start, roster in published_rosters(organisation_id, first_week, last_day):
         need.visits += _visits_required(roster, week_start, first_day, last_day)
         need.tutor_places += _places_required(roster, week_start, first_day, last_day)
@@ -193,7 +194,7 @@ class Dashboard:
 
 def weekly_figures(organisation_id: int, today: dt.date, weeks: int = DASHBOARD_WEEKS) -> list[WeekFigures]:
     """Visits and tutor places required vs delivered, and continuity, for each published week up to this one."""
-    monday = today - dt.timedelta(days=today.weekday())
+    monday = week_start_of(today)
     first = monday - dt.timedelta(weeks=weeks - 1)
     held = delivered(organisation_id, first, monday + dt.timedelta(days=6), today)
     by_week: dict[dt.date, list[Delivered]] = defaultdict(list)
@@ -233,7 +234,7 @@ def dashboard(organisation_id: int, today: dt.date | None = None) -> Dashboard:
         cursor = dt.date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
     volunteers = list(db.session.execute(db.select(Volunteer).where(
         Volunteer.organisation_id == organisation_id, Volunteer.active).order_by(Volunteer.code)).scalars())
-    monday = today - dt.timedelta(days=today.weekday())
+    monday = week_start_of(today)
     recent = delivered(organisation_id, monday - dt.timedelta(weeks=LOAD_WEEKS - 1), today, today)
     per_volunteer = Counter(d.assignment.volunteer_id for d in recent)
     spread = Counter(min(per_volunteer[v.id], 8) for v in volunteers)

@@ -13,7 +13,6 @@ from flask_login import current_user
 from scheduler_app.auth.services import roles_required
 from scheduler_app.contract import ContractError
 from scheduler_app.extensions import db
-from scheduler_app.main.services import week_start_of
 from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
 from scheduler_app.records.fields import Lookups
 from scheduler_app.rosters import bp
@@ -54,7 +53,7 @@ from scheduler_app.rosters.services import (
     week_rules,
 )
 from scheduler_app.tabular import FORMATS, download
-from scheduler_app.weekly import day_label
+from scheduler_app.weekly import day_label, week_start_of
 
 
 def _rule_form(organisation_id: int) -> RuleForm:

@@ -7,7 +7,6 @@ copy of a database. They are skipped, with the reason, only where chromium or Pl
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import shutil
@@ -95,14 +94,12 @@ def _serve(database: Path) -> tuple[LiveServer, Callable[[], None]]:
 def demo_database(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite database holding the demo organisation and its six weeks of history, as
     ``flask prepare --demo`` loads it today."""
-    from seed.demo import load_demo
-    from seed.history import load_history
+    from seed.history import load_demo_with_history
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     shutil.copy(sqlite_template, path)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "seed"})
     with app.app_context():
-        today = dt.date.today()
-        load_history(load_demo(today=today), today)
+        load_demo_with_history()
         db.engine.dispose()
     return path
 
