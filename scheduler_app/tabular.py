@@ -145,10 +145,10 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], title: s
 
 
 def download(fmt: str, header: Sequence[str], rows: Iterable[Sequence[object]], title: str, stem: str) -> Response:
-    """A spreadsheet (``fmt`` one of FORMATS) as a file download that is never cached."""
+    """A spreadsheet (``fmt`` one of FORMATS) as a file download (never cached: the app sends no-store on
+    every response)."""
     if fmt == "csv":
         body, mime = write_csv(header, rows), CSV_MIME
     else:
         body, mime = write_xlsx(header, rows, title=title), XLSX_MIME
-    return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"',
-                                                  "Cache-Control": "no-store"})
+    return Response(body, mimetype=mime, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
