@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, SelectField, SubmitField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, Optional
 
 from scheduler_app.records.forms import MultiCheckboxField
+from scheduler_app.reports.forms import PeriodForm as BasePeriodForm
 
 
 class ConfirmForm(FlaskForm):
@@ -51,20 +52,10 @@ LANGUAGES = [("zh_CN", "中文"), ("en", "English")]
 MAX_PERIOD_DAYS = 5 * 366  # a certificate covers at most five years; longer is a typing mistake
 
 
-class PeriodForm(FlaskForm):
-    """A period of service, for the certificate and the hours export (a GET form: no CSRF token)."""
+class PeriodForm(BasePeriodForm):
+    """A period of service, for the certificate and the hours export, and the certificate's language."""
 
-    class Meta:  # noqa: D106 - WTForms options
-        csrf = False
+    max_span_days = MAX_PERIOD_DAYS
+    too_long = _l("At most five years at a time.")
 
-    first_day = DateField(_l("From"), validators=[DataRequired()])
-    last_day = DateField(_l("To"), validators=[DataRequired()])
     lang = SelectField(_l("Language of the certificate"), choices=LANGUAGES, validators=[Optional()])
-
-    def validate_last_day(self, field: DateField) -> None:
-        """The period ends on or after its first day, and spans at most five years."""
-        if self.first_day.data and field.data:
-            if field.data < self.first_day.data:
-                raise ValidationError(_l("The end must not be before the start."))
-            if (field.data - self.first_day.data).days > MAX_PERIOD_DAYS:
-                raise ValidationError(_l("At most five years at a time."))
