@@ -340,6 +340,11 @@ def test_print_and_export_the_roster(app, district) -> None:
     assert any(line.startswith("2026-11-30,Mon,16:30,18:00,T1,") for line in lines)
 
 
+def monday_session(roster: Roster):  # noqa: ANN201 - an Assignment
+    """The roster's first tutoring assignment on Monday."""
+    return next(a for a in roster.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
+
+
 def edit(client, roster: Roster, assignment_id: int, **data):  # noqa: ANN003, ANN201
     """Post the assignment's change form as the page shows it, with these fields."""
     url = f"/rosters/{WEEK}/assignments/{assignment_id}"
@@ -372,7 +377,7 @@ def test_giving_a_session_to_an_unavailable_tutor_is_refused_naming_the_rule(app
     client = district["client"]
     assert finish(generate(client)).state == RunState.SUCCEEDED
     draft = rosters()[0]
-    monday = next(a for a in draft.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
+    monday = monday_session(draft)
     t2 = db.session.execute(db.select(Volunteer).where(Volunteer.code == "T2")).scalar_one()
     response = edit(client, draft, monday.id, volunteer=str(t2.id), reassign="y")
     page = html.unescape(response.get_data(as_text=True))
@@ -392,7 +397,7 @@ def test_the_change_page_lists_first_those_free_to_take_the_assignment(app, dist
     client = district["client"]
     assert finish(generate(client)).state == RunState.SUCCEEDED
     draft = rosters()[0]
-    monday = next(a for a in draft.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
+    monday = monday_session(draft)
     page = client.get(f"/rosters/{WEEK}/assignments/{monday.id}", headers=EN).get_data(as_text=True)
     free = re.search(r'<optgroup label="Free to take it">(.*?)</optgroup>', page, re.S).group(1)
     blocked = re.search(r'<optgroup label="Would break a rule">(.*?)</optgroup>', page, re.S).group(1)
@@ -410,7 +415,7 @@ def test_editing_a_published_roster_makes_a_new_draft(app, district, make_volunt
     roster = rosters()[0]
     publish(client, roster)
     published = rosters()[0]
-    monday = next(a for a in published.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
+    monday = monday_session(published)
     was = monday.volunteer.code
     other = db.session.execute(db.select(Volunteer).where(Volunteer.code == ("T1" if was == "T2" else "T2"))) \
         .scalar_one()
@@ -552,7 +557,7 @@ def test_volunteers_answer_and_declines_are_replanned(app, district, make_user) 
     publish(client, roster)
     token = csrf_token(client, f"/rosters/{WEEK}")
     roster = rosters()[0]
-    session = next(a for a in roster.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
+    session = monday_session(roster)
     visit = next(a for a in roster.assignments if a.kind == AssignmentKind.VISIT and a.child.code == "C1")
     tutor_id, session_id, visit_id = district["tutor"].id, session.id, visit.id
     db.session.rollback()
@@ -574,6 +579,6 @@ def test_volunteers_answer_and_declines_are_replanned(app, district, make_user) 
     new = db.session.get(Roster, run.roster_id)
     assert not [a for a in new.assignments if a.child is not None and a.child.code == "C1"
                 and a.volunteer_id == district["mother"].id]
-    kept = next(a for a in new.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
+    kept = monday_session(new)
     assert (kept.volunteer_id, kept.status) == (tutor_id, "confirmed")
     assert len(new.assignments) == len(roster.assignments) - 1
