@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     from scheduler_app.admin import bp as admin_bp
+    from scheduler_app.auditlog import bp as auditlog_bp
     from scheduler_app.auth import bp as auth_bp
     from scheduler_app.calendar import bp as calendar_bp
     from scheduler_app.children import bp as children_bp
@@ -42,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     from scheduler_app.main import bp as main_bp
     from scheduler_app.me import bp as me_bp
     from scheduler_app.places import bp as places_bp
+    from scheduler_app.privacy import bp as privacy_bp
     from scheduler_app.reports import bp as reports_bp
     from scheduler_app.rosters import bp as rosters_bp
     from scheduler_app.transfer import bp as transfer_bp
@@ -60,6 +62,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(diaries_bp, url_prefix="/diaries")
     app.register_blueprint(earlywarning_bp, url_prefix="/warnings")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(privacy_bp, url_prefix="/privacy")
+    app.register_blueprint(auditlog_bp, url_prefix="/audit")
     cli.register(app)
     _register_headers(app)
     _register_errors(app)
@@ -68,11 +72,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _register_badges(app: Flask) -> None:
-    """The menu's count of open warnings, for the people who act on them."""
+    """The menu's count of open warnings, for the people who act on them, and what the account may open."""
     from flask_login import current_user
 
     from scheduler_app.earlywarning.services import open_count
     from scheduler_app.models import Role
+    from scheduler_app.permissions import Permission
+    from scheduler_app.permissions import has as has_permission
 
     @app.context_processor
     def badges() -> dict:
@@ -80,6 +86,13 @@ def _register_badges(app: Flask) -> None:
                                                                                       Role.COORDINATOR):
             return {"open_warnings": open_count(current_user.organisation_id)}
         return {"open_warnings": 0}
+
+    @app.context_processor
+    def permissions() -> dict:
+        def may(name: str) -> bool:
+            """Whether the current account holds the named permission (for menus; routes check again)."""
+            return has_permission(current_user, Permission(name))
+        return {"may": may}
 
 
 def _register_headers(app: Flask) -> None:

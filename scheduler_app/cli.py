@@ -60,6 +60,18 @@ def register(app: Flask) -> None:
         for org_id, name in db.session.execute(db.select(Organisation.id, Organisation.name)).all():
             click.echo(f"{name}: {scan(org_id)} new warnings")
 
+    @app.cli.command("purge-expired")
+    @click.option("--dry-run", is_flag=True, help="List what would be anonymised; change nothing.")
+    def purge_expired_command(dry_run: bool) -> None:
+        """Anonymise children who left longer ago than their organisation's retention setting (for cron)."""
+        import datetime as dt
+
+        from scheduler_app.privacy.services import purge_expired
+        for result in purge_expired(dt.date.today(), dry_run=dry_run):
+            verb = "would anonymise" if dry_run else "anonymised"
+            click.echo(f"{result.organisation} (kept {result.retention_years} years): {verb} "
+                       f"{len(result.child_codes)} children {' '.join(result.child_codes)}".rstrip())
+
     @app.cli.command("prepare")
     @click.option("--demo/--no-demo", default=True, show_default=True,
                   help="Load the demo data when the database is empty.")

@@ -167,11 +167,15 @@ class Organisation(db.Model):
     session_end: Mapped[dt.time] = mapped_column(Time, default=dt.time(18, 0))
     # A child with home visits not visited for longer than this is a warning.
     warn_after_days: Mapped[int] = mapped_column(Integer, default=14, server_default="14")
+    # A child who left (inactive) and has not been served for this many years is anonymised by
+    # `flask purge-expired`: records about minors are kept no longer than the work needs them.
+    retention_years: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
 
     __table_args__ = (
         CheckConstraint("road_factor >= 1 AND road_factor <= 5", name="road_factor_range"),
         CheckConstraint("speed_kmh > 0 AND speed_kmh <= 120", name="speed_range"),
         CheckConstraint("visit_minutes >= 10 AND visit_minutes <= 240", name="visit_minutes_range"),
+        CheckConstraint("retention_years >= 1 AND retention_years <= 30", name="retention_range"),
     )
 
 
@@ -392,6 +396,23 @@ class LoginFailure(db.Model):
     failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
+class LoginSession(db.Model):
+    """One logged-in browser, kept on the server: logging out ends it, so a copy of its cookie stops working."""
+
+    __tablename__ = "login_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # random; the cookie carries it
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    remote_addr: Mapped[str] = mapped_column(String(64), default="")
+
+
+def _role_defaults(context: Any) -> list[str]:
+    """A new account's permissions: its role's defaults."""
+    from scheduler_app.permissions import defaults_for  # it names roles from this module
+    return defaults_for(Role(context.get_current_parameters()["role"]))
+
+
 class User(UserMixin, Timestamped, db.Model):
     """A person who logs in: admin, manager, coordinator, or a volunteer linked to a volunteer record."""
 
@@ -409,6 +430,10 @@ class User(UserMixin, Timestamped, db.Model):
     # so an old session cookie stops working (see auth.services.load_user).
     session_token: Mapped[str] = mapped_column(String(64))
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # What this account may do beyond its role's pages (see scheduler_app.permissions).
+    permissions: Mapped[list[str]] = mapped_column(JSON, default=_role_defaults)
+    # Base32 secret of the account's authenticator app; None while two-step login is off.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
 
     organisation: Mapped[Organisation] = relationship()
     volunteer: Mapped[Volunteer | None] = relationship()
@@ -628,3 +653,55 @@ class AuditEvent(db.Model):
     object_id: Mapped[int | None] = mapped_column(Integer)
     remote_addr: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class ConsentCategory(enum.StrEnum):
+    """What a guardian agrees the organisation may hold and use about a child."""
+
+    HOME = "home"  # the exact home point and the guardian's phone, for home visits
+    OBSERVATIONS = "observations"  # background and well-being observations from diaries
+
+
+class GuardianConsent(Timestamped, db.Model):
+    """A guardian's consent for a child: who gave it, how, for what, and when it was withdrawn."""
+
+    __tablename__ = "guardian_consent"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    given_by: Mapped[str] = mapped_column(String(100))
+    relationship_to_child: Mapped[str] = mapped_column(String(50))
+    given_on: Mapped[dt.date] = mapped_column(Date)
+    method: Mapped[str] = mapped_column(String(20))  # see consent.services.METHODS
+    categories: Mapped[list[str]] = mapped_column(JSON, default=list)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+
+    child: Mapped[Child] = relationship()
+
+
+class ErasureStatus(enum.StrEnum):
+    """An anonymisation request waits for a second person's decision."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class ErasureRequest(db.Model):
+    """A request to anonymise a child's record; a second person approves it before anything changes."""
+
+    __tablename__ = "erasure_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    requested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[ErasureStatus] = mapped_column(_enum(ErasureStatus), default=ErasureStatus.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    child: Mapped[Child] = relationship()
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

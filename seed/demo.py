@@ -15,6 +15,8 @@ from scheduler_app.extensions import db
 from scheduler_app.models import (
     Availability,
     Child,
+    ConsentCategory,
+    GuardianConsent,
     LeftBehindType,
     Organisation,
     Role,
@@ -63,6 +65,10 @@ N_CHILDREN = 120
 N_STUDENT_TUTORS = 18
 N_TEACHER_TUTORS = 7
 N_MOTHERS = 20
+
+
+CONSENT_HOME_ONLY_EVERY = 15  # one guardian in fifteen consents to home visits only
+CONSENT_AGE_DAYS = 60  # consents were signed at registration, two to three months before the demo week
 
 
 def _weighted(rng: random.Random, options: list[tuple]) -> object:
@@ -120,6 +126,8 @@ def load_demo(today: dt.date | None = None) -> Organisation:
     db.session.flush()
     children = _children(rng, org, villages, sites, today)
     _assign_primary_visitors(children, mothers)
+    db.session.flush()
+    _consents(children, today)
     _accounts(org, tutors[0], mothers[0])
     db.session.commit()
     return org
@@ -214,6 +222,19 @@ def _children(rng: random.Random, org: Organisation, villages: dict[str, list[Vi
         db.session.add(child)
         children.append(child)
     return children
+
+
+def _consents(children: list[Child], today: dt.date) -> None:
+    """Each guardian signed the consent form at registration; a few agreed to home visits but not to notes
+    about how the child is doing, so the demo shows what that hides."""
+    for i, child in enumerate(children):
+        categories = [ConsentCategory.HOME.value]
+        if i % CONSENT_HOME_ONLY_EVERY != CONSENT_HOME_ONLY_EVERY - 1:
+            categories.append(ConsentCategory.OBSERVATIONS.value)
+        db.session.add(GuardianConsent(child_id=child.id, given_by=child.guardian_name,
+                                       relationship_to_child=child.guardian_relationship,
+                                       given_on=today - dt.timedelta(days=CONSENT_AGE_DAYS + i % 30),
+                                       method="paper", categories=categories))
 
 
 def _assign_primary_visitors(children: list[Child], mothers: list[Volunteer]) -> None:

@@ -43,7 +43,7 @@ def build(out: Path = OUT) -> list[Path]:
             upgrade()
             org = load_demo(today=DEMO_DAY)
             for kind, (name, encoding) in FILES.items():
-                header, rows = export_rows(org.id, kind)
+                header, rows = export_rows(org.id, kind, operator=True)
                 path = out / name
                 if encoding is None:
                     path.write_bytes(write_xlsx(header, rows, title=str(KIND_LABELS[kind])))

@@ -20,6 +20,7 @@ from scheduler_app.extensions import db
 from scheduler_app.models import (
     Availability,
     Child,
+    GuardianConsent,
     Organisation,
     Role,
     Site,
@@ -155,6 +156,18 @@ def post_form(client: FlaskClient, path: str, data: dict, page: str | None = Non
     return client.post(path, data={**data, "csrf_token": token}, **kwargs)
 
 
+# Figures security tests report at the end of the run (pytest_terminal_summary prints them).
+SECURITY_REPORT: dict[str, str] = {}
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's hook signature
+    """Print the security figures the tests gathered (e.g. how many cross-organisation requests were refused)."""
+    if SECURITY_REPORT:
+        terminalreporter.section("security figures")
+        for name, line in SECURITY_REPORT.items():
+            terminalreporter.write_line(f"{name}: {line}")
+
+
 @pytest.fixture
 def make_org() -> Callable[..., Organisation]:
     """Builder: an organisation (committed)."""
@@ -235,15 +248,21 @@ def make_volunteer() -> Callable[..., Volunteer]:
 
 @pytest.fixture
 def make_child() -> Callable[..., Child]:
-    """Builder: a child living in a village, with optional visit windows (day_index, start, end)."""
+    """Builder: a child living in a village, with optional visit windows (day_index, start, end) and a guardian's
+    consent to both categories since January 2026 (``consent=()`` for none)."""
     def build(org: Organisation, code: str, windows: tuple[tuple[int, str, str], ...] = ((5, "09:00", "12:00"),),
               village: Village | None = None, **fields) -> Child:
         if village is None and "home_lat" not in fields:
             village = Village(organisation_id=org.id, name=f"村{code}", lat=30.452, lon=114.879)
+        consent = fields.pop("consent", ("home", "observations"))
         child = Child(organisation_id=org.id, code=code, name=fields.pop("name", f"儿童{code}"), village=village,
                       **fields)
         child.visit_windows = [VisitWindow(day_index=d, start=_t(a), end=_t(b)) for d, a, b in windows]
         db.session.add(child)
+        db.session.flush()
+        if consent:
+            db.session.add(GuardianConsent(child_id=child.id, given_by="监护人", relationship_to_child="祖母",
+                                           given_on=dt.date(2026, 1, 5), method="paper", categories=list(consent)))
         db.session.commit()
         return child
     return build

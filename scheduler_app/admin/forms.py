@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from scheduler_app.records.forms import MultiCheckboxField
+
 ROLE_CHOICES = [("coordinator", _l("Coordinator")), ("manager", _l("Manager")),
                 ("volunteer", _l("Volunteer")), ("admin", _l("Administrator"))]
 
@@ -25,3 +27,10 @@ class ToggleUserForm(FlaskForm):
     """A button that disables or re-enables an account."""
 
     submit = SubmitField()
+
+
+class PermissionsForm(FlaskForm):
+    """The permissions an account holds, among those its role allows."""
+
+    permissions = MultiCheckboxField(_l("Permissions"), validators=[Optional()])
+    submit = SubmitField(_l("Save permissions"))

@@ -7,10 +7,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.admin import bp
-from scheduler_app.admin.forms import NewUserForm, ToggleUserForm
-from scheduler_app.admin.services import AccountError, create_user, list_users, toggle_active, unlinked_volunteers
+from scheduler_app.admin.forms import NewUserForm, PermissionsForm, ToggleUserForm
+from scheduler_app.admin.services import (
+    AccountError,
+    create_user,
+    list_users,
+    set_permissions,
+    toggle_active,
+    unlinked_volunteers,
+)
 from scheduler_app.auth.services import roles_required
-from scheduler_app.models import Role
+from scheduler_app.extensions import db
+from scheduler_app.models import Role, User
+from scheduler_app.permissions import ALLOWED, LABELS
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -51,3 +60,20 @@ def toggle_user(user_id: int):
         abort(404)
     flash(_("Account updated."), "success")
     return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/permissions", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def user_permissions(user_id: int):
+    """Grant or withhold an account's permissions within its role: sensitive child data, exports, the audit log,
+    approving anonymisation."""
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != current_user.organisation_id:
+        abort(404)
+    form = PermissionsForm(data={"permissions": list(user.permissions or [])})
+    form.permissions.choices = [(p.value, LABELS[p]) for p in sorted(ALLOWED[user.role])]
+    if form.validate_on_submit():
+        set_permissions(current_user.organisation_id, user.id, form.permissions.data or [])
+        flash(_("Permissions of %(name)s saved.", name=user.username), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/permissions.html", form=form, user=user)

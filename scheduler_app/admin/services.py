@@ -8,6 +8,7 @@ from scheduler_app import audit
 from scheduler_app.auth.services import generate_password, hash_password, new_session_token
 from scheduler_app.extensions import db
 from scheduler_app.models import Role, User, Volunteer
+from scheduler_app.permissions import ALLOWED
 
 
 class AccountError(ValueError):
@@ -67,3 +68,17 @@ def unlinked_volunteers(organisation_id: int) -> list[Volunteer]:
     stmt = (db.select(Volunteer).where(Volunteer.organisation_id == organisation_id, Volunteer.active,
                                        Volunteer.id.not_in(linked)).order_by(Volunteer.code))
     return list(db.session.execute(stmt).scalars())
+
+
+def set_permissions(organisation_id: int, user_id: int, granted: list[str]) -> User | None:
+    """Give the account exactly these permissions (those its role does not allow are dropped); audited.
+    None if the account is not the organisation's."""
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != organisation_id:
+        return None
+    allowed = {p.value for p in ALLOWED[user.role]}
+    before = sorted(user.permissions or [])
+    user.permissions = sorted(set(granted) & allowed)
+    audit.record("permissions_changed", "user", user.id, before=before, after=user.permissions)
+    db.session.commit()
+    return user

@@ -27,3 +27,27 @@ class ChangePasswordForm(FlaskForm):
                            validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
                            render_kw={"autocomplete": "new-password"})
     submit = SubmitField(_l("Change password"))
+
+
+class CodeForm(FlaskForm):
+    """The six-digit code from the authenticator app."""
+
+    code = StringField(_l("Code from your authenticator app"), validators=[DataRequired(), Length(max=12)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField(_l("Continue"))
+
+
+class TwoStepOnForm(FlaskForm):
+    """Turn two-step login on: prove the app holds the secret."""
+
+    code = StringField(_l("Code from your authenticator app"), validators=[DataRequired(), Length(max=12)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    submit = SubmitField(_l("Turn on two-step login"))
+
+
+class TwoStepOffForm(FlaskForm):
+    """Turn two-step login off: needs the password."""
+
+    password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
+    submit = SubmitField(_l("Turn off two-step login"))

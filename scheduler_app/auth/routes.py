@@ -4,23 +4,36 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
+from markupsafe import Markup
 
 from scheduler_app import audit
 from scheduler_app.auth import bp
-from scheduler_app.auth.forms import ChangePasswordForm, LoginForm
+from scheduler_app.auth.forms import ChangePasswordForm, CodeForm, LoginForm, TwoStepOffForm, TwoStepOnForm
 from scheduler_app.auth.services import (
     LOCKOUT_FAILURES,
     LOCKOUT_WINDOW,
     authenticate,
+    begin_second_step,
+    end_session,
+    finish_second_step,
+    new_totp_secret,
     password_problem,
+    pending_second_step,
+    roles_required,
     set_password,
     start_session,
+    totp_matches,
+    totp_qr_svg,
+    totp_uri,
     verify_password,
 )
 from scheduler_app.extensions import db
+from scheduler_app.models import Role
+
+SETUP_SECRET = "two_step_setup"  # noqa: S105 - a session key's name, not a secret; session key: the secret shown while two-step login is being turned on
 
 
 def _safe_next(target: str | None) -> str:
@@ -43,6 +56,9 @@ def login():
             # One message whether the account exists, the password was wrong or the username is locked out.
             flash(_("Wrong username or password. After %(num)d wrong tries, a username must wait %(minutes)d "
                     "minutes.", num=LOCKOUT_FAILURES, minutes=LOCKOUT_WINDOW.seconds // 60), "error")
+        elif user.totp_secret:
+            begin_second_step(user)
+            return redirect(url_for("auth.second_step", next=request.args.get("next")))
         else:
             start_session(user)
             if user.must_change_password:
@@ -52,13 +68,68 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
+@bp.route("/code", methods=["GET", "POST"])
+def second_step():
+    """The second step of a two-step login: the code from the authenticator app."""
+    user = pending_second_step()
+    if user is None:
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        done = finish_second_step(user, form.code.data)
+        db.session.commit()
+        if done:
+            start_session(user)
+            if user.must_change_password:
+                flash(_("Please choose a new password."), "info")
+                return redirect(url_for("auth.change_password"))
+            return redirect(_safe_next(request.args.get("next")))
+        form.code.errors.append(_("This code is not right. Wrong codes count like wrong passwords."))
+    return render_template("auth/code.html", form=form)
+
+
+@bp.route("/two-step", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.MANAGER, Role.COORDINATOR)
+def two_step():
+    """Turn two-step login on (scan the QR code, type a code) or off (type the password)."""
+    user = current_user._get_current_object()
+    if user.totp_secret:
+        form = TwoStepOffForm()
+        if form.validate_on_submit():
+            if verify_password(user.password_hash, form.password.data):
+                user.totp_secret = None
+                audit.record("two_step_disabled", "user", user.id)
+                db.session.commit()
+                flash(_("Two-step login is off."), "success")
+                return redirect(url_for("main.home"))
+            form.password.errors.append(_("This is not your current password."))
+        return render_template("auth/two_step.html", form=form, enabled=True)
+    secret = session.get(SETUP_SECRET) or new_totp_secret()
+    session[SETUP_SECRET] = secret
+    form = TwoStepOnForm()
+    if form.validate_on_submit():
+        if totp_matches(secret, form.code.data):
+            user.totp_secret = secret
+            session.pop(SETUP_SECRET, None)
+            audit.record("two_step_enabled", "user", user.id)
+            db.session.commit()
+            flash(_("Two-step login is on: from now on you will be asked for a code after your password."),
+                  "success")
+            return redirect(url_for("main.home"))
+        form.code.errors.append(_("This code is not right. Check the time on your phone and try again."))
+    qr = Markup(totp_qr_svg(totp_uri(user, secret)))  # noqa: S704 - segno's SVG of our own link, no user text
+    return render_template("auth/two_step.html", form=form, enabled=False, qr=qr,
+                           secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
+
+
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     """End the session."""
     audit.record("logout", "user", current_user.id)
     db.session.commit()
-    logout_user()
+    end_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 

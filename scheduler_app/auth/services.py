@@ -9,9 +9,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pyotp
+import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort, flash, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -19,7 +21,9 @@ from sqlalchemy import func
 
 from scheduler_app import audit
 from scheduler_app.extensions import db, login_manager
-from scheduler_app.models import LoginFailure, Role, User, utcnow
+from scheduler_app.models import LoginFailure, LoginSession, Role, User, utcnow
+from scheduler_app.permissions import Permission
+from scheduler_app.permissions import has as has_permission
 
 _hasher = PasswordHasher()  # argon2id with the library's RFC 9106 low-memory defaults
 # Verified against when the username is unknown, so both paths cost the same time.
@@ -30,12 +34,94 @@ MIN_PASSWORD_LENGTH = 8  # OWASP ASVS v5: at least 8 characters, no composition 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = dt.timedelta(minutes=15)
 SESSION_STARTED, SESSION_SEEN = "login_at", "seen_at"  # session keys: when the login and the last request were
+SESSION_ID = "sid"  # session key: the LoginSession row this browser's login is
+PENDING_USER = "two_step_user"  # session key: the account whose password was right, waiting for its code
+SECOND_STEP_SECONDS = 300  # the code must follow the password within five minutes
+TWO_STEP_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.COORDINATOR})
+TOTP_ISSUER = "Peiban"
+TOTP_DIGITS = 6
+TOTP_QR_SCALE = 5  # pixels per QR module: about 200 px wide, easy for a phone camera
+
+
+def two_step_offered(user: Any) -> bool:
+    """Two-step login is for the accounts that reach many children's records."""
+    return getattr(user, "role", None) in TWO_STEP_ROLES
+
+
+def new_totp_secret() -> str:
+    """A fresh base32 secret for an authenticator app."""
+    return pyotp.random_base32()
+
+
+def totp_uri(user: User, secret: str) -> str:
+    """The otpauth:// link an authenticator app reads from the QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=user.username, issuer_name=TOTP_ISSUER)
+
+
+def totp_qr_svg(uri: str) -> str:
+    """The link as an inline SVG QR code (drawn on the server: no script, no external service)."""
+    return segno.make(uri, error="m").svg_inline(scale=TOTP_QR_SCALE, title="QR")
+
+
+def totp_matches(secret: str, code: str) -> bool:
+    """The six-digit code is the app's current one (one 30-second step either side, for clock drift)."""
+    code = "".join(code.split())
+    return len(code) == TOTP_DIGITS and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+
+
+def begin_second_step(user: User) -> None:
+    """The password was right and the account has two-step login: remember who is half logged in, briefly."""
+    session[PENDING_USER] = {"id": user.id, "token": user.session_token, "at": time.time()}
+
+
+def pending_second_step() -> User | None:
+    """The account waiting for its code, if the password step was recent and nothing changed since."""
+    pending = session.get(PENDING_USER)
+    if not pending or time.time() - pending.get("at", 0) > SECOND_STEP_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("id"))
+    if user is None or not user.active or user.session_token != pending.get("token") or not user.totp_secret:
+        return None
+    return user
+
+
+def finish_second_step(user: User, code: str) -> bool:
+    """Check the code; a wrong one counts towards the username's lockout like a wrong password."""
+    if locked_out(user.username) or not totp_matches(user.totp_secret or "", code):
+        audit.record("login_failed", "user", user.id, user=user, step="code")
+        _count_failure(user.username)
+        return False
+    session.pop(PENDING_USER, None)
+    db.session.execute(db.delete(LoginFailure).where(LoginFailure.username == user.username))
+    audit.record("login", "user", user.id, user=user, step="code")
+    return True
 
 
 def start_session(user: User) -> None:
-    """Log the user in on this browser, starting the session's clocks."""
+    """Log the user in on this browser: a new server-side session row (older ended or expired rows are purged),
+    and the session's clocks."""
+    cutoff = utcnow() - dt.timedelta(hours=current_app.config["PEIBAN_SESSION_HOURS"])
+    db.session.execute(db.delete(LoginSession).where(
+        (LoginSession.started_at < cutoff) | LoginSession.ended_at.is_not(None)))
+    row = LoginSession(id=secrets.token_urlsafe(32), user_id=user.id,
+                       remote_addr=(request.remote_addr or "")[:64])
+    db.session.add(row)
+    db.session.commit()
+    session.pop(PENDING_USER, None)  # a half-done second step does not carry over
     login_user(user)
+    session[SESSION_ID] = row.id
     session[SESSION_STARTED] = session[SESSION_SEEN] = time.time()
+
+
+def end_session() -> None:
+    """Log out this browser and end its server-side session, so a copy of the cookie no longer works."""
+    sid = session.get(SESSION_ID)
+    if sid:
+        db.session.execute(db.update(LoginSession).where(LoginSession.id == sid, LoginSession.ended_at.is_(None))
+                           .values(ended_at=utcnow()))
+        db.session.commit()
+    logout_user()
+    session.pop(SESSION_ID, None)
 
 
 def hash_password(password: str) -> str:
@@ -104,7 +190,8 @@ def authenticate(username: str, password: str) -> User | None:
         user.password_hash = hash_password(password)
     db.session.execute(db.delete(LoginFailure).where(LoginFailure.username == username))
     user.last_login_at = utcnow()
-    audit.record("login", "user", user.id, user=user)
+    # With two-step login the password alone is not a login yet: finish_second_step records that.
+    audit.record("login_password_ok" if user.totp_secret else "login", "user", user.id, user=user)
     return user
 
 
@@ -145,7 +232,7 @@ def init_login(app: Flask) -> None:
                 or now - (seen or started) > app.config["PEIBAN_IDLE_MINUTES"] * 60):
             audit.record("session_expired", "user", current_user.id)
             db.session.commit()
-            logout_user()
+            end_session()
             flash(_("Your session has ended; please log in again."), "info")
             return redirect(url_for("auth.login", next=request.path if request.method == "GET" else None))
         session[SESSION_SEEN] = now
@@ -159,7 +246,19 @@ def init_login(app: Flask) -> None:
         user = db.session.get(User, int(user_id))
         if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
             return None
+        sid = session.get(SESSION_ID)
+        row = db.session.get(LoginSession, sid) if isinstance(sid, str) else None
+        if row is None or row.user_id != user.id or row.ended_at is not None:
+            return None  # logged out on the server (or a cookie from before server-side sessions)
         return user
+
+
+def require(permission: Permission) -> None:
+    """Refuse the current user (403, audited) unless their account holds the permission."""
+    if not has_permission(current_user, permission):
+        audit.record("access_refused", permission=permission.value, path=request.path)
+        db.session.commit()
+        abort(403)
 
 
 def roles_required(*roles: Role) -> Callable:

@@ -9,19 +9,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from scheduler_app.auth.services import roles_required
+from scheduler_app.auth.services import require, roles_required
 from scheduler_app.children import bp
 from scheduler_app.children.forms import ChildSearchForm
 from scheduler_app.children.services import (
     ChildFilter,
-    can_read_observations,
     child_history,
     child_observations,
     open_child,
     organisation_sites,
     search_children,
+    sensitive_shown,
 )
 from scheduler_app.models import Role
+from scheduler_app.permissions import Permission
+from scheduler_app.permissions import has as has_permission
 from scheduler_app.records.children import CHILD, GENDERS, LEFT_BEHIND
 from scheduler_app.records.views import edit_record
 
@@ -61,11 +63,13 @@ def view(child_id: int):
     if child is None:
         abort(404)
     today = dt.date.today()
-    observations = child_observations(child) if can_read_observations(current_user) else None
+    shown = sensitive_shown(current_user, child, today)
+    observations = child_observations(child) if shown.observations else None
     response = render_template("children/view.html", child=child, age=child.age_on(today),
-                               history=child_history(child, today), observations=observations,
+                               history=child_history(child, today), observations=observations, shown=shown,
                                genders=GENDERS, left_behind=LEFT_BEHIND,
-                               can_edit=current_user.role == Role.COORDINATOR)
+                               can_edit=current_user.role == Role.COORDINATOR
+                               and has_permission(current_user, Permission.CHILD_SENSITIVE))
     return response, 200, {"Cache-Control": "no-store"}
 
 
@@ -80,7 +84,9 @@ def new():
 @bp.route("/<int:child_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR)
 def edit(child_id: int):
-    """Edit a child's profile; a concurrent edit by another coordinator is shown, not overwritten."""
+    """Edit a child's profile; a concurrent edit by another coordinator is shown, not overwritten. The form holds
+    the sensitive fields, so it needs that permission."""
+    require(Permission.CHILD_SENSITIVE)
     return edit_record(CHILD, child_id, sections=SECTIONS, title=_("Edit child"),
                        done=lambda c: url_for("children.view", child_id=c.id),
                        cancel=url_for("children.view", child_id=child_id))

@@ -14,15 +14,17 @@ from scheduler_app.models import (
     Assignment,
     AssignmentKind,
     Child,
+    ConsentCategory,
     DiaryEntry,
     DiaryStatus,
-    Role,
     Roster,
     RosterStatus,
     Site,
     Village,
     Week,
 )
+from scheduler_app.permissions import Permission
+from scheduler_app.permissions import has as has_permission
 from scheduler_app.records.children import CHILD
 from scheduler_app.records.editing import find
 
@@ -134,9 +136,26 @@ def child_history(child: Child, today: dt.date) -> list[ServiceDay]:
             for (day, kind, start, end), names in sorted(days.items(), key=lambda item: item[0][0], reverse=True)]
 
 
-def can_read_observations(user: object) -> bool:
-    """Diary observations about a child's state are sensitive: coordinators and managers read them."""
-    return getattr(user, "role", None) in (Role.COORDINATOR, Role.MANAGER)
+@dataclass(frozen=True)
+class SensitiveShown:
+    """Which sensitive parts of a child's record a user may see now, and why a hidden one is hidden."""
+
+    home: bool  # guardian's phone and exact home point
+    observations: bool  # background and diary observations
+    permitted: bool  # the account holds the sensitive-data permission
+    consent: frozenset[str]  # consent categories in force
+
+
+def sensitive_shown(user: object, child: Child, today: dt.date) -> SensitiveShown:
+    """Sensitive fields are shown only to an account with that permission, and only as far as a guardian's
+    consent in force covers them."""
+    # Imported here: the privacy blueprint's pages open children through this module.
+    from scheduler_app.privacy.services import consented_categories
+    permitted = has_permission(user, Permission.CHILD_SENSITIVE)
+    consent = frozenset(consented_categories([child.id], today).get(child.id, set()))
+    return SensitiveShown(home=permitted and ConsentCategory.HOME.value in consent,
+                          observations=permitted and ConsentCategory.OBSERVATIONS.value in consent,
+                          permitted=permitted, consent=consent)
 
 
 def child_observations(child: Child) -> list[DiaryEntry]:

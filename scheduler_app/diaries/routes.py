@@ -14,6 +14,7 @@ from scheduler_app.diaries.services import QueueFilter, ReviewError, approve, qu
 from scheduler_app.extensions import db
 from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS
 from scheduler_app.models import DiaryEntry, DiaryStatus, Role, Site, Volunteer
+from scheduler_app.privacy.services import observations_shown
 from scheduler_app.weekly import week_start_of
 
 
@@ -46,8 +47,8 @@ def index():
     pages = {number: url_for("diaries.index", **{**request.args.to_dict(), "page": number})
              for number in range(1, found.pages + 1)}
     return render_template("diaries/index.html", form=form, found=found, entries=found.entries, pages=pages,
-                           approve_form=ApproveForm(), activities=ACTIVITIES,
-                           dimensions=DIMENSIONS), 422 if form.errors else 200
+                           approve_form=ApproveForm(), activities=ACTIVITIES, dimensions=DIMENSIONS,
+                           observable=observations_shown(current_user, found.entries)), 422 if form.errors else 200
 
 
 def _versions(values: list[str]) -> dict[int, int] | None:
@@ -106,4 +107,5 @@ def return_entry(entry_id: int):
             flash(_("Returned to %(name)s.", name=entry.volunteer.name), "success")
             return redirect(url_for("diaries.index"))
     return render_template("diaries/return.html", entry=entry, form=form, activities=ACTIVITIES,
-                           dimensions=DIMENSIONS), 422 if request.method == "POST" else 200
+                           dimensions=DIMENSIONS, observable=observations_shown(current_user, [entry])), \
+        422 if request.method == "POST" else 200

@@ -28,7 +28,8 @@ from scheduler_app.me.services import (
     national_rows,
     save_diary,
 )
-from scheduler_app.models import Role
+from scheduler_app.models import ConsentCategory, Role
+from scheduler_app.privacy.services import consented
 from scheduler_app.records.editing import EditConflictError, save
 from scheduler_app.records.fields import Lookups, RecordInvalidError
 from scheduler_app.records.forms import record_form, set_choices
@@ -148,8 +149,10 @@ def diary(assignment_id: int):
         else:
             flash(_("Handed in. Thank you!") if form.send.data else _("Draft saved."), "success")
             return redirect(url_for("main.home"))
+    observable = assignment.child is not None and consented(assignment.child, ConsentCategory.OBSERVATIONS,
+                                                            assignment.date)
     return render_template("me/diary.html", form=form, assignment=assignment, entry=entry, dimensions=DIMENSIONS,
-                           day=assignment.date), 422 if request.method == "POST" else 200
+                           day=assignment.date, observable=observable), 422 if request.method == "POST" else 200
 
 
 def _period_form() -> PeriodForm:

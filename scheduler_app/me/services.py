@@ -17,6 +17,7 @@ from scheduler_app.models import (
     AssignmentKind,
     AssignmentStatus,
     Child,
+    ConsentCategory,
     DiaryEntry,
     DiaryStatus,
     Organisation,
@@ -25,6 +26,7 @@ from scheduler_app.models import (
     Volunteer,
     Week,
 )
+from scheduler_app.privacy.services import consented
 from scheduler_app.records.fields import SUBJECTS
 from scheduler_app.weekly import minutes_between, week_start_of
 from solver.geo import road_km, travel_minutes
@@ -70,8 +72,8 @@ def diary_for(volunteer: Volunteer, assignment: Assignment) -> DiaryEntry | None
 def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, Any], hand_in: bool,
                version: int | None, today: dt.date | None = None) -> DiaryEntry:
     """Write (or rewrite) the diary of an activity that has happened: the end after the start, at most
-    12 hours; observations and the concern flag only for home visits; an approved entry is final; an
-    entry changed since the form was opened (``version``) is not overwritten."""
+    12 hours; observations (with a guardian's consent) and the concern flag only for home visits; an approved
+    entry is final; an entry changed since the form was opened (``version``) is not overwritten."""
     today = today or dt.date.today()
     day = assignment.date
     if day > today:
@@ -95,7 +97,9 @@ def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, A
     entry.started_at, entry.ended_at, entry.minutes = start, end, minutes
     entry.activities, entry.what_was_done, entry.gained = values["activities"], values["what_was_done"], \
         values["gained"]
-    entry.observations = {k: v for k, v in values["observations"].items() if v} if visit else {}
+    # Observations of a child's state are recorded only with a guardian's consent; the worry flag always can be.
+    observable = visit and consented(assignment.child, ConsentCategory.OBSERVATIONS, day)
+    entry.observations = {k: v for k, v in values["observations"].items() if v} if observable else {}
     entry.concern = bool(values["concern"]) and visit
     entry.status = DiaryStatus.SUBMITTED if hand_in else DiaryStatus.DRAFT
     db.session.flush()

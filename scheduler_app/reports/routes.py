@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app import audit, tabular
-from scheduler_app.auth.services import roles_required
+from scheduler_app.auth.services import require, roles_required
 from scheduler_app.extensions import db
 from scheduler_app.models import Role
+from scheduler_app.permissions import Permission
 from scheduler_app.reports import bp
 from scheduler_app.reports.charts import Series, bar_chart, row_chart
 from scheduler_app.reports.forms import ReportPeriodForm
@@ -109,7 +110,8 @@ def report_rows(found: Report) -> list[list[object]]:
 @bp.route("/export.<fmt>")
 @roles_required(Role.MANAGER)
 def export(fmt: str):
-    """The report of a period as a spreadsheet."""
+    """The report of a period as a spreadsheet; needs the export permission."""
+    require(Permission.EXPORT)
     if fmt not in tabular.FORMATS:
         abort(404)
     form = _period()

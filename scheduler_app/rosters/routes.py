@@ -10,10 +10,11 @@ from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from scheduler_app.auth.services import roles_required
+from scheduler_app.auth.services import require, roles_required
 from scheduler_app.contract import ContractError
 from scheduler_app.extensions import db
 from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
+from scheduler_app.permissions import Permission
 from scheduler_app.records.fields import Lookups
 from scheduler_app.rosters import bp
 from scheduler_app.rosters.changes import Edit, edit_assignment, swap_assignments, who_can_take
@@ -204,6 +205,8 @@ def generate(week_start: str):
 def publish_roster(week_start: str, roster_id: int):
     """Publish a draft to the volunteers."""
     monday = _monday(week_start)
+    if find_roster(current_user.organisation_id, roster_id) is None:
+        abort(404)  # before the form: another organisation's roster id is not found, whatever was posted
     form = PublishForm()
     if not form.validate_on_submit() or not (form.version.data or "").isdigit():
         flash(_("The page was out of date; look at the roster again before publishing."), "error")
@@ -319,7 +322,8 @@ def print_roster(week_start: str):
 @bp.route("/<week_start>/export.<fmt>")
 @roles_required(Role.COORDINATOR, Role.MANAGER)
 def export_roster(week_start: str, fmt: str):
-    """The roster as CSV or XLSX, in the user's language, formula-safe."""
+    """The roster as CSV or XLSX, in the user's language, formula-safe; needs the export permission."""
+    require(Permission.EXPORT)
     monday = _monday(week_start)
     if fmt not in FORMATS:
         abort(404)

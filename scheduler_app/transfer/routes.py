@@ -8,8 +8,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from scheduler_app.auth.services import roles_required
+from scheduler_app.auth.services import require, roles_required
 from scheduler_app.models import Role
+from scheduler_app.permissions import Permission
 from scheduler_app.tabular import FORMATS, TableError, download, read_table
 from scheduler_app.transfer import bp
 from scheduler_app.transfer.forms import ImportForm
@@ -29,7 +30,8 @@ def index():
         except TableError as exc:
             form.file.errors.append(str(exc))
         else:
-            report = import_table(current_user.organisation_id, form.kind.data, table, upload.filename or "")
+            report = import_table(current_user.organisation_id, form.kind.data, table, upload.filename or "",
+                                      current_user)
             if report.ok:
                 flash(_("%(kind)s imported: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
                         kind=KIND_LABELS[report.kind], created=report.created, updated=report.updated,
@@ -43,10 +45,13 @@ def index():
 @bp.route("/<kind>/export.<fmt>")
 @roles_required(Role.COORDINATOR, Role.MANAGER)
 def export(kind: str, fmt: str):
-    """All of a kind's records as a spreadsheet in the user's language, formula-safe."""
+    """All of a kind's records as a spreadsheet in the user's language, formula-safe; needs the export
+    permission, and sensitive child columns are filled only as the user's permission and each guardian's
+    consent allow."""
+    require(Permission.EXPORT)
     if kind not in KINDS or fmt not in FORMATS:
         abort(404)
-    header, rows = export_rows(current_user.organisation_id, kind)
+    header, rows = export_rows(current_user.organisation_id, kind, current_user)
     return download(fmt, header, rows, str(KIND_LABELS[kind]), f"peiban-{kind}-{dt.date.today().isoformat()}")
 
 

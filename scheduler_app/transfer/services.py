@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
 from scheduler_app.extensions import db
+from scheduler_app.privacy.services import hidden_child_fields
 from scheduler_app.records.children import CHILD
 from scheduler_app.records.editing import changed_values, write
 from scheduler_app.records.fields import Lookups, RecordSpec
@@ -89,11 +90,13 @@ def _columns(spec: RecordSpec, header: list[str], report: ImportReport) -> dict[
     return columns
 
 
-def import_table(organisation_id: int, kind: str, table: Table, filename: str = "") -> ImportReport:
+def import_table(organisation_id: int, kind: str, table: Table, filename: str = "", user: Any = None
+                 ) -> ImportReport:
     """Import every row of a sheet, or none: each row is read and checked first; if any row is wrong, the
     report lists row, column and reason and nothing is written. Rows are matched to existing records by
     their natural key (code; township and name for villages), so importing the same file twice changes
-    nothing the second time. Columns left out of the file keep their current values."""
+    nothing the second time. Columns left out of the file keep their current values, and so do a child's
+    sensitive cells left empty where the user's export left them empty (no permission or no consent)."""
     spec = KINDS[kind]
     report = ImportReport(kind=kind, rows=len(table.rows))
     columns = _columns(spec, table.header, report)
@@ -101,6 +104,7 @@ def import_table(organisation_id: int, kind: str, table: Table, filename: str = 
         return report
     lookups = Lookups.load(organisation_id)
     existing = _existing(spec, organisation_id)
+    hidden = hidden_child_fields(user, [r.id for r in existing.values()]) if spec is CHILD else {}
     planned: list[tuple[Any, dict[str, Any]]] = []
     seen: dict[tuple, int] = {}
     labels = {f.key: str(f.label) for f in spec.fields}
@@ -119,6 +123,11 @@ def import_table(organisation_id: int, kind: str, table: Table, filename: str = 
         key = _key(spec, parsed)
         record = existing.get(key)
         values = {**(spec.read(record) if record is not None else spec.new_values()), **parsed}
+        if record is not None:
+            stored = spec.read(record)
+            for field_key in hidden.get(record.id, set()):
+                if values.get(field_key) in (None, ""):
+                    values[field_key] = stored[field_key]
         if key in seen:
             report.errors.append(RowError(number, labels[spec.natural_key[-1]],
                                           _("the same record is already on row %(row)d", row=seen[key]),
@@ -153,16 +162,20 @@ def import_table(organisation_id: int, kind: str, table: Table, filename: str = 
     return report
 
 
-def export_rows(organisation_id: int, kind: str) -> tuple[list[str], list[list[Any]]]:
+def export_rows(organisation_id: int, kind: str, user: Any = None, *, operator: bool = False
+                ) -> tuple[list[str], list[list[Any]]]:
     """The kind's records as a header in the user's language and one row per record, by natural key;
-    the export is audited (children's exports carry personal data)."""
+    a child's sensitive cells stay empty unless the user may read them (``operator``: a command run on the
+    server, which hides nothing); the export is audited."""
     spec = KINDS[kind]
     lookups = Lookups.load(organisation_id)
     records = sorted(_existing(spec, organisation_id).items(), key=lambda item: item[0])
+    hidden = hidden_child_fields(user, [r.id for _, r in records]) if spec is CHILD and not operator else {}
     rows = []
     for _record_key, record in records:
         cells = spec.format(spec.read(record), lookups)
-        rows.append([cells[f.key] for f in spec.fields])
+        blank = hidden.get(record.id, set())
+        rows.append(["" if f.key in blank else cells[f.key] for f in spec.fields])
     audit.record("export", spec.name, None, rows=len(rows))
     db.session.commit()
     return template_header(kind), rows

@@ -6,7 +6,7 @@ import re
 
 from scheduler_app.extensions import db
 from scheduler_app.models import Role, User
-from tests.conftest import post_form
+from tests.conftest import PASSWORD, post_form
 
 EN = {"Accept-Language": "en"}
 
@@ -87,3 +87,25 @@ def test_create_admin_command_prints_a_random_password(app) -> None:
     assert again.exit_code == 0
     other = db.session.execute(db.select(User).where(User.username == "root2")).scalar_one()
     assert other.organisation_id == user.organisation_id and password not in again.output
+
+
+def test_admin_withholds_a_permission_within_the_role(app, make_org, make_user, login) -> None:
+    """An admin takes the export permission from a coordinator, who is then refused exports; a permission the
+    role may not hold (the audit log for a coordinator) is refused when posted, changing nothing."""
+    org = make_org()
+    coordinator = make_user(Role.COORDINATOR, org=org)
+    assert sorted(coordinator.permissions) == ["child_sensitive", "export"]
+    client = login(make_user(Role.ADMIN, org=org))
+    response = post_form(client, f"/admin/users/{coordinator.id}/permissions",
+                         {"permissions": ["child_sensitive", "audit"]})
+    assert response.status_code == 200  # the form offers only what the role may hold
+    db.session.expire_all()
+    assert sorted(db.session.get(User, coordinator.id).permissions) == ["child_sensitive", "export"]
+    response = post_form(client, f"/admin/users/{coordinator.id}/permissions", {"permissions": ["child_sensitive"]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, coordinator.id).permissions == ["child_sensitive"]
+    other = app.test_client()
+    post_form(other, "/auth/login", {"username": coordinator.username, "password": PASSWORD})
+    assert other.get("/data/children/export.csv").status_code == 403
+    assert other.get("/audit/").status_code == 403

@@ -121,7 +121,7 @@ def test_five_failures_lock_a_username_for_fifteen_minutes_whether_or_not_it_exi
 
     from scheduler_app.auth.services import LOCKOUT_FAILURES, LOCKOUT_WINDOW
     from scheduler_app.models import LoginFailure
-    user = make_user(Role.COORDINATOR)
+    user = make_user(Role.COORDINATOR, locale="en")
     en = {"Accept-Language": "en"}
     for _ in range(LOCKOUT_FAILURES):
         post_form(client, "/auth/login", {"username": user.username, "password": "wrong-guess"}, headers=en)
@@ -192,3 +192,55 @@ def test_pages_are_not_stored_and_hsts_is_sent_only_over_https(app, client, make
     assert secure.headers["Strict-Transport-Security"] == f"max-age={365 * 24 * 3600}"
     app.config["PEIBAN_HSTS_SECONDS"] = 0
     assert "Strict-Transport-Security" not in client.get("/auth/login", base_url="https://localhost").headers
+
+
+def test_two_step_login_asks_for_the_apps_code(app, make_user, client) -> None:
+    """A coordinator turns on two-step login with a code from the app; afterwards the password alone does not
+    log in, a wrong code is refused and counted like a wrong password, and the right code logs in."""
+    import pyotp
+
+    from scheduler_app.models import LoginFailure
+    user = make_user(Role.COORDINATOR, locale="en")
+    post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD})
+    client.get("/auth/two-step")
+    with client.session_transaction() as session:
+        secret = session["two_step_setup"]
+    response = post_form(client, "/auth/two-step", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret == secret
+    post_form(client, "/auth/logout", {}, page="/")
+
+    response = post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302 and "/auth/code" in response.headers["Location"]
+    assert client.get("/children/").status_code == 302  # not logged in yet
+    wrong = str((int(pyotp.TOTP(secret).now()) + 500000) % 1000000).zfill(6)
+    response = post_form(client, "/auth/code", {"code": wrong}, headers={"Accept-Language": "en"})
+    assert response.status_code == 200 and "This code is not right." in response.get_data(as_text=True)
+    assert db.session.execute(db.select(LoginFailure).where(LoginFailure.username == user.username)).first()
+    response = post_form(client, "/auth/code", {"code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    assert client.get("/children/").status_code == 200
+
+
+def test_volunteers_are_not_offered_two_step_login(app, make_user, login) -> None:
+    """Two-step login is for accounts that reach many children's records: a volunteer is refused the page."""
+    assert login(make_user(Role.VOLUNTEER)).get("/auth/two-step").status_code == 403
+
+
+def test_a_copied_session_cookie_is_refused_after_logout(app, make_user) -> None:
+    """Sessions are kept on the server: a copy of the session cookie taken before logging out no longer logs
+    anyone in afterwards (while another browser of the same account stays logged in)."""
+    from scheduler_app.models import LoginSession
+    user = make_user(Role.COORDINATOR)
+    browser, other = app.test_client(), app.test_client()
+    for c in (browser, other):
+        assert post_form(c, "/auth/login", {"username": user.username, "password": PASSWORD}).status_code == 302
+    cookie = browser.get_cookie("session").value
+    assert post_form(browser, "/auth/logout", {}, page="/").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", cookie)
+    assert thief.get("/children/").status_code == 302
+    assert other.get("/children/").status_code == 200
+    ended = db.session.execute(db.select(LoginSession).where(LoginSession.ended_at.is_not(None))).scalars().all()
+    assert len(ended) == 1 and ended[0].user_id == user.id

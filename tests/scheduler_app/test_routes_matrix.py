@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scheduler_app.models import Role
-from tests.conftest import csrf_token
+from tests.conftest import SECURITY_REPORT, csrf_token
 
 ALL = frozenset(Role)
 # endpoint → (method, roles allowed). Written out by hand: a new route must be added here.
@@ -69,6 +69,16 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "reports.export": ("GET", frozenset({Role.MANAGER})),
     "admin.users": ("GET", frozenset({Role.ADMIN})),
     "admin.toggle_user": ("POST", frozenset({Role.ADMIN})),
+    "admin.user_permissions": ("GET", frozenset({Role.ADMIN})),
+    "auth.second_step": ("GET", None),  # public: without a password step just done it sends back to login
+    "auth.two_step": ("GET", frozenset({Role.ADMIN, Role.MANAGER, Role.COORDINATOR})),
+    "privacy.child_rights": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "privacy.withdraw": ("POST", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "privacy.child_data_download": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "privacy.ask_erasure": ("POST", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "privacy.erasures": ("GET", frozenset({Role.MANAGER})),
+    "privacy.decide": ("POST", frozenset({Role.MANAGER})),
+    "auditlog.index": ("GET", frozenset({Role.MANAGER, Role.ADMIN})),
     "static": ("GET", None),
 }
 
@@ -79,7 +89,8 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "volunteer_id": ids["volunteer"], "date_away_id": ids["date_away"], "site_id": ids["site"],
             "village_id": ids["village"], "kind": "children", "fmt": "csv", "week_start": "2026-11-30",
             "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"],
-            "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"]}
+            "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"],
+            "consent_id": ids["consent"], "request_id": ids["erasure"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -91,9 +102,22 @@ def test_every_route_is_in_the_matrix(app) -> None:
 
 
 @pytest.fixture
-def world(make_org, make_user, make_child, make_site, make_volunteer):
-    """One organisation with one account per role, a child, a site and a volunteer away for a week;
-    returns (users by role, ids)."""
+def make_world(make_org, make_user, make_child, make_site, make_volunteer):
+    """Builder: one organisation with one account per role, a child (with a consent and an anonymisation
+    request), a site and a volunteer away for a week; returns (users by role, ids)."""
+    def build():
+        return _build_world(make_org, make_user, make_child, make_site, make_volunteer)
+    return build
+
+
+@pytest.fixture
+def world(make_world):
+    """One organisation's world (see make_world)."""
+    return make_world()
+
+
+def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
+    """The records of make_world."""
     import datetime as dt
 
     from scheduler_app.extensions import db
@@ -104,6 +128,8 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
         DiaryEntry,
         DiaryStatus,
         EarlyWarning,
+        ErasureRequest,
+        GuardianConsent,
         Roster,
         RosterStatus,
         Week,
@@ -114,7 +140,7 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
     target = make_user(Role.COORDINATOR, org=org)
     child = make_child(org, "C1")
     site = make_site(org)
-    volunteer = make_volunteer(org, "M1", calendar_token="matrix-calendar-token")
+    volunteer = make_volunteer(org, "M1", calendar_token=f"matrix-calendar-token-{org.id}")
     own = users[Role.VOLUNTEER].volunteer  # the volunteer account's record, loaded before anything is pending
     away = DateAway(volunteer=volunteer, first_day=dt.date(2026, 12, 7), last_day=dt.date(2026, 12, 13))
     my_away = DateAway(volunteer=own, first_day=dt.date(2026, 12, 7), last_day=dt.date(2026, 12, 8))
@@ -129,12 +155,16 @@ def world(make_org, make_user, make_child, make_site, make_volunteer):
     entry = DiaryEntry(volunteer=volunteer, child_id=child.id, served_on=dt.date(2026, 11, 21),
                        started_at=dt.time(9), ended_at=dt.time(10), minutes=60, status=DiaryStatus.SUBMITTED)
     warning = EarlyWarning(organisation_id=org.id, kind="not_visited", child_id=child.id, detail={"days": 20})
-    db.session.add_all([roster, assignment, rule, entry, warning])
+    erasure = ErasureRequest(organisation_id=org.id, child_id=child.id, reason="guardian asked",
+                             requested_by_id=users[Role.COORDINATOR].id)
+    db.session.add_all([roster, assignment, rule, entry, warning, erasure])
     db.session.commit()
+    consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
                    "site": site.id, "village": child.village_id, "roster": roster.id,
                    "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token,
-                   "my_away": my_away.id, "entry": entry.id, "warning": warning.id}
+                   "my_away": my_away.id, "entry": entry.id, "warning": warning.id, "consent": consent.id,
+                   "erasure": erasure.id}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -155,7 +185,8 @@ def test_role_matrix(app, login, world, role: Role) -> None:
             assert response.status_code == 403, (endpoint, role)
             refused.append(endpoint)
         else:
-            assert response.status_code in (200, 302), (endpoint, role, response.status_code)
+            # 422: the empty form was checked, so the route was reached
+            assert response.status_code in (200, 302, 422), (endpoint, role, response.status_code)
     expected_refusals = {e for e, (_, allowed) in EXPECTED.items() if allowed is not None and role not in allowed}
     assert set(refused) == expected_refusals
 
@@ -184,3 +215,43 @@ def test_refused_access_is_audited(app, login, world) -> None:
     assert client.get("/admin/users").status_code == 403
     event = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "access_refused")).scalar_one()
     assert event.user_id == users[Role.VOLUNTEER].id
+
+
+ID_ARGUMENTS = frozenset({"child_id", "user_id", "volunteer_id", "date_away_id", "site_id", "village_id", "roster_id",
+                          "assignment_id", "rule_id", "away_id", "entry_id", "warning_id", "consent_id", "request_id"})
+
+
+def test_nobody_reaches_another_organisations_records(app, login, make_world) -> None:
+    """Every role, on every route that takes a record's id, given the ids of another organisation's records, is
+    refused (403 for a route the role may not use, 404 for one it may): nothing of theirs is shown or changed.
+    The count of refused requests is printed at the end of the run."""
+    from scheduler_app.extensions import db
+    from scheduler_app.models import Child, ErasureRequest, ErasureStatus, GuardianConsent
+    users, _ = make_world()
+    _, theirs = make_world()
+    endpoints = [(endpoint, method, allowed) for endpoint, (method, allowed) in EXPECTED.items()
+                 if ID_ARGUMENTS & set(next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint).arguments)]
+    statuses: dict[int, int] = {}
+    for role in Role:
+        client = login(users[role])
+        for endpoint, method, allowed in endpoints:
+            url = _url(app, endpoint, theirs)
+            if method == "POST":
+                response = client.post(url, data={"csrf_token": csrf_token(client, "/")})
+            else:
+                response = client.get(url)
+            expected = 404 if allowed is None or role in allowed else 403
+            assert response.status_code == expected, (endpoint, role, response.status_code)
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+        client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    total = len(Role) * len(endpoints)
+    assert sum(statuses.values()) == total and set(statuses) <= {403, 404}
+    db.session.expire_all()
+    their_child = db.session.get(Child, theirs["child"])
+    assert their_child.active and their_child.name != their_child.code  # not anonymised
+    assert db.session.get(GuardianConsent, theirs["consent"]).withdrawn_on is None
+    assert db.session.get(ErasureRequest, theirs["erasure"]).status == ErasureStatus.PENDING
+    SECURITY_REPORT["other organisation's ids"] = (
+        f"{len(Role)} roles × {len(endpoints)} routes taking an id = {total} requests with another organisation's "
+        f"ids: {total} refused ({statuses.get(403, 0)} × 403 role not allowed, {statuses.get(404, 0)} × 404 "
+        f"not found in the user's organisation), 0 answered")
