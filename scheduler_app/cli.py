@@ -1,6 +1,8 @@
-"""Flask CLI commands: create the first admin, load the demo data, prepare a database."""
+"""Flask CLI commands: create the first admin, load the demo data, prepare, back up and restore a database."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -71,6 +73,49 @@ def register(app: Flask) -> None:
             verb = "would anonymise" if dry_run else "anonymised"
             click.echo(f"{result.organisation} (kept {result.retention_years} years): {verb} "
                        f"{len(result.child_codes)} children {' '.join(result.child_codes)}".rstrip())
+
+    @app.cli.command("solve-worker")
+    @click.option("--burst", is_flag=True, help="Solve what is queued, then stop.")
+    def solve_worker(burst: bool) -> None:
+        """Take solves from the Redis queue and run them (REDIS_URL); start one per core you can give."""
+        from rq import Worker
+
+        from scheduler_app.rosters.jobs import solve_queue
+        if not app.config["REDIS_URL"]:
+            raise click.UsageError("Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) for the web app and the workers.")
+        queue = solve_queue(app)
+        db.engine.dispose()  # each job makes its own app and connections in the forked work horse
+        Worker([queue], connection=queue.connection).work(burst=burst, logging_level="WARNING")
+
+    @app.cli.command("backup")
+    @click.option("--to", "target", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                  help="The backup file (default: instance/backups/peiban-<UTC time>.sqlite3).")
+    def backup_command(target: Path | None) -> None:
+        """Copy the live SQLite database to a backup file and check the copy (safe while the app runs)."""
+        from scheduler_app.backup import BackupError, backup, default_target, sqlite_path
+        try:
+            database = sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"])
+            result = backup(database, target or default_target(database))
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Backup written and checked: {result.path} ({result.size_bytes} bytes, {result.tables} "
+                   f"tables, {result.rows} rows)")
+
+    @app.cli.command("restore")
+    @click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+    @click.option("--yes", is_flag=True, help="Confirm: the app and workers are stopped.")
+    def restore_command(source: Path, yes: bool) -> None:
+        """Replace the SQLite database with a checked backup; stop the app and workers first."""
+        from scheduler_app.backup import BackupError, restore, sqlite_path
+        if not yes:
+            raise click.UsageError("Stop the app and its workers, then run again with --yes.")
+        try:
+            db.engine.dispose()  # this command's own connections must not hold the old file
+            result = restore(source, sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"]))
+        except BackupError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Restored {source} into {result.path} ({result.tables} tables, {result.rows} rows); the "
+                   f"previous database is kept beside it as {result.path.name}.before-restore")
 
     @app.cli.command("prepare")
     @click.option("--demo/--no-demo", default=True, show_default=True,

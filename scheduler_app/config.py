@@ -32,6 +32,13 @@ class Config:
     # A session ends after this long without a request, and this long after its login, whatever happens.
     PEIBAN_IDLE_MINUTES = 120
     PEIBAN_SESSION_HOURS = 12
+    # Solves run on Redis + RQ workers (`flask solve-worker`) when REDIS_URL is set, else in the web process.
+    REDIS_URL = ""
+    PEIBAN_SOLVE_QUEUE = "peiban-solves"
+    # A running solve whose heartbeat is older than this is marked abandoned (its worker or server died);
+    # a queued one that no worker took within PEIBAN_QUEUE_WAIT_SECONDS likewise.
+    PEIBAN_STALE_SECONDS = 30.0
+    PEIBAN_QUEUE_WAIT_SECONDS = 600.0
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -56,6 +63,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     database_url = overrides.pop("DATABASE_URL", None) or os.environ.get("DATABASE_URL")
     if database_url:
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
+    settings["REDIS_URL"] = os.environ.get("REDIS_URL", settings["REDIS_URL"])
     for key, default in list(settings.items()):
         # PEIBAN_* settings may come from the environment, read as the type of their default.
         if key.startswith("PEIBAN_") and key in os.environ:

@@ -1,11 +1,13 @@
 """Background solves (a generation, or a re-plan after an absence or declines): the week's instance goes to
-``python -m solver`` in a child process, watched by a thread.
+``python -m solver`` in a child process, watched by a thread of the web process, or, when ``REDIS_URL`` is
+set, by an RQ worker (``flask solve-worker``) that takes the run from the queue.
 
 The solver runs as its own process, so a solve that overruns can be killed and a crash cannot take the
 web app with it; the roster is written in one transaction only when the solver succeeds, so a failed or
 killed solve leaves the week's rosters exactly as they were. Every few seconds the watcher records a
 heartbeat and the best shortfall the solver has reported; a run whose heartbeat stops (its process was
-killed with the web server) is marked abandoned when someone next looks at the week.
+killed with the web server or the worker) is marked abandoned when someone next looks at the week, and the
+week can be generated again.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from typing import Any
 from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from redis import Redis
+from rq import Queue
 
 from scheduler_app import audit
 from scheduler_app.contract import build_instance
@@ -37,7 +41,9 @@ from scheduler_app.solver_text import say_stored
 from scheduler_app.volunteers.services import DatesAwayError, add_date_away
 
 HEARTBEAT_S = 2.0          # how often the watcher writes down that the solve is alive
-STALE_AFTER_S = 30.0       # no heartbeat for this long: the watcher is gone (server restarted or killed)
+QUEUE_JOB_SLACK_S = 60     # RQ's own timeout for a job: the run's limit, the grace, and this for start-up
+QUEUE_RESULT_TTL_S = 3600  # the run table holds the outcome; RQ keeps its job record only this long
+QUEUE_FAILURE_TTL_S = 7 * 24 * 3600
 OVERRUN_GRACE_S = 20.0     # the solver keeps its own limit; past limit + grace it is stopped
 TIME_LIMITS = (10, 30, 60, 120)
 DEFAULT_TIME_LIMIT = 30
@@ -47,6 +53,8 @@ ACTIVE = (RunState.QUEUED, RunState.RUNNING)
 REASONS = {
     "abandoned": _l("The solve stopped without finishing (the server was restarted or the solver was killed). "
                     "The roster was not changed; generate again."),
+    "unclaimed": _l("No solve worker took the solve in time; the roster was not changed. Ask the administrator "
+                    "to start the workers, then generate again."),
     "overran": _l("The solver overran its time limit and was stopped; the roster was not changed."),
     "stopped": _l("The solver was stopped before it finished; the roster was not changed."),
     "solver": _l("The solver could not make a roster: %(detail)s"),
@@ -69,8 +77,8 @@ def latest_run(week: Week | None) -> SolveRun | None:
     run = db.session.execute(db.select(SolveRun).where(SolveRun.week_id == week.id)
                              .order_by(SolveRun.id.desc()).limit(1)).scalar_one_or_none()
     if run is not None and run.state in ACTIVE and _stale(run):
+        run.message = "abandoned" if run.state == RunState.RUNNING else "unclaimed"
         run.state, run.finished_at = RunState.ABANDONED, utcnow()
-        run.message = "abandoned"
         db.session.commit()
     return run
 
@@ -86,7 +94,11 @@ def run_message(run: SolveRun) -> str:
 
 
 def _stale(run: SolveRun) -> bool:
-    return seconds_since(run.heartbeat_at or run.created_at) > STALE_AFTER_S
+    """A running solve's heartbeat stopped, or a queued one waited too long for a worker."""
+    config = current_app.config
+    if run.state == RunState.QUEUED:
+        return seconds_since(run.created_at) > config["PEIBAN_QUEUE_WAIT_SECONDS"]
+    return seconds_since(run.heartbeat_at or run.created_at) > config["PEIBAN_STALE_SECONDS"]
 
 
 def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_limit_s: int,
@@ -105,6 +117,11 @@ def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_li
     audit.record("solve_started", "week", week.id, run=run.id, time_limit_s=time_limit_s,
                  replan_of=replan_of.id if replan_of is not None else None)
     db.session.commit()
+    if current_app.config["REDIS_URL"]:
+        solve_queue(current_app).enqueue(solve_job, run.id, instance, job_id=f"peiban-solve-{run.id}",
+                                         job_timeout=time_limit_s + OVERRUN_GRACE_S + QUEUE_JOB_SLACK_S,
+                                         result_ttl=QUEUE_RESULT_TTL_S, failure_ttl=QUEUE_FAILURE_TTL_S)
+        return run
     for finished in [i for i, t in _threads.items() if not t.is_alive()]:
         del _threads[finished]  # a long-running server keeps only the watchers still at work
     app = current_app._get_current_object()  # the thread needs the app, not the request's proxy
@@ -171,12 +188,31 @@ def stop_all(timeout: float = 60) -> None:
     _threads.clear()
 
 
+def solve_queue(app: Flask) -> Queue:
+    """The RQ queue solves go to, on the configured Redis."""
+    return Queue(app.config["PEIBAN_SOLVE_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"]))
+
+
+def solve_job(run_id: int, instance: dict[str, Any]) -> None:
+    """The RQ job: solve a queued run in the worker, with an app made from the worker's environment."""
+    from scheduler_app import create_app  # the worker imports this module before any app exists
+    app = create_app()
+    app.config["REDIS_URL"] = ""  # the worker solves here; it never queues again
+    run_solve(app, run_id, instance)
+
+
 def run_solve(app: Flask, run_id: int, instance: dict[str, Any]) -> None:
-    """Solve one run to the end: a new draft roster on success, a reason on failure; never a partial write."""
+    """Solve one run to the end: a new draft roster on success, a reason on failure; never a partial write. A run
+    no longer queued (marked abandoned while it waited for a worker) is left alone."""
     with app.app_context():
-        run = db.session.get(SolveRun, run_id)
-        run.state, run.started_at, run.heartbeat_at = RunState.RUNNING, utcnow(), utcnow()
+        claimed = db.session.execute(db.update(SolveRun).where(SolveRun.id == run_id,
+                                                               SolveRun.state == RunState.QUEUED)
+                                     .values(state=RunState.RUNNING, started_at=utcnow(), heartbeat_at=utcnow()))
         db.session.commit()
+        if claimed.rowcount != 1:
+            db.session.remove()
+            return
+        run = db.session.get(SolveRun, run_id)
         try:
             outcome, message, roster_doc, reasons = _watch(run, instance)
         except Exception as exc:  # noqa: BLE001 - whatever happens, the run must end with a reason

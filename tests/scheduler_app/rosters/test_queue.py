@@ -1,0 +1,160 @@
+"""Solves on Redis + RQ: a queued run is solved by a worker process; a worker killed mid-solve leaves the rosters
+as they were, its run is marked abandoned, and the week can be generated again."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from redis.exceptions import RedisError
+
+from scheduler_app.extensions import db
+from scheduler_app.models import Roster, RunState, SolveRun
+from scheduler_app.rosters import jobs
+from tests.conftest import csrf_token, post_form
+
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+ROOT = Path(__file__).resolve().parents[3]
+WEEK = "2026-11-30"
+EN = {"Accept-Language": "en"}
+WORKER_TIMEOUT_S = 180
+RUNNING_WAIT_S = 90
+
+
+@pytest.fixture
+def queued(app):
+    """The app sending solves to a queue of its own on the test Redis (skipped when none answers)."""
+    try:
+        Redis.from_url(REDIS, socket_connect_timeout=2).ping()
+    except RedisError as exc:
+        pytest.skip(f"no Redis at {REDIS}: {exc}")
+    app.config.update(REDIS_URL=REDIS, PEIBAN_SOLVE_QUEUE=f"peiban-test-{uuid.uuid4().hex[:8]}")
+    yield app
+    jobs.solve_queue(app).delete(delete_jobs=True)
+
+
+def _worker(app, burst: bool) -> subprocess.Popen:
+    """`flask solve-worker` in its own process group, on the test's database and queue."""
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": REDIS,
+           "PEIBAN_SOLVE_QUEUE": app.config["PEIBAN_SOLVE_QUEUE"], "PEIBAN_SECRET_KEY": "worker-test",
+           "FLASK_APP": "scheduler_app:create_app()"}
+    command = [sys.executable, "-m", "flask", "solve-worker", *(["--burst"] if burst else [])]
+    return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True,  # noqa: S603 - our own command
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below pid (RQ's work horse starts its own session, so a process group would miss it)."""
+    parents: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in parents.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _drain(app) -> None:
+    """Run a worker until the queue is empty."""
+    worker = _worker(app, burst=True)
+    output, _ = worker.communicate(timeout=WORKER_TIMEOUT_S)
+    assert worker.returncode == 0, output
+
+
+def _generate(client, limit: int) -> int:
+    """Press Generate; the id of the run it made."""
+    response = post_form(client, f"/rosters/{WEEK}/generate", {"time_limit": str(limit)}, page=f"/rosters/{WEEK}")
+    assert response.status_code == 302
+    db.session.rollback()
+    run_id = db.session.execute(db.select(SolveRun.id).order_by(SolveRun.id.desc()).limit(1)).scalar_one()
+    db.session.rollback()  # on SQLite an open read would hold up the worker's writes
+    return run_id
+
+
+def _state(run_id: int) -> tuple[RunState, int | None]:
+    """A run's state and roster, read in a transaction that is ended at once (on SQLite an open one would hold
+    the write lock the worker needs)."""
+    db.session.rollback()
+    run = db.session.get(SolveRun, run_id)
+    db.session.refresh(run)
+    state = (run.state, run.roster_id)
+    db.session.rollback()
+    return state
+
+
+def _rosters() -> list[tuple]:
+    """Every roster as (id, status, number of assignments)."""
+    db.session.rollback()
+    found = [(r.id, r.status, len(r.assignments))
+             for r in db.session.execute(db.select(Roster).order_by(Roster.id)).scalars()]
+    db.session.rollback()
+    return found
+
+
+@pytest.fixture
+def demo_coordinator(queued, client):
+    """The demo organisation (its solve uses the whole time limit) with the coordinator logged in."""
+    from seed.demo import DEMO_PASSWORD, load_demo
+    load_demo(dt.date(2026, 11, 23))
+    post_form(client, "/auth/login", {"username": "coordinator", "password": DEMO_PASSWORD})
+    return client
+
+
+def test_a_queued_solve_waits_for_a_worker_and_is_solved_there(queued, demo_coordinator) -> None:
+    """With REDIS_URL set, Generate queues the solve instead of running it in the web process; a worker
+    process takes it and stores the draft roster."""
+    run_id = _generate(demo_coordinator, limit=10)
+    assert _state(run_id)[0] == RunState.QUEUED and jobs.solve_queue(queued).count == 1
+    assert run_id not in jobs._threads  # noqa: SLF001 - nothing runs in the web process
+    _drain(queued)
+    state, roster_id = _state(run_id)
+    assert state == RunState.SUCCEEDED and roster_id is not None
+    assert [r for r in _rosters() if r[0] == roster_id][0][2] > 0
+
+
+def test_a_killed_worker_leaves_the_rosters_and_the_week_can_be_generated_again(queued, demo_coordinator) -> None:
+    """A worker killed (with its solver) in the middle of a solve writes nothing: the earlier draft stays as it
+    was, the run is marked abandoned once its heartbeat is stale, and generating again works."""
+    client = demo_coordinator
+    first = _generate(client, limit=10)
+    _drain(queued)
+    before = _rosters()
+    assert _state(first)[0] == RunState.SUCCEEDED and len(before) == 1
+
+    second = _generate(client, limit=60)
+    worker = _worker(queued, burst=False)
+    deadline = time.monotonic() + RUNNING_WAIT_S
+    while _state(second)[0] != RunState.RUNNING and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert _state(second)[0] == RunState.RUNNING
+    time.sleep(jobs.HEARTBEAT_S * 2)  # the solver is at work
+    for pid in [worker.pid, *_descendants(worker.pid)]:  # the worker, its work horse and the solver, at once
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    worker.wait()
+    queued.config["PEIBAN_STALE_SECONDS"] = jobs.HEARTBEAT_S
+    time.sleep(jobs.HEARTBEAT_S * 2)
+    db.session.rollback()
+    page = client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    assert "stopped without finishing" in page
+    assert _state(second)[0] == RunState.ABANDONED
+    assert _rosters() == before
+
+    third = _generate(client, limit=10)
+    assert third != second and _state(third)[0] == RunState.QUEUED
+    _drain(queued)
+    assert _state(third)[0] == RunState.SUCCEEDED
+    assert csrf_token(client, f"/rosters/{WEEK}")  # the week page still opens
