@@ -138,9 +138,10 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     org = make_org()
     users = {role: make_user(role, org=org) for role in Role}
     target = make_user(Role.COORDINATOR, org=org)
-    child = make_child(org, "C1")
-    site = make_site(org)
-    volunteer = make_volunteer(org, "M1", calendar_token=f"matrix-calendar-token-{org.id}")
+    # Names carry the organisation, so a page leaking another organisation's records can be caught.
+    child = make_child(org, "C1", name=f"孩子{org.id}号")
+    site = make_site(org, name=f"站点{org.id}号")
+    volunteer = make_volunteer(org, "M1", name=f"志愿者{org.id}号", calendar_token=f"matrix-calendar-token-{org.id}")
     own = users[Role.VOLUNTEER].volunteer  # the volunteer account's record, loaded before anything is pending
     away = DateAway(volunteer=volunteer, first_day=dt.date(2026, 12, 7), last_day=dt.date(2026, 12, 13))
     my_away = DateAway(volunteer=own, first_day=dt.date(2026, 12, 7), last_day=dt.date(2026, 12, 8))
@@ -164,7 +165,7 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
                    "site": site.id, "village": child.village_id, "roster": roster.id,
                    "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token,
                    "my_away": my_away.id, "entry": entry.id, "warning": warning.id, "consent": consent.id,
-                   "erasure": erasure.id}
+                   "erasure": erasure.id, "names": (child.name, site.name, volunteer.name)}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -227,7 +228,7 @@ def test_nobody_reaches_another_organisations_records(app, login, make_world) ->
     The count of refused requests is printed at the end of the run."""
     from scheduler_app.extensions import db
     from scheduler_app.models import Child, ErasureRequest, ErasureStatus, GuardianConsent
-    users, _ = make_world()
+    users, mine = make_world()
     _, theirs = make_world()
     endpoints = [(endpoint, method, allowed) for endpoint, (method, allowed) in EXPECTED.items()
                  if ID_ARGUMENTS & set(next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint).arguments)]
@@ -251,6 +252,24 @@ def test_nobody_reaches_another_organisations_records(app, login, make_world) ->
     assert their_child.active and their_child.name != their_child.code  # not anonymised
     assert db.session.get(GuardianConsent, theirs["consent"]).withdrawn_on is None
     assert db.session.get(ErasureRequest, theirs["erasure"]).status == ErasureStatus.PENDING
+    # Pages without an id (lists, searches, reports, exports) show none of the other organisation's records.
+    listed = showing_mine = 0
+    for role in Role:
+        client = login(users[role])
+        for endpoint, (method, allowed) in EXPECTED.items():
+            rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+            if method != "GET" or ID_ARGUMENTS & set(rule.arguments) or endpoint in ("static", "calendar.feed") \
+                    or (allowed is not None and role not in allowed):
+                continue
+            text = client.get(_url(app, endpoint, theirs)).get_data().decode("utf-8", "replace")
+            assert not any(name in text for name in theirs["names"]), (endpoint, role)
+            listed += 1
+            showing_mine += any(name in text for name in mine["names"])
+        client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert showing_mine >= len(Role)  # the check can see names: pages do show the user's own records
+    SECURITY_REPORT["other organisation's lists"] = (
+        f"{listed} role × page requests without an id (lists, searches, reports, exports): none showed another "
+        f"organisation's child, site or volunteer ({showing_mine} showed the user's own)")
     SECURITY_REPORT["other organisation's ids"] = (
         f"{len(Role)} roles × {len(endpoints)} routes taking an id = {total} requests with another organisation's "
         f"ids: {total} refused ({statuses.get(403, 0)} × 403 role not allowed, {statuses.get(404, 0)} × 404 "
