@@ -1,8 +1,10 @@
-"""Engine set-up per backend (SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE), and the
-commit that turns a lost race on a versioned row into the caller's own error."""
+"""Engine set-up per backend (SQLite gets WAL, a busy timeout, foreign keys, and write transactions that take
+the write lock up front), and the commit that turns a lost race on a versioned row into the caller's own
+error."""
 
 from __future__ import annotations
 
+from flask import has_request_context, request
 from sqlalchemy import Engine, event
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,13 +21,25 @@ def commit_or_raise(error: Exception) -> None:
         raise error from None
 
 
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+DEFERRED = "peiban_deferred"  # connection.info key: this transaction began as a reader
+
+
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """Apply SQLAlchemy's pysqlite recipe so concurrent writers wait instead of losing updates.
 
     pysqlite's own transaction handling starts transactions lazily with a deferred BEGIN; two
     such transactions can both read, then one fails or overwrites on write.  We take control
-    of BEGIN ourselves and start every transaction with BEGIN IMMEDIATE, which takes the write
-    lock up front; the busy timeout makes the second writer wait for it.
+    of BEGIN ourselves: a form post, a background job or a command starts with BEGIN IMMEDIATE,
+    which takes the write lock up front; the busy timeout makes the second writer wait for it.
+
+    A page request (GET) starts as a reader (plain BEGIN): in WAL mode readers never wait for
+    the writer, so pages do not queue behind each other for the one write lock. When such a
+    page writes after all (an audit entry, a warning scan), its transaction is restarted as
+    BEGIN IMMEDIATE just before the first write: upgrading inside the read snapshot would fail
+    at once whenever someone wrote since, while a fresh BEGIN IMMEDIATE waits its turn.
+    Versioned rows still refuse an update based on a stale read (StaleDataError).
     """
 
     @event.listens_for(engine, "connect")
@@ -40,4 +54,13 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reader = has_request_context() and request.method in READ_ONLY_METHODS
+        connection.info[DEFERRED] = reader
+        connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_write(connection, cursor, statement, _parameters, _context, _executemany):  # noqa: ANN001
+        if connection.info.get(DEFERRED) and statement.lstrip()[:7].upper().startswith(WRITE_STATEMENTS):
+            connection.info[DEFERRED] = False
+            cursor.execute("COMMIT")  # the read snapshot held no lock and wrote nothing
+            cursor.execute("BEGIN IMMEDIATE")

@@ -172,17 +172,23 @@ def authenticate(username: str, password: str) -> User | None:
     the username as typed, whether or not the account exists; a locked-out username is refused even with the
     right password, and costs the same time."""
     username = username[:80]
-    if locked_out(username):
-        verify_password(_DUMMY_HASH, password)
+    locked = locked_out(username)
+    found = db.session.execute(db.select(User.id, User.password_hash, User.active)
+                               .where(User.username == username)).first()
+    # Argon2 takes a good fraction of a second of CPU on purpose; on SQLite an open transaction holds the
+    # database's write lock, so end it while hashing (under load, logins otherwise queue for the lock).
+    db.session.rollback()
+    stored_hash = found.password_hash if found is not None and not locked else _DUMMY_HASH
+    matches = verify_password(stored_hash, password)
+    if locked:
         audit.record("login_locked_out", username=username)
         return None
-    user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None:
-        verify_password(_DUMMY_HASH, password)
+    if found is None:
         audit.record("login_failed", username=username)
         _count_failure(username)
         return None
-    if not verify_password(user.password_hash, password) or not user.active:
+    user = db.session.get(User, found.id)
+    if not matches or not user.active or user.password_hash != found.password_hash:
         audit.record("login_failed", "user", user.id, user=user)
         _count_failure(username)
         return None

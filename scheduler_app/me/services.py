@@ -87,7 +87,9 @@ def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, A
     entry = diary_for(volunteer, assignment)
     if entry is not None and entry.status == DiaryStatus.APPROVED:
         raise DiaryError(_("This entry is approved and can no longer be changed."))
-    if entry is not None and version is not None and entry.version_id != version:
+    # A form opened before the entry existed (no version) meets an entry someone saved meanwhile, from another
+    # phone: that is a change made elsewhere too.
+    if entry is not None and entry.version_id != version:
         raise DiaryError(_("This entry was changed elsewhere since you opened it; open it again."))
     if entry is None:
         entry = DiaryEntry(volunteer_id=volunteer.id, assignment_id=assignment.id, child_id=assignment.child_id,

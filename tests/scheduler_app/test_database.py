@@ -129,3 +129,37 @@ def test_sqlite_transactions_begin_immediate(app) -> None:
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
     assert statements[0] == "BEGIN IMMEDIATE"
+
+
+def test_sqlite_pages_read_beside_a_writer_and_wait_only_to_write(app, make_org, make_user, make_child,
+                                                                     login) -> None:
+    """While another connection holds SQLite's write lock, a page that only reads answers at once; a page that
+    audits its reading waits for the lock and then writes its audit entry (nothing fails, nothing is lost)."""
+    import sqlite3
+    import threading
+    import time
+
+    from scheduler_app.models import AuditEvent, Role
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite transaction mode")
+    org = make_org()
+    child = make_child(org, "C1")
+    client = login(make_user(Role.COORDINATOR, org=org))
+    db.session.rollback()
+    writer = sqlite3.connect(db.engine.url.database, timeout=30, isolation_level=None, check_same_thread=False)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO login_failure (username, failed_at) VALUES ('other', datetime('now'))")
+    try:
+        started = time.monotonic()
+        assert client.get("/children/").status_code == 200
+        assert time.monotonic() - started < 5  # far below the 15 s busy timeout: no waiting for the writer
+        threading.Timer(1.0, lambda: writer.execute("COMMIT")).start()
+        started = time.monotonic()
+        assert client.get(f"/children/{child.id}").status_code == 200
+        assert time.monotonic() - started >= 0.9  # it waited for the writer to finish
+    finally:
+        time.sleep(1.2)
+        writer.close()
+    db.session.rollback()
+    assert db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "child_viewed",
+                                                          AuditEvent.object_id == child.id)).first()

@@ -108,6 +108,31 @@ def test_diary_draft_then_hand_in_with_a_concern(app, make_org, make_user, make_
     assert "1.5" in hours and "hours waiting for approval" in hours
 
 
+def test_a_diary_written_on_two_phones_keeps_the_first_and_refuses_the_second(app, make_org, make_user,
+                                                                             make_volunteer, make_child) -> None:
+    """Two phones open the new diary of one visit; the first hand-in is kept, the second is refused as changed
+    elsewhere instead of silently replacing it."""
+    from scheduler_app.models import DiaryEntry
+    from tests.conftest import PASSWORD, post_form
+    org = make_org()
+    mother = make_volunteer(org, "M1")
+    visit_id = published_visit(org, mother, make_child(org, "C1")).id
+    user = make_user(Role.VOLUNTEER, org=org, volunteer=mother, locale="en")
+    url = f"/me/assignments/{visit_id}/diary"
+    phones = [app.test_client(), app.test_client()]
+    forms = []
+    for phone in phones:
+        post_form(phone, "/auth/login", {"username": user.username, "password": PASSWORD})
+        forms.append(form_data(phone.get(url).get_data(as_text=True)))
+    for data, text in zip(forms, ("第一部手机", "第二部手机"), strict=True):
+        data.update({"what_was_done": [text], "send": ["y"]})
+    assert phones[0].post(url, data=forms[0]).status_code == 302
+    second = phones[1].post(url, data=forms[1])
+    assert second.status_code == 422 and "changed elsewhere" in second.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.execute(db.select(DiaryEntry)).scalar_one().what_was_done == "第一部手机"
+
+
 def test_diary_rules(app, make_org, make_user, make_volunteer, make_child, login) -> None:
     """The end must follow the start; a future activity has no diary yet; an approved entry is final;
     someone else's assignment is not found."""
