@@ -151,3 +151,32 @@ def _distinct_windows(windows: list[dict]) -> list[dict]:
         if not any(k["day"] == w["day"] and k["start"] < w["end"] and w["start"] < k["end"] for k in kept):
             kept.append(w)
     return kept
+
+
+PREFECTURE_COUNTIES = 4  # a prefecture of four counties: about 8,000 children and 3,000 volunteers
+# County seats 0.8° of latitude (about 90 km) apart, north to south: no volunteer reaches into the next county.
+COUNTY_SPACING_DEG = 0.8
+
+
+def prefecture(seed: int = 1, counties: int = PREFECTURE_COUNTIES, week_start: str = "2026-11-23",
+               size: str = "county") -> dict:
+    """A roster-instance/1 document for a prefecture: generated counties (of ``size``) side by side, ids prefixed
+    K1-, K2-…"""
+    document: dict = {}
+    for k in range(counties):
+        county = generate(size, seed=seed * 100 + k, week_start=week_start)
+        prefix, shift = f"K{k + 1}-", COUNTY_SPACING_DEG * k
+        for site in county["sites"]:
+            site["id"], site["lat"] = prefix + site["id"], site["lat"] + shift
+        for volunteer in county["volunteers"]:
+            volunteer["id"], volunteer["lat"] = prefix + volunteer["id"], volunteer["lat"] + shift
+        for child in county["children"]:
+            child["id"], child["lat"] = prefix + child["id"], child["lat"] + shift
+            child["site"] = prefix + child["site"] if child["site"] else None
+            child["primary_volunteer"] = prefix + child["primary_volunteer"] if child["primary_volunteer"] else None
+        if not document:
+            document = {**county, "name": f"generated prefecture of {counties} counties, seed {seed}"}
+        else:
+            for key in ("sites", "volunteers", "children"):
+                document[key].extend(county[key])
+    return document

@@ -273,16 +273,24 @@ class Instance:
     site_by_id: Mapping[str, Site] = field(init=False, repr=False, compare=False)
     child_by_id: Mapping[str, Child] = field(init=False, repr=False, compare=False)
     volunteer_by_id: Mapping[str, Volunteer] = field(init=False, repr=False, compare=False)
+    # (site id, day) → children attending, in instance order: looked up for every candidate, so indexed once.
+    attending_by_session: Mapping[tuple[str, str], tuple[Child, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _check(self.week_start.weekday() == 0, f"week_start must be a Monday, got {self.week_start.isoformat()}")
         object.__setattr__(self, "site_by_id", _index(self.sites, "sites"))
         object.__setattr__(self, "child_by_id", _index(self.children, "children"))
         object.__setattr__(self, "volunteer_by_id", _index(self.volunteers, "volunteers"))
+        attending: dict[tuple[str, str], list[Child]] = {}
+        for child in self.children:
+            if child.site is not None:
+                for day in child.attends:
+                    attending.setdefault((child.site, day), []).append(child)
+        object.__setattr__(self, "attending_by_session", {k: tuple(v) for k, v in attending.items()})
 
     def attending(self, site: Site, day: str) -> list[Child]:
         """Children who attend the site's session on that day."""
-        return [c for c in self.children if c.site == site.id and day in c.attends]
+        return list(self.attending_by_session.get((site.id, day), ()))
 
     def required_tutors(self, site: Site, day: str) -> int:
         """Tutors a session needs: max(min_tutors, ceil(attending / ratio)), zero when nobody attends."""
