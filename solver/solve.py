@@ -18,6 +18,7 @@ from typing import Any
 from solver.backend import CpSatBackend, MipBackend
 from solver.bound import lp_relaxation, shortfall_bound, unserved_shortfall
 from solver.candidates import Candidate, build_candidates, prune_candidates
+from solver.disjoint import DisjointSets
 from solver.explain import Explainer
 from solver.greedy import GreedyState, greedy_roster
 from solver.instance import AssignmentRef, Instance
@@ -223,25 +224,16 @@ def _why_no_candidate(instance: Instance, geo: Geography, pin: AssignmentRef) ->
 
 def _split(instance: Instance, cands: list[Candidate]) -> list[_Part]:
     """Independent parts: volunteers and the children/sessions they could serve, joined by candidates."""
-    parent: dict[tuple, tuple] = {}
-
-    def find(x: tuple) -> tuple:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+    sets = DisjointSets()
 
     def target_key(c: Candidate) -> tuple:
         return ("child", c.target) if c.kind == "visit" else ("session", c.target, c.day)
 
     for c in cands:
-        a, b = find(("volunteer", c.volunteer)), find(target_key(c))
-        if a != b:
-            parent[a] = b
+        sets.union(("volunteer", c.volunteer), target_key(c))
     groups: dict[tuple, list[Candidate]] = defaultdict(list)
     for c in cands:
-        groups[find(("volunteer", c.volunteer))].append(c)
+        groups[sets.find(("volunteer", c.volunteer))].append(c)
     parts = []
     for group in groups.values():
         children = sorted({c.target for c in group if c.kind == "visit"})

@@ -7,6 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from solver.candidates import build_candidates
+from solver.disjoint import DisjointSets
 from solver.instance import Instance, parse_instance
 from solver.places import Geography
 from solver.roster import SCHEMA as ROSTER_SCHEMA
@@ -19,24 +20,10 @@ def _components(instance: Instance) -> tuple[list[list[Node]], dict[Node, int]]:
     she could visit and every site she could tutor at (by the candidates, so reach and availability count), a
     child to her site and her regular visitor, and a pin, forbidden pair or previous assignment to both ends.
     Also each node's weight (its candidates), for balancing."""
-    parent: dict[Node, Node] = {}
-
-    def find(x: Node) -> Node:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: Node, b: Node) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
-
+    sets = DisjointSets([*(("volunteer", v.id) for v in instance.volunteers),
+                         *(("child", c.id) for c in instance.children), *(("site", s.id) for s in instance.sites)])
+    union = sets.union
     weight: dict[Node, int] = defaultdict(int)
-    for node in ([("volunteer", v.id) for v in instance.volunteers] + [("child", c.id) for c in instance.children]
-                 + [("site", s.id) for s in instance.sites]):
-        find(node)
     for c in build_candidates(instance, Geography(instance)):
         volunteer = ("volunteer", c.volunteer)
         union(volunteer, ("child" if c.kind == "visit" else "site", c.target))
@@ -48,10 +35,7 @@ def _components(instance: Instance) -> tuple[list[list[Node]], dict[Node, int]]:
             union(("child", child.id), ("volunteer", child.primary_volunteer))
     for ref in (*instance.pinned, *instance.forbidden, *instance.previous):
         union(("volunteer", ref.volunteer), ("child", ref.child) if ref.child else ("site", ref.site))
-    groups: dict[Node, list[Node]] = defaultdict(list)
-    for node in parent:
-        groups[find(node)].append(node)
-    return list(groups.values()), dict(weight)
+    return sets.groups(), dict(weight)
 
 
 def split_instance(document: dict[str, Any], parts: int) -> list[dict[str, Any]]:
