@@ -28,6 +28,7 @@ from flask import Flask, current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue
 
 from scheduler_app import audit
@@ -118,9 +119,14 @@ def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_li
                  replan_of=replan_of.id if replan_of is not None else None)
     db.session.commit()
     if current_app.config["REDIS_URL"]:
-        solve_queue(current_app).enqueue(solve_job, run.id, instance, job_id=f"peiban-solve-{run.id}",
-                                         job_timeout=time_limit_s + OVERRUN_GRACE_S + QUEUE_JOB_SLACK_S,
-                                         result_ttl=QUEUE_RESULT_TTL_S, failure_ttl=QUEUE_FAILURE_TTL_S)
+        try:
+            solve_queue(current_app).enqueue(solve_job, run.id, instance, job_id=f"peiban-solve-{run.id}",
+                                             job_timeout=time_limit_s + OVERRUN_GRACE_S + QUEUE_JOB_SLACK_S,
+                                             result_ttl=QUEUE_RESULT_TTL_S, failure_ttl=QUEUE_FAILURE_TTL_S)
+        except RedisError as exc:  # the run ends now, so the week is not blocked until the queue wait runs out
+            run.state, run.finished_at = RunState.FAILED, utcnow()
+            run.message = f"error\tthe job queue (Redis) did not answer: {exc.__class__.__name__}"
+            db.session.commit()
         return run
     for finished in [i for i, t in _threads.items() if not t.is_alive()]:
         del _threads[finished]  # a long-running server keeps only the watchers still at work

@@ -158,3 +158,16 @@ def test_a_killed_worker_leaves_the_rosters_and_the_week_can_be_generated_again(
     _drain(queued)
     assert _state(third)[0] == RunState.SUCCEEDED
     assert csrf_token(client, f"/rosters/{WEEK}")  # the week page still opens
+
+
+def test_a_queue_that_does_not_answer_fails_the_run_at_once(app, client) -> None:
+    """With REDIS_URL pointing at no Redis, Generate ends the run as failed with the reason shown, instead of
+    leaving it queued, and the week can be generated again."""
+    from seed.demo import DEMO_PASSWORD, load_demo
+    load_demo(dt.date(2026, 11, 23))
+    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    post_form(client, "/auth/login", {"username": "coordinator", "password": DEMO_PASSWORD})
+    run_id = _generate(client, limit=10)
+    assert _state(run_id)[0] == RunState.FAILED
+    page = client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    assert "the job queue (Redis) did not answer" in page and "Generate roster" in page
