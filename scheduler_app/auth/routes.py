@@ -15,6 +15,7 @@ from scheduler_app.auth.forms import ChangePasswordForm, CodeForm, LoginForm, Tw
 from scheduler_app.auth.services import (
     LOCKOUT_FAILURES,
     LOCKOUT_WINDOW,
+    TWO_STEP_ROLES,
     authenticate,
     begin_second_step,
     end_session,
@@ -31,7 +32,6 @@ from scheduler_app.auth.services import (
     verify_password,
 )
 from scheduler_app.extensions import db
-from scheduler_app.models import Role
 
 SETUP_SECRET = "two_step_setup"  # noqa: S105 - a session key's name, not a secret; session key: the secret shown while two-step login is being turned on
 
@@ -90,7 +90,7 @@ def second_step():
 
 
 @bp.route("/two-step", methods=["GET", "POST"])
-@roles_required(Role.ADMIN, Role.MANAGER, Role.COORDINATOR)
+@roles_required(*TWO_STEP_ROLES)
 def two_step():
     """Turn two-step login on (scan the QR code, type a code) or off (type the password)."""
     user = current_user._get_current_object()

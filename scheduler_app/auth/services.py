@@ -37,15 +37,11 @@ SESSION_STARTED, SESSION_SEEN = "login_at", "seen_at"  # session keys: when the 
 SESSION_ID = "sid"  # session key: the LoginSession row this browser's login is
 PENDING_USER = "two_step_user"  # session key: the account whose password was right, waiting for its code
 SECOND_STEP_SECONDS = 300  # the code must follow the password within five minutes
-TWO_STEP_ROLES = frozenset({Role.ADMIN, Role.MANAGER, Role.COORDINATOR})
+# Two-step login is offered to the accounts that reach many children's records.
+TWO_STEP_ROLES = (Role.ADMIN, Role.MANAGER, Role.COORDINATOR)
 TOTP_ISSUER = "Peiban"
 TOTP_DIGITS = 6
 TOTP_QR_SCALE = 5  # pixels per QR module: about 200 px wide, easy for a phone camera
-
-
-def two_step_offered(user: Any) -> bool:
-    """Two-step login is for the accounts that reach many children's records."""
-    return getattr(user, "role", None) in TWO_STEP_ROLES
 
 
 def new_totp_secret() -> str:
