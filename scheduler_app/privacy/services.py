@@ -237,6 +237,7 @@ def anonymise(child: Child) -> None:
                                  .where(Week.organisation_id == child.organisation_id)).scalars()
     for roster in rosters:
         roster.instance = _scrub_instance(roster.instance, child)
+        roster.unmet = _scrub(roster.unmet, old_names, child.code)
         roster.unmet_reasons = _scrub(roster.unmet_reasons, old_names, child.code)
     for run in db.session.execute(db.select(SolveRun).where(SolveRun.organisation_id == child.organisation_id)
                                   ).scalars():
