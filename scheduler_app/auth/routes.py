@@ -32,8 +32,10 @@ from scheduler_app.auth.services import (
     verify_password,
 )
 from scheduler_app.extensions import db
+from scheduler_app.models import User
 
-SETUP_SECRET = "two_step_setup"  # noqa: S105 - a session key's name, not a secret; session key: the secret shown while two-step login is being turned on
+# Session key (its name, not a secret) holding the secret shown while two-step login is being turned on.
+SETUP_SECRET = "two_step_setup"  # noqa: S105
 
 
 def _safe_next(target: str | None) -> str:
@@ -41,6 +43,16 @@ def _safe_next(target: str | None) -> str:
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
     return url_for("main.home")
+
+
+def _logged_in(user: User):  # noqa: ANN202 - a redirect
+    """Start the session (after the password, or after the code too) and go where the user was going; a first
+    password must be changed first."""
+    start_session(user)
+    if user.must_change_password:
+        flash(_("Please choose a new password."), "info")
+        return redirect(url_for("auth.change_password"))
+    return redirect(_safe_next(request.args.get("next")))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -60,11 +72,7 @@ def login():
             begin_second_step(user)
             return redirect(url_for("auth.second_step", next=request.args.get("next")))
         else:
-            start_session(user)
-            if user.must_change_password:
-                flash(_("Please choose a new password."), "info")
-                return redirect(url_for("auth.change_password"))
-            return redirect(_safe_next(request.args.get("next")))
+            return _logged_in(user)
     return render_template("auth/login.html", form=form)
 
 
@@ -80,11 +88,7 @@ def second_step():
         done = finish_second_step(user, form.code.data)
         db.session.commit()
         if done:
-            start_session(user)
-            if user.must_change_password:
-                flash(_("Please choose a new password."), "info")
-                return redirect(url_for("auth.change_password"))
-            return redirect(_safe_next(request.args.get("next")))
+            return _logged_in(user)
         form.code.errors.append(_("This code is not right. Wrong codes count like wrong passwords."))
     return render_template("auth/code.html", form=form)
 

@@ -142,20 +142,18 @@ class SensitiveShown:
 
     home: bool  # guardian's phone and exact home point
     observations: bool  # background and diary observations
-    permitted: bool  # the account holds the sensitive-data permission
-    consent: frozenset[str]  # consent categories in force
+    permitted: bool  # the account holds the sensitive-data permission (else no consent is the reason)
 
 
 def sensitive_shown(user: object, child: Child, today: dt.date) -> SensitiveShown:
     """Sensitive fields are shown only to an account with that permission, and only as far as a guardian's
     consent in force covers them."""
     # Imported here: the privacy blueprint's pages open children through this module.
-    from scheduler_app.privacy.services import consented_categories
-    permitted = has_permission(user, Permission.CHILD_SENSITIVE)
-    consent = frozenset(consented_categories([child.id], today).get(child.id, set()))
-    return SensitiveShown(home=permitted and ConsentCategory.HOME.value in consent,
-                          observations=permitted and ConsentCategory.OBSERVATIONS.value in consent,
-                          permitted=permitted, consent=consent)
+    from scheduler_app.privacy.services import readable_categories
+    readable = readable_categories(user, [child.id], today)[child.id]
+    return SensitiveShown(home=ConsentCategory.HOME.value in readable,
+                          observations=ConsentCategory.OBSERVATIONS.value in readable,
+                          permitted=has_permission(user, Permission.CHILD_SENSITIVE))
 
 
 def child_observations(child: Child) -> list[DiaryEntry]:

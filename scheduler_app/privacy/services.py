@@ -29,6 +29,8 @@ from scheduler_app.models import (
     as_utc,
     utcnow,
 )
+from scheduler_app.permissions import Permission
+from scheduler_app.permissions import has as has_permission
 
 METHODS = {"paper": _l("signed paper form"), "verbal": _l("spoken, with a witness"),
            "message": _l("written message (WeChat or SMS)")}
@@ -64,27 +66,27 @@ def consented_categories(child_ids: list[int], on: dt.date | None = None) -> dic
     return found
 
 
+def readable_categories(user: Any, child_ids: list[int], on: dt.date | None = None) -> dict[int, set[str]]:
+    """For each child, the consent categories whose fields the user may read: none without the sensitive-data
+    permission, else those a guardian's consent in force covers."""
+    if not has_permission(user, Permission.CHILD_SENSITIVE):
+        return {child_id: set() for child_id in child_ids}
+    consent = consented_categories(child_ids, on)
+    return {child_id: consent.get(child_id, set()) for child_id in child_ids}
+
+
 def hidden_child_fields(user: Any, child_ids: list[int]) -> dict[int, set[str]]:
-    """For each child, the sensitive fields the user may not read: all of them without the sensitive-data
-    permission, else those no guardian's consent in force covers."""
-    from scheduler_app.permissions import Permission, has  # the permissions module reads the user model
-    every = {field for fields in SENSITIVE_CHILD_FIELDS.values() for field in fields}
-    if not has(user, Permission.CHILD_SENSITIVE):
-        return {child_id: set(every) for child_id in child_ids}
-    consent = consented_categories(child_ids)
+    """For each child, the sensitive fields the user may not read (see readable_categories)."""
+    readable = readable_categories(user, child_ids)
     return {child_id: {field for category, fields in SENSITIVE_CHILD_FIELDS.items()
-                       if category not in consent.get(child_id, set()) for field in fields}
+                       if category not in readable[child_id] for field in fields}
             for child_id in child_ids}
 
 
 def observations_shown(user: Any, entries: list[DiaryEntry]) -> set[int]:
-    """The ids of the diary entries whose observations the user may read: the sensitive-data permission, and a
-    guardian's consent to observations in force for the entry's child."""
-    from scheduler_app.permissions import Permission, has  # the permissions module reads the user model
-    if not has(user, Permission.CHILD_SENSITIVE):
-        return set()
-    consent = consented_categories(list({e.child_id for e in entries if e.child_id is not None}))
-    return {e.id for e in entries if ConsentCategory.OBSERVATIONS.value in consent.get(e.child_id, set())}
+    """The ids of the diary entries whose observations the user may read (see readable_categories)."""
+    readable = readable_categories(user, list({e.child_id for e in entries if e.child_id is not None}))
+    return {e.id for e in entries if ConsentCategory.OBSERVATIONS.value in readable.get(e.child_id, set())}
 
 
 def child_consents(child: Child) -> list[GuardianConsent]:
