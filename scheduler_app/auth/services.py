@@ -190,9 +190,11 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    db.session.execute(db.delete(LoginFailure).where(LoginFailure.username == username))
+    # With two-step login the password alone is not a login yet: finish_second_step clears the failures and
+    # records the login (clearing them here would let wrong codes be guessed four at a time without end).
+    if not user.totp_secret:
+        db.session.execute(db.delete(LoginFailure).where(LoginFailure.username == username))
     user.last_login_at = utcnow()
-    # With two-step login the password alone is not a login yet: finish_second_step records that.
     audit.record("login_password_ok" if user.totp_secret else "login", "user", user.id, user=user)
     return user
 

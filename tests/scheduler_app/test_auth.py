@@ -244,3 +244,21 @@ def test_a_copied_session_cookie_is_refused_after_logout(app, make_user) -> None
     assert other.get("/children/").status_code == 200
     ended = db.session.execute(db.select(LoginSession).where(LoginSession.ended_at.is_not(None))).scalars().all()
     assert len(ended) == 1 and ended[0].user_id == user.id
+
+
+def test_the_right_password_does_not_reset_the_count_of_wrong_codes(app, make_user, client) -> None:
+    """With two-step login, wrong codes count towards the lockout and typing the right password again does not
+    wipe them: four wrong codes, the password again, one more wrong code, and the username is locked, so even
+    the right code is refused (else the six digits could be guessed four at a time without end)."""
+    import pyotp
+    secret = pyotp.random_base32()
+    user = make_user(Role.COORDINATOR, totp_secret=secret)
+    wrong = str((int(pyotp.TOTP(secret).now()) + 500000) % 1000000).zfill(6)
+    post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD})
+    for _ in range(4):
+        post_form(client, "/auth/code", {"code": wrong})
+    response = post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD})
+    assert "/auth/code" in response.headers["Location"]
+    post_form(client, "/auth/code", {"code": wrong})
+    post_form(client, "/auth/code", {"code": pyotp.TOTP(secret).now()})
+    assert client.get("/children/").status_code == 302  # still not logged in
