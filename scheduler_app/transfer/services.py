@@ -122,12 +122,11 @@ def import_table(organisation_id: int, kind: str, table: Table, filename: str = 
             continue
         key = _key(spec, parsed)
         record = existing.get(key)
-        values = {**(spec.read(record) if record is not None else spec.new_values()), **parsed}
-        if record is not None:
-            stored = spec.read(record)
-            for field_key in hidden.get(record.id, set()):
-                if values.get(field_key) in (None, ""):
-                    values[field_key] = stored[field_key]
+        stored = spec.read(record) if record is not None else spec.new_values()
+        values = {**stored, **parsed}
+        for field_key in hidden.get(record.id, set()) if record is not None else ():
+            if values.get(field_key) in (None, ""):
+                values[field_key] = stored[field_key]
         if key in seen:
             report.errors.append(RowError(number, labels[spec.natural_key[-1]],
                                           _("the same record is already on row %(row)d", row=seen[key]),
