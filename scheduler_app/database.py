@@ -4,11 +4,23 @@ error."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import has_request_context, request
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, Select, event, func
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app.extensions import db
+
+
+def paged(stmt: Select, page: int, size: int) -> tuple[list[Any], int, int, int]:
+    """One page of an ordered query: its rows, the total count, the page shown (clamped to 1..pages) and the
+    number of pages (at least 1)."""
+    total = db.session.execute(db.select(func.count()).select_from(stmt.subquery())).scalar_one()
+    pages = max(1, -(-total // size))
+    page = min(max(1, page), pages)
+    rows = list(db.session.execute(stmt.limit(size).offset((page - 1) * size)).scalars())
+    return rows, total, page, pages
 
 
 def commit_or_raise(error: Exception) -> None:

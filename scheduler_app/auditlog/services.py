@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func
 
 from scheduler_app import audit
+from scheduler_app.database import paged
 from scheduler_app.extensions import db
 from scheduler_app.models import AuditEvent, Child
 
@@ -83,11 +83,7 @@ def search_audit(organisation_id: int, query: AuditQuery, page: int = 1) -> Audi
     if query.until:
         stmt = stmt.where(AuditEvent.at < dt.datetime.combine(query.until + dt.timedelta(days=1), dt.time(),
                                                               tzinfo=dt.UTC))
-    total = db.session.execute(db.select(func.count()).select_from(stmt.subquery())).scalar_one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    events = list(db.session.execute(stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                     .limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).scalars())
+    events, total, page, pages = paged(stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, PAGE_SIZE)
     child_ids = {e.object_id for e in events if e.object_type == "child" and e.object_id is not None}
     codes = dict(db.session.execute(db.select(Child.id, Child.code).where(Child.id.in_(child_ids))).all()) \
         if child_ids else {}

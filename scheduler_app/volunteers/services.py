@@ -6,9 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 
 from scheduler_app import audit
+from scheduler_app.database import paged
 from scheduler_app.extensions import db
 from scheduler_app.models import DateAway, Volunteer
 
@@ -40,11 +41,8 @@ def search_volunteers(organisation_id: int, q: str = "", role: str = "", include
         stmt = stmt.where(Volunteer.is_tutor)
     elif role == "visitor":
         stmt = stmt.where(Volunteer.is_visitor)
-    total = db.session.execute(db.select(func.count()).select_from(stmt.subquery())).scalar_one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    rows = db.session.execute(stmt.order_by(Volunteer.code).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
-    return VolunteerPage(volunteers=list(rows.scalars()), total=total, page=page, pages=pages)
+    volunteers, total, page, pages = paged(stmt.order_by(Volunteer.code), page, PAGE_SIZE)
+    return VolunteerPage(volunteers=volunteers, total=total, page=page, pages=pages)
 
 
 class DatesAwayError(ValueError):
