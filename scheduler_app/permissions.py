@@ -38,15 +38,6 @@ ALLOWED: dict[Role, frozenset[Permission]] = {
     Role.COORDINATOR: frozenset({Permission.CHILD_SENSITIVE, Permission.EXPORT}),
     Role.VOLUNTEER: frozenset(),
 }
-# What a new account of each role starts with.
-DEFAULTS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset({Permission.AUDIT}),
-    Role.MANAGER: frozenset(Permission),
-    Role.COORDINATOR: frozenset({Permission.CHILD_SENSITIVE, Permission.EXPORT}),
-    Role.VOLUNTEER: frozenset(),
-}
-
-
 def has(user: Any, permission: Permission) -> bool:
     """The account holds the permission and its role allows it (a stored grant beyond the role counts for nothing)."""
     role = getattr(user, "role", None)
@@ -56,5 +47,6 @@ def has(user: Any, permission: Permission) -> bool:
 
 
 def defaults_for(role: Role) -> list[str]:
-    """The permissions a new account of this role starts with, as stored."""
-    return sorted(p.value for p in DEFAULTS[role])
+    """The permissions a new account of this role starts with, as stored: all its role allows (an admin then
+    withholds what a person's work does not need)."""
+    return sorted(p.value for p in ALLOWED[role])
