@@ -671,7 +671,7 @@ class GuardianConsent(Timestamped, db.Model):
     given_by: Mapped[str] = mapped_column(String(100))
     relationship_to_child: Mapped[str] = mapped_column(String(50))
     given_on: Mapped[dt.date] = mapped_column(Date)
-    method: Mapped[str] = mapped_column(String(20))  # see consent.services.METHODS
+    method: Mapped[str] = mapped_column(String(20))  # see privacy.services.METHODS
     categories: Mapped[list[str]] = mapped_column(JSON, default=list)
     withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
