@@ -1,4 +1,5 @@
-"""Flask CLI commands: create the first admin, load the demo data, prepare, back up and restore a database."""
+"""Flask CLI commands: create organisations and their admins, load the demo data, prepare, back up and restore a
+database."""
 
 from __future__ import annotations
 
@@ -17,30 +18,72 @@ def database_is_empty() -> bool:
     return db.session.execute(db.select(Organisation.id).limit(1)).first() is None
 
 
+def _create_admin(org: Organisation, username: str) -> None:
+    """Create the organisation's admin account and print its first password once; nothing is kept on failure."""
+    from scheduler_app.admin.services import AccountError, create_user
+    try:
+        user, password = create_user(org.id, username, Role.ADMIN, display_name=username)
+    except AccountError as exc:  # create_user rolled back, the new organisation with it
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Admin account {user.username!r} created for {org.name}.")
+    click.echo(f"First password (change it at first login): {password}")
+
+
 def register(app: Flask) -> None:
     """Attach Peiban's commands to ``flask``."""
 
     @app.cli.command("create-admin")
     @click.option("--username", default="admin", show_default=True)
     @click.option("--organisation", "organisation_name", default=None,
-                  help="Name of the organisation to create when there is none yet.")
+                  help="The organisation the account belongs to (needed when there are several); on an empty "
+                       "database, the organisation to create.")
     def create_admin(username: str, organisation_name: str | None) -> None:
         """Create an admin account with a random first password, printed once."""
-        from scheduler_app.admin.services import AccountError, create_user
+        from scheduler_app.admin.services import OrganisationNameError, create_organisation
 
-        org = db.session.execute(db.select(Organisation).order_by(Organisation.id).limit(1)).scalar_one_or_none()
-        if org is None:
+        names = list(db.session.execute(db.select(Organisation.name).order_by(Organisation.name)).scalars())
+        if not names:
             if not organisation_name:
                 raise click.UsageError("No organisation exists yet: give --organisation NAME.")
-            org = Organisation(name=organisation_name)
-            db.session.add(org)
-            db.session.flush()
+            try:
+                org = create_organisation(organisation_name)
+            except OrganisationNameError as exc:
+                raise click.UsageError(str(exc)) from None
+        elif organisation_name is None and len(names) > 1:
+            raise click.UsageError(f"There are {len(names)} organisations; name one with --organisation: "
+                                   + ", ".join(names))
+        else:
+            org = db.session.execute(db.select(Organisation).where(
+                Organisation.name == (organisation_name or names[0]))).scalar_one_or_none()
+            if org is None:
+                raise click.UsageError(f"No organisation is named {organisation_name!r}; there are: "
+                                       + ", ".join(names) + ". A new one is made with create-organisation.")
+        _create_admin(org, username)
+
+    @app.cli.command("create-organisation")
+    @click.argument("name")
+    @click.option("--admin", "username", required=True, help="Username of the new organisation's first admin.")
+    def create_organisation_command(name: str, username: str) -> None:
+        """Add an organisation to this deployment with its first admin; it sees only its own data."""
+        from scheduler_app.admin.services import OrganisationNameError, create_organisation
         try:
-            user, password = create_user(org.id, username, Role.ADMIN, display_name=username)
-        except AccountError as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(f"Admin account {user.username!r} created for {org.name}.")
-        click.echo(f"First password (change it at first login): {password}")
+            org = create_organisation(name)
+        except OrganisationNameError as exc:
+            raise click.UsageError(str(exc)) from None
+        _create_admin(org, username)
+
+    @app.cli.command("organisations")
+    def organisations() -> None:
+        """List the organisations on this deployment with their children, volunteers and accounts."""
+        from scheduler_app.models import Child, Volunteer
+
+        def count(model: type, org_id: int) -> int:
+            return db.session.execute(db.select(db.func.count()).select_from(model)
+                                      .where(model.organisation_id == org_id)).scalar_one()
+
+        for org in db.session.execute(db.select(Organisation).order_by(Organisation.name)).scalars():
+            click.echo(f"{org.name}: {count(Child, org.id)} children, {count(Volunteer, org.id)} volunteers, "
+                       f"{count(User, org.id)} accounts")
 
     @app.cli.command("seed-demo")
     def seed_demo() -> None:

@@ -170,7 +170,10 @@ class Organisation(db.Model):
     # A child who left (inactive) and has not been served for this many years is anonymised by
     # `flask purge-expired`: records about minors are kept no longer than the work needs them.
     retention_years: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # Two admins saving the settings at once: the second is told, not silently overwritten.
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
+    __mapper_args__ = {"version_id_col": version_id}
     __table_args__ = (
         CheckConstraint("road_factor >= 1 AND road_factor <= 5", name="road_factor_range"),
         CheckConstraint("speed_kmh > 0 AND speed_kmh <= 120", name="speed_range"),

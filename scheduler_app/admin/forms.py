@@ -1,9 +1,9 @@
-"""Forms for creating and disabling accounts."""
+"""Forms for creating and disabling accounts and for the organisation's settings."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from scheduler_app.records.forms import MultiCheckboxField
 
@@ -34,3 +34,31 @@ class PermissionsForm(FlaskForm):
 
     permissions = MultiCheckboxField(_l("Permissions"), validators=[Optional()])
     submit = SubmitField(_l("Save permissions"))
+
+
+class OrganisationForm(FlaskForm):
+    """The organisation's name and the settings the roster, the warnings and the retention purge read; the
+    ranges are those the database accepts."""
+
+    name = StringField(_l("Organisation name"), validators=[DataRequired(), Length(max=200)])
+    visit_minutes = IntegerField(_l("Length of a home visit (minutes)"),
+                                 validators=[InputRequired(), NumberRange(min=10, max=240)])
+    speed_kmh = FloatField(_l("Travel speed on village roads (km/h)"),
+                           validators=[InputRequired(), NumberRange(min=1, max=120)],
+                           description=_l("Used with the road factor to tell how long a volunteer takes between "
+                                          "homes and sites."))
+    road_factor = FloatField(_l("Road factor"), validators=[InputRequired(), NumberRange(min=1, max=5)],
+                             description=_l("How much longer the road is than the straight line (1.35 is usual "
+                                            "for hilly villages)."))
+    warn_after_days = IntegerField(_l("Warn when a child has had no home visit for (days)"),
+                                   validators=[InputRequired(), NumberRange(min=1, max=365)])
+    retention_years = IntegerField(_l("Keep the records of a child who left for (years)"),
+                                   validators=[InputRequired(), NumberRange(min=1, max=30)],
+                                   description=_l("After this, flask purge-expired anonymises them."))
+    version = HiddenField()
+    submit = SubmitField(_l("Save settings"))
+
+    def validate_version(self, field: HiddenField) -> None:
+        """The version the form was opened at is a number (the page always sends one)."""
+        if not str(field.data or "").isdigit():
+            raise ValidationError(_l("The form is out of date; open the settings again."))

@@ -7,18 +7,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.admin import bp
-from scheduler_app.admin.forms import NewUserForm, PermissionsForm, ToggleUserForm
+from scheduler_app.admin.forms import NewUserForm, OrganisationForm, PermissionsForm, ToggleUserForm
 from scheduler_app.admin.services import (
+    SETTINGS,
     AccountError,
+    OrganisationNameError,
+    SettingsConflictError,
     create_user,
     list_users,
+    save_settings,
     set_permissions,
     toggle_active,
     unlinked_volunteers,
 )
 from scheduler_app.auth.services import roles_required
 from scheduler_app.extensions import db
-from scheduler_app.models import Role, User
+from scheduler_app.models import Organisation, Role, User
 from scheduler_app.permissions import ALLOWED, LABELS
 
 
@@ -77,3 +81,28 @@ def user_permissions(user_id: int):
         flash(_("Permissions of %(name)s saved.", name=user.username), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/permissions.html", form=form, user=user)
+
+
+@bp.route("/organisation", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def organisation():
+    """The organisation's name and settings (visit length, travel, warnings, how long records are kept)."""
+    org = db.session.get(Organisation, current_user.organisation_id)
+    form = OrganisationForm(obj=org)
+    if not form.is_submitted():
+        form.version.data = org.version_id
+    if form.validate_on_submit():
+        try:
+            save_settings(org.id, int(form.version.data), {key: getattr(form, key).data for key in SETTINGS})
+        except SettingsConflictError:
+            db.session.rollback()
+            flash(_("Someone else saved the settings while you were editing; nothing was saved. Here they are "
+                    "as saved now: make your changes again."), "error")
+            return redirect(url_for("admin.organisation"))
+        except OrganisationNameError:
+            db.session.rollback()
+            form.name.errors.append(_("Another organisation on this server already has this name."))
+        else:
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("admin.organisation"))
+    return render_template("admin/organisation.html", form=form)

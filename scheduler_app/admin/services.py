@@ -1,13 +1,16 @@
-"""Creating and disabling accounts."""
+"""Creating and disabling accounts; creating an organisation and keeping its settings."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
 from scheduler_app.auth.services import generate_password, hash_password, new_session_token
 from scheduler_app.extensions import db
-from scheduler_app.models import Role, User, Volunteer
+from scheduler_app.models import Organisation, Role, User, Volunteer
 from scheduler_app.permissions import ALLOWED
 
 
@@ -38,7 +41,7 @@ def create_user(organisation_id: int, username: str, role: Role, display_name: s
     except IntegrityError:
         db.session.rollback()
         raise AccountError("username", "This username or volunteer record already has an account.") from None
-    audit.record("user_created", "user", user.id, role=str(role))
+    audit.record("user_created", "user", user.id, organisation_id=organisation_id, role=str(role))
     db.session.commit()
     return user, password
 
@@ -82,3 +85,56 @@ def set_permissions(organisation_id: int, user_id: int, granted: list[str]) -> U
     audit.record("permissions_changed", "user", user.id, before=before, after=user.permissions)
     db.session.commit()
     return user
+
+
+# What an organisation's admin may change; the roster, the warnings and the retention purge read them.
+SETTINGS = ("name", "visit_minutes", "speed_kmh", "road_factor", "warn_after_days", "retention_years")
+
+
+class SettingsConflictError(Exception):
+    """Another admin saved the organisation's settings since this one opened them; nothing was written."""
+
+
+class OrganisationNameError(ValueError):
+    """Another organisation on this deployment already has the name."""
+
+
+def create_organisation(name: str) -> Organisation:
+    """A new organisation on this deployment, with the default settings; its first admin is made next."""
+    name = name.strip()
+    if not name:
+        raise OrganisationNameError("An organisation needs a name.")
+    taken = db.session.execute(db.select(Organisation.id).where(Organisation.name == name)).first()
+    if taken is not None:
+        raise OrganisationNameError(f"An organisation named {name!r} already exists.")
+    organisation = Organisation(name=name)
+    db.session.add(organisation)
+    db.session.flush()
+    audit.record("organisation_created", "organisation", organisation.id, organisation_id=organisation.id)
+    return organisation
+
+
+def save_settings(organisation_id: int, version: int, values: dict[str, Any]) -> Organisation:
+    """Write the organisation's settings as the admin saw them at ``version``; audited with what changed.
+    Raises SettingsConflictError when someone saved in between, OrganisationNameError for a taken name."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation.version_id != version:
+        raise SettingsConflictError
+    changed = {key: (getattr(organisation, key), values[key]) for key in SETTINGS
+               if key in values and getattr(organisation, key) != values[key]}
+    if not changed:
+        return organisation
+    if "name" in changed and db.session.execute(
+            db.select(Organisation.id).where(Organisation.name == values["name"],
+                                             Organisation.id != organisation_id)).first() is not None:
+        raise OrganisationNameError(values["name"])
+    for key, (_before, after) in changed.items():
+        setattr(organisation, key, after)
+    audit.record("organisation_settings_changed", "organisation", organisation.id,
+                 before={k: b for k, (b, _a) in changed.items()}, after={k: a for k, (_b, a) in changed.items()})
+    try:
+        db.session.commit()
+    except StaleDataError:  # saved by someone else between the check above and this write
+        db.session.rollback()
+        raise SettingsConflictError from None
+    return organisation

@@ -31,6 +31,8 @@ ACTION_LABELS = {
     "two_step_enabled": _l("turned on two-step login"), "two_step_disabled": _l("turned off two-step login"),
     "user_created": _l("created an account"), "user_disabled": _l("disabled an account"),
     "user_enabled": _l("enabled an account"), "permissions_changed": _l("changed an account's permissions"),
+    "organisation_created": _l("created the organisation"),
+    "organisation_settings_changed": _l("changed the organisation's settings"),
     "audit_searched": _l("searched the audit log"), "roster_generated": _l("generated a roster"),
     "roster_published": _l("published a roster"), "roster_edited": _l("changed a roster"),
 }

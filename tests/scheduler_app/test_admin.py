@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from scheduler_app.extensions import db
 from scheduler_app.models import Role, User
-from tests.conftest import PASSWORD, post_form
+from tests.conftest import PASSWORD, form_data, post_form
 
 EN = {"Accept-Language": "en"}
 
@@ -109,3 +110,124 @@ def test_admin_withholds_a_permission_within_the_role(app, make_org, make_user, 
     post_form(other, "/auth/login", {"username": coordinator.username, "password": PASSWORD})
     assert other.get("/data/children/export.csv").status_code == 403
     assert other.get("/audit/").status_code == 403
+
+
+def _settings_page(client) -> dict[str, str]:
+    """The settings form as the browser would send it unchanged (one value per field)."""
+    return {k: v[0] for k, v in form_data(client.get("/admin/organisation").get_data(as_text=True)).items()}
+
+
+def test_admin_saves_settings_that_the_next_roster_uses(app, make_user, login, make_org) -> None:
+    """An admin changes the visit length, travel speed and road factor: the next week's roster instance
+    carries them, the change is audited with before and after, and another organisation keeps its own."""
+    from scheduler_app.contract import build_instance
+    from scheduler_app.models import AuditEvent, Organisation
+
+    admin = make_user(Role.ADMIN)
+    other = make_org("乙机构")
+    client = login(admin)
+    form = _settings_page(client) | {"visit_minutes": "45", "speed_kmh": "15", "road_factor": "1.5",
+                                     "warn_after_days": "10", "retention_years": "5"}
+    response = client.post("/admin/organisation", data=form, follow_redirects=True, headers=EN)
+    assert "Settings saved." in response.get_data(as_text=True)
+    settings = build_instance(admin.organisation_id, dt.date(2026, 11, 30))["settings"]
+    assert settings == {"visit_minutes": 45, "speed_kmh": 15.0, "road_factor": 1.5}
+    org = db.session.get(Organisation, admin.organisation_id)
+    assert (org.warn_after_days, org.retention_years) == (10, 5)
+    event = db.session.execute(db.select(AuditEvent).where(
+        AuditEvent.action == "organisation_settings_changed")).scalar_one()
+    assert event.detail["before"]["visit_minutes"] == 60 and event.detail["after"]["visit_minutes"] == 45
+    assert event.organisation_id == admin.organisation_id
+    db.session.refresh(other)
+    assert (other.visit_minutes, other.speed_kmh, other.road_factor) == (60, 20.0, 1.35)
+
+
+def test_setting_out_of_range_names_the_field_and_changes_nothing(app, make_user, login) -> None:
+    """A road factor below 1 is refused next to that field; no setting is saved, not even the valid ones."""
+    from scheduler_app.models import Organisation
+
+    admin = make_user(Role.ADMIN)
+    client = login(admin)
+    form = _settings_page(client) | {"visit_minutes": "30", "road_factor": "0.5"}
+    response = client.post("/admin/organisation", data=form, headers=EN)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert re.search(r'id="road_factor-error">Number must be between 1', page)
+    db.session.expire_all()
+    assert db.session.get(Organisation, admin.organisation_id).visit_minutes == 60
+
+
+def test_settings_saved_meanwhile_are_not_overwritten(app, make_user, login) -> None:
+    """Two admins open the settings; the second to save is told someone else saved, and the first one's
+    values stay."""
+    from scheduler_app.admin.services import save_settings
+    from scheduler_app.models import Organisation
+
+    admin = make_user(Role.ADMIN, locale="en")
+    client = login(admin)
+    stale = _settings_page(client)
+    org = db.session.get(Organisation, admin.organisation_id)
+    save_settings(org.id, org.version_id, {"visit_minutes": 90})
+    response = client.post("/admin/organisation", data=stale | {"speed_kmh": "30"}, follow_redirects=True)
+    assert "Someone else saved the settings" in response.get_data(as_text=True)
+    db.session.expire_all()
+    org = db.session.get(Organisation, admin.organisation_id)
+    assert (org.visit_minutes, org.speed_kmh) == (90, 20.0)
+    again = _settings_page(client)
+    assert again["visit_minutes"] == "90"
+
+
+def test_organisation_name_taken_by_another_organisation_is_refused(app, make_user, login, make_org) -> None:
+    """Renaming to the name of another organisation on the server is refused on the name field."""
+    from scheduler_app.models import Organisation
+
+    admin = make_user(Role.ADMIN)
+    make_org("乙机构")
+    client = login(admin)
+    response = client.post("/admin/organisation", data=_settings_page(client) | {"name": "乙机构"}, headers=EN)
+    assert "Another organisation on this server already has this name." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Organisation, admin.organisation_id).name != "乙机构"
+
+
+def test_only_admins_see_the_settings(app, make_user, login) -> None:
+    """Coordinators and managers are refused the settings page."""
+    client = login(make_user(Role.MANAGER))
+    assert client.get("/admin/organisation").status_code == 403
+
+
+def test_create_organisation_adds_one_with_its_first_admin(app, make_user, make_child) -> None:
+    """`flask create-organisation` makes a new organisation and its first admin, who logs in with the printed
+    password; `flask organisations` lists both with their own counts."""
+    first = make_user(Role.COORDINATOR)
+    make_child(first.organisation, "C001")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-organisation", "乙机构", "--admin", "yi.admin"])
+    assert result.exit_code == 0, result.output
+    password = re.search(r"First password \(change it at first login\): (\S+)", result.output).group(1)
+    admin = db.session.execute(db.select(User).where(User.username == "yi.admin")).scalar_one()
+    assert admin.organisation.name == "乙机构" and admin.role == Role.ADMIN
+    assert admin.organisation_id != first.organisation_id
+    listing = runner.invoke(args=["organisations"]).output
+    assert "乙机构: 0 children, 0 volunteers, 1 accounts" in listing
+    assert f"{first.organisation.name}: 1 children" in listing
+    client = app.test_client()
+    assert post_form(client, "/auth/login", {"username": "yi.admin", "password": password}).status_code == 302
+
+
+def test_create_admin_with_several_organisations_must_name_one(app, make_org) -> None:
+    """With two organisations, create-admin without --organisation changes nothing and lists them; with an
+    unknown name, the same; a taken username creates neither the organisation nor the account."""
+    make_org("甲机构")
+    make_org("乙机构")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-admin", "--username", "boss"])
+    assert result.exit_code == 2 and "甲机构" in result.output and "乙机构" in result.output
+    assert runner.invoke(args=["create-admin", "--username", "boss", "--organisation", "丙"]).exit_code == 2
+    assert db.session.execute(db.select(User)).first() is None
+    assert runner.invoke(args=["create-admin", "--username", "boss", "--organisation", "乙机构"]).exit_code == 0
+    taken = runner.invoke(args=["create-organisation", "丙机构", "--admin", "boss"])
+    assert taken.exit_code == 1 and "already has an account" in taken.output
+    assert "丙机构" not in runner.invoke(args=["organisations"]).output
+    duplicate = runner.invoke(args=["create-organisation", "乙机构", "--admin", "other"])
+    assert duplicate.exit_code == 2 and "already exists" in duplicate.output

@@ -70,6 +70,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "admin.users": ("GET", frozenset({Role.ADMIN})),
     "admin.toggle_user": ("POST", frozenset({Role.ADMIN})),
     "admin.user_permissions": ("GET", frozenset({Role.ADMIN})),
+    "admin.organisation": ("GET", frozenset({Role.ADMIN})),
     "auth.second_step": ("GET", None),  # public: without a password step just done it sends back to login
     "auth.two_step": ("GET", frozenset({Role.ADMIN, Role.MANAGER, Role.COORDINATOR})),
     "privacy.child_rights": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
