@@ -39,6 +39,9 @@ class Config:
     # a queued one that no worker took within PEIBAN_QUEUE_WAIT_SECONDS likewise.
     PEIBAN_STALE_SECONDS = 30.0
     PEIBAN_QUEUE_WAIT_SECONDS = 600.0
+    # On the job queue, a week with more children than this is split into parts that share nothing (about
+    # this many children each, a county's size), each solved as its own job by whichever worker is free.
+    PEIBAN_PART_CHILDREN = 2000
 
 
 def _secret_key(instance_path: Path) -> str:

@@ -550,6 +550,8 @@ class SolveRun(db.Model):
     roster_id: Mapped[int | None] = mapped_column(ForeignKey("roster.id"))
     # A re-plan starts from this roster: everything not freed is pinned, and it is the "previous".
     replan_of_id: Mapped[int | None] = mapped_column(ForeignKey("roster.id"))
+    # A big week on the job queue is split into parts that share nothing, each a job; None when solved whole.
+    parts: Mapped[int | None] = mapped_column(Integer)
 
     week: Mapped[Week] = relationship()
     roster: Mapped[Roster | None] = relationship(foreign_keys=[roster_id])

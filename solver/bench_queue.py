@@ -21,11 +21,9 @@ from pathlib import Path
 from solver.bench import demand
 from solver.generate import prefecture
 from solver.instance import parse_instance
-from solver.roster import parse_roster
 from solver.settings import SolverSettings
 from solver.solve import solve
-from solver.split import merge_rosters, split_instance
-from solver.validate import validate
+from solver.split import merge_and_check, split_instance
 
 ROOT = Path(__file__).resolve().parents[1]
 RQ = Path(sys.executable).parent / "rq"
@@ -62,8 +60,7 @@ def run(document: dict, parts: list[dict], workers: int, time_limit_s: float, se
         raise SystemExit(f"{len(failed)} parts failed: {failed}")
     rosters = [job.return_value() for job in jobs]
     queue.delete(delete_jobs=True)
-    merged = merge_rosters(document, rosters)
-    report = validate(parse_instance(document), parse_roster(merged))
+    merged, report = merge_and_check(document, rosters)
     total, bound = demand(parse_instance(document)), merged["stats"]["shortfall_bound"]
     return {"workers": workers, "parts": len(parts), "wall_s": round(wall, 1), "valid": report.ok,
             "shortfall": report.levels.shortfall, "bound": bound, "travel_km": round(report.levels.travel_km),

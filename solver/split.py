@@ -11,6 +11,8 @@ from solver.disjoint import DisjointSets
 from solver.instance import Instance, parse_instance
 from solver.places import Geography
 from solver.roster import SCHEMA as ROSTER_SCHEMA
+from solver.roster import parse_roster
+from solver.validate import Report, round_km, validate
 
 Node = tuple[str, str]  # ("volunteer" | "child" | "site", id)
 
@@ -85,3 +87,14 @@ def merge_rosters(document: dict[str, Any], rosters: list[dict[str, Any]]) -> di
     return {"schema": ROSTER_SCHEMA, "week_start": document["week_start"],
             "tutoring": [a for r in rosters for a in r.get("tutoring", [])],
             "visits": [v for r in rosters for v in r.get("visits", [])], "unmet": unmet, "stats": stats}
+
+
+def merge_and_check(document: dict[str, Any], rosters: list[dict[str, Any]]) -> tuple[dict[str, Any], Report]:
+    """The merged roster/1 of the whole instance with its levels recomputed by the checker (fairness and the
+    volunteers' loads do not add up part by part), and the checker's report on it."""
+    merged = merge_rosters(document, rosters)
+    report = validate(parse_instance(document), parse_roster(merged))
+    found = report.levels
+    merged["stats"].update(shortfall=found.shortfall, continuity=found.continuity,
+                           travel_km=round_km(found.travel_km), fairness=round(found.fairness, 4))
+    return merged, report

@@ -8,6 +8,11 @@ killed solve leaves the week's rosters exactly as they were. Every few seconds t
 heartbeat and the best shortfall the solver has reported; a run whose heartbeat stops (its process was
 killed with the web server or the worker) is marked abandoned when someone next looks at the week, and the
 week can be generated again.
+
+On the queue, a week bigger than ``PEIBAN_PART_CHILDREN`` children is split (``solver.split``) into parts that
+share nothing: each part is a job any free worker takes, and a last job, run when every part has ended, merges
+their rosters, checks the merged roster against the whole week and stores it, or fails the run with the
+first failed part's reason.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import math
 import subprocess
 import sys
 import tempfile
@@ -29,7 +35,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue
+from rq import Queue, Worker
+from rq.exceptions import NoSuchJobError
+from rq.job import Dependency, Job
 
 from scheduler_app import audit
 from scheduler_app.contract import build_instance
@@ -40,12 +48,15 @@ from scheduler_app.records.volunteers import VOLUNTEER
 from scheduler_app.rosters.services import RosterError, current_roster, declined, store_roster, week_of
 from scheduler_app.solver_text import say_stored
 from scheduler_app.volunteers.services import DatesAwayError, add_date_away
+from solver.split import merge_and_check, split_instance
 
 HEARTBEAT_S = 2.0          # how often the watcher writes down that the solve is alive
 QUEUE_JOB_SLACK_S = 60     # RQ's own timeout for a job: the run's limit, the grace, and this for start-up
 QUEUE_RESULT_TTL_S = 3600  # the run table holds the outcome; RQ keeps its job record only this long
 QUEUE_FAILURE_TTL_S = 7 * 24 * 3600
 OVERRUN_GRACE_S = 20.0     # the solver keeps its own limit; past limit + grace it is stopped
+PART_MIN_TIME_S = 10       # a part of a split week never gets less, however small its share
+MERGE_JOB_TIMEOUT_S = 900  # checking and storing the merged roster of a prefecture-size week
 TIME_LIMITS = (10, 30, 60, 120)
 DEFAULT_TIME_LIMIT = 30
 ACTIVE = (RunState.QUEUED, RunState.RUNNING)
@@ -99,7 +110,9 @@ def _stale(run: SolveRun) -> bool:
     config = current_app.config
     if run.state == RunState.QUEUED:
         return seconds_since(run.created_at) > config["PEIBAN_QUEUE_WAIT_SECONDS"]
-    return seconds_since(run.heartbeat_at or run.created_at) > config["PEIBAN_STALE_SECONDS"]
+    # A split run's parts may wait in the queue behind other solves, beating no heart meanwhile.
+    limit = config["PEIBAN_QUEUE_WAIT_SECONDS"] if run.parts else config["PEIBAN_STALE_SECONDS"]
+    return seconds_since(run.heartbeat_at or run.created_at) > limit
 
 
 def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_limit_s: int,
@@ -200,60 +213,185 @@ def solve_queue(app: Flask) -> Queue:
 
 
 def solve_job(run_id: int, instance: dict[str, Any]) -> None:
-    """The RQ job: solve a queued run in the worker, with an app made from the worker's environment."""
+    """The RQ job: solve a queued run in the worker, with an app made from the worker's environment; a week
+    too big for one job is split into part jobs instead."""
     from scheduler_app import create_app  # the worker imports this module before any app exists
     app = create_app()
-    app.config["REDIS_URL"] = ""  # the worker solves here; it never queues again
+    queue = solve_queue(app)
+    app.config["REDIS_URL"] = ""  # the worker solves here; only the split below queues again
+    if len(instance["children"]) > app.config["PEIBAN_PART_CHILDREN"] and _fan_out(app, queue, run_id, instance):
+        return
     run_solve(app, run_id, instance)
+
+
+def part_time_limits(time_limit_s: float, sizes: list[int], workers: int) -> list[int]:
+    """Each part's share of the run's time limit, by its number of children: with one worker the parts run one
+    after another and together take about the limit; with as many workers as parts each gets the whole limit.
+    Never below PART_MIN_TIME_S."""
+    total, lanes = sum(sizes) or 1, max(1, workers)
+    if lanes >= len(sizes):
+        return [int(time_limit_s)] * len(sizes)
+    return [max(PART_MIN_TIME_S, min(int(time_limit_s), math.ceil(time_limit_s * lanes * size / total)))
+            for size in sizes]
+
+
+def _fan_out(app: Flask, queue: Queue, run_id: int, instance: dict[str, Any]) -> bool:
+    """Split the week into parts that share nothing and queue a job per part and a merging job after them.
+    False (nothing done) when the week does not split."""
+    parts = split_instance(instance, math.ceil(len(instance["children"]) / app.config["PEIBAN_PART_CHILDREN"]))
+    if len(parts) < 2:
+        return False
+    with app.app_context():
+        try:
+            if not _claim(run_id, parts=len(parts)):
+                return True
+            run = db.session.get(SolveRun, run_id)
+            limits = part_time_limits(run.time_limit_s, [len(p["children"]) for p in parts],
+                                      Worker.count(queue=queue))
+            part_jobs = [queue.enqueue(solve_part_job, run_id, part, limit, job_id=f"peiban-solve-{run_id}-{k}",
+                                       job_timeout=limit + OVERRUN_GRACE_S + QUEUE_JOB_SLACK_S,
+                                       result_ttl=QUEUE_RESULT_TTL_S, failure_ttl=QUEUE_FAILURE_TTL_S)
+                         for k, (part, limit) in enumerate(zip(parts, limits, strict=True), start=1)]
+            # allow_failure: a part that crashed still lets the merge run, to end the run with a reason.
+            queue.enqueue(merge_job, run_id, instance, [job.id for job in part_jobs],
+                          depends_on=Dependency(jobs=part_jobs, allow_failure=True),
+                          job_id=f"peiban-solve-{run_id}-merge", job_timeout=MERGE_JOB_TIMEOUT_S,
+                          result_ttl=QUEUE_RESULT_TTL_S, failure_ttl=QUEUE_FAILURE_TTL_S)
+        except RedisError as exc:
+            db.session.rollback()
+            _finish(app, run_id, instance, RunState.FAILED,
+                    f"error\tthe job queue (Redis) did not answer: {exc.__class__.__name__}", None, None)
+        finally:
+            db.session.remove()
+    return True
+
+
+def solve_part_job(run_id: int, part: dict[str, Any], time_limit_s: int) -> dict[str, Any]:
+    """The RQ job for one part of a split week: solve it and hand its roster to the merging job (nothing is
+    stored here). Its outcome, message, roster/1 and unmet reasons."""
+    from scheduler_app import create_app
+    app = create_app()
+    with app.app_context():
+        try:
+            run = db.session.get(SolveRun, run_id)
+            if run is None or run.state != RunState.RUNNING:  # abandoned while this part waited
+                return {"outcome": "skipped", "message": "", "roster": None, "reasons": None}
+            outcome, message, roster, reasons = _watch(run, part, time_limit_s, progress=False)
+        except Exception as exc:  # noqa: BLE001 - the merging job needs a reason, whatever happened
+            db.session.rollback()
+            app.logger.exception("a part of solve run %s failed", run_id)
+            outcome, message, roster, reasons = RunState.FAILED, f"error\t{exc.__class__.__name__}: {exc}", None, None
+        finally:
+            _processes.pop(run_id, None)
+            db.session.remove()
+    return {"outcome": str(outcome), "message": message, "roster": roster, "reasons": reasons}
+
+
+def merge_job(run_id: int, instance: dict[str, Any], part_job_ids: list[str]) -> None:
+    """The RQ job run after every part of a split week ended: store the merged roster, or end the run with the
+    first failed part's reason."""
+    from scheduler_app import create_app
+    app = create_app()
+    connection = solve_queue(app).connection
+    results = []
+    for job_id in part_job_ids:
+        try:
+            job = Job.fetch(job_id, connection=connection)
+        except NoSuchJobError:
+            job = None
+        results.append(job.return_value() if job is not None and job.is_finished else None)
+    outcome, message, roster, reasons = merged_outcome(instance, results)
+    with app.app_context():
+        _finish(app, run_id, instance, outcome, message, roster, reasons)
+
+
+def merged_outcome(instance: dict[str, Any], results: list[dict[str, Any] | None]
+                   ) -> tuple[RunState, str, dict | None, dict | None]:
+    """What the parts' results make of the run: the first part that did not succeed fails it with its reason
+    (None: its job never ended, e.g. its worker was killed); else the merged roster, checked against the
+    whole week, with the parts' unmet reasons in the merged order."""
+    for number, result in enumerate(results, start=1):
+        if result is None or result["outcome"] == "skipped":
+            return RunState.FAILED, f"error\tpart {number} of {len(results)} was not solved", None, None
+        if result["outcome"] != RunState.SUCCEEDED:
+            return RunState(result["outcome"]), result["message"], None, None
+    rosters = [result["roster"] for result in results]
+    merged, report = merge_and_check(instance, rosters)
+    if not report.ok:  # the parts share nothing, so this would be a bug in the split
+        return RunState.FAILED, f"error\tthe merged roster breaks a rule: {report.violations[0]}", None, None
+    reasons = {key: [reason for result in results
+                     for reason in ((result["reasons"] or {}).get(key)
+                                    or [None] * len(result["roster"].get("unmet", {}).get(key, [])))]
+               for key in ("visits", "tutors", "subjects")}
+    return RunState.SUCCEEDED, "", merged, reasons
+
+
+def _claim(run_id: int, parts: int | None = None) -> bool:
+    """Take a queued run for solving (one UPDATE, so two workers cannot both take it, and a run marked
+    abandoned while it waited is never solved late)."""
+    claimed = db.session.execute(db.update(SolveRun).where(SolveRun.id == run_id, SolveRun.state == RunState.QUEUED)
+                                 .values(state=RunState.RUNNING, started_at=utcnow(), heartbeat_at=utcnow(),
+                                         parts=parts))
+    db.session.commit()
+    return claimed.rowcount == 1
 
 
 def run_solve(app: Flask, run_id: int, instance: dict[str, Any]) -> None:
     """Solve one run to the end: a new draft roster on success, a reason on failure; never a partial write. A run
     no longer queued (marked abandoned while it waited for a worker) is left alone."""
     with app.app_context():
-        claimed = db.session.execute(db.update(SolveRun).where(SolveRun.id == run_id,
-                                                               SolveRun.state == RunState.QUEUED)
-                                     .values(state=RunState.RUNNING, started_at=utcnow(), heartbeat_at=utcnow()))
-        db.session.commit()
-        if claimed.rowcount != 1:
+        if not _claim(run_id):
             db.session.remove()
             return
         run = db.session.get(SolveRun, run_id)
         try:
-            outcome, message, roster_doc, reasons = _watch(run, instance)
+            outcome, message, roster_doc, reasons = _watch(run, instance, run.time_limit_s)
         except Exception as exc:  # noqa: BLE001 - whatever happens, the run must end with a reason
             db.session.rollback()
             app.logger.exception("solve run %s failed", run_id)
             outcome, message = RunState.FAILED, f"error\t{exc.__class__.__name__}: {exc}"
             roster_doc = reasons = None
-        run = db.session.get(SolveRun, run_id)
         try:
-            if outcome == RunState.SUCCEEDED:
-                roster = store_roster(run.week, instance, roster_doc, run.requested_by_id, carry_from=run.replan_of,
-                                      reasons=reasons)
-                run.roster_id, run.best_shortfall = roster.id, roster.stats.get("shortfall")
-            run.state, run.message, run.finished_at = outcome, message, utcnow()
-            db.session.commit()
-        except Exception as exc:  # noqa: BLE001 - storing failed: nothing of the roster is kept
-            db.session.rollback()
-            app.logger.exception("storing the roster of run %s failed", run_id)
-            run = db.session.get(SolveRun, run_id)
-            run.state, run.finished_at = RunState.FAILED, utcnow()
-            run.message = f"error\t{exc.__class__.__name__}: {exc}"
-            db.session.commit()
+            _finish(app, run_id, instance, outcome, message, roster_doc, reasons)
         finally:
             _processes.pop(run_id, None)
             db.session.remove()
 
 
-def _watch(run: SolveRun, instance: dict[str, Any]) -> tuple[RunState, str, dict | None, dict | None]:
-    """Run the solver process, record heartbeats and progress, stop it if it overruns. On success, the
-    roster and its unmet reasons as translatable messages."""
+def _finish(app: Flask, run_id: int, instance: dict[str, Any], outcome: RunState, message: str,
+            roster_doc: dict | None, reasons: dict | None) -> None:
+    """End a running run: store the roster as a new draft in the same transaction on success. A run no longer
+    running (marked abandoned meanwhile, and perhaps generated again) is left as it is."""
+    run = db.session.get(SolveRun, run_id)
+    if run is None or run.state != RunState.RUNNING:
+        app.logger.warning("solve run %s ended after it was given up; its result is dropped", run_id)
+        return
+    try:
+        if outcome == RunState.SUCCEEDED:
+            roster = store_roster(run.week, instance, roster_doc, run.requested_by_id, carry_from=run.replan_of,
+                                  reasons=reasons)
+            run.roster_id, run.best_shortfall = roster.id, roster.stats.get("shortfall")
+        run.state, run.message, run.finished_at = outcome, message, utcnow()
+        db.session.commit()
+    except Exception as exc:  # noqa: BLE001 - storing failed: nothing of the roster is kept
+        db.session.rollback()
+        app.logger.exception("storing the roster of run %s failed", run_id)
+        run = db.session.get(SolveRun, run_id)
+        run.state, run.finished_at = RunState.FAILED, utcnow()
+        run.message = f"error\t{exc.__class__.__name__}: {exc}"
+        db.session.commit()
+
+
+def _watch(run: SolveRun, instance: dict[str, Any], time_limit_s: float,
+           progress: bool = True) -> tuple[RunState, str, dict | None, dict | None]:
+    """Run the solver process, record heartbeats (and the best shortfall so far, unless the instance is only
+    a part of the run's week), stop it if it overruns. On success, the roster and its unmet reasons as
+    translatable messages."""
     with tempfile.TemporaryDirectory(prefix="peiban-solve-") as tmp:
         source, target, reasons = Path(tmp) / "instance.json", Path(tmp) / "roster.json", Path(tmp) / "reasons.json"
         source.write_text(json.dumps(instance, ensure_ascii=False), encoding="utf-8")
         command = [sys.executable, "-m", "solver", "solve", str(source), "-o", str(target),
-                   "--time-limit", str(run.time_limit_s), "--progress", "--reasons", str(reasons)]
+                   "--time-limit", str(time_limit_s), "--progress", "--reasons", str(reasons)]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,  # noqa: S603
                                    text=True, encoding="utf-8", cwd=PROJECT_ROOT)
         _processes[run.id] = process
@@ -264,14 +402,15 @@ def _watch(run: SolveRun, instance: dict[str, Any]) -> tuple[RunState, str, dict
         started = time.monotonic()
         while process.poll() is None:
             time.sleep(HEARTBEAT_S / 4)
-            if time.monotonic() - started > run.time_limit_s + OVERRUN_GRACE_S:
+            if time.monotonic() - started > time_limit_s + OVERRUN_GRACE_S:
                 process.kill()
                 process.wait()
                 reader.join()
                 return RunState.FAILED, "overran", None, None
             if not run.heartbeat_at or seconds_since(run.heartbeat_at) >= HEARTBEAT_S:
                 run.heartbeat_at = utcnow()
-                run.best_shortfall = best[-1] if best else None
+                if progress:
+                    run.best_shortfall = best[-1] if best else None
                 db.session.commit()
         reader.join()
         if process.returncode == 0 and target.exists():

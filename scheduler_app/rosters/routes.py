@@ -127,6 +127,9 @@ def _progress_text(run) -> str:  # noqa: ANN001 - a SolveRun
     if run.best_shortfall is not None:
         text += " " + _("Best roster so far leaves a shortfall of %(shortfall)s.",
                         shortfall=format_decimal(run.best_shortfall))
+    if run.parts:
+        text += " " + _("The week is solved in %(parts)d parts that share no one, on the solve workers.",
+                        parts=run.parts)
     return text
 
 

@@ -10,7 +10,7 @@ from solver.instance import parse_instance
 from solver.places import Geography
 from solver.roster import parse_roster
 from solver.solve import greedy_only
-from solver.split import merge_rosters, split_instance
+from solver.split import merge_and_check, merge_rosters, split_instance
 from solver.validate import validate
 
 
@@ -28,6 +28,21 @@ def test_split_parts_hold_everything_once_and_merge_into_a_valid_roster() -> Non
     report = validate(parse_instance(document), parse_roster(merged))
     assert report.ok, report.violations[:3]
     assert len(merged["visits"]) == sum(len(r["visits"]) for r in rosters)
+
+
+def test_merged_levels_are_those_of_the_whole_roster() -> None:
+    """merge_and_check puts in the merged roster's stats the levels the checker finds for the whole week (fairness
+    and continuity do not add up part by part), and reports the merged roster valid."""
+    document = prefecture(seed=2, counties=2, size="small")
+    parts = split_instance(document, 2)
+    assert len(parts) == 2
+    rosters = [greedy_only(parse_instance(part)).to_json() for part in parts]
+    merged, report = merge_and_check(document, rosters)
+    assert report.ok
+    whole = validate(parse_instance(document), parse_roster(merged)).levels
+    assert (merged["stats"]["shortfall"], merged["stats"]["continuity"]) == (whole.shortfall, whole.continuity)
+    assert merged["stats"]["fairness"] == round(whole.fairness, 4)
+    assert merged["stats"]["shortfall"] == sum(r["stats"]["shortfall"] for r in rosters)
 
 
 def test_no_volunteer_could_serve_across_parts() -> None:

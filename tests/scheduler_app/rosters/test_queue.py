@@ -42,11 +42,11 @@ def queued(app):
     jobs.solve_queue(app).delete(delete_jobs=True)
 
 
-def _worker(app, burst: bool) -> subprocess.Popen:
-    """`flask solve-worker` in its own process group, on the test's database and queue."""
+def _worker(app, burst: bool, **settings: str) -> subprocess.Popen:
+    """`flask solve-worker` in its own process group, on the test's database and queue (and PEIBAN_ settings)."""
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "REDIS_URL": REDIS,
            "PEIBAN_SOLVE_QUEUE": app.config["PEIBAN_SOLVE_QUEUE"], "PEIBAN_SECRET_KEY": "worker-test",
-           "FLASK_APP": "scheduler_app:create_app()"}
+           "FLASK_APP": "scheduler_app:create_app()", **settings}
     command = [sys.executable, "-m", "flask", "solve-worker", *(["--burst"] if burst else [])]
     return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True,  # noqa: S603 - our own command
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -67,9 +67,17 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-def _drain(app) -> None:
+def _is_solver(pid: int) -> bool:
+    """The process is `python -m solver solve ...`."""
+    try:
+        return b"\0solver\0solve\0" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+def _drain(app, **settings: str) -> None:
     """Run a worker until the queue is empty."""
-    worker = _worker(app, burst=True)
+    worker = _worker(app, burst=True, **settings)
     output, _ = worker.communicate(timeout=WORKER_TIMEOUT_S)
     assert worker.returncode == 0, output
 
@@ -140,7 +148,10 @@ def test_a_killed_worker_leaves_the_rosters_and_the_week_can_be_generated_again(
     while _state(second)[0] != RunState.RUNNING and time.monotonic() < deadline:
         time.sleep(0.5)
     assert _state(second)[0] == RunState.RUNNING
-    time.sleep(jobs.HEARTBEAT_S * 2)  # the solver is at work
+    # Kill as soon as the solver process is at work (the demo week is solved to optimality in a few seconds).
+    while not any(_is_solver(pid) for pid in _descendants(worker.pid)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert any(_is_solver(pid) for pid in _descendants(worker.pid)), "the solver never started"
     for pid in [worker.pid, *_descendants(worker.pid)]:  # the worker, its work horse and the solver, at once
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -171,3 +182,101 @@ def test_a_queue_that_does_not_answer_fails_the_run_at_once(app, client) -> None
     assert _state(run_id)[0] == RunState.FAILED
     page = client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
     assert "the job queue (Redis) did not answer" in page and "Generate roster" in page
+
+
+@pytest.fixture
+def two_counties(queued, client, make_org, make_user, make_site, make_volunteer, make_child, login):
+    """Two groups of a site, a tutor, a visitor and children, 110 km apart, so nobody of one can serve the
+    other; the coordinator is logged in."""
+    from scheduler_app.models import Village
+    org = make_org()
+    for n, (lat, lon) in enumerate(((30.45, 114.87), (31.45, 115.67)), start=1):
+        site = make_site(org, f"S{n}", days=(0,), lat=lat, lon=lon, children_per_tutor=2)
+        make_volunteer(org, f"T{n}", roles=("tutor",), subjects=["math"], max_sessions_per_week=1,
+                       availability=((0, "15:00", "19:00"),), home_lat=lat + 0.01, home_lon=lon)
+        make_volunteer(org, f"M{n}", max_visits_per_week=3, max_visits_per_day=2, home_lat=lat, home_lon=lon)
+        village = Village(organisation_id=org.id, name=f"村{n}", lat=lat + 0.005, lon=lon + 0.005)
+        for k in (1, 2):
+            make_child(org, f"C{n}{k}", site=site, attends=["mon"], subjects=["math"], visits_per_week=1,
+                       village=village)
+    return login(make_user("coordinator", org=org, locale="en"))
+
+
+def test_a_big_week_is_split_into_part_jobs_and_their_rosters_merged(queued, two_counties) -> None:
+    """On the queue, a week with more children than PEIBAN_PART_CHILDREN is split into parts that share no one:
+    each part is its own job, and the merged roster, stored as one draft, serves both groups and passes the
+    checker against the whole week."""
+    from scheduler_app.rosters.changes import roster_document
+    from solver.instance import parse_instance
+    from solver.roster import parse_roster
+    from solver.validate import validate
+
+    run_id = _generate(two_counties, limit=10)
+    _drain(queued, PEIBAN_PART_CHILDREN="2")
+    db.session.rollback()
+    run = db.session.get(SolveRun, run_id)
+    assert (run.state, run.parts) == (RunState.SUCCEEDED, 2), run.message
+    roster = run.roster
+    sites = {a.site.code for a in roster.assignments if a.site is not None}
+    children = {a.child.code for a in roster.assignments if a.child is not None}
+    assert sites == {"S1", "S2"} and children == {"C11", "C12", "C21", "C22"}
+    assert roster.stats["parts_solved_apart"] == 2 and roster.stats["shortfall"] == 0
+    assert validate(parse_instance(roster.instance), parse_roster(roster_document(roster))).ok
+    db.session.rollback()
+
+
+def test_a_week_under_the_part_size_is_solved_as_one_job(queued, two_counties) -> None:
+    """The same week under the default part size is one job: the run records no parts."""
+    run_id = _generate(two_counties, limit=10)
+    _drain(queued)
+    db.session.rollback()
+    run = db.session.get(SolveRun, run_id)
+    assert (run.state, run.parts) == (RunState.SUCCEEDED, None)
+    assert "parts_solved_apart" not in run.roster.stats
+    db.session.rollback()
+
+
+def test_a_failed_part_fails_the_run_with_its_reason_and_keeps_the_rosters(queued, two_counties) -> None:
+    """A part whose pin cannot be honoured fails the whole run with that pin named; no roster is stored, and the
+    run is not left running."""
+    from scheduler_app.models import AssignmentKind, Child, Volunteer, WeekRule
+    from scheduler_app.rosters.services import week_of
+
+    db.session.rollback()
+    mother = db.session.execute(db.select(Volunteer).where(Volunteer.code == "M2")).scalar_one()
+    child = db.session.execute(db.select(Child).where(Child.code == "C21")).scalar_one()
+    week = week_of(mother.organisation_id, dt.date.fromisoformat(WEEK), create=True)
+    # C21 can be visited on Saturdays only: a Monday visit cannot be honoured.
+    db.session.add(WeekRule(week=week, rule="pinned", kind=AssignmentKind.VISIT, volunteer_id=mother.id,
+                            child_id=child.id, day_index=0))
+    db.session.commit()
+    before = _rosters()
+    run_id = _generate(two_counties, limit=10)
+    _drain(queued, PEIBAN_PART_CHILDREN="2")
+    db.session.rollback()
+    run = db.session.get(SolveRun, run_id)
+    assert (run.state, run.parts) == (RunState.FAILED, 2)
+    page = two_counties.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    assert "cannot be honoured" in page and "M2" in page
+    assert _rosters() == before
+
+
+def test_parts_share_the_time_limit_by_size_and_by_free_workers() -> None:
+    """With one worker the parts together take about the run's limit, split by their children; with a worker
+    for each part each gets the whole limit; no part gets less than the floor."""
+    assert jobs.part_time_limits(60, [100, 300], workers=1) == [15, 45]
+    assert jobs.part_time_limits(60, [100, 300], workers=4) == [60, 60]
+    assert jobs.part_time_limits(120, [10, 990], workers=1) == [jobs.PART_MIN_TIME_S, 119]
+
+
+def test_the_first_part_that_did_not_succeed_decides_the_run() -> None:
+    """A part whose job never ended fails the run naming the part; a part the solver refused fails it with the
+    solver's reason."""
+    done = {"outcome": "succeeded", "message": "", "roster": {"unmet": {}}, "reasons": None}
+    refused = {"outcome": "failed", "message": "solver\tpinned[0] cannot be honoured", "roster": None,
+               "reasons": None}
+    instance = {"week_start": WEEK, "children": []}
+    assert jobs.merged_outcome(instance, [done, None, refused])[:2] == (RunState.FAILED,
+                                                                        "error\tpart 2 of 3 was not solved")
+    assert jobs.merged_outcome(instance, [done, refused])[:2] == (RunState.FAILED,
+                                                                  "solver\tpinned[0] cannot be honoured")
