@@ -32,6 +32,7 @@ from solver.rules.pins import add_pin_rules
 from solver.rules.routes import add_route_rules
 from solver.rules.runs import add_energy_rules, add_pair_rules, star_travel_terms, time_runs
 from solver.rules.sessions import add_session_rules
+from solver.schedule import tidy_starts
 from solver.settings import SolverSettings
 from solver.timeutil import DAYS
 from solver.validate import SHORTFALL_WEIGHT_TUTOR, compute_shortfall, levels, round_km, shortfall_value, validate
@@ -400,7 +401,7 @@ def _draft(instance: Instance, chosen: list[tuple[Candidate, int]]) -> Roster:
 def _assemble(instance: Instance, geo: Geography, cands: list[Candidate], full: list[Candidate],
               chosen: dict[int, int]) -> Roster:
     """Turn chosen candidates into a roster with an exact, explained ``unmet``."""
-    draft = _draft(instance, [(c, chosen[c.index]) for c in cands if c.index in chosen])
+    draft = _draft(instance, tidy_starts(geo, [(c, chosen[c.index]) for c in cands if c.index in chosen]))
     shortfall = compute_shortfall(instance, draft)
     explainer = Explainer(instance, geo, full, list(draft.tutoring), list(draft.visits))
     unmet_visits, unmet_tutors, unmet_subjects = explainer.all(shortfall)
