@@ -149,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
             kept.parent.mkdir(exist_ok=True)
             kept.write_bytes((folder / "workers.log").read_bytes())
         finally:
+            from scheduler_app.rosters.jobs import solve_queue
+            solve_queue(app).delete(delete_jobs=True)
             with app.app_context():
                 db.engine.dispose()
             if args.database == "postgresql":
