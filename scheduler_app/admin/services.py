@@ -120,6 +120,8 @@ def save_settings(organisation_id: int, version: int, values: dict[str, Any]) ->
     organisation = db.session.get(Organisation, organisation_id)
     if organisation.version_id != version:
         raise SettingsConflictError
+    if "name" in values:
+        values = {**values, "name": values["name"].strip()}
     changed = {key: (getattr(organisation, key), values[key]) for key in SETTINGS
                if key in values and getattr(organisation, key) != values[key]}
     if not changed:

@@ -196,3 +196,32 @@ def test_coordinator_imports_generates_edits_and_publishes_a_roster(serve, journ
         names = {a.volunteer.name for a in published.assignments}
     assert new_volunteer in names and before
     walk.assert_clean()
+
+
+def test_admin_changes_the_organisation_settings_on_a_phone(serve, journey, language) -> None:
+    """The admin opens Settings from the menu on a phone, is told which field is wrong when the road factor is
+    below 1, then saves a 45-minute home visit: the next week is built with it."""
+    import datetime as dt
+
+    from scheduler_app.contract import build_instance
+    from scheduler_app.models import Organisation
+
+    server = serve()
+    walk = journey(language, "admin", phone=True)
+    page = walk.page
+    log_in(walk, server, "admin")
+    walk.menu("/admin/organisation")
+    walk.look("settings")
+    page.fill("#road_factor", "0.5")
+    page.click("#submit")
+    assert page.locator("#road_factor-error").is_visible()
+    walk.look("settings-refused")
+    page.fill("#road_factor", "1.35")
+    page.fill("#visit_minutes", "45")
+    page.click("#submit")
+    assert say(server.app, language, "Settings saved.") in walk.flash()
+    walk.look("settings-saved")
+    with server.app.app_context():
+        org = db.session.execute(db.select(Organisation)).scalar_one()
+        assert build_instance(org.id, dt.date(2026, 11, 30))["settings"]["visit_minutes"] == 45
+    walk.assert_clean()
