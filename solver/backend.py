@@ -6,6 +6,7 @@ The rule modules speak only this small interface, so each rule is written once.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -104,13 +105,20 @@ class MipBackend:
 
     exact = False
 
-    def __init__(self, seed: int = 0, solver: str = MIP_SOLVER):
+    def __init__(self, seed: int = 0, solver: str = MIP_SOLVER, memory_mb: int | None = None):
         # With an LP solver (GLOP) the same model is its linear relaxation: integrality is ignored.
         self.solver = pywraplp.Solver.CreateSolver(solver)
         if self.solver is None:
             raise RuntimeError(f"OR-Tools was built without {solver}")
+        if memory_mb is not None and solver == MIP_SOLVER:
+            # SCIP stops at this much memory of its own and keeps its best solution; a county's search
+            # tree would otherwise grow past the 2 GB the whole solve may use.
+            self.solver.SetSolverSpecificParametersAsString(f"limits/memory = {memory_mb}\n")
         self.seed = seed
         self._values: list[float] = []  # the last solution, kept: the wrapper forgets it once the model changes
+        # Handing a large model to the solver takes time its limit does not count: measured on each solve,
+        # it is taken off the next one's limit so the stages end when they should.
+        self._overhead = 0.0
 
     def bool_var(self, name: str = "") -> Any:
         """A 0/1 variable."""
@@ -154,8 +162,11 @@ class MipBackend:
     def solve(self, objective: Any, seconds: float) -> Outcome:
         """Minimise objective within the time limit."""
         self.solver.Minimize(objective)
-        self.solver.SetTimeLimit(max(1, int(seconds * 1000)))
+        limit = max(0.001, seconds - self._overhead)
+        self.solver.SetTimeLimit(max(1, int(limit * 1000)))
+        started = time.monotonic()
         status = self.solver.Solve()
+        self._overhead = max(self._overhead, time.monotonic() - started - limit)
         name = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE",
                 pywraplp.Solver.INFEASIBLE: "INFEASIBLE"}.get(status, "UNKNOWN")
         if name in ("OPTIMAL", "FEASIBLE"):

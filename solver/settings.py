@@ -15,7 +15,7 @@ class SolverSettings:
     workers: int = 0  # 0 → the machine's core count
     # Above this many candidates the week is pruned: each child-day keeps its nearest eligible
     # visitors (plus primary, previous and pinned ones) and each session its nearest tutors.
-    prune_above: int = 20_000
+    prune_above: int = 100_000
     # When pruning, each session keeps this many eligible tutors beyond those it requires.
     spare_tutors_per_session: int = 12
     visitors_per_child_day: int = 8
@@ -23,8 +23,14 @@ class SolverSettings:
     # (assignment model + exact timing of each run outside CP-SAT) instead of with circuits.
     max_exact_arcs: int = 30_000
     # The decomposed model goes to the MIP solver (strong LP bound: proves medium districts optimal
-    # in seconds) up to this many candidates, and to CP-SAT above (finds good rosters faster there).
-    mip_max_candidates: int = 15_000
+    # in seconds, and with cliques a county's assignment model in about a minute) up to this many
+    # candidates, and to CP-SAT above.
+    mip_max_candidates: int = 100_000
+    # Above this many pairs of one run's activities that fit in neither order, the decomposed model
+    # keeps them apart by cliques rather than one row per pair (a county has near a million pairs).
+    max_pair_rows: int = 100_000
+    # Memory the MIP solver may use for its search (MB), so a county's solve stays within 2 GB in all.
+    mip_memory_mb: int = 900
     # Share of a component's time spent on each level: shortfall, continuity, travel, fairness.
     stage_shares: tuple[float, float, float, float] = (0.5, 0.2, 0.2, 0.1)
     # Share of the time limit the LP relaxation bound may take before the search starts.

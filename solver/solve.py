@@ -282,7 +282,7 @@ def _build(m: CpSatBackend | MipBackend, instance: Instance, geo: Geography, par
     if m.exact:
         add_route_rules(m, xs, geo)
     else:
-        add_pair_rules(m, xs, geo)
+        add_pair_rules(m, xs, geo, settings.max_pair_rows)
         add_energy_rules(m, xs, geo)
         star_travel_terms(xs, geo)
     pin_literals = add_pin_rules(m, xs, [p for _, p in part.pins])
@@ -308,7 +308,7 @@ def _solve_part(instance: Instance, geo: Geography, part: _Part, hint: dict[int,
     if exact:
         m: CpSatBackend | MipBackend = CpSatBackend(workers, settings.seed)
     elif len(part.candidates) <= settings.mip_max_candidates:
-        m = MipBackend(settings.seed)
+        m = MipBackend(settings.seed, memory_mb=settings.mip_memory_mb)
     else:
         m = CpSatBackend(workers, settings.seed, exact=False)
     xs, objectives, _ = _build(m, instance, geo, part, settings)
@@ -348,8 +348,14 @@ def _solve_part(instance: Instance, geo: Geography, part: _Part, hint: dict[int,
                 best = (outcome, timed)
             elif part.chosen is None and best is None:
                 part.chosen = timed  # nothing better yet: the proposal with its runs repaired
-            if (not failed and outcome.status == "OPTIMAL") or time.monotonic() >= stage_end - MIN_STAGE_SECONDS:
+            if not failed and outcome.status == "OPTIMAL":
                 break
+            if time.monotonic() >= stage_end - MIN_STAGE_SECONDS:
+                if stage != STAGES[0] or best is not None or stage_end >= start + budget - MIN_STAGE_SECONDS:
+                    break
+                # The later levels need a proposal whose every run can be timed: until there is one, the
+                # first stage goes on cutting with the time they would have had.
+                stage_end = start + budget
             m.hint_last()
         if best is None:
             break  # keep what the earlier stages found

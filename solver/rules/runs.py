@@ -11,21 +11,48 @@ from solver.schedule import best_order, can_follow
 from solver.variables import RosterVars
 
 
-def add_pair_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geography) -> int:
+def add_pair_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geography, max_pair_rows: int) -> int:
     """Two activities of one run that fit in neither order are never both taken. Pairs already kept
     apart by a stretch that holds only one activity (see ``add_energy_rules``) are not repeated.
-    Returns how many pair constraints were added."""
-    count = 0
-    for cands in xs.by_route.values():
+
+    Up to ``max_pair_rows`` such pairs, each is a row; above that (a county has near a million), the pairs
+    are covered by cliques instead: for each activity, a largest-found group of activities no two of which
+    fit together, of which at most one is taken. That is fewer rows and a tighter relaxation; a pair no
+    clique covers is left to the cut loop (its run cannot be timed, so it is cut). Returns the rows added."""
+    incompatible: dict[tuple, dict[int, set[int]]] = {}
+    pairs = 0
+    for key, cands in xs.by_route.items():
         single = [{c.index for c in inside} for inside, fits in _stretches(cands, geo) if fits == 1]
+        apart: dict[int, set[int]] = {c.index: set() for c in cands}
         for i, a in enumerate(cands):
             for b in cands[i + 1:]:
                 if any(a.index in group and b.index in group for group in single):
                     continue
                 if not can_follow(geo, a, b) and not can_follow(geo, b, a):
-                    m.not_all([xs.take[a.index], xs.take[b.index]])
-                    count += 1
-    return count
+                    apart[a.index].add(b.index)
+                    apart[b.index].add(a.index)
+                    pairs += 1
+        incompatible[key] = apart
+    rows = 0
+    for apart in incompatible.values():
+        if pairs <= max_pair_rows:
+            for a, others in apart.items():
+                for b in others:
+                    if a < b:
+                        m.not_all([xs.take[a], xs.take[b]])
+                        rows += 1
+            continue
+        seen: set[frozenset[int]] = set()
+        for a in sorted(apart, key=lambda i: (-len(apart[i]), i)):
+            clique = [a]
+            for b in sorted(apart[a], key=lambda i: (-len(apart[i]), i)):
+                if all(b in apart[x] for x in clique):
+                    clique.append(b)
+            if len(clique) > 1 and (group := frozenset(clique)) not in seen:
+                seen.add(group)
+                m.at_most_one([xs.take[i] for i in clique])
+                rows += 1
+    return rows
 
 
 def star_travel_terms(xs: RosterVars, geo: Geography) -> None:
