@@ -56,6 +56,14 @@ def make_database(kind: str, folder: Path) -> str:
     return normalise_database_url(PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}")
 
 
+def drop_database(url: str) -> None:
+    """Drop a PostgreSQL database make_database made."""
+    import psycopg
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        # FORCE: a connection pool of the benchmark may still hold a connection.
+        conn.execute(f'DROP DATABASE IF EXISTS "{urllib.parse.urlsplit(url).path[1:]}" WITH (FORCE)')
+
+
 def prepare(database_url: str, today: dt.date, accounts_file: Path) -> dict:
     """Migrate, load the demo with its history, make volunteer and coordinator accounts, and write what the
     users will touch; returns the figures to reconcile against."""
@@ -238,10 +246,7 @@ def main(argv: list[str] | None = None) -> int:
         outcomes = json.loads((folder / "outcomes.json").read_text(encoding="utf-8"))
         lines = reconcile(url, outcomes, before)
         if args.database == "postgresql":
-            import psycopg
-            with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                # FORCE: the reconciliation's connection pool may still hold a connection.
-                conn.execute(f'DROP DATABASE IF EXISTS "{urllib.parse.urlsplit(url).path[1:]}" WITH (FORCE)')
+            drop_database(url)
     print(f"# Load: {args.database}, {args.users} users ({before['volunteers']} volunteer accounts, "
           f"{COORDINATOR_ACCOUNTS} coordinators), {args.seconds} s, gunicorn {args.workers} workers; "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")

@@ -5,7 +5,7 @@ merged, checked and stored as a draft; wall time with 1 and with 2 ``flask solve
     python -m loadtest.prefecture --database postgresql --workers 1 2 --time-limit 120
 
 Needs Redis (``--redis``, default redis://127.0.0.1:6379/14) and, for PostgreSQL, LOADTEST_PG_URL as
-``python -m loadtest``. The database is made for the run and dropped after it.
+``python -m loadtest`` does. The database is made for the run and dropped after it.
 """
 
 from __future__ import annotations
@@ -19,11 +19,10 @@ import signal
 import subprocess
 import tempfile
 import time
-import urllib.parse
 import uuid
 from pathlib import Path
 
-from loadtest.__main__ import BIN, PG_ADMIN_URL, ROOT, make_database
+from loadtest.__main__ import BIN, ROOT, drop_database, make_database
 
 WORKER_START_WAIT_S = 60
 POLL_S = 1.0
@@ -154,9 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             with app.app_context():
                 db.engine.dispose()
             if args.database == "postgresql":
-                import psycopg
-                with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{urllib.parse.urlsplit(url).path[1:]}" WITH (FORCE)')
+                drop_database(url)
     print(f"# Prefecture through the app on {args.database}: {len(document['children'])} children, "
           f"{len(document['volunteers'])} volunteers, loaded in {load_s:.0f} s; time limit {args.time_limit} s; "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores")
