@@ -47,6 +47,8 @@ class SolverSettings:
             raise ValueError("time_limit_s must be positive")
         if (self.workers < 0 or self.visitors_per_child_day < 1 or self.prune_above < 0):
             raise ValueError("workers, visitors_per_child_day and prune_above must be sensible")
+        if self.max_pair_rows < 0 or self.mip_memory_mb < 1:
+            raise ValueError("max_pair_rows must not be negative and mip_memory_mb must be positive")
         if abs(sum(self.stage_shares) - 1.0) > 1e-6 or min(self.stage_shares) <= 0:
             raise ValueError("stage_shares must be positive and add up to 1")
 

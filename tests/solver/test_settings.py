@@ -1,0 +1,25 @@
+"""Solver settings validate themselves: a setting that would make no sense is refused, naming it."""
+
+from __future__ import annotations
+
+import pytest
+
+from solver.settings import SolverSettings
+
+
+@pytest.mark.parametrize(("field", "value", "named"), [
+    ("time_limit_s", 0, "time_limit_s"),
+    ("prune_above", -1, "prune_above"),
+    ("max_pair_rows", -1, "max_pair_rows"),
+    ("mip_memory_mb", 0, "mip_memory_mb"),
+    ("stage_shares", (0.5, 0.5, 0.5, 0.5), "stage_shares"),
+])
+def test_a_setting_that_makes_no_sense_is_refused_by_name(field: str, value: object, named: str) -> None:
+    """Each bad value raises ValueError with the setting's name in the message."""
+    with pytest.raises(ValueError, match=named):
+        SolverSettings(**{field: value})
+
+
+def test_the_defaults_are_accepted() -> None:
+    """The defaults make a valid configuration, with a county left unpruned (67,359 candidates)."""
+    assert SolverSettings().prune_above > 67_359
