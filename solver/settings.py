@@ -30,7 +30,7 @@ class SolverSettings:
     # keeps them apart by cliques rather than one row per pair (a county has near a million pairs).
     max_pair_rows: int = 100_000
     # Memory the MIP solver may use for its search (MB), so a county's solve stays within 2 GB in all.
-    mip_memory_mb: int = 900
+    mip_memory_mb: int = 700
     # Share of a component's time spent on each level: shortfall, continuity, travel, fairness.
     stage_shares: tuple[float, float, float, float] = (0.5, 0.2, 0.2, 0.1)
     # Share of the time limit the LP relaxation bound may take before the search starts.
