@@ -38,6 +38,8 @@ ALLOWED: dict[Role, frozenset[Permission]] = {
     Role.COORDINATOR: frozenset({Permission.CHILD_SENSITIVE, Permission.EXPORT}),
     Role.VOLUNTEER: frozenset(),
 }
+
+
 def has(user: Any, permission: Permission) -> bool:
     """The account holds the permission and its role allows it (a stored grant beyond the role counts for nothing)."""
     role = getattr(user, "role", None)
