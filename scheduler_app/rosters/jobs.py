@@ -276,11 +276,7 @@ def solve_part_job(run_id: int, part: dict[str, Any], time_limit_s: int) -> dict
             run = db.session.get(SolveRun, run_id)
             if run is None or run.state != RunState.RUNNING:  # abandoned while this part waited
                 return {"outcome": "skipped", "message": "", "roster": None, "reasons": None}
-            outcome, message, roster, reasons = _watch(run, part, time_limit_s, progress=False)
-        except Exception as exc:  # noqa: BLE001 - the merging job needs a reason, whatever happened
-            db.session.rollback()
-            app.logger.exception("a part of solve run %s failed", run_id)
-            outcome, message, roster, reasons = RunState.FAILED, f"error\t{exc.__class__.__name__}: {exc}", None, None
+            outcome, message, roster, reasons = _watched(app, run, part, time_limit_s, progress=False)
         finally:
             _processes.pop(run_id, None)
             db.session.remove()
@@ -344,13 +340,7 @@ def run_solve(app: Flask, run_id: int, instance: dict[str, Any]) -> None:
             db.session.remove()
             return
         run = db.session.get(SolveRun, run_id)
-        try:
-            outcome, message, roster_doc, reasons = _watch(run, instance, run.time_limit_s)
-        except Exception as exc:  # noqa: BLE001 - whatever happens, the run must end with a reason
-            db.session.rollback()
-            app.logger.exception("solve run %s failed", run_id)
-            outcome, message = RunState.FAILED, f"error\t{exc.__class__.__name__}: {exc}"
-            roster_doc = reasons = None
+        outcome, message, roster_doc, reasons = _watched(app, run, instance, run.time_limit_s)
         try:
             _finish(app, run_id, instance, outcome, message, roster_doc, reasons)
         finally:
@@ -378,8 +368,26 @@ def _finish(app: Flask, run_id: int, instance: dict[str, Any], outcome: RunState
         app.logger.exception("storing the roster of run %s failed", run_id)
         run = db.session.get(SolveRun, run_id)
         run.state, run.finished_at = RunState.FAILED, utcnow()
-        run.message = f"error\t{exc.__class__.__name__}: {exc}"
+        run.message = _error(exc)
         db.session.commit()
+
+
+def _error(exc: Exception) -> str:
+    """A run's message for an unexpected error (the "error" reason with the exception as detail)."""
+    return f"error\t{exc.__class__.__name__}: {exc}"
+
+
+def _watched(app: Flask, run: SolveRun, instance: dict[str, Any], time_limit_s: float,
+             progress: bool = True) -> tuple[RunState, str, dict | None, dict | None]:
+    """``_watch``, with anything that goes wrong turned into a failed outcome with its reason, so the run (or the
+    merging job, for a part) always ends with one."""
+    run_id = run.id
+    try:
+        return _watch(run, instance, time_limit_s, progress)
+    except Exception as exc:  # noqa: BLE001 - whatever happens, the run must end with a reason
+        db.session.rollback()
+        app.logger.exception("solve run %s failed", run_id)
+        return RunState.FAILED, _error(exc), None, None
 
 
 def _watch(run: SolveRun, instance: dict[str, Any], time_limit_s: float,
