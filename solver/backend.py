@@ -47,9 +47,9 @@ class CpSatBackend:
         """An integer variable in [lo, hi]."""
         return self.model.NewIntVar(lo, hi, name)
 
-    def add(self, constraint: Any) -> None:
-        """A linear constraint."""
-        self.model.Add(constraint)
+    def add(self, constraint: Any) -> Any:
+        """A linear constraint; returns it."""
+        return self.model.Add(constraint)
 
     def at_most_one(self, lits: list) -> None:
         """At most one of these 0/1 variables is 1."""
@@ -108,6 +108,7 @@ class MipBackend:
     def __init__(self, seed: int = 0, solver: str = MIP_SOLVER, memory_mb: int | None = None):
         # With an LP solver (GLOP) the same model is its linear relaxation: integrality is ignored.
         self.solver = pywraplp.Solver.CreateSolver(solver)
+        self.mip = solver == MIP_SOLVER
         if self.solver is None:
             raise RuntimeError(f"OR-Tools was built without {solver}")
         if memory_mb is not None and solver == MIP_SOLVER:
@@ -130,9 +131,37 @@ class MipBackend:
         var = self.solver.IntVar(lo, hi, name)
         return var
 
-    def add(self, constraint: Any) -> None:
-        """A linear constraint."""
-        self.solver.Add(constraint)
+    def add(self, constraint: Any) -> Any:
+        """A linear constraint; returns it, so that a column added later can join it (``join``)."""
+        return self.solver.Add(constraint)
+
+    def num_var(self, lo: float, hi: float) -> Any:
+        """A continuous variable in [lo, hi] (a column of a linear relaxation)."""
+        return self.solver.NumVar(lo, hi, "")
+
+    def join(self, row: Any, var: Any, coefficient: float) -> None:
+        """Give a variable made after the row a coefficient in it."""
+        row.SetCoefficient(var, coefficient)
+
+    def lift(self, row: Any) -> None:
+        """Make a row hold no more (its bounds opened)."""
+        row.SetBounds(-self.solver.infinity(), self.solver.infinity())
+
+    def fix(self, var: Any, value: float | None) -> None:
+        """Fix a 0/1 variable to a value, or (None) free it again."""
+        var.SetBounds(*((0, 1) if value is None else (value, value)))
+
+    def dual(self, row: Any) -> float:
+        """The row's dual value in the last solution of a linear relaxation."""
+        return row.dual_value()
+
+    def set_cost(self, var: Any, cost: float) -> None:
+        """The variable's coefficient in the current objective (for a column made after ``solve``)."""
+        self.solver.Objective().SetCoefficient(var, cost)
+
+    def resolve(self, seconds: float) -> Outcome:
+        """Solve again with the objective as it stands (columns added since keep their costs)."""
+        return self._run(seconds)
 
     def at_most_one(self, lits: list) -> None:
         """At most one of these 0/1 variables is 1."""
@@ -162,14 +191,28 @@ class MipBackend:
     def solve(self, objective: Any, seconds: float) -> Outcome:
         """Minimise objective within the time limit."""
         self.solver.Minimize(objective)
+        return self._run(seconds)
+
+    def _run(self, seconds: float) -> Outcome:
         limit = max(0.001, seconds - self._overhead)
         self.solver.SetTimeLimit(max(1, int(limit * 1000)))
         started = time.monotonic()
-        status = self.solver.Solve()
+        # OR-Tools' wrapper stops at a relative gap of 1e-4 by default: 0.3 km of a county's travel would then
+        # pass as optimal. A level is proven only when it is.
+        params = pywraplp.MPSolverParameters()
+        if self.mip:
+            params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.0)
+        status = self.solver.Solve(params)
+        if status == pywraplp.Solver.ABNORMAL and not self.mip:
+            # The simplex lost its way from the last basis (after many new columns and fixings): start afresh.
+            params.SetIntegerParam(params.INCREMENTALITY, params.INCREMENTALITY_OFF)
+            status = self.solver.Solve(params)
         self._overhead = max(self._overhead, time.monotonic() - started - limit)
         name = {pywraplp.Solver.OPTIMAL: "OPTIMAL", pywraplp.Solver.FEASIBLE: "FEASIBLE",
                 pywraplp.Solver.INFEASIBLE: "INFEASIBLE"}.get(status, "UNKNOWN")
         if name in ("OPTIMAL", "FEASIBLE"):
-            self._values = [v.solution_value() for v in self.solver.variables()]
+            # A linear relaxation is read while it stands (column generation prices from it at once); an integer
+            # solution is kept, since holds are added before it is read.
+            self._values = [v.solution_value() for v in self.solver.variables()] if self.mip else []
             return Outcome(name, self.solver.Objective().Value(), self.solver.Objective().BestBound())
         return Outcome(name)

@@ -31,8 +31,32 @@ class SolverSettings:
     max_pair_rows: int = 100_000
     # Memory the MIP solver may use for its search (MB), so a county's solve stays within 2 GB in all.
     mip_memory_mb: int = 700
+    # A part with at most this many candidates is solved over timed runs (solver.colgen); a larger one (a county)
+    # by the decomposed assignment model.
+    runs_max_candidates: int = 30_000
+    # ... and, up to this many candidates, over timed runs even when some routes are too large to list whole
+    # (they are priced: a social workers' week of many interviews a day).
+    runs_priced_candidates: int = 4_000
+    runs_priced_per_route: int = 200  # then a route with more runs than this is priced
+    priced_pass_share: float = 0.7  # and one pass over the levels takes this share of the time, neighbourhoods the rest
+    # A route (a volunteer's availability interval) with at most this many feasible runs has them all listed in
+    # the runs formulation, while the part has at most runs_per_part listed; a larger one is priced (column
+    # generation).
+    runs_per_route: int = 3000
+    runs_per_part: int = 40_000
+    # A part too large to be solved over timed runs is assigned by the decomposed model in this share of its time,
+    # and improved by neighbourhoods in the rest: each frees the routes of related volunteers, about this many
+    # activities in all at first (it grows when solved quickly, shrinks when not), for at most lns_seconds.
+    assign_share: float = 0.5
+    lns_candidates: int = 60
+    lns_seconds: float = 1.5
+    # Of a level's time in the runs formulation, the share that generating runs may take before the integer model.
+    pricing_share: float = 0.3
+    # ... and the share the integer model keeps at the end (the time between goes to rounding the relaxation).
+    mip_share: float = 0.15
     # Share of a component's time spent on each level: shortfall, continuity, travel, fairness.
     stage_shares: tuple[float, float, float, float] = (0.5, 0.2, 0.2, 0.1)
+    priced_stage_shares: tuple[float, float, float, float] = (0.25, 0.1, 0.55, 0.1)
     # Share of the time limit the LP relaxation bound may take before the search starts.
     bound_share: float = 0.1
     # Share of the time limit kept back for building, checking and explaining the roster.
@@ -49,8 +73,9 @@ class SolverSettings:
             raise ValueError("workers, visitors_per_child_day and prune_above must be sensible")
         if self.max_pair_rows < 0 or self.mip_memory_mb < 1:
             raise ValueError("max_pair_rows must not be negative and mip_memory_mb must be positive")
-        if abs(sum(self.stage_shares) - 1.0) > 1e-6 or min(self.stage_shares) <= 0:
-            raise ValueError("stage_shares must be positive and add up to 1")
+        for shares in (self.stage_shares, self.priced_stage_shares):
+            if abs(sum(shares) - 1.0) > 1e-6 or min(shares) <= 0:
+                raise ValueError("stage_shares must be positive and add up to 1")
 
     @property
     def cores(self) -> int:

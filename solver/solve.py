@@ -12,35 +12,30 @@ import math
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from solver.backend import CpSatBackend, MipBackend
 from solver.bound import lp_relaxation, shortfall_bound, unserved_shortfall
 from solver.candidates import Candidate, build_candidates, prune_candidates
+from solver.colgen import make_pool, part_weights, solve_by_runs
 from solver.disjoint import DisjointSets
 from solver.explain import Explainer
 from solver.greedy import GreedyState, greedy_roster
 from solver.instance import AssignmentRef, Instance
+from solver.lns import improve
 from solver.messages import DAY_IDS, Message, joined
+from solver.model import Part, build_model
 from solver.places import Geography
 from solver.roster import Roster, TutoringAssignment, Unmet, Visit
-from solver.rules.children import add_child_rules
-from solver.rules.load import add_load_rules
-from solver.rules.objectives import continuity_expr, fairness_expr, shortfall_expr, travel_expr
-from solver.rules.pins import add_pin_rules
-from solver.rules.routes import add_route_rules
-from solver.rules.runs import add_energy_rules, add_pair_rules, star_travel_terms, time_runs
-from solver.rules.sessions import add_session_rules
+from solver.rules.runs import time_runs
 from solver.schedule import tidy_starts
 from solver.settings import SolverSettings
 from solver.timeutil import DAYS
 from solver.validate import SHORTFALL_WEIGHT_TUTOR, compute_shortfall, levels, round_km, shortfall_value, validate
-from solver.variables import RosterVars
 
 log = logging.getLogger(__name__)
 progress = logging.getLogger("solver.progress")  # the best shortfall known so far, as the solve goes
-STAGES = ("shortfall", "continuity", "travel", "fairness")
 MIN_STAGE_SECONDS = 0.05
 LP_TAKE_THRESHOLD = 0.5  # an LP value above this marks a candidate the relaxation likes
 ROUND_SHARE = 1.0  # of a stage's remaining time for a round; cuts are rare, so the first round gets it all
@@ -54,20 +49,6 @@ class SolveResult:
     roster: Roster | None = None
     error: str = ""
     stats: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class _Part:
-    """One independent part of the week: its candidates, children, sessions and pins."""
-
-    candidates: list[Candidate]
-    children: list[str]
-    sessions: list[tuple[str, str]]
-    pins: list[tuple[int, AssignmentRef]]
-    chosen: dict[int, int] | None = None  # candidate index → start, when solved
-    status: str = "UNKNOWN"
-    bound: float | None = None  # CP-SAT's lower bound on this part's shortfall
-    conflicting_pins: list[int] = field(default_factory=list)
 
 
 def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveResult:
@@ -155,7 +136,7 @@ def _shortfall_of(instance: Instance, state: GreedyState) -> float:
     return shortfall_value(instance, compute_shortfall(instance, _draft(instance, state.chosen())))
 
 
-def _bound(instance: Instance, full: list[Candidate], parts: list[_Part], cands: list[Candidate],
+def _bound(instance: Instance, full: list[Candidate], parts: list[Part], cands: list[Candidate],
            pruned: bool, relaxed: float | None) -> float:
     """The best valid lower bound: the flow relaxation, the LP relaxation when it was solved in time,
     and the solvers' own bound when the model was complete (nothing pruned)."""
@@ -223,7 +204,7 @@ def _why_no_candidate(instance: Instance, geo: Geography, pin: AssignmentRef) ->
                    volunteer=v.id, day=day)
 
 
-def _split(instance: Instance, cands: list[Candidate]) -> list[_Part]:
+def _split(instance: Instance, cands: list[Candidate]) -> list[Part]:
     """Independent parts: volunteers and the children/sessions they could serve, joined by candidates."""
     sets = DisjointSets()
 
@@ -241,12 +222,12 @@ def _split(instance: Instance, cands: list[Candidate]) -> list[_Part]:
         sessions = sorted({(c.target, c.day) for c in group if c.kind == "tutoring"})
         members = {("volunteer", c.volunteer) for c in group}
         pins = [(n, p) for n, p in enumerate(instance.pinned) if ("volunteer", p.volunteer) in members]
-        parts.append(_Part(group, children, sessions, pins))
+        parts.append(Part(group, children, sessions, pins))
     parts.sort(key=lambda p: -len(p.candidates))
     return parts
 
 
-def _solve_parts(instance: Instance, geo: Geography, parts: list[_Part], greedy: GreedyState,
+def _solve_parts(instance: Instance, geo: Geography, parts: list[Part], greedy: GreedyState,
                  settings: SolverSettings, deadline: float) -> None:
     """Solve the parts in parallel threads (CP-SAT releases the GIL), time shared by size."""
     hint = {c.index: t for c, t in greedy.chosen()}
@@ -256,94 +237,83 @@ def _solve_parts(instance: Instance, geo: Geography, parts: list[_Part], greedy:
     available = max(0.0, deadline - time.monotonic())
     budgets = [min(available, available * threads * len(p.candidates) / total) for p in parts]
 
-    def run(args: tuple[_Part, float]) -> None:
+    def run(args: tuple[Part, float]) -> None:
         part, budget = args
         _solve_part(instance, geo, part, hint, settings, min(budget, deadline - time.monotonic()), workers_each)
 
+    if threads == 1:
+        for item in zip(parts, budgets, strict=True):
+            run(item)
+        return
     with ThreadPoolExecutor(max_workers=threads) as pool:
         list(pool.map(run, zip(parts, budgets, strict=True)))
 
 
-def _arc_estimate(part: _Part) -> int:
-    """How many circuit arcs the exact model of this part would need."""
-    runs: dict[tuple, int] = defaultdict(int)
-    for c in part.candidates:
-        runs[(c.volunteer, c.interval)] += 1
-    return sum(n * n for n in runs.values() if n > 1)
-
-
-def _build(m: CpSatBackend | MipBackend, instance: Instance, geo: Geography, part: _Part,
-           settings: SolverSettings) -> tuple[RosterVars, dict, list]:
-    """The model of one part on a back-end: variables, every rule family, the four level expressions."""
-    xs = RosterVars(m, part.candidates)
-    missing_visits = add_child_rules(m, xs, instance, part.children)
-    missing_tutors, uncovered = add_session_rules(m, xs, instance, part.sessions)
-    loads = add_load_rules(m, xs, instance)
-    if m.exact:
-        add_route_rules(m, xs, geo)
-    else:
-        add_pair_rules(m, xs, geo, settings.max_pair_rows)
-        add_energy_rules(m, xs, geo)
-        star_travel_terms(xs, geo)
-    pin_literals = add_pin_rules(m, xs, [p for _, p in part.pins])
-    objectives = {
-        "shortfall": shortfall_expr(instance, missing_visits, missing_tutors, uncovered),
-        "continuity": continuity_expr(m, xs, instance),
-        "travel": travel_expr(xs, settings),
-        "fairness": fairness_expr(m, instance, loads, settings),
-    }
-    return xs, objectives, pin_literals
-
-
-def _solve_part(instance: Instance, geo: Geography, part: _Part, hint: dict[int, int],
+def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, int],
                 settings: SolverSettings, budget: float, workers: int) -> None:
-    """Build the model of one part and optimise the four levels in turn.
+    """Optimise one part's four levels within ``budget`` seconds, writing the roster, status and bounds into it.
 
-    Small parts get the exact CP-SAT model (routes as circuits, start times in the model). Large
-    parts get the decomposed one (on the MIP solver, or CP-SAT when very large): it chooses who
-    does what, each run is timed exactly by ``best_order``, and a run that cannot be timed is cut
-    off and the stage solved again.
+    A part whose every route's runs can all be listed is solved over timed runs, exactly (``solver.colgen``).
+    A larger one is assigned by the decomposed model first (shortfall with continuity below it; each proposed
+    run is timed by ``best_order`` and a run that cannot be timed is cut off), then improved by neighbourhoods
+    solved exactly over timed runs (``solver.lns``), which is where its travel is optimised.
     """
-    exact = _arc_estimate(part) <= settings.max_exact_arcs
-    if exact:
-        m: CpSatBackend | MipBackend = CpSatBackend(workers, settings.seed)
-    elif len(part.candidates) <= settings.mip_max_candidates:
-        m = MipBackend(settings.seed, memory_mb=settings.mip_memory_mb)
-    else:
-        m = CpSatBackend(workers, settings.seed, exact=False)
-    xs, objectives, _ = _build(m, instance, geo, part, settings)
-    # Continuity breaks ties already in the shortfall stage of the exact model (scaled so the order of
-    # the levels is kept): a stage cut short by the clock then still leans towards last week's plan.
-    scale = len(part.candidates) + len(instance.previous) + 1 if exact else 1
-    if exact:
-        objectives = {**objectives, "shortfall": scale * objectives["shortfall"] + objectives["continuity"]}
+    start = time.monotonic()
+    end = start + budget
+    pool = None
+    if len(part.candidates) <= settings.runs_priced_candidates:
+        pool = make_pool(instance, geo, part.candidates, settings, whole=True) or make_pool(
+            instance, geo, part.candidates, replace(settings, runs_per_route=settings.runs_priced_per_route))
+    elif len(part.candidates) <= settings.runs_max_candidates:
+        pool = make_pool(instance, geo, part.candidates, settings, whole=True)
+    if pool is not None:
+        # Over priced runs one pass over the levels takes part of the time, and neighbourhoods the rest.
+        share = 1.0 if pool.complete else settings.priced_pass_share
+        if not solve_by_runs(instance, geo, part, hint, settings, (end - time.monotonic()) * share, pool):
+            part.conflicting_pins = _pin_core(instance, geo, part, settings)
+            return
+        if pool.complete or part.chosen is None or time.monotonic() >= end:
+            return
+    elif not _assign(instance, geo, part, hint, settings, start + budget * settings.assign_share, workers):
+        part.conflicting_pins = _pin_core(instance, geo, part, settings)
+        return
+    ids = {c.index for c in part.candidates}
+    searched = improve(instance, geo, part, part.chosen or {i: t for i, t in hint.items() if i in ids}, settings,
+                       end)
+    part.chosen = searched.chosen
+    if searched.improved:
+        part.note = ""
+
+
+def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int], settings: SolverSettings,
+            until: float, workers: int) -> bool:
+    """The decomposed model of one part: who does what, for shortfall with continuity below it (and continuity
+    alone when that is not proven); each proposed run is timed exactly and one that cannot be is cut off. Writes
+    the best timed roster and the bounds into the part; False when the pins cannot all hold."""
+    m: CpSatBackend | MipBackend = (MipBackend(settings.seed, memory_mb=settings.mip_memory_mb)
+                                    if len(part.candidates) <= settings.mip_max_candidates
+                                    else CpSatBackend(workers, settings.seed, exact=False))
+    model = build_model(m, instance, geo, part, settings)
+    xs = model.xs
+    weight = part_weights(instance, part, settings)["shortfall"]
+    goals = {"shortfall": weight * model.objectives["shortfall"] + model.objectives["continuity"],
+             "continuity": model.objectives["continuity"]}
     ids = {c.index for c in part.candidates}
     xs.hint({i: t for i, t in hint.items() if i in ids})
-    start = time.monotonic()
-    outcomes = []
-    for stage, share in zip(STAGES, settings.stage_shares, strict=True):
-        remaining = budget - (time.monotonic() - start)
-        # Unused time of earlier stages rolls over to later ones.
-        stage_end = time.monotonic() + max(MIN_STAGE_SECONDS, remaining * share / _remaining_share(settings, stage))
+    for stage in goals:
+        stage_end = time.monotonic() + (until - time.monotonic()) * (0.7 if stage == "shortfall" else 1.0)
         best = None
-        bounds = []  # a round restarted from a hint may stop before proving anything: keep the best
         while True:
-            left = max(MIN_STAGE_SECONDS, stage_end - time.monotonic())
-            outcome = m.solve(objectives[stage], max(MIN_STAGE_SECONDS, left * ROUND_SHARE))
+            outcome = m.solve(goals[stage], max(MIN_STAGE_SECONDS, stage_end - time.monotonic()))
             if outcome.status == "INFEASIBLE" and stage == "shortfall":
-                part.conflicting_pins = _pin_core(instance, geo, part, settings)
-                return
+                return False
             if not outcome.has_solution:
                 break
             taken = {c.index for c in part.candidates if m.value(xs.take[c.index])}
-            if exact:
-                timed, failed = {i: m.value(xs.start[i]) for i in taken}, []
-            else:
-                timed, failed = time_runs(geo, xs, taken, value=lambda c: _value(instance, c))
-            log.debug("%s round: %s, %d runs cut", stage, outcome, len(failed))
+            timed, failed = time_runs(geo, xs, taken, value=lambda c: _value(instance, c))
+            log.debug("assignment %s round: %s, %d runs cut", stage, outcome, len(failed))
             for run in failed:  # this set of activities cannot share a run: never propose it again
                 m.not_all([xs.take[c.index] for c in run])
-            bounds.append(outcome.bound)
             if not failed:
                 best = (outcome, timed)
             elif part.chosen is None and best is None:
@@ -351,33 +321,37 @@ def _solve_part(instance: Instance, geo: Geography, part: _Part, hint: dict[int,
             if not failed and outcome.status == "OPTIMAL":
                 break
             if time.monotonic() >= stage_end - MIN_STAGE_SECONDS:
-                if stage != STAGES[0] or best is not None or stage_end >= start + budget - MIN_STAGE_SECONDS:
+                if stage != "shortfall" or best is not None or stage_end >= until - MIN_STAGE_SECONDS:
                     break
                 # The later levels need a proposal whose every run can be timed: until there is one, the
                 # first stage goes on cutting with the time they would have had.
-                stage_end = start + budget
+                stage_end = until
             m.hint_last()
         if best is None:
-            break  # keep what the earlier stages found
+            break  # keep what the earlier stage found
         outcome, part.chosen = best
-        log.debug("%s accepted: %s with %d activities", stage, outcome.objective, len(part.chosen))
-        outcomes.append(outcome)
+        value = round(outcome.objective)
         if stage == "shortfall":
-            # combined = shortfall × scale + continuity with 0 ≤ continuity < scale
-            part.bound = math.ceil((max(bounds) - (scale - 1)) / scale - 1e-9)
-            m.add(objectives["shortfall"] <= round(outcome.objective) // scale * scale + scale - 1)
+            shortfall, continuity = divmod(value, weight)
+            part.bound = math.ceil((outcome.bound - (weight - 1)) / weight - 1e-9)
+            m.add(model.objectives["shortfall"] <= shortfall)
+            if outcome.status == "OPTIMAL":  # both levels are proven: the assignment model is a relaxation
+                part.level_bounds["continuity"] = continuity
+                break
         else:
-            m.add(objectives[stage] <= round(outcome.objective))
+            if part.bound is not None and outcome.status == "OPTIMAL":
+                part.level_bounds["continuity"] = value
+            m.add(model.objectives["continuity"] <= value)
         m.hint_last()
-    if outcomes:
-        part.status = "OPTIMAL" if exact and len(outcomes) == len(STAGES) and all(
-            o.status == "OPTIMAL" for o in outcomes) else "FEASIBLE"
+    part.status = "FEASIBLE"
+    return True
 
 
-def _pin_core(instance: Instance, geo: Geography, part: _Part, settings: SolverSettings) -> list[int]:
+def _pin_core(instance: Instance, geo: Geography, part: Part, settings: SolverSettings) -> list[int]:
     """The pins that cannot hold together, from CP-SAT's assumption core on the assignment model."""
     m = CpSatBackend(1, settings.seed, exact=False)
-    xs, objectives, literals = _build(m, instance, geo, part, settings)
+    model = build_model(m, instance, geo, part, settings)
+    objectives, literals = model.objectives, model.pin_literals
     if m.solve(objectives["shortfall"], settings.time_limit_s).status != "INFEASIBLE":
         return [n for n, _ in part.pins]  # the MIP found no room; CP-SAT could not confirm which pin
     core = m.failed_assumptions()
@@ -388,10 +362,6 @@ def _pin_core(instance: Instance, geo: Geography, part: _Part, settings: SolverS
 def _value(instance: Instance, c: Candidate) -> int:
     """What an activity is worth to shortfall: the child's priority, or 2 for a tutor place."""
     return instance.child_by_id[c.target].priority if c.kind == "visit" else SHORTFALL_WEIGHT_TUTOR
-
-
-def _remaining_share(settings: SolverSettings, stage: str) -> float:
-    return sum(settings.stage_shares[STAGES.index(stage):])
 
 
 def _draft(instance: Instance, chosen: list[tuple[Candidate, int]]) -> Roster:

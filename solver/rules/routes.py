@@ -3,6 +3,8 @@ availability interval, with time to travel between consecutive activities."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from ortools.sat.python import cp_model
 
 from solver.backend import CpSatBackend
@@ -11,15 +13,18 @@ from solver.places import Geography
 from solver.variables import RosterVars
 
 
-def add_route_rules(m: CpSatBackend, xs: RosterVars, geo: Geography) -> None:
-    """For each volunteer and availability interval, the taken activities form one circuit through home.
+def add_route_rules(m: CpSatBackend, xs: RosterVars, geo: Geography, routes: Collection | None = None) -> None:
+    """For each volunteer and availability interval (of ``routes``, when given: a neighbourhood leaves the
+    others as they are), the taken activities form one circuit through home.
 
     Start domains already keep every activity inside the interval with time to leave and return
     home; an arc i → j forces start_j ≥ start_i + duration_i + travel(i, j). Each arc's km is
     recorded in ``xs.travel_terms`` for the travel level.
     """
     model = m.model
-    for (vid, _interval), cands in xs.by_route.items():
+    for (vid, interval), cands in xs.by_route.items():
+        if routes is not None and (vid, interval) not in routes:
+            continue
         home = geo.home(vid)
         if len(cands) == 1:
             c = cands[0]
