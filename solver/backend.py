@@ -76,7 +76,8 @@ class CpSatBackend:
     def hint_last(self) -> None:
         """Start the next solve from the whole last solution."""
         self.model.ClearHints()
-        for i in range(len(self.model.Proto().variables)):
+        # Variables added since the last solve have no value in it: they are left for the solver to fill in.
+        for i in range(len(self._solver.ResponseProto().solution)):
             var = self.model.GetIntVarFromProtoIndex(i)
             self.model.AddHint(var, self._solver.Value(var))
 
@@ -186,7 +187,8 @@ class MipBackend:
     def hint_last(self) -> None:
         """Start the next solve from the whole last solution."""
         if self._values:
-            self.solver.SetHint(self.solver.variables(), self._values)
+            # Variables added since (a route given its timed runs) are left for the solver to fill in.
+            self.solver.SetHint(self.solver.variables()[:len(self._values)], self._values)
 
     def solve(self, objective: Any, seconds: float) -> Outcome:
         """Minimise objective within the time limit."""

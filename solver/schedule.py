@@ -109,6 +109,29 @@ def _add_label(labels: dict, key: tuple[int, int], label: tuple) -> None:
     bucket.append(label)
 
 
+def shortest_runs(geo: Geography, chosen: Sequence[tuple[Candidate, int]]) -> list[tuple[Candidate, int]]:
+    """Each run (a volunteer's activities in one availability interval) in its fewest-km feasible order, with the
+    starts of that order; a run already in its best order, or one that ``best_order`` cannot time, keeps its own."""
+    runs: dict[tuple, list[tuple[Candidate, int]]] = defaultdict(list)
+    for c, t in chosen:
+        runs[(c.volunteer, c.interval)].append((c, t))
+    out: list[tuple[Candidate, int]] = []
+    for (volunteer, _interval), items in runs.items():
+        items.sort(key=lambda item: item[1])
+        home = geo.home(volunteer)
+        best = best_order(geo, home, [c for c, _t in items])
+        if best is not None and _trip_km(geo, home, best[0]) < _trip_km(geo, home, [c for c, _t in items]) - 1e-9:
+            out.extend(zip(*best, strict=True))
+        else:
+            out.extend(items)
+    return out
+
+
+def _trip_km(geo: Geography, home: Place, run: Sequence[Candidate]) -> float:
+    stops = [home, *(c.place for c in run), home]
+    return sum(geo.km(a, b) for a, b in zip(stops, stops[1:], strict=False))
+
+
 def tidy_starts(geo: Geography, chosen: Sequence[tuple[Candidate, int]],
                 step: int = START_STEP_MIN) -> list[tuple[Candidate, int]]:
     """Each run's activities in their chosen order, re-timed as early as they fit with starts on multiples of

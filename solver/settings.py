@@ -19,9 +19,6 @@ class SolverSettings:
     # When pruning, each session keeps this many eligible tutors beyond those it requires.
     spare_tutors_per_session: int = 12
     visitors_per_child_day: int = 8
-    # A part whose routes would need more circuit arcs than this is solved by decomposition
-    # (assignment model + exact timing of each run outside CP-SAT) instead of with circuits.
-    max_exact_arcs: int = 30_000
     # The decomposed model goes to the MIP solver (strong LP bound: proves medium districts optimal
     # in seconds, and with cliques a county's assignment model in about a minute) up to this many
     # candidates, and to CP-SAT above.
@@ -73,6 +70,15 @@ class SolverSettings:
             raise ValueError("workers, visitors_per_child_day and prune_above must be sensible")
         if self.max_pair_rows < 0 or self.mip_memory_mb < 1:
             raise ValueError("max_pair_rows must not be negative and mip_memory_mb must be positive")
+        if min(self.runs_max_candidates, self.runs_priced_candidates, self.runs_per_route, self.runs_per_part,
+               self.runs_priced_per_route) < 0:
+            raise ValueError("runs_max_candidates, runs_priced_candidates, runs_per_route, runs_per_part and "
+                             "runs_priced_per_route must not be negative")
+        for name in ("assign_share", "pricing_share", "mip_share", "priced_pass_share"):
+            if not 0 < getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be a share in (0, 1]")
+        if self.lns_candidates < 1 or self.lns_seconds <= 0:
+            raise ValueError("lns_candidates and lns_seconds must be positive")
         for shares in (self.stage_shares, self.priced_stage_shares):
             if abs(sum(shares) - 1.0) > 1e-6 or min(shares) <= 0:
                 raise ValueError("stage_shares must be positive and add up to 1")

@@ -19,6 +19,7 @@ from solver.backend import CpSatBackend, MipBackend
 from solver.bound import lp_relaxation, shortfall_bound, unserved_shortfall
 from solver.candidates import Candidate, build_candidates, prune_candidates
 from solver.colgen import make_pool, part_weights, solve_by_runs
+from solver.columns import enumerate_runs
 from solver.disjoint import DisjointSets
 from solver.explain import Explainer
 from solver.greedy import GreedyState, greedy_roster
@@ -28,17 +29,25 @@ from solver.messages import DAY_IDS, Message, joined
 from solver.model import Part, build_model
 from solver.places import Geography
 from solver.roster import Roster, TutoringAssignment, Unmet, Visit
+from solver.rules.columns import add_run_rules
 from solver.rules.runs import time_runs
-from solver.schedule import tidy_starts
+from solver.schedule import shortest_runs, tidy_starts
 from solver.settings import SolverSettings
 from solver.timeutil import DAYS
-from solver.validate import SHORTFALL_WEIGHT_TUTOR, compute_shortfall, levels, round_km, shortfall_value, validate
+from solver.validate import (
+    SHORTFALL_WEIGHT_TUTOR,
+    Levels,
+    compute_shortfall,
+    levels,
+    round_km,
+    shortfall_value,
+    validate,
+)
 
 log = logging.getLogger(__name__)
 progress = logging.getLogger("solver.progress")  # the best shortfall known so far, as the solve goes
 MIN_STAGE_SECONDS = 0.05
 LP_TAKE_THRESHOLD = 0.5  # an LP value above this marks a candidate the relaxation likes
-ROUND_SHARE = 1.0  # of a stage's remaining time for a round; cuts are rare, so the first round gets it all
 
 
 @dataclass(frozen=True)
@@ -77,14 +86,20 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
         pins = joined([_pin_name(instance, n) for n in conflicts])
         return SolveResult("PIN_INFEASIBLE", error=Message("these pins cannot all be honoured together: %(pins)s",
                                                            pins=pins))
-    chosen: dict[int, int] = {}
-    used_greedy = False
     greedy_by_index = {c.index: t for c, t in greedy.chosen()}
+    chosen: dict[int, int] = {}
+    kept: list[str] = []  # why a part keeps its greedy roster, for the log and the stats
     for part in parts:
+        ids = {c.index for c in part.candidates}
+        start = {i: t for i, t in greedy_by_index.items() if i in ids}
         if part.chosen is None:
-            used_greedy = True
-            ids = {c.index for c in part.candidates}
-            chosen.update({i: t for i, t in greedy_by_index.items() if i in ids})
+            kept.append(part.note or "the search found no roster in the time")
+            chosen.update(start)
+        elif _holds_pins(part, start) and _part_levels(instance, geo, part, start) < _part_levels(
+                instance, geo, part, part.chosen):
+            kept.append("no roster better than the greedy one was found in the time")
+            part.status = "GREEDY"
+            chosen.update(start)
         else:
             chosen.update(part.chosen)
     roster = _assemble(instance, geo, cands, full, chosen)
@@ -92,25 +107,29 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     log.debug("assembled %d activities: %s, valid=%s", len(chosen), report.levels, report.ok)
     # OPTIMAL is claimed only for the whole problem: every part proven optimal and nothing pruned.
     proven = not pruned and all(p.status == "OPTIMAL" for p in parts)
-    status = "GREEDY" if used_greedy else ("OPTIMAL" if proven else "FEASIBLE")
-    fallback = _assemble(instance, geo, cands, full, greedy_by_index)
+    status = "GREEDY" if kept else ("OPTIMAL" if proven else "FEASIBLE")
     if not report.ok:  # should not happen; the greedy roster is the safe fallback
-        roster, report, status = fallback, validate(instance, fallback), "GREEDY"
+        log.error("the search's roster breaks a rule (%s): the greedy roster is returned", report.violations[0])
+        roster = _assemble(instance, geo, cands, full, greedy_by_index)
+        report, status, kept = validate(instance, roster), "GREEDY", ["the search's roster broke a rule"]
         if not report.ok:
             raise AssertionError(f"solver produced an invalid roster: {report.violations[0]}")
-    elif not _missing_pins(instance, fallback) and (
-            levels(instance, fallback, geo).as_tuple() < report.levels.as_tuple()):
-        roster, report, status = fallback, validate(instance, fallback), "GREEDY"
+    for reason in sorted(set(kept)):
+        log.info("greedy roster kept for %d of %d parts: %s", kept.count(reason), len(parts), reason)
     missing_pins = _missing_pins(instance, roster)
     if missing_pins:
         return SolveResult("PIN_INFEASIBLE", error=Message(
             "no roster honouring every pin was found in the time limit: %(pins)s", pins=joined(missing_pins)))
     found = report.levels
+    bound = _bound(instance, full, parts, cands, pruned, relaxed)
     stats = {"status": status, "solve_seconds": round(time.monotonic() - t0, 3),
              "shortfall": found.shortfall, "continuity": found.continuity,
              "travel_km": round_km(found.travel_km), "fairness": round(found.fairness, 4),
-             "shortfall_bound": _bound(instance, full, parts, cands, pruned, relaxed), "parts": len(parts),
+             "shortfall_bound": bound, "parts": len(parts),
              "candidates": len(cands), "candidates_unpruned": len(full)}
+    if kept:
+        stats["greedy_reason"] = "; ".join(sorted(set(kept)))
+    stats.update(_level_bounds(instance, cands, parts, found, bound, pruned, settings))
     progress.info("shortfall=%g", found.shortfall)
     return SolveResult(status, roster=_with_stats(roster, stats), stats=stats)
 
@@ -145,6 +164,40 @@ def _bound(instance: Instance, full: list[Candidate], parts: list[Part], cands: 
         return flow
     fixed = unserved_shortfall(instance, cands)  # the parts' models do not see these
     return max(flow, math.ceil(sum(p.bound for p in parts) + fixed - 1e-6))
+
+
+def _holds_pins(part: Part, chosen: dict[int, int]) -> bool:
+    """True when the part's roster holds every pin of the part."""
+    taken = {(c.kind, c.volunteer, c.target, c.day) for c in part.candidates if c.index in chosen}
+    return all((p.kind, p.volunteer, p.target, p.day) in taken for _n, p in part.pins)
+
+
+def _part_levels(instance: Instance, geo: Geography, part: Part, chosen: dict[int, int]) -> tuple:
+    """The checker's levels of a part's roster on its own (the rest of the week adds the same to any of them)."""
+    by_index = {c.index: c for c in part.candidates}
+    return levels(instance, _draft(instance, [(by_index[i], t) for i, t in chosen.items()]), geo).as_tuple()
+
+
+def _level_bounds(instance: Instance, cands: list[Candidate], parts: list[Part], found: Levels, bound: float,
+                  pruned: bool, settings: SolverSettings) -> dict[str, float]:
+    """Bounds on the later levels at the levels reached: ``continuity_bound`` when the shortfall is proven (no
+    roster that short has less continuity lost), then ``travel_km_bound`` when continuity is proven too. Each is
+    the parts' own bounds plus what no part's model sees (last week's pairs that cannot be repeated at all)."""
+    out: dict[str, float] = {}
+    if pruned or found.shortfall > bound or not all("continuity" in p.level_bounds for p in parts):
+        return out
+    kept = {(c.kind, c.volunteer, c.target, c.day if c.kind == "tutoring" else None) for c in cands}
+    unreachable = len({(p.kind, p.volunteer, p.target, p.day if p.kind == "tutoring" else None)
+                       for p in instance.previous} - kept)
+    out["continuity_bound"] = math.ceil(sum(p.level_bounds["continuity"] for p in parts) + unreachable - 1e-6)
+    if found.continuity > out["continuity_bound"] or not all("travel" in p.level_bounds for p in parts):
+        return out
+    unit_km = settings.travel_unit_m / 1000
+    # Each run's km were rounded to whole units in the model: allow half a unit per route.
+    routes = len({(c.volunteer, c.interval) for c in cands})
+    km = sum(p.level_bounds["travel"] for p in parts) * unit_km - routes * unit_km / 2
+    out["travel_km_bound"] = max(0.0, math.floor(km * 100) / 100)
+    return out
 
 
 def _with_stats(roster: Roster, stats: dict[str, Any]) -> Roster:
@@ -300,6 +353,7 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
              "continuity": model.objectives["continuity"]}
     ids = {c.index for c in part.candidates}
     xs.hint({i: t for i, t in hint.items() if i in ids})
+    exact: set[tuple] = set()  # routes that take timed runs
     for stage in goals:
         stage_end = time.monotonic() + (until - time.monotonic()) * (0.7 if stage == "shortfall" else 1.0)
         best = None
@@ -312,8 +366,19 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
             taken = {c.index for c in part.candidates if m.value(xs.take[c.index])}
             timed, failed = time_runs(geo, xs, taken, value=lambda c: _value(instance, c))
             log.debug("assignment %s round: %s, %d runs cut", stage, outcome, len(failed))
-            for run in failed:  # this set of activities cannot share a run: never propose it again
-                m.not_all([xs.take[c.index] for c in run])
+            for run in failed:
+                # A route whose proposal cannot be timed takes one of its timed runs from now on; a route with too
+                # many runs to list gets a cut instead: this set of activities is never proposed again.
+                key = (run[0].volunteer, run[0].interval)
+                if key in exact:
+                    continue
+                runs = enumerate_runs(geo, xs.by_route[key], instance.volunteer_by_id[key[0]].max_visits_per_day,
+                                      settings.runs_per_route)
+                if runs is not None:
+                    add_run_rules(m, xs, runs)
+                    exact.add(key)
+                else:
+                    m.not_all([xs.take[c.index] for c in run])
             if not failed:
                 best = (outcome, timed)
             elif part.chosen is None and best is None:
@@ -376,8 +441,10 @@ def _draft(instance: Instance, chosen: list[tuple[Candidate, int]]) -> Roster:
 
 def _assemble(instance: Instance, geo: Geography, cands: list[Candidate], full: list[Candidate],
               chosen: dict[int, int]) -> Roster:
-    """Turn chosen candidates into a roster with an exact, explained ``unmet``."""
-    draft = _draft(instance, tidy_starts(geo, [(c, chosen[c.index]) for c in cands if c.index in chosen]))
+    """Turn chosen candidates into a roster with an exact, explained ``unmet``: each run in its fewest-km order
+    (``best_order``; the greedy roster's runs too), its visits then started on the five minutes where they fit."""
+    draft = _draft(instance, tidy_starts(geo, shortest_runs(geo, [(c, chosen[c.index]) for c in cands
+                                                                   if c.index in chosen])))
     shortfall = compute_shortfall(instance, draft)
     explainer = Explainer(instance, geo, full, list(draft.tutoring), list(draft.visits))
     unmet_visits, unmet_tutors, unmet_subjects = explainer.all(shortfall)

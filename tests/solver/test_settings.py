@@ -13,6 +13,11 @@ from solver.settings import SolverSettings
     ("max_pair_rows", -1, "max_pair_rows"),
     ("mip_memory_mb", 0, "mip_memory_mb"),
     ("stage_shares", (0.5, 0.5, 0.5, 0.5), "stage_shares"),
+    ("priced_stage_shares", (1.0, 0.0, 0.0, 0.0), "stage_shares"),
+    ("runs_per_route", -1, "runs_per_route"),
+    ("assign_share", 0.0, "assign_share"),
+    ("mip_share", 1.5, "mip_share"),
+    ("lns_seconds", 0, "lns_seconds"),
 ])
 def test_a_setting_that_makes_no_sense_is_refused_by_name(field: str, value: object, named: str) -> None:
     """Each bad value raises ValueError with the setting's name in the message."""

@@ -111,12 +111,16 @@ def test_replanning_after_a_dropout_keeps_last_weeks_pairs() -> None:
     assert kept_shortfall <= scratch_shortfall
 
 
+DECOMPOSED = {"runs_max_candidates": 0, "runs_priced_candidates": 0}
+
+
 @pytest.mark.parametrize("mode", [
-    pytest.param({}, id="automatic"),
-    pytest.param({"max_exact_arcs": 0}, id="decomposed-mip"),
-    pytest.param({"max_exact_arcs": 0, "mip_max_candidates": 0}, id="decomposed-cpsat"),
-    pytest.param({"max_exact_arcs": 0, "max_pair_rows": 0}, id="decomposed-cliques"),
-    pytest.param({"max_exact_arcs": 0, "prune_above": 0, "visitors_per_child_day": 2}, id="pruned"),
+    pytest.param({}, id="runs"),
+    pytest.param({"runs_per_route": 3, "runs_priced_per_route": 3}, id="runs-priced"),
+    pytest.param(DECOMPOSED, id="decomposed-mip"),
+    pytest.param({**DECOMPOSED, "mip_max_candidates": 0}, id="decomposed-cpsat"),
+    pytest.param({**DECOMPOSED, "max_pair_rows": 0}, id="decomposed-cliques"),
+    pytest.param({**DECOMPOSED, "prune_above": 0, "visitors_per_child_day": 2}, id="pruned"),
 ])
 @pytest.mark.parametrize("seed", [1, 2])
 def test_every_roster_passes_the_checker_on_generated_districts(mode: dict, seed: int) -> None:

@@ -1,0 +1,84 @@
+"""Every level for real: at equal shortfall the solver optimises continuity and travel rather than keeping its
+greedy start, it uses its whole time limit while a level is unproven, and its bounds on the later levels are
+never above a roster that is found."""
+
+from __future__ import annotations
+
+import pytest
+
+from solver import parse_instance
+from solver.generate import dense_week, generate, varied_shape
+from solver.recheck import recheck
+from solver.settings import SolverSettings
+from solver.solve import greedy_only, solve
+from solver.validate import validate
+from solver.yardstick import solve_yardstick
+
+
+def _neighbour_of_c1(tiny_doc) -> dict:  # noqa: ANN001
+    """The tiny week with one more volunteer mother, next door to C1 and free on Saturday morning. C1's regular
+    visitor is V3, who also has time for her that morning."""
+    doc = tiny_doc()
+    doc["volunteers"].append({
+        "id": "V5", "name": "next door", "roles": ["visitor"], "lat": 30.4521, "lon": 114.8789, "subjects": [],
+        "trained": False, "availability": [{"day": "sat", "start": "08:30", "end": "12:00"}], "max_km": 5,
+        "max_sessions_per_week": 0, "max_visits_per_week": 2, "max_visits_per_day": 2})
+    return doc
+
+
+def test_at_equal_shortfall_a_child_keeps_her_regular_visitor(tiny_doc) -> None:
+    """The greedy start sends C1 her nearest volunteer (V5), which is optimal on shortfall and loses continuity;
+    the solver returns the same shortfall with C1 visited by V3, proven optimal."""
+    inst = parse_instance(_neighbour_of_c1(tiny_doc))
+    greedy = validate(inst, greedy_only(inst))
+    assert ("V5", "C1") in {(v.volunteer, v.child) for v in greedy_only(inst).visits}
+    result = solve(inst, SolverSettings(time_limit_s=5))
+    found = validate(inst, result.roster)
+    assert found.ok
+    assert found.levels.shortfall == greedy.levels.shortfall
+    assert found.levels.continuity < greedy.levels.continuity == 1
+    assert ("V3", "C1") in {(v.volunteer, v.child) for v in result.roster.visits}
+    assert result.status == "OPTIMAL" and result.stats["continuity_bound"] == 0
+
+
+def test_a_week_that_cannot_be_proven_uses_the_whole_limit() -> None:
+    """A small social workers' week (two workers, 30 families) is priced, so no level is proven: the solver
+    goes on until its limit (less the share kept for checking and explaining the roster)."""
+    inst = parse_instance(dense_week(3, workers=2, families=30))
+    result = solve(inst, SolverSettings(time_limit_s=6))
+    assert result.status != "OPTIMAL"
+    assert result.stats["solve_seconds"] >= 0.8 * 6
+    assert validate(inst, result.roster).ok
+
+
+def test_a_week_proven_early_stops_early(tiny_doc) -> None:
+    """Edge case: the tiny week is proven on every level in well under a second, so a 20 s limit is not waited out."""
+    result = solve(parse_instance(tiny_doc()), SolverSettings(time_limit_s=20))
+    assert result.status == "OPTIMAL" and result.stats["solve_seconds"] < 5
+
+
+@pytest.mark.parametrize("seed", [3, 5, 7])
+def test_level_bounds_are_never_above_a_roster_found(seed: int) -> None:
+    """On small weeks the solver proves its shortfall and gives bounds on continuity (at that shortfall) and on
+    travel (at that continuity); no roster found (its own, the greedy one, the yardstick's, the decomposed
+    formulation's) at the same shortfall loses less continuity, nor drives less at the same continuity."""
+    inst = parse_instance(generate("small", seed=seed, shape=varied_shape(seed)))
+    result = solve(inst, SolverSettings(time_limit_s=8, seed=seed))
+    stats = result.stats
+    assert stats["shortfall"] == stats["shortfall_bound"]
+    assert "continuity_bound" in stats and "travel_km_bound" in stats
+    others = [result.roster, greedy_only(inst),
+              solve(inst, SolverSettings(time_limit_s=4, runs_max_candidates=0, runs_priced_candidates=0)).roster]
+    yardstick = solve_yardstick(inst, 5, seed=seed)
+    if yardstick.roster is not None:
+        others.append(recheck(inst, yardstick.roster).roster)
+    compared = 0
+    for roster in others:
+        lv = validate(inst, roster).levels
+        assert lv.shortfall >= stats["shortfall_bound"]
+        if lv.shortfall == stats["shortfall"]:
+            assert lv.continuity >= stats["continuity_bound"]
+            compared += 1
+            if lv.continuity == stats["continuity"]:
+                assert lv.travel_km >= stats["travel_km_bound"] - 1e-6
+    assert compared >= 2
