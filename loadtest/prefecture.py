@@ -61,7 +61,7 @@ def run(app, org_id: int, user_id: int, week: dt.date, workers: int, time_limit_
     from scheduler_app.models import SolveRun
     from scheduler_app.rosters.changes import roster_document
     from scheduler_app.rosters.jobs import ACTIVE, solve_queue, start_solve
-    from solver.bench import demand
+    from solver.bench.common import demand
     from solver.instance import parse_instance
     from solver.roster import parse_roster
     from solver.validate import validate

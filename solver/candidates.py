@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import math
 import zlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 
 from solver.instance import Instance, Interval, Volunteer
@@ -177,4 +177,33 @@ def prune_candidates(instance: Instance, raw: list[Candidate], settings: SolverS
         chosen = set(ranked[:limit]) | {vid for vid in by_volunteer if (kind, vid, target) in keep_always}
         kept.extend(c for vid in by_volunteer if vid in chosen for c in by_volunteer[vid])
     kept.sort(key=lambda c: c.index)
+    return [replace(c, index=i) for i, c in enumerate(kept)]
+
+
+def ruled_out_by_pins(instance: Instance, cands: list[Candidate]) -> list[Candidate]:
+    """The candidates the pins leave possible (re-indexed from 0): a visit is ruled out when its child is visited
+    that day by a pin, or needs no more visits than the pins make; an activity of a volunteer whose pins already
+    reach her limit for the day or the week is ruled out too. A re-plan pins nearly everything, so what is left
+    is small and solved at once. No roster that honours the pins takes a candidate ruled out."""
+    pins = {(p.kind, p.volunteer, p.target, p.day) for p in instance.pinned}
+    if not pins:
+        return cands
+    pinned = [c for c in cands if (c.kind, c.volunteer, c.target, c.day) in pins]
+    child_days = {(c.target, c.day) for c in pinned if c.kind == "visit"}
+    child_visits = Counter(c.target for c in pinned if c.kind == "visit")
+    week_visits = Counter(c.volunteer for c in pinned if c.kind == "visit")
+    day_visits = Counter((c.volunteer, c.day) for c in pinned if c.kind == "visit")
+    week_sessions = Counter(c.volunteer for c in pinned if c.kind == "tutoring")
+    kept = []
+    for c in cands:
+        if (c.kind, c.volunteer, c.target, c.day) not in pins:
+            v = instance.volunteer_by_id[c.volunteer]
+            if c.kind == "visit" and ((c.target, c.day) in child_days
+                                      or child_visits[c.target] >= instance.child_by_id[c.target].visits_per_week
+                                      or week_visits[v.id] >= v.max_visits_per_week
+                                      or day_visits[(v.id, c.day)] >= v.max_visits_per_day):
+                continue
+            if c.kind == "tutoring" and week_sessions[v.id] >= v.max_sessions_per_week:
+                continue
+        kept.append(c)
     return [replace(c, index=i) for i, c in enumerate(kept)]

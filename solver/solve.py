@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -17,7 +18,7 @@ from typing import Any
 
 from solver.backend import CpSatBackend, MipBackend
 from solver.bound import lp_relaxation, shortfall_bound, unserved_shortfall
-from solver.candidates import Candidate, build_candidates, prune_candidates
+from solver.candidates import Candidate, build_candidates, prune_candidates, ruled_out_by_pins
 from solver.colgen import make_pool, part_weights, solve_by_runs
 from solver.columns import enumerate_runs
 from solver.disjoint import DisjointSets
@@ -47,6 +48,7 @@ from solver.validate import (
 log = logging.getLogger(__name__)
 progress = logging.getLogger("solver.progress")  # the best shortfall known so far, as the solve goes
 MIN_STAGE_SECONDS = 0.05
+MIN_PART_SECONDS = 0.2  # even the smallest part (one volunteer, one child) gets this long
 LP_TAKE_THRESHOLD = 0.5  # an LP value above this marks a candidate the relaxation likes
 
 
@@ -75,6 +77,7 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
                 why=_why_no_candidate(instance, geo, pin)))
     cands = prune_candidates(instance, full, settings) if len(full) > settings.prune_above else full
     pruned = len(cands) < len(full)
+    cands = ruled_out_by_pins(instance, cands)  # exact: nothing a roster honouring the pins could take is lost
     relaxed, lp_values = lp_relaxation(instance, geo, full, settings.time_limit_s * settings.bound_share)
     greedy = _first_roster(instance, geo, full, cands, lp_values)
     # A caller watching a long solve (the web app) learns early what the roster will at least achieve.
@@ -282,24 +285,30 @@ def _split(instance: Instance, cands: list[Candidate]) -> list[Part]:
 
 def _solve_parts(instance: Instance, geo: Geography, parts: list[Part], greedy: GreedyState,
                  settings: SolverSettings, deadline: float) -> None:
-    """Solve the parts in parallel threads (CP-SAT releases the GIL), time shared by size."""
+    """Solve the parts in parallel threads (the solvers release the GIL), largest first. Each part, as it starts,
+    gets its share (by size) of the time then left for the parts not yet started, so that the time a part did
+    not need (it was proven early) goes to those after it."""
     hint = {c.index: t for c, t in greedy.chosen()}
     threads = max(1, min(settings.cores, len(parts)))
     workers_each = max(1, settings.cores // threads)
-    total = sum(len(p.candidates) for p in parts) or 1
-    available = max(0.0, deadline - time.monotonic())
-    budgets = [min(available, available * threads * len(p.candidates) / total) for p in parts]
+    waiting = [sum(len(p.candidates) + 1 for p in parts)]
+    lock = threading.Lock()
 
-    def run(args: tuple[Part, float]) -> None:
-        part, budget = args
-        _solve_part(instance, geo, part, hint, settings, min(budget, deadline - time.monotonic()), workers_each)
+    def run(part: Part) -> None:
+        weight = len(part.candidates) + 1
+        with lock:
+            share = weight / waiting[0]
+            waiting[0] -= weight
+        left = max(0.0, deadline - time.monotonic())
+        budget = min(left, max(MIN_PART_SECONDS, left * threads * share))
+        _solve_part(instance, geo, part, hint, settings, budget, workers_each)
 
     if threads == 1:
-        for item in zip(parts, budgets, strict=True):
-            run(item)
+        for part in parts:
+            run(part)
         return
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        list(pool.map(run, zip(parts, budgets, strict=True)))
+        list(pool.map(run, parts))
 
 
 def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, int],

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 
 from solver import parse_instance
+from solver.bench.yardstick import solve_yardstick
 from solver.generate import dense_week, generate, varied_shape
 from solver.recheck import recheck
 from solver.settings import SolverSettings
 from solver.solve import greedy_only, solve
 from solver.validate import validate
-from solver.yardstick import solve_yardstick
 
 
 def _neighbour_of_c1(tiny_doc) -> dict:  # noqa: ANN001

@@ -1,7 +1,7 @@
 """Benchmark: a prefecture (four generated counties, about 8,000 children) split into independent parts, solved on
 RQ workers, merged and checked; wall time with 1 and with 2 workers.
 
-    python -m solver.bench_queue --workers 1 2 --parts 4 --time-limit 60
+    python -m solver.bench queue --workers 1 2 --parts 4 --time-limit 60
 
 Needs Redis (``--redis``, default redis://127.0.0.1:6379/14). Each part is one job; a job is the plain solver
 (``solve_part``), so any RQ worker started from this project can take it.
@@ -18,14 +18,14 @@ import time
 import uuid
 from pathlib import Path
 
-from solver.bench import demand
+from solver.bench.common import demand
 from solver.generate import prefecture
 from solver.instance import parse_instance
 from solver.settings import SolverSettings
 from solver.solve import solve
 from solver.split import merge_and_check, split_instance
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RQ = Path(sys.executable).parent / "rq"
 JOB_SLACK_S = 300  # RQ's timeout for a part: its limit plus this for candidates, bound and start-up
 POLL_S = 0.5
@@ -46,7 +46,7 @@ def run(document: dict, parts: list[dict], workers: int, time_limit_s: float, se
     queue = Queue(f"peiban-bench-{uuid.uuid4().hex[:8]}", connection=Redis.from_url(redis_url))
     started = time.monotonic()
     # By name: run as python -m, this module is __main__ here, which a worker cannot import.
-    jobs = [queue.enqueue("solver.bench_queue.solve_part", part, time_limit_s, seed,
+    jobs = [queue.enqueue("solver.bench.workers.solve_part", part, time_limit_s, seed,
                           job_timeout=time_limit_s + JOB_SLACK_S,
                           result_ttl=3600) for part in parts]
     processes = [subprocess.Popen([str(RQ), "worker", "--burst", "--url", redis_url, "--quiet", queue.name],  # noqa: S603
@@ -69,7 +69,7 @@ def run(document: dict, parts: list[dict], workers: int, time_limit_s: float, se
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print a Markdown table."""
-    parser = argparse.ArgumentParser(prog="python -m solver.bench_queue", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m solver.bench queue", description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--parts", type=int, default=4)
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per part")
@@ -93,5 +93,3 @@ def main(argv: list[str] | None = None) -> int:
     return 0 if all(r["valid"] for r in rows) else 1
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
