@@ -46,7 +46,6 @@ class Part:
     # Per later level, a bound no roster of this part with its shortfall (and the levels before) can beat.
     level_bounds: dict[str, float] = field(default_factory=dict)
     conflicting_pins: list[int] = field(default_factory=list)
-    note: str = ""  # why the part kept its greedy roster, when it did
 
 
 @dataclass(frozen=True)

@@ -91,16 +91,16 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
                                                            pins=pins))
     greedy_by_index = {c.index: t for c, t in greedy.chosen()}
     chosen: dict[int, int] = {}
-    kept: list[str] = []  # why a part keeps its greedy roster, for the log and the stats
+    kept: list[Message] = []  # why a part keeps its greedy roster, for the log and the stats
     for part in parts:
         ids = {c.index for c in part.candidates}
         start = {i: t for i, t in greedy_by_index.items() if i in ids}
         if part.chosen is None:
-            kept.append(part.note or "the search found no roster in the time")
+            kept.append(Message("the search found no roster in the time"))
             chosen.update(start)
         elif _holds_pins(part, start) and _part_levels(instance, geo, part, start) < _part_levels(
                 instance, geo, part, part.chosen):
-            kept.append("no roster better than the greedy one was found in the time")
+            kept.append(Message("the search found no roster better than the greedy one in the time"))
             part.status = "GREEDY"
             chosen.update(start)
         else:
@@ -114,7 +114,7 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     if not report.ok:  # should not happen; the greedy roster is the safe fallback
         log.error("the search's roster breaks a rule (%s): the greedy roster is returned", report.violations[0])
         roster = _assemble(instance, geo, cands, full, greedy_by_index)
-        report, status, kept = validate(instance, roster), "GREEDY", ["the search's roster broke a rule"]
+        report, status, kept = validate(instance, roster), "GREEDY", [Message("the search's roster broke a rule")]
         if not report.ok:
             raise AssertionError(f"solver produced an invalid roster: {report.violations[0]}")
     for reason in sorted(set(kept)):
@@ -131,7 +131,7 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
              "shortfall_bound": bound, "parts": len(parts),
              "candidates": len(cands), "candidates_unpruned": len(full)}
     if kept:
-        stats["greedy_reason"] = "; ".join(sorted(set(kept)))
+        stats["greedy_reasons"] = sorted(set(kept))
     stats.update(_level_bounds(instance, cands, parts, found, bound, pruned, settings))
     progress.info("shortfall=%g", found.shortfall)
     return SolveResult(status, roster=_with_stats(roster, stats), stats=stats)
@@ -343,8 +343,6 @@ def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, 
     searched = improve(instance, geo, part, part.chosen or {i: t for i, t in hint.items() if i in ids}, settings,
                        end)
     part.chosen = searched.chosen
-    if searched.improved:
-        part.note = ""
 
 
 def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int], settings: SolverSettings,

@@ -49,6 +49,53 @@ class Unmet:
 
 
 @dataclass(frozen=True)
+class Certificate:
+    """One level of a roster against what the solver proved no roster can beat (its bound, when it has one)."""
+
+    value: float
+    bound: float | None
+    tolerance: float = 0.0  # km are rounded: a gap this small is no gap
+
+    @property
+    def gap(self) -> float | None:
+        """How far the level is from the best possible; None without a bound."""
+        if self.bound is None:
+            return None
+        gap = self.value - self.bound
+        return 0.0 if gap <= self.tolerance else gap
+
+    @property
+    def best(self) -> bool:
+        """True when no roster can do better on this level (given the levels before it)."""
+        return self.gap == 0.0
+
+
+@dataclass(frozen=True)
+class Quality:
+    """How good the roster is, level by level, in the solver's own proofs; ``kept_greedy`` lists why the
+    optimiser kept its starting roster, when it did."""
+
+    shortfall: Certificate | None
+    continuity: Certificate | None
+    travel: Certificate | None
+    kept_greedy: tuple[str, ...] = ()
+
+
+def quality(stats: dict) -> Quality:
+    """The certificates a roster's stats hold: shortfall against its bound, continuity against the bound at that
+    shortfall, travel against the bound at that continuity."""
+    def certificate(value: str, bound: str, tolerance: float = 0.0) -> Certificate | None:
+        if stats.get(value) is None:
+            return None
+        return Certificate(float(stats[value]), None if stats.get(bound) is None else float(stats[bound]), tolerance)
+
+    return Quality(shortfall=certificate("shortfall", "shortfall_bound"),
+                   continuity=certificate("continuity", "continuity_bound"),
+                   travel=certificate("travel_km", "travel_km_bound", tolerance=0.5),
+                   kept_greedy=tuple(stats.get("greedy_reasons") or ()))
+
+
+@dataclass(frozen=True)
 class Review:
     """A roster as the review page shows it."""
 
@@ -60,6 +107,7 @@ class Review:
     visits_needed: int
     visit_days: list[int]
     children: list[tuple[str, str, int, list[Assignment]]]  # code, name, visits needed, visits planned
+    quality: Quality
 
 
 def review(roster: Roster) -> Review:
@@ -115,4 +163,4 @@ def review(roster: Roster) -> Review:
     return Review(days=days, sites=rows, volunteers=volunteers, unmet=unmet, visits=visits,
                   visits_needed=sum(c.visits_per_week for c in instance.children),
                   visit_days=sorted({a.day_index for a in roster.assignments if a.kind == AssignmentKind.VISIT}),
-                  children=children)
+                  children=children, quality=quality(roster.stats or {}))

@@ -107,6 +107,32 @@ def test_generate_makes_a_draft_the_page_reviews(app, district) -> None:
     assert re.search(r"远方的孩子 <span class=\"muted\">C3</span></th>\s*<td class=\"num\">0/1</td>", page)
 
 
+def test_the_page_says_how_close_each_level_is_to_the_best_possible(app, district) -> None:
+    """A roster the solver proved optimal is called the best possible on shortfall, continuity and travel, in
+    both languages; one with gaps to its bounds says how far each level is from the best possible, and why the
+    optimiser kept its starting roster when it did."""
+    run = finish(generate(district["client"]))
+    client = district["client"]
+    page = client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
+    assert run.roster.stats["status"] == "OPTIMAL"
+    assert "the best possible" in page and "the fewest possible with this shortfall" in page
+    assert "the least possible for this service" in page
+    chinese = client.get(f"/rosters/{WEEK}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "已是最优" in chinese and "在这一缺口下已是最少" in chinese
+    roster = db.session.get(Roster, run.roster_id)
+    roster.stats = {**roster.stats, "shortfall": 5, "shortfall_bound": 3, "continuity": 4, "continuity_bound": 1,
+                    "travel_km": 50.0, "travel_km_bound": 40.0, "status": "GREEDY",
+                    "greedy_reasons": ["the search found no roster in the time"]}
+    db.session.commit()
+    page = html.unescape(client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True))
+    assert "within 2 of the best possible: no roster can go below 3" in page
+    assert "within 3 of the fewest possible with this shortfall" in page
+    assert "within 10.0 km of the least possible for this service" in page
+    assert "kept its starting roster for part of the week: the search found no roster in the time." in page
+    chinese = client.get(f"/rosters/{WEEK}", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "距最优还差 2" in chinese and "在时限内没有找到排班" in chinese
+
+
 def test_page_follows_a_running_solve(app, district) -> None:
     """While a solve runs, the page polls progress.json (a reload only without JavaScript) and shows the time
     spent, and Generate is not offered; once it ends, progress.json says so and the page offers Generate."""
