@@ -56,6 +56,8 @@ QUEUE_RESULT_TTL_S = 3600  # the run table holds the outcome; RQ keeps its job r
 QUEUE_FAILURE_TTL_S = 7 * 24 * 3600
 OVERRUN_GRACE_S = 20.0     # the solver keeps its own limit; past limit + grace it is stopped
 PART_MIN_TIME_S = 10       # a part of a split week never gets less, however small its share
+PART_START_S = 4           # a part's process start, reading its week and building its candidates, before its clock
+MERGE_RESERVE_S = 12       # checking the merged roster of a prefecture against the whole week and storing it
 MERGE_JOB_TIMEOUT_S = 900  # checking and storing the merged roster of a prefecture-size week
 TIME_LIMITS = (10, 30, 60, 120)
 DEFAULT_TIME_LIMIT = 30
@@ -224,14 +226,16 @@ def solve_job(run_id: int, instance: dict[str, Any]) -> None:
     run_solve(app, run_id, instance)
 
 
-def part_time_limits(time_limit_s: float, sizes: list[int], workers: int) -> list[int]:
-    """Each part's share of the run's time limit, by its number of children: with one worker the parts run one
-    after another and together take about the limit; with as many workers as parts each gets the whole limit.
-    Never below PART_MIN_TIME_S."""
+def part_time_limits(time_limit_s: float, sizes: list[int], workers: int, spent_s: float = 0.0) -> list[int]:
+    """Each part's limit, so that the whole run takes about the run's limit of wall time: what is left once the
+    split is done (``spent_s``), less the time kept for checking and storing the merged roster, is shared by the
+    parts by their number of children, in turns when there are fewer free workers than parts (with a worker for
+    each part each gets all of it); each part's start-up comes off its share. Never below PART_MIN_TIME_S."""
+    left = time_limit_s - spent_s - MERGE_RESERVE_S
     total, lanes = sum(sizes) or 1, max(1, workers)
     if lanes >= len(sizes):
-        return [int(time_limit_s)] * len(sizes)
-    return [max(PART_MIN_TIME_S, min(int(time_limit_s), math.ceil(time_limit_s * lanes * size / total)))
+        return [max(PART_MIN_TIME_S, int(left - PART_START_S))] * len(sizes)
+    return [max(PART_MIN_TIME_S, min(int(left - PART_START_S), math.floor(left * lanes * size / total - PART_START_S)))
             for size in sizes]
 
 
@@ -247,7 +251,7 @@ def _fan_out(app: Flask, queue: Queue, run_id: int, instance: dict[str, Any]) ->
                 return True
             run = db.session.get(SolveRun, run_id)
             limits = part_time_limits(run.time_limit_s, [len(p["children"]) for p in parts],
-                                      Worker.count(queue=queue))
+                                      Worker.count(queue=queue), seconds_since(run.created_at))
             part_jobs = [queue.enqueue(solve_part_job, run_id, part, limit, job_id=f"peiban-solve-{run_id}-{k}",
                                        job_timeout=limit + OVERRUN_GRACE_S + QUEUE_JOB_SLACK_S,
                                        result_ttl=QUEUE_RESULT_TTL_S, failure_ttl=QUEUE_FAILURE_TTL_S)

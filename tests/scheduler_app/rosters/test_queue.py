@@ -20,6 +20,8 @@ from redis.exceptions import RedisError
 from scheduler_app.extensions import db
 from scheduler_app.models import Roster, RunState, SolveRun
 from scheduler_app.rosters import jobs
+from seed.instance import load_instance
+from solver.generate import generate, varied_shape
 from tests.conftest import csrf_token, post_form
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -114,7 +116,7 @@ def _rosters() -> list[tuple]:
 
 @pytest.fixture
 def demo_coordinator(queued, client):
-    """The demo organisation (its solve uses the whole time limit) with the coordinator logged in."""
+    """The demo organisation with the coordinator logged in."""
     from seed.demo import DEMO_PASSWORD, load_demo
     load_demo(dt.date(2026, 11, 23))
     post_form(client, "/auth/login", {"username": "coordinator", "password": DEMO_PASSWORD})
@@ -133,10 +135,18 @@ def test_a_queued_solve_waits_for_a_worker_and_is_solved_there(queued, demo_coor
     assert [r for r in _rosters() if r[0] == roster_id][0][2] > 0
 
 
-def test_a_killed_worker_leaves_the_rosters_and_the_week_can_be_generated_again(queued, demo_coordinator) -> None:
+@pytest.fixture
+def busy_coordinator(queued, make_user, login):
+    """A district whose solve goes on to the end of its limit (400 children, 45-minute visits: too many runs to
+    prove anything in a minute), with its coordinator logged in."""
+    org = load_instance(generate("medium", seed=4, shape=varied_shape(4), week_start=WEEK), "繁忙的区")
+    return login(make_user("coordinator", org=org))
+
+
+def test_a_killed_worker_leaves_the_rosters_and_the_week_can_be_generated_again(queued, busy_coordinator) -> None:
     """A worker killed (with its solver) in the middle of a solve writes nothing: the earlier draft stays as it
     was, the run is marked abandoned once its heartbeat is stale, and generating again works."""
-    client = demo_coordinator
+    client = busy_coordinator
     first = _generate(client, limit=10)
     _drain(queued)
     before = _rosters()
@@ -148,7 +158,7 @@ def test_a_killed_worker_leaves_the_rosters_and_the_week_can_be_generated_again(
     while _state(second)[0] != RunState.RUNNING and time.monotonic() < deadline:
         time.sleep(0.5)
     assert _state(second)[0] == RunState.RUNNING
-    # Kill as soon as the solver process is at work (the demo week is solved to optimality in a few seconds).
+    # Kill as soon as the solver process is at work.
     while not any(_is_solver(pid) for pid in _descendants(worker.pid)) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert any(_is_solver(pid) for pid in _descendants(worker.pid)), "the solver never started"
@@ -261,12 +271,18 @@ def test_a_failed_part_fails_the_run_with_its_reason_and_keeps_the_rosters(queue
     assert _rosters() == before
 
 
-def test_parts_share_the_time_limit_by_size_and_by_free_workers() -> None:
-    """With one worker the parts together take about the run's limit, split by their children; with a worker
-    for each part each gets the whole limit; no part gets less than the floor."""
-    assert jobs.part_time_limits(60, [100, 300], workers=1) == [15, 45]
-    assert jobs.part_time_limits(60, [100, 300], workers=4) == [60, 60]
-    assert jobs.part_time_limits(120, [10, 990], workers=1) == [jobs.PART_MIN_TIME_S, 119]
+def test_parts_share_the_time_left_by_size_and_by_free_workers() -> None:
+    """The run's limit is its wall time: what is left after the split and the time kept for merging and storing
+    is shared by the parts' children, with each part's start-up off its share; with a worker for each part each
+    gets all that is left; no part gets less than the floor."""
+    left = 120 - 10 - jobs.MERGE_RESERVE_S  # a 120 s run whose split took 10 s
+    one_worker = jobs.part_time_limits(120, [100, 300], workers=1, spent_s=10)
+    assert one_worker == [int(left / 4 - jobs.PART_START_S), int(left * 3 / 4 - jobs.PART_START_S)]
+    assert sum(one_worker) + 2 * jobs.PART_START_S <= left
+    two_workers = jobs.part_time_limits(120, [2000, 2000, 2000, 2000], workers=2, spent_s=10)
+    assert two_workers == [int(left / 2 - jobs.PART_START_S)] * 4  # two turns of two parts at once
+    assert jobs.part_time_limits(120, [100, 300], workers=4, spent_s=10) == [int(left - jobs.PART_START_S)] * 2
+    assert jobs.part_time_limits(120, [10, 990], workers=1)[0] == jobs.PART_MIN_TIME_S
 
 
 def test_the_first_part_that_did_not_succeed_decides_the_run() -> None:
