@@ -26,8 +26,9 @@ class SolverSettings:
     # Above this many pairs of one run's activities that fit in neither order, the decomposed model
     # keeps them apart by cliques rather than one row per pair (a county has near a million pairs).
     max_pair_rows: int = 100_000
-    # Memory the MIP solver may use for its search (MB), so a county's solve stays within 2 GB in all.
-    mip_memory_mb: int = 700
+    # Memory the MIP solver may use for its search (MB): a county then peaks near 600 MB in all (measured: 700 MB
+    # here took it to 1.5 GB, with no better roster).
+    mip_memory_mb: int = 300
     # A part with at most this many candidates is solved over timed runs (solver.colgen); a larger one (a county)
     # by the decomposed assignment model.
     runs_max_candidates: int = 30_000
