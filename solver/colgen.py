@@ -42,6 +42,7 @@ LP_SOLVER = "GLOP"
 PRICE_BEAM = 6  # labels kept per last activity when pricing heuristically
 PRICE_LIMIT = 20  # runs added per route and pricing round
 MIN_SECONDS = 0.05
+SPIN_S = 0.5  # a pass over the levels this quick that improved nothing is not repeated
 TIE_KM = 1e-6  # per km, in the objective's units, when pricing for a level that does not count km
 DIVE_ALSO = 0.5  # when rounding, runs the relaxation takes at least this much are fixed together
 DIVE_SPREAD = 0.25  # on another try, the run fixed first is drawn from those within this of the most taken
@@ -232,7 +233,6 @@ class Master:
                 self.m.fix(self.bend.pop(stage), 0)
                 self.goal = ()
 
-
     def solve(self, goal: tuple[str, ...], seconds: float) -> Outcome:
         """Minimise the goal within the time (a relaxation solved again for the same goal keeps its objective,
         which the runs added since have joined)."""
@@ -324,7 +324,8 @@ def solve_by_runs(instance: Instance, geo: Geography, part: Part, hint: dict[int
     # relaxation seldom closes: the levels share the time differently.
     shares = dict(zip(STAGES, settings.stage_shares if pool.complete else settings.priced_stage_shares, strict=True))
     pending = list(STAGES)
-    improved = True  # a pass that improves nothing is not repeated
+    passed = time.monotonic()  # when the current pass over the levels began
+    improved = False
     while pending and time.monotonic() < end - MIN_SECONDS:
         stage = pending.pop(0)
         follower = next((b for a, b in PAIRS if a == stage), None)
@@ -391,8 +392,12 @@ def solve_by_runs(instance: Instance, geo: Geography, part: Part, hint: dict[int
         improved |= levels.value != before
         if not pending and pool.priced:
             break  # over priced runs, the time left is better spent on neighbourhoods (``solver.lns``)
-        if not pending and improved:
-            pending, improved = _next_pass(levels, mip, lp), False
+        if not pending:
+            # Again from the first level not proven, with the time left; a pass that was over at once and changed
+            # nothing (the solver stops at its memory cap) would only do the same again.
+            if not improved and time.monotonic() - passed < SPIN_S:
+                break
+            pending, improved, passed = _next_pass(levels, mip, lp), False, time.monotonic()
     best = [_shortest(geo, run, part) for run in best]
     part.chosen = {i: t for run in best for i, t in zip(run.order, run.starts, strict=True)}
     part.status = "OPTIMAL" if all(levels.proven.get(s) for s in STAGES) else "FEASIBLE"
