@@ -80,7 +80,7 @@ def pyvrp_roster(instance: Instance, seconds: float, seed: int) -> Roster:
     runs = []
     for route in best.routes():
         volunteer, interval = vehicles[route.vehicle_type()]
-        names = [data.clients()[a.idx - data.num_depots].name for a in route if a.is_client()]
+        names = [data.clients()[a.idx].name for a in route if a.is_client()]  # idx counts clients only
         runs.append((volunteer, interval, [clients[n] for n in names]))
     load: dict[str, int] = defaultdict(int)
     for volunteer, _interval, run in runs:

@@ -101,8 +101,16 @@ def solve_yardstick(instance: Instance, time_limit_s: float, workers: int = 0, s
         model.AddBoolOr([lost, *kept])
         continuity.append(lost)
     travel = []
+    # The most travel any roster can have, so that the weights stay within CP-SAT's 64-bit objective (the sum
+    # of every arc's km made medium weeks MODEL_INVALID): a run uses at most one arc more than it has visits.
+    travel_max = 1
     for (vid, _interval), route in by_route.items():
         home = geo.home(vid)
+        longest = max(max(c.km_from_home, geo.km(c.place, home), *(geo.km(c.place, d.place) for d in route))
+                      for c in route)
+        sessions = sum(c.kind == "tutoring" for c in route)
+        most = sessions + min(len(route) - sessions, instance.volunteer_by_id[vid].max_visits_per_day)
+        travel_max += (most + 1) * round(longest / TRAVEL_UNIT_KM)
         arcs = [(0, 0, model.NewBoolVar(""))]
         for n, c in enumerate(route, start=1):
             out, back = model.NewBoolVar(""), model.NewBoolVar("")
@@ -126,7 +134,6 @@ def solve_yardstick(instance: Instance, time_limit_s: float, workers: int = 0, s
         if cap:
             model.Add(cap * top >= FAIRNESS_SCALE * (sum(sessions_of[v.id]) + sum(visits_of[v.id])))
     travel_units = sum(round(km / TRAVEL_UNIT_KM) * lit for lit, km in travel)
-    travel_max = sum(round(km / TRAVEL_UNIT_KM) for _lit, km in travel) + 1
     w_travel = FAIRNESS_SCALE + 1
     w_continuity = w_travel * travel_max
     w_shortfall = w_continuity * (len(continuity) + 1)
