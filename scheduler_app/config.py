@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -23,6 +24,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 0
+    # A kept session's cookie expires 30 days after the login, not 30 days after each page: refreshing it on
+    # every response would also let a background response overwrite a newer cookie (and its messages).
+    SESSION_REFRESH_EACH_REQUEST = False
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads (spreadsheets) above 5 MiB are refused
     SEED_DEMO_WHEN_EMPTY = False
     PEIBAN_TIMEZONE = "Asia/Shanghai"  # the time zone of roster times, for calendar feeds
@@ -32,6 +36,8 @@ class Config:
     # A session ends after this long without a request, and this long after its login, whatever happens.
     PEIBAN_IDLE_MINUTES = 120
     PEIBAN_SESSION_HOURS = 12
+    # "Keep me signed in on this phone" (volunteers only): the session lasts this many days, used or not.
+    PEIBAN_KEEP_SIGNED_IN_DAYS = 30
     # Solves run on Redis + RQ workers (`flask solve-worker`) when REDIS_URL is set, else in the web process.
     REDIS_URL = ""
     PEIBAN_SOLVE_QUEUE = "peiban-solves"
@@ -72,6 +78,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         if key.startswith("PEIBAN_") and key in os.environ:
             settings[key] = type(default)(os.environ[key])
     settings.update(overrides)
+    settings["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(days=settings["PEIBAN_KEEP_SIGNED_IN_DAYS"])
     if not settings.get("SQLALCHEMY_DATABASE_URI"):
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'peiban.sqlite3'}"
     if not settings.get("SECRET_KEY"):

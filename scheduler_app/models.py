@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -408,6 +409,27 @@ class LoginSession(db.Model):
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     remote_addr: Mapped[str] = mapped_column(String(64), default="")
+    # "Keep me signed in on this phone": the session outlives the idle and day limits, up to
+    # PEIBAN_KEEP_SIGNED_IN_DAYS; listed under the account, where its owner or an admin can end it.
+    persistent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    user_agent: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class OutboxReceipt(db.Model):
+    """A phone's outbox item the server has taken: its id, made on the phone, is the idempotency key, so a resend
+    gets the first answer back and changes nothing."""
+
+    __tablename__ = "outbox_receipt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(20))  # confirm, decline or diary
+    outcome: Mapped[str] = mapped_column(String(20))  # see scheduler_app.me.outbox.Outcome
+    message: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
 
 
 def _role_defaults(context: Any) -> list[str]:

@@ -62,3 +62,9 @@ class OrganisationForm(FlaskForm):
         """The version the form was opened at is a number (the page always sends one)."""
         if not str(field.data or "").isdigit():
             raise ValidationError(_l("The form is out of date; open the settings again."))
+
+
+class ResetPasswordForm(FlaskForm):
+    """Reset an account's password to a one-time one (the CSRF token only)."""
+
+    submit = SubmitField(_l("New one-time password and login slip"))

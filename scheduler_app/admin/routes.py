@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.admin import bp
-from scheduler_app.admin.forms import NewUserForm, OrganisationForm, PermissionsForm, ToggleUserForm
+from scheduler_app.admin.forms import (
+    NewUserForm,
+    OrganisationForm,
+    PermissionsForm,
+    ResetPasswordForm,
+    ToggleUserForm,
+)
 from scheduler_app.admin.services import (
     SETTINGS,
     AccountError,
@@ -15,12 +21,15 @@ from scheduler_app.admin.services import (
     SettingsConflictError,
     create_user,
     list_users,
+    login_slip,
+    reset_password,
     save_settings,
     set_permissions,
     toggle_active,
     unlinked_volunteers,
 )
-from scheduler_app.auth.services import roles_required
+from scheduler_app.auth.forms import EndSessionForm
+from scheduler_app.auth.services import end_login_session, open_sessions, roles_required
 from scheduler_app.extensions import db
 from scheduler_app.models import Organisation, Role, User
 from scheduler_app.permissions import ALLOWED, LABELS
@@ -47,7 +56,7 @@ def users():
                     name=user.username, password=password), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/users.html", form=form, users=list_users(current_user.organisation_id),
-                           toggle=ToggleUserForm())
+                           toggle=ToggleUserForm(), reset=ResetPasswordForm())
 
 
 @bp.route("/users/<int:user_id>/active", methods=["POST"])
@@ -81,6 +90,54 @@ def user_permissions(user_id: int):
         flash(_("Permissions of %(name)s saved.", name=user.username), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/permissions.html", form=form, user=user)
+
+
+def _ended(done: bool) -> None:
+    """Say whether the session was ended now or had ended before (a second press, another tab)."""
+    flash(_("Signed out there.") if done else _("That session had already ended."), "success" if done else "info")
+
+
+@bp.route("/users/<int:user_id>/sessions")
+@roles_required(Role.ADMIN)
+def user_sessions(user_id: int):
+    """Where an account is signed in, kept sessions included; the admin can end any of them."""
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != current_user.organisation_id:
+        abort(404)
+    return render_template("auth/sessions.html", rows=open_sessions(user.id), form=EndSessionForm(), current=None,
+                           end_url="admin.end_user_session", user=user)
+
+
+@bp.route("/users/<int:user_id>/sessions/<sid>/end", methods=["POST"])
+@roles_required(Role.ADMIN)
+def end_user_session(user_id: int, sid: str):
+    """End one session of an account of the organisation."""
+    user = db.session.get(User, user_id)
+    if not EndSessionForm().validate_on_submit():
+        abort(400)
+    if user is None or user.organisation_id != current_user.organisation_id:
+        abort(404)
+    _ended(end_login_session(user.id, sid))
+    return redirect(url_for("admin.user_sessions", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/reset", methods=["POST"])
+@roles_required(Role.ADMIN, Role.COORDINATOR)
+def reset_user_password(user_id: int):
+    """A forgotten password: a one-time password, changed at the next login, shown once on a printable slip.
+    Admins reset any other account; coordinators their volunteers'."""
+    if not ResetPasswordForm().validate_on_submit():
+        abort(400)
+    try:
+        user, password = reset_password(current_user.organisation_id, user_id, current_user)
+    except AccountError as exc:
+        if exc.field == "user":
+            abort(404)  # not an account of this organisation (or one's own: that is Password in the menu)
+        flash(_("This password cannot be reset from your account: coordinators reset their volunteers' passwords, "
+                "admins any other account of the organisation."), "error")
+        return redirect(url_for("main.home"))
+    slip = login_slip(user, password, request.url_root)
+    return render_template("admin/slips.html", slips=[slip]), 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/organisation", methods=["GET", "POST"])

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
-from scheduler_app.auth.services import generate_password, hash_password, new_session_token
+from scheduler_app.auth.services import generate_password, hash_password, link_qr_svg, new_session_token, set_password
 from scheduler_app.extensions import db
 from scheduler_app.models import Organisation, Role, User, Volunteer
 from scheduler_app.permissions import ALLOWED
@@ -140,3 +141,42 @@ def save_settings(organisation_id: int, version: int, values: dict[str, Any]) ->
         db.session.rollback()
         raise SettingsConflictError from None
     return organisation
+
+
+def account_of(volunteer_id: int) -> User | None:
+    """The login account linked to a volunteer record, if she has one."""
+    return db.session.execute(db.select(User).where(User.volunteer_id == volunteer_id)).scalar_one_or_none()
+
+
+def reset_password(organisation_id: int, user_id: int, by: User) -> tuple[User, str]:
+    """Give an account a one-time password it must change at the next login (its sessions end). An admin may
+    reset any other account of the organisation; a coordinator only its volunteers'. Audited."""
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != organisation_id or user.id == by.id:
+        raise AccountError("user", "not found")
+    if by.role != Role.ADMIN and not (by.role == Role.COORDINATOR and user.role == Role.VOLUNTEER):
+        raise AccountError("role", "not allowed")
+    password = generate_password()
+    set_password(user, password)
+    user.must_change_password = True
+    audit.record("password_reset", "user", user.id)
+    db.session.commit()
+    return user, password
+
+
+@dataclass(frozen=True)
+class LoginSlip:
+    """What a volunteer needs to log in the first time, printed on paper: her name, username, one-time password
+    and the server's address (also as a QR code for the phone's camera)."""
+
+    name: str
+    username: str
+    password: str
+    address: str
+    qr_svg: str  # segno's SVG: paths only, the address is not in it as text
+
+
+def login_slip(user: User, password: str, address: str) -> LoginSlip:
+    """The slip of an account whose one-time password was just made."""
+    name = user.volunteer.name if user.volunteer is not None else user.display_name
+    return LoginSlip(name or user.username, user.username, password, address, link_qr_svg(address))

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -13,7 +13,14 @@ class LoginForm(FlaskForm):
                            render_kw={"autocomplete": "username", "autocapitalize": "none"})
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)],
                              render_kw={"autocomplete": "current-password"})
+    keep = BooleanField(_l("Keep me signed in on this phone (volunteers only)"))
     submit = SubmitField(_l("Log in"))
+
+
+class EndSessionForm(FlaskForm):
+    """End one signed-in browser (the CSRF token only)."""
+
+    submit = SubmitField(_l("Sign out there"))
 
 
 class ChangePasswordForm(FlaskForm):

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from markupsafe import Markup
 
 from scheduler_app import audit
 from scheduler_app.auth import bp
-from scheduler_app.auth.forms import ChangePasswordForm, CodeForm, LoginForm, TwoStepOffForm, TwoStepOnForm
+from scheduler_app.auth.forms import (
+    ChangePasswordForm,
+    CodeForm,
+    EndSessionForm,
+    LoginForm,
+    TwoStepOffForm,
+    TwoStepOnForm,
+)
 from scheduler_app.auth.services import (
     LOCKOUT_FAILURES,
     LOCKOUT_WINDOW,
+    SESSION_ID,
     TWO_STEP_ROLES,
     authenticate,
     begin_second_step,
+    end_login_session,
     end_session,
     finish_second_step,
     new_totp_secret,
+    open_sessions,
     password_problem,
     pending_second_step,
     roles_required,
@@ -45,10 +55,10 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.home")
 
 
-def _logged_in(user: User):  # noqa: ANN202 - a redirect
+def _logged_in(user: User, keep: bool = False):  # noqa: ANN202 - a redirect
     """Start the session (after the password, or after the code too) and go where the user was going; a first
     password must be changed first."""
-    start_session(user)
+    start_session(user, keep=keep)
     if user.must_change_password:
         flash(_("Please choose a new password."), "info")
         return redirect(url_for("auth.change_password"))
@@ -72,7 +82,7 @@ def login():
             begin_second_step(user)
             return redirect(url_for("auth.second_step", next=request.args.get("next")))
         else:
-            return _logged_in(user)
+            return _logged_in(user, keep=bool(form.keep.data))
     return render_template("auth/login.html", form=form)
 
 
@@ -136,6 +146,25 @@ def logout():
     end_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/sessions")
+@login_required
+def sessions():
+    """Where I am signed in: each open session (this one marked, kept ones too), any of which I can end."""
+    return render_template("auth/sessions.html", rows=open_sessions(current_user.id), form=EndSessionForm(),
+                           current=session.get(SESSION_ID), end_url="auth.end_session_of_mine", user=None)
+
+
+@bp.route("/sessions/<sid>/end", methods=["POST"])
+@login_required
+def end_session_of_mine(sid: str):
+    """End one of my sessions (ending this one logs me out here)."""
+    if not EndSessionForm().validate_on_submit():
+        abort(400)
+    done = end_login_session(current_user.id, sid)
+    flash(_("Signed out there.") if done else _("That session had already ended."), "success" if done else "info")
+    return redirect(url_for("auth.sessions"))
 
 
 @bp.route("/password", methods=["GET", "POST"])

@@ -19,9 +19,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func
 
-from scheduler_app import audit
+from scheduler_app import audit, outbox
 from scheduler_app.extensions import db, login_manager
 from scheduler_app.models import LoginFailure, LoginSession, Role, User, utcnow
+from scheduler_app.offline import prefetching
 from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
 
@@ -35,6 +36,10 @@ LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = dt.timedelta(minutes=15)
 SESSION_STARTED, SESSION_SEEN = "login_at", "seen_at"  # session keys: when the login and the last request were
 SESSION_ID = "sid"  # session key: the LoginSession row this browser's login is
+SESSION_KEPT = "kept"  # session key: "keep me signed in on this phone" was chosen at the login
+SESSION_SAVED = "seen_saved_at"  # session key: when the session's row last heard of a request
+SEEN_SAVE_SECONDS = 600  # the row's seen_at is brought up to date at most this often (not a write per page)
+KEEP_OUTBOX = "keep_outbox"  # session key: the session ended by time, so the phone keeps its unsent items
 PENDING_USER = "two_step_user"  # session key: the account whose password was right, waiting for its code
 SECOND_STEP_SECONDS = 300  # the code must follow the password within five minutes
 # Two-step login is offered to the accounts that reach many children's records.
@@ -42,6 +47,7 @@ TWO_STEP_ROLES = (Role.ADMIN, Role.MANAGER, Role.COORDINATOR)
 TOTP_ISSUER = "Peiban"
 TOTP_DIGITS = 6
 TOTP_QR_SCALE = 5  # pixels per QR module: about 200 px wide, easy for a phone camera
+SLIP_QR_SCALE = 3  # a printed slip's QR code: about 2.5 cm wide
 
 
 def new_totp_secret() -> str:
@@ -57,6 +63,11 @@ def totp_uri(user: User, secret: str) -> str:
 def totp_qr_svg(uri: str) -> str:
     """The link as an inline SVG QR code (drawn on the server: no script, no external service)."""
     return segno.make(uri, error="m").svg_inline(scale=TOTP_QR_SCALE, title="QR")
+
+
+def link_qr_svg(link: str) -> str:
+    """A web address as an inline SVG QR code, for a printed login slip."""
+    return segno.make(link, error="m").svg_inline(scale=SLIP_QR_SCALE, title="QR")
 
 
 def totp_matches(secret: str, code: str) -> bool:
@@ -93,20 +104,68 @@ def finish_second_step(user: User, code: str) -> bool:
     return True
 
 
-def start_session(user: User) -> None:
+def start_session(user: User, keep: bool = False) -> None:
     """Log the user in on this browser: a new server-side session row (older ended or expired rows are purged),
-    and the session's clocks."""
-    cutoff = utcnow() - dt.timedelta(hours=current_app.config["PEIBAN_SESSION_HOURS"])
+    and the session's clocks. ``keep`` ("keep me signed in on this phone", for volunteers only) makes the
+    session last PEIBAN_KEEP_SIGNED_IN_DAYS whether used or not, in a cookie that outlives the browser."""
+    keep = keep and user.role == Role.VOLUNTEER
+    now = utcnow()
+    short = now - dt.timedelta(hours=current_app.config["PEIBAN_SESSION_HOURS"])
+    long = now - dt.timedelta(days=current_app.config["PEIBAN_KEEP_SIGNED_IN_DAYS"])
     db.session.execute(db.delete(LoginSession).where(
-        (LoginSession.started_at < cutoff) | LoginSession.ended_at.is_not(None)))
-    row = LoginSession(id=secrets.token_urlsafe(32), user_id=user.id,
-                       remote_addr=(request.remote_addr or "")[:64])
+        (LoginSession.ended_at.is_not(None)) | (LoginSession.started_at < long)
+        | (~LoginSession.persistent & (LoginSession.started_at < short))))
+    row = LoginSession(id=secrets.token_urlsafe(32), user_id=user.id, remote_addr=(request.remote_addr or "")[:64],
+                       persistent=keep, user_agent=(request.user_agent.string or "")[:200], seen_at=now)
     db.session.add(row)
     db.session.commit()
     session.pop(PENDING_USER, None)  # a half-done second step does not carry over
+    session.pop(KEEP_OUTBOX, None)
     login_user(user)
-    session[SESSION_ID] = row.id
-    session[SESSION_STARTED] = session[SESSION_SEEN] = time.time()
+    session.permanent = keep  # the cookie then expires with PERMANENT_SESSION_LIFETIME, not with the browser
+    session[SESSION_ID], session[SESSION_KEPT] = row.id, keep
+    session[SESSION_STARTED] = session[SESSION_SEEN] = session[SESSION_SAVED] = time.time()
+
+
+def _limits(kept: bool) -> tuple[float, float]:
+    """A session's longest life and longest idle time, in seconds."""
+    config = current_app.config
+    if kept:
+        days = config["PEIBAN_KEEP_SIGNED_IN_DAYS"] * 86400.0
+        return days, days
+    return config["PEIBAN_SESSION_HOURS"] * 3600.0, config["PEIBAN_IDLE_MINUTES"] * 60.0
+
+
+def open_sessions(user_id: int) -> list[LoginSession]:
+    """The account's sessions that are still open (not ended and within their limits), newest first."""
+    rows = db.session.execute(db.select(LoginSession).where(
+        LoginSession.user_id == user_id, LoginSession.ended_at.is_(None))
+        .order_by(LoginSession.started_at.desc())).scalars()
+    now = utcnow()
+    result = []
+    for row in rows:
+        life, idle = _limits(row.persistent)
+        started = _aware(row.started_at)
+        seen = _aware(row.seen_at) if row.seen_at else started
+        if (now - started).total_seconds() <= life and (now - seen).total_seconds() <= idle + SEEN_SAVE_SECONDS:
+            result.append(row)
+    return result
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands back naive UTC times; PostgreSQL aware ones."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def end_login_session(user_id: int, sid: str) -> bool:
+    """End one open session of the account (from its own list, or by an admin); False when there is none."""
+    row = db.session.get(LoginSession, sid)
+    if row is None or row.user_id != user_id or row.ended_at is not None:
+        return False
+    row.ended_at = utcnow()
+    audit.record("session_ended", "user", user_id, kept=row.persistent)
+    db.session.commit()
+    return True
 
 
 def end_session() -> None:
@@ -118,6 +177,7 @@ def end_session() -> None:
         db.session.commit()
     logout_user()
     session.pop(SESSION_ID, None)
+    session.pop(KEEP_OUTBOX, None)  # logging out wipes the phone's outbox too (see templates/base.html)
 
 
 def hash_password(password: str) -> str:
@@ -222,7 +282,9 @@ def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
-    login_manager.session_protection = "strong"
+    # "basic" only marks a session not fresh when the browser's address changes (school Wi-Fi to 4G); the
+    # server-side LoginSession row is what binds a session, and logging out or an admin ends it there.
+    login_manager.session_protection = "basic"
 
     @app.before_request
     def _end_old_sessions():  # noqa: ANN202 - None or a redirect
@@ -232,14 +294,39 @@ def init_login(app: Flask) -> None:
             return None
         now = time.time()
         started, seen = session.get(SESSION_STARTED), session.get(SESSION_SEEN)
-        if (started is None or now - started > app.config["PEIBAN_SESSION_HOURS"] * 3600
-                or now - (seen or started) > app.config["PEIBAN_IDLE_MINUTES"] * 60):
+        life, idle = _limits(bool(session.get(SESSION_KEPT)))
+        if started is None or now - started > life or now - (seen or started) > idle:
             audit.record("session_expired", "user", current_user.id)
             db.session.commit()
             end_session()
+            session[KEEP_OUTBOX] = True  # the next page keeps the phone's unsent items (see static/phone.js)
+            if outbox.from_phone():
+                return outbox.Delivery(outbox.Outcome.LOGIN, _("Your session has ended; please log in again.")
+                                       ).reply()
             flash(_("Your session has ended; please log in again."), "info")
             return redirect(url_for("auth.login", next=request.path if request.method == "GET" else None))
+        if prefetching() or (outbox.from_phone() and not outbox.on_screen()):
+            # Not her activity, and the session cookie is left alone: a response to a background request that
+            # arrives after a form's answer would otherwise overwrite that answer's message in the cookie.
+            return None
         session[SESSION_SEEN] = now
+        if now - session.get(SESSION_SAVED, 0) > SEEN_SAVE_SECONDS and isinstance(session.get(SESSION_ID), str):
+            db.session.execute(db.update(LoginSession).where(LoginSession.id == session[SESSION_ID])
+                               .values(seen_at=utcnow()))
+            db.session.commit()
+            session[SESSION_SAVED] = now
+        return None
+
+    @app.context_processor
+    def _phone() -> dict:
+        """Whether the login page keeps the phone's unsent items (a session that ended by time) or wipes all."""
+        return {"keep_outbox": bool(session.get(KEEP_OUTBOX)), "prefetching": prefetching()}
+
+    @app.before_request
+    def _phone_must_log_in():  # noqa: ANN202 - None or the JSON answer
+        """An outbox item sent without a session waits on the phone for the next login (no redirect to follow)."""
+        if outbox.from_phone() and not current_user.is_authenticated:
+            return outbox.Delivery(outbox.Outcome.LOGIN, _("Please log in to send what is waiting.")).reply()
         return None
 
     @login_manager.user_loader

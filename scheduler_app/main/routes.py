@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from flask import abort, redirect, render_template, session, url_for
+from flask import abort, current_app, redirect, render_template, send_from_directory, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from scheduler_app.auth.services import roles_required
@@ -21,7 +24,11 @@ from scheduler_app.main.services import (
 from scheduler_app.me.forms import ConfirmForm
 from scheduler_app.me.services import diaries_due, my_week
 from scheduler_app.models import Role
+from scheduler_app.offline import kept_on_phone
 from scheduler_app.weekly import week_start_of
+
+ICON_SIZES = (192, 512)  # what Android asks for: the home-screen icon and the splash screen
+THEME_COLOUR = "#0b6e4f"  # the top bar's colour in peiban.css
 
 
 @bp.route("/")
@@ -33,19 +40,45 @@ def home():
     if current_user.role == Role.VOLUNTEER:
         volunteer = current_user.volunteer
         next_week = week_start + dt.timedelta(days=7)
-        return render_template("main/home_volunteer.html", volunteer=volunteer, week_start=week_start,
-                               assignments=my_week(volunteer, published_week_for(volunteer, week_start)),
-                               next_week=next_week,
-                               next_assignments=my_week(volunteer, published_week_for(volunteer, next_week)),
-                               notifications=unread_notifications(volunteer), read_form=ReadForm(),
-                               due=diaries_due(volunteer, today),
-                               confirm_form=ConfirmForm())
+        return kept_on_phone(render_template(
+            "main/home_volunteer.html", volunteer=volunteer, week_start=week_start,
+            assignments=my_week(volunteer, published_week_for(volunteer, week_start)), next_week=next_week,
+            next_assignments=my_week(volunteer, published_week_for(volunteer, next_week)),
+            notifications=unread_notifications(volunteer), read_form=ReadForm(), due=diaries_due(volunteer, today),
+            confirm_form=ConfirmForm()))
     overview = organisation_overview(current_user.organisation_id)
     if current_user.role == Role.ADMIN:
         return render_template("main/home_admin.html", overview=overview,
                                users=users_by_role(current_user.organisation_id))
     template = "main/home_manager.html" if current_user.role == Role.MANAGER else "main/home_coordinator.html"
     return render_template(template, overview=overview, week_start=week_start)
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The service worker, served from the root so that it may look after every page of the site."""
+    response = send_from_directory(current_app.static_folder, "sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"  # a new release's worker is found on the next page
+    return response
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: the name in the browser's language, the icons, the colours, where it starts."""
+    icons = [{"src": url_for("static", filename=f"icons/icon-{size}.png"), "sizes": f"{size}x{size}",
+              "type": "image/png", "purpose": "any maskable"} for size in ICON_SIZES]
+    body = {"name": _("Peiban"), "short_name": _("Peiban"), "lang": str(get_locale()).replace("_", "-"),
+            "description": _("The week and the service diary of the volunteers of left-behind children"),
+            "start_url": url_for("main.home"), "scope": "/", "display": "standalone",
+            "background_color": "#f5f7fa", "theme_color": THEME_COLOUR, "icons": icons}
+    return current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/manifest+json")
+
+
+@bp.route("/offline")
+def offline():
+    """What the phone shows offline for a page it has not kept (kept itself when the worker is installed)."""
+    return kept_on_phone(render_template("main/offline.html"))
 
 
 @bp.route("/language", methods=["POST"])

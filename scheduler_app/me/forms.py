@@ -12,12 +12,14 @@ from scheduler_app.reports.forms import PeriodForm as BasePeriodForm
 class ConfirmForm(FlaskForm):
     """I will be there."""
 
+    seen = HiddenField()  # the assignment's day and times as the page showed them (see scheduler_app.outbox)
     submit = SubmitField(_l("Confirm"))
 
 
 class DeclineForm(FlaskForm):
     """I cannot come, and why (the coordinator reads it when re-planning)."""
 
+    seen = HiddenField()  # the assignment's day and times as the page showed them (see scheduler_app.outbox)
     reason = TextAreaField(_l("Why can you not come?"), validators=[DataRequired(), Length(max=500)])
     submit = SubmitField(_l("Decline"))
 

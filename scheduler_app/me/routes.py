@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from scheduler_app import audit, tabular
 from scheduler_app.auth.services import roles_required
@@ -16,6 +17,7 @@ from scheduler_app.extensions import db
 from scheduler_app.me import bp
 from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS, ConfirmForm, DeclineForm, DiaryForm, PeriodForm
 from scheduler_app.me.services import (
+    DiaryConflictError,
     DiaryError,
     certificate,
     confirm,
@@ -28,7 +30,9 @@ from scheduler_app.me.services import (
     national_rows,
     save_diary,
 )
-from scheduler_app.models import ConsentCategory, Role
+from scheduler_app.models import Assignment, ConsentCategory, Role, Volunteer
+from scheduler_app.offline import kept_on_phone
+from scheduler_app.outbox import Delivery, Outcome, assignment_seen, from_phone, on_screen, take
 from scheduler_app.privacy.services import consented
 from scheduler_app.records.editing import EditConflictError, save
 from scheduler_app.records.fields import Lookups, RecordInvalidError
@@ -39,33 +43,89 @@ from scheduler_app.volunteers.forms import CalendarLinkForm, DateAwayForm, Remov
 from scheduler_app.volunteers.services import remove_date_away
 
 
+def _answer(delivery: Delivery):  # noqa: ANN202 - JSON, or a redirect
+    """The phone's script gets JSON; a plain form post gets the message flashed and goes on."""
+    if from_phone():
+        if on_screen() and delivery.outcome == Outcome.DONE:
+            flash(delivery.message, "success")  # the page goes on to delivery.next_url, which shows it
+        return delivery.reply()
+    flash(delivery.message, "success" if delivery.outcome == Outcome.DONE else "error")
+    return redirect(delivery.next_url or url_for("main.home"))
+
+
+def _form_errors(form: FlaskForm) -> tuple[str, ...]:
+    """A form's errors, each with its field's label, for the phone to show."""
+    return tuple(f"{form[name].label.text}: {message}" for name, messages in form.errors.items()
+                 for message in messages)
+
+
+def _gone() -> Delivery:
+    """The answer to an item about an assignment that is no longer the volunteer's (a 404 for a plain post)."""
+    if not from_phone():
+        abort(404)
+    return Delivery(Outcome.CONFLICT, _("This activity is no longer in your week: it was removed or given to "
+                                        "someone else. Please look at your week again."), url_for("main.home"))
+
+
+def _moved(assignment: Assignment, seen: str | None) -> Delivery | None:
+    """A conflict when the page the answer was given on showed other times than the assignment has now."""
+    if not seen or seen == assignment_seen(assignment):
+        return None
+    return Delivery(Outcome.CONFLICT, _("This activity was changed after you opened the page: it is now on "
+                                        "%(day)s %(start)s–%(end)s. Please look at your week again.",
+                                        day=format_date(assignment.date), start=assignment.start.strftime("%H:%M"),
+                                        end=assignment.end.strftime("%H:%M")), url_for("main.home"))
+
+
 @bp.route("/assignments/<int:assignment_id>/confirm", methods=["POST"])
 @roles_required(Role.VOLUNTEER)
 def confirm_assignment(assignment_id: int):
-    """Confirm one of my assignments."""
-    assignment = my_assignment(current_user.volunteer, assignment_id)
-    if assignment is None:
-        abort(404)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    confirm(assignment)
-    flash(_("Confirmed. Thank you!"), "success")
-    return redirect(url_for("main.home"))
+    """Confirm one of my assignments (once per outbox item, and not when it changed since the page was read)."""
+    def act() -> Delivery:
+        assignment = my_assignment(current_user.volunteer, assignment_id)
+        if assignment is None:
+            return _gone()
+        form = ConfirmForm()
+        if not form.validate_on_submit():
+            if not from_phone():
+                abort(400)
+            return Delivery(Outcome.REFUSED, _("Please open the page again and send once more."))
+        moved = _moved(assignment, form.seen.data)
+        if moved is not None:
+            return moved
+        confirm(assignment)
+        return Delivery(Outcome.DONE, _("Confirmed. Thank you!"), url_for("main.home"))
+    return _answer(take(current_user, "confirm", act))
 
 
 @bp.route("/assignments/<int:assignment_id>/decline", methods=["GET", "POST"])
 @roles_required(Role.VOLUNTEER)
 def decline_assignment(assignment_id: int):
     """Decline one of my assignments, with a reason for the coordinator."""
+    form = DeclineForm()
+
+    def act() -> Delivery:
+        assignment = my_assignment(current_user.volunteer, assignment_id)
+        if assignment is None:
+            return _gone()
+        moved = _moved(assignment, form.seen.data)
+        if moved is not None:
+            return moved
+        decline(assignment, form.reason.data)
+        return Delivery(Outcome.DONE, _("Declined. The coordinator will find someone else."), url_for("main.home"))
+
+    if form.validate_on_submit():
+        return _answer(take(current_user, "decline", act))
+    if from_phone():
+        return Delivery(Outcome.REFUSED, _("Please give a reason."), errors=_form_errors(form)).reply()
     assignment = my_assignment(current_user.volunteer, assignment_id)
     if assignment is None:
         abort(404)
-    form = DeclineForm()
-    if form.validate_on_submit():
-        decline(assignment, form.reason.data)
-        flash(_("Declined. The coordinator will find someone else."), "success")
-        return redirect(url_for("main.home"))
-    return render_template("me/decline.html", assignment=assignment, form=form), 422 if form.errors else 200
+    if request.method == "GET":
+        form.seen.data = assignment_seen(assignment)
+    if form.errors:
+        return render_template("me/decline.html", assignment=assignment, form=form), 422
+    return kept_on_phone(render_template("me/decline.html", assignment=assignment, form=form))
 
 
 @bp.route("/availability", methods=["GET", "POST"])
@@ -116,6 +176,18 @@ def remove_away(away_id: int):
     return redirect(url_for("me.availability"))
 
 
+def _saved_diary(volunteer: Volunteer, assignment: Assignment, values: dict, hand_in: bool,
+                 version: int | None) -> Delivery:
+    """Save the diary; a change made elsewhere is a conflict, a wrong time a refusal."""
+    try:
+        save_diary(volunteer, assignment, values, hand_in=hand_in, version=version)
+    except DiaryConflictError as exc:
+        return Delivery(Outcome.CONFLICT, str(exc))
+    except DiaryError as exc:
+        return Delivery(Outcome.REFUSED, str(exc), errors=(str(exc),))
+    return Delivery(Outcome.DONE, _("Handed in. Thank you!") if hand_in else _("Draft saved."), url_for("main.home"))
+
+
 @bp.route("/assignments/<int:assignment_id>/diary", methods=["GET", "POST"])
 @roles_required(Role.VOLUNTEER)
 def diary(assignment_id: int):
@@ -123,7 +195,7 @@ def diary(assignment_id: int):
     volunteer = current_user.volunteer
     assignment = my_assignment(volunteer, assignment_id)
     if assignment is None:
-        abort(404)
+        return _answer(_gone())
     entry = diary_for(volunteer, assignment)
     form = DiaryForm(obj=None)
     if request.method == "GET":
@@ -142,17 +214,18 @@ def diary(assignment_id: int):
                   "observations": {k: (form[k].data or "").strip() for k in DIMENSIONS},
                   "concern": form.concern.data}
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
-        try:
-            save_diary(volunteer, assignment, values, hand_in=bool(form.send.data), version=version)
-        except DiaryError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("Handed in. Thank you!") if form.send.data else _("Draft saved."), "success")
-            return redirect(url_for("main.home"))
+        delivery = take(current_user, "diary",
+                        lambda: _saved_diary(volunteer, assignment, values, bool(form.send.data), version))
+        if from_phone() or delivery.outcome == Outcome.DONE:
+            return _answer(delivery)
+        flash(delivery.message, "error")
+    elif from_phone():
+        return Delivery(Outcome.REFUSED, _("Please correct the diary."), errors=_form_errors(form)).reply()
     observable = assignment.child is not None and consented(assignment.child, ConsentCategory.OBSERVATIONS,
                                                             assignment.date)
-    return render_template("me/diary.html", form=form, assignment=assignment, entry=entry, dimensions=DIMENSIONS,
-                           day=assignment.date, observable=observable), 422 if request.method == "POST" else 200
+    page = render_template("me/diary.html", form=form, assignment=assignment, entry=entry, dimensions=DIMENSIONS,
+                           day=assignment.date, observable=observable)
+    return (page, 422) if request.method == "POST" else kept_on_phone(page)
 
 
 def _period_form() -> PeriodForm:
@@ -165,11 +238,12 @@ def _period_form() -> PeriodForm:
     return form
 
 
-def _hours_page(form: PeriodForm, status: int = 200):
+def _hours_page(form: PeriodForm, status: int = 200):  # noqa: ANN202 - a page
+    """My hours by month; the plain page is kept on the phone for reading offline."""
     months = my_hours(current_user.volunteer)
-    return render_template("me/hours.html", months=months, form=form,
-                           approved=sum(m.approved for m in months),
-                           pending=sum(m.pending for m in months)), status
+    page = render_template("me/hours.html", months=months, form=form, approved=sum(m.approved for m in months),
+                           pending=sum(m.pending for m in months))
+    return kept_on_phone(page) if status == 200 else (page, status)
 
 
 @bp.route("/hours")

@@ -26,6 +26,7 @@ from scheduler_app.models import (
     Volunteer,
     Week,
 )
+from scheduler_app.outbox import assignment_seen
 from scheduler_app.privacy.services import consented
 from scheduler_app.records.fields import SUBJECTS
 from scheduler_app.weekly import minutes_between, week_start_of
@@ -62,6 +63,10 @@ class DiaryError(ValueError):
     """The diary entry cannot be saved; the message says why."""
 
 
+class DiaryConflictError(DiaryError):
+    """The entry was changed elsewhere (or approved) since the form was opened: nothing is overwritten."""
+
+
 def diary_for(volunteer: Volunteer, assignment: Assignment) -> DiaryEntry | None:
     """The volunteer's diary entry about this assignment, if written."""
     return db.session.execute(db.select(DiaryEntry).where(DiaryEntry.volunteer_id == volunteer.id,
@@ -86,11 +91,11 @@ def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, A
         raise DiaryError(_("At most %(hours)d hours in one entry.", hours=MAX_DIARY_MINUTES // 60))
     entry = diary_for(volunteer, assignment)
     if entry is not None and entry.status == DiaryStatus.APPROVED:
-        raise DiaryError(_("This entry is approved and can no longer be changed."))
+        raise DiaryConflictError(_("This entry is approved and can no longer be changed."))
     # A form opened before the entry existed (no version) meets an entry someone saved meanwhile, from another
     # phone: that is a change made elsewhere too.
     if entry is not None and entry.version_id != version:
-        raise DiaryError(_("This entry was changed elsewhere since you opened it; open it again."))
+        raise DiaryConflictError(_("This entry was changed elsewhere since you opened it; open it again."))
     if entry is None:
         entry = DiaryEntry(volunteer_id=volunteer.id, assignment_id=assignment.id, child_id=assignment.child_id,
                            site_id=assignment.site_id, served_on=day)
@@ -106,7 +111,7 @@ def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, A
     entry.status = DiaryStatus.SUBMITTED if hand_in else DiaryStatus.DRAFT
     db.session.flush()
     audit.record("diary_submitted" if hand_in else "diary_saved", "diary_entry", entry.id, concern=entry.concern)
-    commit_or_raise(DiaryError(_("This entry was changed elsewhere since you opened it; open it again.")))
+    commit_or_raise(DiaryConflictError(_("This entry was changed elsewhere since you opened it; open it again.")))
     return entry
 
 
@@ -150,6 +155,7 @@ class MyAssignment:
     child_name: str  # the child's given name, for visits
     needs: list[str]  # what to prepare: subjects, a trained visitor, who looks after the child
     travel_minutes: int | None  # from the volunteer's home, as the roster reckons it
+    seen: str  # its day and times, sent with an answer to detect a change since (scheduler_app.outbox)
 
 
 def my_week(volunteer: Volunteer, assignments: list[Assignment]) -> list[MyAssignment]:
@@ -165,7 +171,7 @@ def my_week(volunteer: Volunteer, assignments: list[Assignment]) -> list[MyAssig
                 Child.site_id == site.id, Child.active)).scalars()
             subjects = sorted({s for c in attending if a.day in (c.attends or []) for s in (c.subjects or [])})
             needs = [", ".join(str(SUBJECTS[s]) for s in subjects if s in SUBJECTS)] if subjects else []
-            items.append(MyAssignment(a, site.name, "", needs, _minutes(home, target, org)))
+            items.append(MyAssignment(a, site.name, "", needs, _minutes(home, target, org), assignment_seen(a)))
             continue
         child = a.child
         needs = []
@@ -177,7 +183,8 @@ def my_week(volunteer: Volunteer, assignments: list[Assignment]) -> list[MyAssig
             needs.append(_("needs a trained volunteer"))
         village = child.village
         place = village.label if village is not None else ""
-        items.append(MyAssignment(a, place, first_name(child.name), needs, _minutes(home, child.home_point, org)))
+        items.append(MyAssignment(a, place, first_name(child.name), needs, _minutes(home, child.home_point, org),
+                                  assignment_seen(a)))
     return items
 
 

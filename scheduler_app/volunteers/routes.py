@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from scheduler_app.admin.forms import ResetPasswordForm
+from scheduler_app.admin.services import account_of
 from scheduler_app.auth.services import roles_required
 from scheduler_app.calendar.services import change_calendar_link
 from scheduler_app.models import Role
@@ -57,8 +59,9 @@ def view(volunteer_id: int):
         if form.record_for(volunteer):
             flash(_("Dates away added."), "success")
             return redirect(url_for("volunteers.view", volunteer_id=volunteer.id))
+    account = account_of(volunteer.id)
     return render_template("volunteers/view.html", volunteer=volunteer, form=form, remove=RemoveForm(),
-                           calendar_form=CalendarLinkForm(),
+                           calendar_form=CalendarLinkForm(), account=account, reset=ResetPasswordForm(),
                            genders=GENDERS, can_edit=current_user.role == Role.COORDINATOR), \
         422 if form.errors else 200
 

@@ -82,7 +82,9 @@ class Journey:
         self.page.wait_for_load_state()
 
     def flash(self) -> str:
-        """The text of the page's confirmation or error messages."""
+        """The text of the page's confirmation or error messages (waiting for them: a form sent through the
+        phone's outbox goes on to the next page only once the server has answered)."""
+        self.page.locator(".flash:visible").first.wait_for()
         return " ".join(self.page.locator(".flash").all_inner_texts())
 
     def assert_clean(self) -> None:

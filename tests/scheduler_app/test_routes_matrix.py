@@ -18,6 +18,11 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "auth.login": ("GET", None),
     "auth.logout": ("POST", ALL),
     "auth.change_password": ("GET", ALL),
+    "auth.sessions": ("GET", ALL),
+    "auth.end_session_of_mine": ("POST", ALL),
+    "main.service_worker": ("GET", None),  # public: the worker must load before anyone logs in
+    "main.manifest": ("GET", None),
+    "main.offline": ("GET", None),  # public: what a phone shows offline for a page it has not kept
     "children.index": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "children.view": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "children.new": ("GET", frozenset({Role.COORDINATOR})),
@@ -71,6 +76,9 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "admin.toggle_user": ("POST", frozenset({Role.ADMIN})),
     "admin.user_permissions": ("GET", frozenset({Role.ADMIN})),
     "admin.organisation": ("GET", frozenset({Role.ADMIN})),
+    "admin.user_sessions": ("GET", frozenset({Role.ADMIN})),
+    "admin.end_user_session": ("POST", frozenset({Role.ADMIN})),
+    "admin.reset_user_password": ("POST", frozenset({Role.ADMIN, Role.COORDINATOR})),
     "auth.second_step": ("GET", None),  # public: without a password step just done it sends back to login
     "auth.two_step": ("GET", frozenset({Role.ADMIN, Role.MANAGER, Role.COORDINATOR})),
     "privacy.child_rights": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
@@ -91,7 +99,7 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "village_id": ids["village"], "kind": "children", "fmt": "csv", "week_start": "2026-11-30",
             "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"],
             "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"],
-            "consent_id": ids["consent"], "request_id": ids["erasure"]}
+            "consent_id": ids["consent"], "request_id": ids["erasure"], "sid": "no-such-session"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})

@@ -23,6 +23,9 @@ from scheduler_app.models import (
     WeekRule,
 )
 from scheduler_app.rosters import jobs
+from seed.instance import load_instance
+from solver.generate import generate as generate_week
+from solver.generate import varied_shape
 from tests.conftest import PASSWORD, csrf_token, post_form
 
 WEEK = "2026-11-30"
@@ -170,9 +173,9 @@ def test_pin_that_cannot_be_honoured_is_named_and_nothing_stored(app, district) 
 
 def test_killed_solve_leaves_the_published_roster(app, make_user, login) -> None:
     """With a published roster in place, a second solve killed mid-way ends failed and the week still has
-    exactly the published roster."""
-    from seed.demo import load_demo
-    org = load_demo()
+    exactly the published roster. The week is one whose solve goes on to its limit (400 children, 45-minute
+    visits): the demo week is proven within a second, before a kill could reach it."""
+    org = load_instance(generate_week("medium", seed=4, shape=varied_shape(4), week_start=WEEK), "繁忙的区")
     client = login(make_user("coordinator", org=org))
     first = finish(generate(client, limit=10))
     assert first.state == RunState.SUCCEEDED
