@@ -29,12 +29,26 @@
     });
   }
 
+  function stopWorker() {
+    /* Tell the worker still looking after this page to keep nothing more, and wait until it has deleted its
+       caches (else a request of this page in flight could fill one again). */
+    var worker = "serviceWorker" in navigator && navigator.serviceWorker.controller;
+    if (!worker) { return Promise.resolve(); }
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function () { resolve(); };
+      worker.postMessage("wipe", [channel.port2]);
+      setTimeout(resolve, 3000);  // an old worker that does not answer
+    });
+  }
+
   function unregister() {
     /* No worker stays behind to fill the caches again from the pages of someone logged out. */
     if (!("serviceWorker" in navigator)) { return Promise.resolve(); }
-    return navigator.serviceWorker.getRegistrations().then(function (registrations) {
-      return Promise.all(registrations.map(function (r) { return r.unregister(); }));
-    });
+    return stopWorker().then(function () { return navigator.serviceWorker.getRegistrations(); })
+      .then(function (registrations) {
+        return Promise.all(registrations.map(function (r) { return r.unregister(); }));
+      });
   }
 
   if (body.hasAttribute("data-wipe")) {

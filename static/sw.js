@@ -5,9 +5,10 @@
    Logging out or a session ending wipes every cache from the next page (static/phone.js). */
 "use strict";
 
-var STATIC = "peiban-static-1";
+var STATIC = "peiban-static-2";
 var PAGES = "peiban-pages";
 var KEPT_AT = "Peiban-Kept-At";
+var wiped = false;  // set by the page of someone logged out: from then on this worker keeps nothing
 var ASSETS = ["/manifest.webmanifest", "/static/peiban.css", "/static/phone.js", "/static/vendor/idb-8.0.4/umd.js", "/static/favicon.svg",
               "/static/icons/icon-192.png"];
 
@@ -25,8 +26,18 @@ self.addEventListener("activate", function (event) {
   }).then(function () { return self.clients.claim(); }));
 });
 
+self.addEventListener("message", function (event) {
+  /* "wipe" from a logged-out page: keep nothing more, delete every cache, then say so on the given port. */
+  if (event.data !== "wipe") { return; }
+  wiped = true;
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.map(function (k) { return caches.delete(k); }));
+  }).then(function () { if (event.ports[0]) { event.ports[0].postMessage("wiped"); } }));
+});
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
+  if (wiped) { return; }
   var url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) { return; }
   if (url.pathname.indexOf("/static/") === 0 || url.pathname === "/manifest.webmanifest") {
@@ -39,7 +50,7 @@ self.addEventListener("fetch", function (event) {
 function keep(request) {
   /* Fetch a page; keep it when the server marks it as one the phone may keep. */
   return fetch(request).then(function (response) {
-    if (response.ok && response.headers.get("Peiban-Offline") === "keep") {
+    if (response.ok && response.headers.get("Peiban-Offline") === "keep" && !wiped) {
       var copy = response.clone();
       copy.blob().then(function (body) {
         var headers = new Headers(copy.headers);
@@ -80,7 +91,7 @@ function fromCacheThenRefresh(request) {
   return caches.open(STATIC).then(function (cache) {
     return cache.match(request, {ignoreVary: true}).then(function (cached) {
       var fresh = fetch(request).then(function (response) {
-        if (response.ok) { cache.put(request, response.clone()); }
+        if (response.ok && !wiped) { cache.put(request, response.clone()); }
         return response;
       });
       if (cached) { fresh.catch(function () { return null; }); return cached; }
