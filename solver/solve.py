@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from solver import routing
 from solver.backend import CpSatBackend, MipBackend
 from solver.bound import lp_relaxation, shortfall_bound, unserved_shortfall
 from solver.candidates import Candidate, build_candidates, prune_candidates, ruled_out_by_pins
@@ -321,7 +322,9 @@ def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, 
     solved exactly over timed runs (``solver.lns``), which is where its travel is optimised.
     """
     start = time.monotonic()
-    end = start + budget
+    finish = start + budget
+    # A part the routing model sees whole keeps the last of its time for it (solver.routing).
+    end = finish - budget * routing.SHARE if routing.applies(instance, part.candidates) else finish
     pool = None
     if len(part.candidates) <= settings.runs_priced_candidates:
         pool = make_pool(instance, geo, part.candidates, settings, whole=True) or make_pool(
@@ -334,7 +337,7 @@ def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, 
         if not solve_by_runs(instance, geo, part, hint, settings, (end - time.monotonic()) * share, pool):
             part.conflicting_pins = _pin_core(instance, geo, part, settings)
             return
-        if pool.complete or part.chosen is None or time.monotonic() >= end:
+        if pool.complete or part.chosen is None or time.monotonic() >= finish:
             return
     elif not _assign(instance, geo, part, hint, settings, start + budget * settings.assign_share, workers):
         part.conflicting_pins = _pin_core(instance, geo, part, settings)
@@ -342,7 +345,8 @@ def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, 
     ids = {c.index for c in part.candidates}
     searched = improve(instance, geo, part, part.chosen or {i: t for i, t in hint.items() if i in ids}, settings,
                        end)
-    part.chosen = searched.chosen
+    part.chosen = routing.reroute(instance, geo, part.candidates, searched.chosen,
+                                  lambda chosen: _part_levels(instance, geo, part, chosen), finish - time.monotonic())
 
 
 def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int], settings: SolverSettings,
