@@ -25,7 +25,7 @@ from solver.schedule import time_run
 # Dropping a visit costs this many metres per priority point: more than any detour a volunteer can drive.
 DROP_METRES_PER_PRIORITY = 10_000_000
 MIN_SECONDS = 0.5  # below this the engine cannot improve a dense week
-SHARE = 0.5  # of a part's time, kept for re-routing when the part is one the routing model sees whole
+SHARE = 0.3  # of a part's time, kept for re-routing when the part is one the routing model sees whole
 
 
 def applies(instance: Instance, candidates: list[Candidate]) -> bool:
