@@ -416,6 +416,17 @@ class LoginSession(db.Model):
     seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class RecoveryCode(db.Model):
+    """One of the ten single-use codes that stand in for the authenticator app when the phone is lost (kept as a
+    SHA-256 hash: each code is random, 50 bits, so no slow hash is needed)."""
+
+    __tablename__ = "recovery_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class OutboxReceipt(db.Model):
     """A phone's outbox item the server has taken: its id, made on the phone, is the idempotency key, so a resend
     gets the first answer back and changes nothing."""

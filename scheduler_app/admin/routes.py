@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from scheduler_app import audit
 from scheduler_app.admin import bp
 from scheduler_app.admin.forms import (
     NewUserForm,
@@ -29,7 +30,7 @@ from scheduler_app.admin.services import (
     unlinked_volunteers,
 )
 from scheduler_app.auth.forms import EndSessionForm
-from scheduler_app.auth.services import end_login_session, open_sessions, roles_required
+from scheduler_app.auth.services import end_login_session, open_sessions, remove_two_step, roles_required
 from scheduler_app.extensions import db
 from scheduler_app.models import Organisation, Role, User
 from scheduler_app.permissions import ALLOWED, LABELS
@@ -138,6 +139,23 @@ def reset_user_password(user_id: int):
         return redirect(url_for("main.home"))
     slip = login_slip(user, password, request.url_root)
     return render_template("admin/slips.html", slips=[slip]), 200, {"Cache-Control": "no-store"}
+
+
+@bp.route("/users/<int:user_id>/two-step/remove", methods=["POST"])
+@roles_required(Role.ADMIN)
+def remove_user_two_step(user_id: int):
+    """A lost authenticator phone: the admin turns the account's two-step login off (audited); its owner logs
+    in with the password and turns it on again with a new phone."""
+    if not ResetPasswordForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != current_user.organisation_id:
+        abort(404)
+    remove_two_step(user)
+    audit.record("two_step_removed", "user", user.id)
+    db.session.commit()
+    flash(_("Two-step login of %(name)s is off.", name=user.username), "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/organisation", methods=["GET", "POST"])

@@ -37,10 +37,10 @@ class ChangePasswordForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    """The six-digit code from the authenticator app."""
+    """The six-digit code from the authenticator app, or one of the account's recovery codes."""
 
-    code = StringField(_l("Code from your authenticator app"), validators=[DataRequired(), Length(max=12)],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    code = StringField(_l("Code from your authenticator app, or a recovery code"),
+                       validators=[DataRequired(), Length(max=24)], render_kw={"autocomplete": "one-time-code"})
     submit = SubmitField(_l("Continue"))
 
 

@@ -29,10 +29,12 @@ from scheduler_app.auth.services import (
     end_login_session,
     end_session,
     finish_second_step,
+    new_recovery_codes,
     new_totp_secret,
     open_sessions,
     password_problem,
     pending_second_step,
+    remove_two_step,
     roles_required,
     set_password,
     start_session,
@@ -112,7 +114,7 @@ def two_step():
         form = TwoStepOffForm()
         if form.validate_on_submit():
             if verify_password(user.password_hash, form.password.data):
-                user.totp_secret = None
+                remove_two_step(user)
                 audit.record("two_step_disabled", "user", user.id)
                 db.session.commit()
                 flash(_("Two-step login is off."), "success")
@@ -126,11 +128,13 @@ def two_step():
         if totp_matches(secret, form.code.data):
             user.totp_secret = secret
             session.pop(SETUP_SECRET, None)
+            codes = new_recovery_codes(user)
             audit.record("two_step_enabled", "user", user.id)
             db.session.commit()
             flash(_("Two-step login is on: from now on you will be asked for a code after your password."),
                   "success")
-            return redirect(url_for("main.home"))
+            # Shown once, on this answer only (no redirect): the page is never stored (Cache-Control: no-store).
+            return render_template("auth/recovery_codes.html", codes=codes)
         form.code.errors.append(_("This code is not right. Check the time on your phone and try again."))
     qr = Markup(totp_qr_svg(totp_uri(user, secret)))  # noqa: S704 - segno's SVG of our own link, no user text
     return render_template("auth/two_step.html", form=form, enabled=False, qr=qr,

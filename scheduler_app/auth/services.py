@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import secrets
 import time
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from sqlalchemy import func
 
 from scheduler_app import audit, outbox
 from scheduler_app.extensions import db, login_manager
-from scheduler_app.models import LoginFailure, LoginSession, Role, User, utcnow
+from scheduler_app.models import LoginFailure, LoginSession, RecoveryCode, Role, User, utcnow
 from scheduler_app.offline import prefetching
 from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
@@ -76,6 +77,44 @@ def totp_matches(secret: str, code: str) -> bool:
     return len(code) == TOTP_DIGITS and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
 
 
+RECOVERY_CODES = 10  # single-use codes given when two-step login is turned on, for a lost phone
+_RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read off paper without doubt
+
+
+def _recovery_hash(code: str) -> str:
+    """A recovery code as stored: lower case, without spaces or dashes, hashed."""
+    return hashlib.sha256("".join(code.lower().replace("-", "").split()).encode()).hexdigest()
+
+
+def new_recovery_codes(user: User) -> list[str]:
+    """Replace the account's recovery codes with ten new ones (xxxxx-xxxxx), returned once to be written down."""
+    db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = []
+    for _n in range(RECOVERY_CODES):
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _c in range(10))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=_recovery_hash(raw)))
+    return codes
+
+
+def _use_recovery_code(user: User, code: str) -> bool:
+    """Spend one unused recovery code of the account; a used or unknown one is refused."""
+    row = db.session.execute(db.select(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _recovery_hash(code),
+        RecoveryCode.used_at.is_(None))).scalar_one_or_none()
+    if row is None:
+        return False
+    row.used_at = utcnow()
+    return True
+
+
+def remove_two_step(user: User) -> None:
+    """Turn the account's two-step login off and forget its recovery codes (its owner with the password, or an
+    admin for a lost phone); the caller audits who did it."""
+    user.totp_secret = None
+    db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+
+
 def begin_second_step(user: User) -> None:
     """The password was right and the account has two-step login: remember who is half logged in, briefly."""
     session[PENDING_USER] = {"id": user.id, "token": user.session_token, "at": time.time()}
@@ -94,13 +133,19 @@ def pending_second_step() -> User | None:
 
 def finish_second_step(user: User, code: str) -> bool:
     """Check the code; a wrong one counts towards the username's lockout like a wrong password."""
-    if locked_out(user.username) or not totp_matches(user.totp_secret or "", code):
+    if locked_out(user.username):
         audit.record("login_failed", "user", user.id, user=user, step="code")
-        _count_failure(user.username)
         return False
+    step = "code"
+    if not totp_matches(user.totp_secret or "", code):
+        if not _use_recovery_code(user, code):
+            audit.record("login_failed", "user", user.id, user=user, step="code")
+            _count_failure(user.username)
+            return False
+        step = "recovery_code"
     session.pop(PENDING_USER, None)
     db.session.execute(db.delete(LoginFailure).where(LoginFailure.username == user.username))
-    audit.record("login", "user", user.id, user=user, step="code")
+    audit.record("login", "user", user.id, user=user, step=step)
     return True
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from scheduler_app.extensions import db
 from scheduler_app.models import AuditEvent, Role, User
 from tests.conftest import PASSWORD, post_form
@@ -206,7 +208,8 @@ def test_two_step_login_asks_for_the_apps_code(app, make_user, client) -> None:
     with client.session_transaction() as session:
         secret = session["two_step_setup"]
     response = post_form(client, "/auth/two-step", {"code": pyotp.TOTP(secret).now()})
-    assert response.status_code == 302
+    codes = re.findall(r'<code class="mono">', response.get_data(as_text=True))
+    assert response.status_code == 200 and len(codes) == 10  # the recovery codes, shown once
     db.session.expire_all()
     assert db.session.get(User, user.id).totp_secret == secret
     post_form(client, "/auth/logout", {}, page="/")
@@ -262,3 +265,56 @@ def test_the_right_password_does_not_reset_the_count_of_wrong_codes(app, make_us
     post_form(client, "/auth/code", {"code": wrong})
     post_form(client, "/auth/code", {"code": pyotp.TOTP(secret).now()})
     assert client.get("/children/").status_code == 302  # still not logged in
+
+
+def _two_step_user(client, make_user):  # noqa: ANN001, ANN202
+    """A coordinator who has turned two-step login on; her secret and her ten recovery codes."""
+    import pyotp
+    user = make_user(Role.COORDINATOR, locale="en")
+    post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD})
+    client.get("/auth/two-step")
+    with client.session_transaction() as session:
+        secret = session["two_step_setup"]
+    page = post_form(client, "/auth/two-step", {"code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
+    post_form(client, "/auth/logout", {}, page="/")
+    return user, secret, re.findall(r'<code class="mono">([^<]+)</code>', page)
+
+
+def test_a_recovery_code_logs_in_once_and_is_refused_the_second_time(app, make_user, client) -> None:
+    """With the phone lost, one of the ten recovery codes (typed in capitals, with spaces) stands in for the app's
+    code once; the same code again is refused and counted like a wrong password; the use is audited."""
+    from scheduler_app.models import AuditEvent, LoginFailure
+    user, _secret, codes = _two_step_user(client, make_user)
+    assert len(set(codes)) == 10
+    post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD})
+    response = post_form(client, "/auth/code", {"code": " " + codes[3].upper().replace("-", " ") + " "})
+    assert response.status_code == 302 and client.get("/children/").status_code == 200
+    post_form(client, "/auth/logout", {}, page="/")
+    post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD})
+    again = post_form(client, "/auth/code", {"code": codes[3]}, headers={"Accept-Language": "en"})
+    assert again.status_code == 200 and "This code is not right." in again.get_data(as_text=True)
+    assert client.get("/children/").status_code == 302
+    assert db.session.execute(db.select(LoginFailure).where(LoginFailure.username == user.username)).first()
+    used = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "login")).scalars().all()
+    assert any((e.detail or {}).get("step") == "recovery_code" for e in used)
+
+
+def test_an_admin_removes_a_lost_phones_two_step_login(app, make_org, make_user, client) -> None:
+    """An admin turns off the two-step login of a coordinator who lost her phone: she logs in with the password
+    alone; her recovery codes are gone; another organisation's admin cannot (404); it is audited."""
+    from scheduler_app.models import AuditEvent, RecoveryCode
+    user, _secret, _codes = _two_step_user(client, make_user)
+    stranger = app.test_client()
+    post_form(stranger, "/auth/login", {"username": make_user(Role.ADMIN, org=make_org()).username,
+                                        "password": PASSWORD})
+    assert post_form(stranger, f"/admin/users/{user.id}/two-step/remove", {}, page="/").status_code == 404
+    admin = app.test_client()
+    post_form(admin, "/auth/login", {"username": make_user(Role.ADMIN, org=user.organisation).username,
+                                     "password": PASSWORD})
+    assert post_form(admin, f"/admin/users/{user.id}/two-step/remove", {}, page="/").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret is None
+    assert not db.session.execute(db.select(RecoveryCode).where(RecoveryCode.user_id == user.id)).first()
+    assert db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "two_step_removed")).scalar_one()
+    response = post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD})
+    assert response.status_code == 302 and "/auth/code" not in response.headers["Location"]
