@@ -51,8 +51,18 @@
       });
   }
 
+  var TYPED = "peiban-typed";  // sessionStorage: a form sent as the session ended, to fill in again after the login
+  var typed = null;
+  try { typed = JSON.parse(sessionStorage.getItem(TYPED) || "null"); } catch (e) { typed = null; }
+
   if (body.hasAttribute("data-wipe")) {
     var all = body.getAttribute("data-wipe") === "all";
+    if (typed && typed.state === "sent" && !all) {  // the form's answer was this login page: keep it for after
+      typed.state = "interrupted";
+      sessionStorage.setItem(TYPED, JSON.stringify(typed));
+    } else if (all) {
+      sessionStorage.removeItem(TYPED);
+    }
     unregister().then(function () {
       return Promise.all([wipeCaches(), all ? wipeDatabase() : Promise.resolve()]);
     }).catch(function () { return null; }).then(function () {
@@ -62,6 +72,45 @@
   }
   var user = body.getAttribute("data-user");
   if (!user) { return; }
+
+  restoreTyped();
+  document.querySelectorAll("form[method=post]:not([data-outbox]):not([data-logout])").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var fields = [];
+      new FormData(form).forEach(function (value, name) {
+        if (name !== "csrf_token" && typeof value === "string") { fields.push([name, value]); }
+      });
+      sessionStorage.setItem(TYPED, JSON.stringify({page: location.pathname, action: form.action, fields: fields,
+                                                    user: user, state: "sent"}));
+    });
+  });
+
+  function restoreTyped() {
+    /* A form sent as the session ended comes back filled in on its page after the login; any other page
+       that loads after a form was sent means it reached the server, and the copy is dropped. */
+    if (!typed) { return; }
+    if (typed.state !== "interrupted" || typed.user !== user) { sessionStorage.removeItem(TYPED); return; }
+    if (typed.page !== location.pathname) { return; }  // kept until she opens that page again
+    sessionStorage.removeItem(TYPED);
+    var form = Array.prototype.find.call(document.querySelectorAll("form[method=post]"),
+                                         function (f) { return f.action === typed.action; });
+    if (!form) { return; }
+    var byName = {};
+    typed.fields.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
+    Object.keys(byName).forEach(function (name) {
+      var inputs = form.querySelectorAll('[name="' + name.replace(/"/g, "") + '"]');
+      Array.prototype.forEach.call(inputs, function (input, i) {
+        if (input.type === "checkbox" || input.type === "radio") { input.checked = byName[name].indexOf(input.value) >= 0; }
+        else if (input.type !== "hidden" && input.type !== "submit") { input.value = byName[name][i] !== undefined ? byName[name][i] : input.value; }
+      });
+    });
+    var note = document.createElement("p");
+    note.className = "flash flash-info";
+    note.setAttribute("role", "status");
+    note.setAttribute("data-restored", "");
+    note.textContent = body.getAttribute("data-restored-text") || "";
+    form.insertBefore(note, form.firstChild);
+  }
 
   if ("serviceWorker" in navigator) {
     if (!navigator.serviceWorker.controller) {

@@ -180,3 +180,34 @@ def login_slip(user: User, password: str, address: str) -> LoginSlip:
     """The slip of an account whose one-time password was just made."""
     name = user.volunteer.name if user.volunteer is not None else user.display_name
     return LoginSlip(name or user.username, user.username, password, address, link_qr_svg(address))
+
+
+def volunteer_accounts(organisation_id: int) -> list[tuple[User, str]]:
+    """An account for every active volunteer of the organisation who has none, all or none: her username from
+    her code (with a number added when taken), a one-time password she must change at the first login. Each is
+    audited. Returns the accounts with their passwords, in code order."""
+    created: list[tuple[User, str]] = []
+    taken: set[str] = set()
+
+    def free(name: str) -> bool:
+        return name not in taken and db.session.execute(
+            db.select(User.id).where(User.username == name)).first() is None
+
+    for volunteer in unlinked_volunteers(organisation_id):
+        base = volunteer.code.lower()
+        username, n = base, 1
+        while not free(username):
+            n += 1
+            username = f"{base}-{n}"
+        taken.add(username)
+        password = generate_password()
+        user = User(organisation_id=organisation_id, username=username, display_name=volunteer.name,
+                    role=Role.VOLUNTEER, volunteer_id=volunteer.id, password_hash=hash_password(password),
+                    session_token=new_session_token(), must_change_password=True)
+        db.session.add(user)
+        created.append((user, password))
+    db.session.flush()
+    for user, _password in created:
+        audit.record("user_created", "user", user.id, organisation_id=organisation_id, role="volunteer", bulk=True)
+    db.session.commit()
+    return created

@@ -9,6 +9,7 @@ import secrets
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import pyotp
 import segno
@@ -349,7 +350,7 @@ def init_login(app: Flask) -> None:
                 return outbox.Delivery(outbox.Outcome.LOGIN, _("Your session has ended; please log in again.")
                                        ).reply()
             flash(_("Your session has ended; please log in again."), "info")
-            return redirect(url_for("auth.login", next=request.path if request.method == "GET" else None))
+            return redirect(url_for("auth.login", next=request.path if request.method == "GET" else _form_page()))
         if prefetching() or (outbox.from_phone() and not outbox.on_screen()):
             # Not her activity, and the session cookie is left alone: a response to a background request that
             # arrives after a form's answer would otherwise overwrite that answer's message in the cookie.
@@ -387,6 +388,15 @@ def init_login(app: Flask) -> None:
         if row is None or row.user_id != user.id or row.ended_at is not None:
             return None  # logged out on the server (or a cookie from before server-side sessions)
         return user
+
+
+def _form_page() -> str | None:
+    """The page a form was sent from (this site's only), to come back to after the login: its text is filled in
+    again there (static/phone.js)."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host or not referrer.path.startswith("/"):
+        return None
+    return referrer.path
 
 
 def require(permission: Permission) -> None:

@@ -40,10 +40,16 @@ def home():
     if current_user.role == Role.VOLUNTEER:
         volunteer = current_user.volunteer
         next_week = week_start + dt.timedelta(days=7)
+        this = my_week(volunteer, published_week_for(volunteer, week_start))
+        later = my_week(volunteer, published_week_for(volunteer, next_week))
+        # Today's and tomorrow's activities come first, on their own; the weeks list the other days.
+        soon_days = (today, today + dt.timedelta(days=1))
+        soon = [i for i in this + later if i.assignment.date in soon_days]
         return kept_on_phone(render_template(
-            "main/home_volunteer.html", volunteer=volunteer, week_start=week_start,
-            assignments=my_week(volunteer, published_week_for(volunteer, week_start)), next_week=next_week,
-            next_assignments=my_week(volunteer, published_week_for(volunteer, next_week)),
+            "main/home_volunteer.html", volunteer=volunteer, week_start=week_start, soon=soon,
+            this_total=len(this), next_total=len(later),
+            assignments=[i for i in this if i not in soon], next_week=next_week,
+            next_assignments=[i for i in later if i not in soon],
             notifications=unread_notifications(volunteer), read_form=ReadForm(), due=diaries_due(volunteer, today),
             confirm_form=ConfirmForm()))
     overview = organisation_overview(current_user.organisation_id)

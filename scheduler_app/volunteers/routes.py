@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from scheduler_app.admin.forms import ResetPasswordForm
-from scheduler_app.admin.services import account_of
+from scheduler_app.admin.services import account_of, login_slip, unlinked_volunteers, volunteer_accounts
 from scheduler_app.auth.services import roles_required
 from scheduler_app.calendar.services import change_calendar_link
 from scheduler_app.models import Role
@@ -42,7 +42,23 @@ def index():
                                role=form.role.data or "", include_inactive=bool(form.inactive.data),
                                page=form.page.data or 1)
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("volunteers/index.html", form=form, result=result, args=args)
+    return render_template("volunteers/index.html", form=form, result=result, args=args,
+                           without_account=len(unlinked_volunteers(current_user.organisation_id)),
+                           accounts_form=ResetPasswordForm())
+
+
+@bp.route("/accounts", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def make_accounts():
+    """Accounts for every active volunteer without one, at once, with one printable sheet of login slips."""
+    if not ResetPasswordForm().validate_on_submit():
+        abort(400)
+    created = volunteer_accounts(current_user.organisation_id)
+    if not created:
+        flash(_("Every active volunteer has an account already."), "info")
+        return redirect(url_for("volunteers.index"))
+    slips = [login_slip(user, password, request.url_root) for user, password in created]
+    return render_template("admin/slips.html", slips=slips), 200, {"Cache-Control": "no-store"}
 
 
 @bp.route("/<int:volunteer_id>", methods=["GET", "POST"])

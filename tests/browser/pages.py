@@ -45,6 +45,34 @@ def overflow_problem(page) -> str | None:  # noqa: ANN001 - a Playwright page
     return None
 
 
+TAP_TARGET_PX = 44  # WCAG 2.5.5: a target a thumb hits without touching its neighbour
+SMALL_TARGETS = """(least) => {
+  if (!document.body.classList.contains('phone')) { return []; }
+  const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const box = (el) => {
+    // A checkbox is tapped through its label too: the target is the two together.
+    const r = el.getBoundingClientRect();
+    const label = (el.type === 'checkbox' || el.type === 'radio')
+      && (el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`)));
+    if (!label) { return r; }
+    const l = label.getBoundingClientRect();
+    const top = Math.min(r.top, l.top), left = Math.min(r.left, l.left);
+    return {width: Math.max(r.right, l.right) - left, height: Math.max(r.bottom, l.bottom) - top};
+  };
+  return [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')]
+    .filter(seen)
+    .filter(el => { const r = box(el); return r.height < least - 0.5 || r.width < least - 0.5; })
+    .map(el => `${el.tagName.toLowerCase()} "${(el.innerText || el.value || el.name || '').trim().slice(0, 30)}"`
+               + ` ${Math.round(box(el).width)}×${Math.round(box(el).height)}`);
+}"""
+
+
+def small_target_problem(page) -> str | None:  # noqa: ANN001 - a Playwright page
+    """On a volunteer's page (and the login page), the tap targets smaller than 44 × 44 px."""
+    small = page.evaluate(SMALL_TARGETS, TAP_TARGET_PX)
+    return f"{page.url}: tap targets under {TAP_TARGET_PX} px: {'; '.join(small[:8])}" if small else None
+
+
 def untranslated_problem(page, language: str) -> str | None:  # noqa: ANN001 - a Playwright page
     """Whether the page says it is in another language than the one asked for."""
     lang = page.evaluate("document.documentElement.lang")
@@ -71,7 +99,8 @@ class Journey:
                              clip={"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_PX)})
         self.problems += accessibility_problems(self.page)
         for problem in (untranslated_problem(self.page, self.language),
-                        overflow_problem(self.page) if self.phone else None):
+                        overflow_problem(self.page) if self.phone else None,
+                        small_target_problem(self.page) if self.phone else None):
             if problem:
                 self.problems.append(problem)
         return path

@@ -159,3 +159,33 @@ def test_a_volunteer_reads_her_week_and_writes_offline(serve, journey, language)
     walk.look("logged-out")
     assert page.evaluate(STORAGE_LEFT) == "|"
     walk.assert_clean()
+
+
+def test_what_she_typed_when_the_session_ended_is_filled_in_after_the_login(serve, journey, language) -> None:
+    """Her session ends while she changes her times; sending them lands on the login page; after the login she is
+    back on the form with what she typed filled in and a note saying so, and nothing was saved meanwhile."""
+    server = serve()
+    walk = journey(language, "typed", phone=True)
+    page = walk.page
+    log_in(walk, server, "mother")
+    page.goto(server.url + "/me/availability")
+    field = page.locator("input[name$='-start']").first
+    before = field.input_value()
+    field.fill("15:35")
+    server.app.config["PEIBAN_IDLE_MINUTES"] = 0  # the next request finds the session idle too long
+    page.locator("form:has(input[name$='-start']) [type=submit]").first.click()
+    page.wait_for_url(lambda url: "/auth/login" in url)
+    server.app.config["PEIBAN_IDLE_MINUTES"] = 120
+    page.fill("#username", "mother")
+    page.fill("#password", DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    page.wait_for_url(server.url + "/me/availability")
+    page.locator("[data-restored]").wait_for()
+    assert page.locator("input[name$='-start']").first.input_value() == "15:35"
+    walk.look("restored")
+    mother = _mother(server)
+    with server.app.app_context():
+        from scheduler_app.models import Volunteer
+        saved = db.session.get(Volunteer, mother.volunteer_id).availability
+    assert before in {a.start.strftime("%H:%M") for a in saved}
+    walk.assert_clean()

@@ -80,6 +80,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "admin.end_user_session": ("POST", frozenset({Role.ADMIN})),
     "admin.reset_user_password": ("POST", frozenset({Role.ADMIN, Role.COORDINATOR})),
     "admin.remove_user_two_step": ("POST", frozenset({Role.ADMIN})),
+    "volunteers.make_accounts": ("POST", frozenset({Role.COORDINATOR})),
     "auth.second_step": ("GET", None),  # public: without a password step just done it sends back to login
     "auth.two_step": ("GET", frozenset({Role.ADMIN, Role.MANAGER, Role.COORDINATOR})),
     "privacy.child_rights": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),

@@ -133,3 +133,28 @@ def test_a_coordinator_resets_only_her_organisations_volunteers(app, make_org, m
     db.session.expire_all()
     assert not any(u.must_change_password for u in (db.session.get(type(manager), manager.id),
                                                     db.session.get(type(stranger), stranger.id)))
+
+
+def test_logins_for_many_volunteers_at_once_on_one_sheet(app, make_org, make_user, make_volunteer) -> None:
+    """The coordinator makes logins for the three active volunteers without one (a taken username gets a number):
+    one sheet of three slips; each slip's password logs its volunteer in, straight to choosing her own; pressing
+    again makes none."""
+    org = make_org()
+    make_user(Role.COORDINATOR, org=org, username="m2")  # someone already has the username "m2"
+    for code in ("M1", "M2", "M3"):
+        make_volunteer(org, code)
+    make_volunteer(org, "M4", active=False)
+    coordinator, _ = _log_in(app, make_user(Role.COORDINATOR, org=org), keep=False)
+    assert "3 active volunteers have no login yet." in coordinator.get(
+        "/volunteers/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    sheet = coordinator.post("/volunteers/accounts", data={"csrf_token": csrf_token(coordinator, "/volunteers/")})
+    html = sheet.get_data(as_text=True)
+    assert sheet.status_code == 200 and html.count('class="slip card"') == 3
+    usernames = re.findall(r"<dd><strong>([^<]+)</strong></dd>", html)
+    passwords = re.findall(r'<strong class="mono">([^<]+)</strong>', html)
+    assert usernames == ["m1", "m2-2", "m3"]
+    for username, password in zip(usernames, passwords, strict=True):
+        response = post_form(app.test_client(), "/auth/login", {"username": username, "password": password})
+        assert response.headers["Location"].endswith("/auth/password")
+    again = coordinator.post("/volunteers/accounts", data={"csrf_token": csrf_token(coordinator, "/volunteers/")})
+    assert again.status_code == 302
