@@ -24,8 +24,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = 0
-    # A kept session's cookie expires 30 days after the login, not 30 days after each page: refreshing it on
-    # every response would also let a background response overwrite a newer cookie (and its messages).
+    # A response whose session did not change sends no cookie: a background response (which changes nothing,
+    # see auth.services) then cannot overwrite a newer cookie and the messages it holds. The kept session's
+    # 30 days are checked on the server from its login.
     SESSION_REFRESH_EACH_REQUEST = False
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads (spreadsheets) above 5 MiB are refused
     SEED_DEMO_WHEN_EMPTY = False

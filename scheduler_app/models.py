@@ -436,7 +436,7 @@ class OutboxReceipt(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(20))  # confirm, decline or diary
-    outcome: Mapped[str] = mapped_column(String(20))  # see scheduler_app.me.outbox.Outcome
+    outcome: Mapped[str] = mapped_column(String(20))  # see scheduler_app.outbox.Outcome
     message: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 

@@ -24,7 +24,7 @@ def kept_on_phone(rv: ResponseReturnValue) -> ResponseReturnValue:
     showing a message, or shown to anyone but a volunteer, is never marked)."""
     response = make_response(rv)
     # A page showing a message ("Confirmed. Thank you!") is not kept: offline it would say it again.
-    if response.status_code == 200 and getattr(current_user, "role", None) == Role.VOLUNTEER \
-            and not get_flashed_messages():
+    shown = [] if prefetching() else get_flashed_messages()  # a prefetch must not take the messages it hid
+    if response.status_code == 200 and getattr(current_user, "role", None) == Role.VOLUNTEER and not shown:
         response.headers[KEEP_HEADER] = KEEP
     return response

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from flask import jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from scheduler_app.extensions import db
@@ -74,9 +75,10 @@ def outbox_key() -> str | None:
 
 
 def assignment_seen(assignment: Assignment) -> str:
-    """What a page shows of an assignment that an answer to it depends on: its day and times. A confirmation or a
-    decline sent with another value was made on a page older than the assignment's last change."""
-    return f"{assignment.day_index}:{assignment.start:%H%M}-{assignment.end:%H%M}"
+    """What a page shows of an assignment that an answer to it depends on: its day, times and answer. A
+    confirmation or a decline sent with another value was made on a page older than the assignment's last
+    change (a re-plan moved it, or she answered it meanwhile elsewhere)."""
+    return f"{assignment.day_index}:{assignment.start:%H%M}-{assignment.end:%H%M}:{assignment.status}"
 
 
 def _earlier(user: User, key: str) -> Delivery | None:
@@ -119,4 +121,5 @@ def _act_with_receipt(user: User, key: str, kind: str, act: Callable[[], Deliver
         return delivery
     except IntegrityError:
         db.session.rollback()
-        return _earlier(user, key) or Delivery(Outcome.CONFLICT, "")
+        return _earlier(user, key) or Delivery(Outcome.CONFLICT, _("Sent twice at the same moment; open the page "
+                                                                   "again to see which was taken."))

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from solver.candidates import Candidate
-from solver.instance import Instance
+from solver.instance import Instance, Interval
 from solver.places import Geography
 from solver.schedule import time_run
 
@@ -52,17 +52,21 @@ def reroute(instance: Instance, geo: Geography, candidates: list[Candidate], cho
     route_of = {r: v for v, r in enumerate(routes)}
     homes = sorted({v for v, _i in routes})
     home_node = {vid: n for n, vid in enumerate(homes)}
-    # One node per child and day window; a candidate per (volunteer, child, interval) says which vehicles may go.
-    nodes: list[tuple[str, object]] = []
-    node_of: dict[tuple[str, str], int] = {}
+    # One node per child's visit window (a child visited once a week: one of them at most); a candidate per
+    # (volunteer, child, interval) says which vehicles may go to the windows of its day.
+    nodes: list[tuple[str, Interval]] = []
+    node_of: dict[tuple[str, Interval], int] = {}
     cand_of: dict[tuple[int, int], Candidate] = {}
     for c in candidates:
-        key = (c.target, c.day)
-        if key not in node_of:
-            node_of[key] = len(homes) + len(nodes)
-            nodes.append(key)
-        cand_of[(node_of[key], route_of[(c.volunteer, c.interval)])] = c
-    places = [geo.home(vid) for vid in homes] + [("child", cid) for cid, _day in nodes]
+        for window in instance.child_by_id[c.target].visit_windows:
+            if window.day != c.day:
+                continue
+            key = (c.target, window)
+            if key not in node_of:
+                node_of[key] = len(homes) + len(nodes)
+                nodes.append(key)
+            cand_of[(node_of[key], route_of[(c.volunteer, c.interval)])] = c
+    places = [geo.home(vid) for vid in homes] + [("child", cid) for cid, _window in nodes]
     size = len(places)
     manager = pywrapcp.RoutingIndexManager(size, len(routes), [home_node[v] for v, _i in routes],
                                            [home_node[v] for v, _i in routes])
@@ -88,12 +92,11 @@ def reroute(instance: Instance, geo: Geography, candidates: list[Candidate], cho
         clock.CumulVar(model.Start(v)).SetRange(interval.start, interval.end)
         clock.CumulVar(model.End(v)).SetRange(interval.start, interval.end)
     by_child: dict[str, list[int]] = defaultdict(list)
-    for n, (cid, day) in enumerate(nodes, start=len(homes)):
+    for n, (cid, window) in enumerate(nodes, start=len(homes)):
         index = manager.NodeToIndex(n)
         allowed = [v for v in range(len(routes)) if (n, v) in cand_of]
         model.VehicleVar(index).SetValues([-1, *allowed])  # -1: not visited (SetAllowedVehiclesForIndex's
         # Python binding refuses every list in OR-Tools 9.15)
-        window = next(w for w in instance.child_by_id[cid].visit_windows if w.day == day)
         clock.CumulVar(index).SetRange(window.start, window.end - duration)
         by_child[cid].append(index)
     for cid, indices in by_child.items():
@@ -115,9 +118,13 @@ def reroute(instance: Instance, geo: Geography, candidates: list[Candidate], cho
 
     by_index = {c.index: c for c in candidates}
     start_routes: list[list[int]] = [[] for _ in routes]
-    for index, _start in sorted(chosen.items(), key=lambda item: item[1]):
+    for index, start in sorted(chosen.items(), key=lambda item: item[1]):
         c = by_index[index]
-        start_routes[route_of[(c.volunteer, c.interval)]].append(node_of[(c.target, c.day)])
+        window = next((w for w in instance.child_by_id[c.target].visit_windows
+                       if w.day == c.day and w.start <= start <= w.end - duration), None)
+        if window is None:
+            return chosen  # a visit outside its windows: not a roster this model can start from
+        start_routes[route_of[(c.volunteer, c.interval)]].append(node_of[(c.target, window)])
     model.CloseModelWithParameters(_parameters(seconds - (time.monotonic() - started)))
     initial = model.ReadAssignmentFromRoutes(start_routes, True)
     found = model.SolveFromAssignmentWithParameters(

@@ -345,8 +345,9 @@ def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, 
     ids = {c.index for c in part.candidates}
     searched = improve(instance, geo, part, part.chosen or {i: t for i, t in hint.items() if i in ids}, settings,
                        end)
-    part.chosen = routing.reroute(instance, geo, part.candidates, searched.chosen,
-                                  lambda chosen: _part_levels(instance, geo, part, chosen), finish - time.monotonic())
+    rerouted = routing.reroute(instance, geo, part.candidates, searched.chosen,
+                               lambda chosen: _part_levels(instance, geo, part, chosen), finish - time.monotonic())
+    part.chosen = rerouted if _holds_pins(part, rerouted) else searched.chosen  # a re-plan's pins stay
 
 
 def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int], settings: SolverSettings,

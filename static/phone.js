@@ -78,7 +78,10 @@
     form.addEventListener("submit", function () {
       var fields = [];
       new FormData(form).forEach(function (value, name) {
-        if (name !== "csrf_token" && typeof value === "string") { fields.push([name, value]); }
+        var input = form.elements[name];
+        if (name !== "csrf_token" && typeof value === "string" && !(input && input.type === "password")) {
+          fields.push([name, value]);  // never a password: this copy sits in the tab's storage
+        }
       });
       sessionStorage.setItem(TYPED, JSON.stringify({page: location.pathname, action: form.action, fields: fields,
                                                     user: user, state: "sent"}));
@@ -98,7 +101,7 @@
     var byName = {};
     typed.fields.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
     Object.keys(byName).forEach(function (name) {
-      var inputs = form.querySelectorAll('[name="' + name.replace(/"/g, "") + '"]');
+      var inputs = form.querySelectorAll('[name="' + (window.CSS && CSS.escape ? CSS.escape(name) : name) + '"]');
       Array.prototype.forEach.call(inputs, function (input, i) {
         if (input.type === "checkbox" || input.type === "radio") { input.checked = byName[name].indexOf(input.value) >= 0; }
         else if (input.type !== "hidden" && input.type !== "submit") { input.value = byName[name][i] !== undefined ? byName[name][i] : input.value; }
@@ -167,8 +170,13 @@
                             headers: {"Peiban-Outbox": item.immediate ? "now" : "1", "Accept": "application/json"}})
       .then(function (response) {
         var type = response.headers.get("Content-Type") || "";
-        if (type.indexOf("json") < 0) { return null; }
-        return response.json();
+        if (type.indexOf("json") >= 0) { return response.json(); }
+        if (response.type === "opaqueredirect" || response.status >= 400) {
+          // The server refused it without our answer (an expired form, an error): not taken, her text shown,
+          // and the items after it still go.
+          return {outcome: "refused", message: text("failed"), errors: []};
+        }
+        return null;  // a page from something between (a hotspot's sign-in page): no real signal yet
       })
       .catch(function () { return null; })
       .then(function (answer) {

@@ -5,7 +5,7 @@
    Logging out or a session ending wipes every cache from the next page (static/phone.js). */
 "use strict";
 
-var STATIC = "peiban-static-2";
+var STATIC = "peiban-static-3";
 var PAGES = "peiban-pages";
 var KEPT_AT = "Peiban-Kept-At";
 var wiped = false;  // set by the page of someone logged out: from then on this worker keeps nothing
@@ -56,6 +56,7 @@ function keep(request) {
         var headers = new Headers(copy.headers);
         headers.set(KEPT_AT, new Date().toISOString());
         return caches.open(PAGES).then(function (cache) {
+          if (wiped) { return null; }  // logged out while the page was on its way
           return cache.put(request.url, new Response(body, {status: 200, headers: headers}));
         });
       });
@@ -91,7 +92,10 @@ function fromCacheThenRefresh(request) {
   return caches.open(STATIC).then(function (cache) {
     return cache.match(request, {ignoreVary: true}).then(function (cached) {
       var fresh = fetch(request).then(function (response) {
-        if (response.ok && !wiped) { cache.put(request, response.clone()); }
+        if (response.ok && !wiped) {
+          var copy = response.clone();
+          return cache.put(request, copy).then(function () { return response; });
+        }
         return response;
       });
       if (cached) { fresh.catch(function () { return null; }); return cached; }

@@ -24,6 +24,7 @@ from scheduler_app.auth.services import (
     LOCKOUT_WINDOW,
     SESSION_ID,
     TWO_STEP_ROLES,
+    WIPE_ALL,
     authenticate,
     begin_second_step,
     end_login_session,
@@ -52,7 +53,8 @@ SETUP_SECRET = "two_step_setup"  # noqa: S105
 
 def _safe_next(target: str | None) -> str:
     """Only follow a same-site relative ?next= target, never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not urlsplit(target).netloc:  # a backslash: browsers read "/\\evil" as "//evil"
         return target
     return url_for("main.home")
 
@@ -148,6 +150,7 @@ def logout():
     audit.record("logout", "user", current_user.id)
     db.session.commit()
     end_session()
+    session[WIPE_ALL] = True  # logging out on purpose wipes the phone's outbox too (see templates/base.html)
     flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 

@@ -15,7 +15,7 @@ import pyotp
 import segno
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort, current_app, flash, redirect, request, session, url_for
+from flask import Flask, abort, current_app, flash, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
@@ -41,7 +41,7 @@ SESSION_ID = "sid"  # session key: the LoginSession row this browser's login is
 SESSION_KEPT = "kept"  # session key: "keep me signed in on this phone" was chosen at the login
 SESSION_SAVED = "seen_saved_at"  # session key: when the session's row last heard of a request
 SEEN_SAVE_SECONDS = 600  # the row's seen_at is brought up to date at most this often (not a write per page)
-KEEP_OUTBOX = "keep_outbox"  # session key: the session ended by time, so the phone keeps its unsent items
+WIPE_ALL = "wipe_all"  # session key: logged out on purpose, so the next page wipes the phone's outbox too
 PENDING_USER = "two_step_user"  # session key: the account whose password was right, waiting for its code
 SECOND_STEP_SECONDS = 300  # the code must follow the password within five minutes
 # Two-step login is offered to the accounts that reach many children's records.
@@ -100,13 +100,11 @@ def new_recovery_codes(user: User) -> list[str]:
 
 def _use_recovery_code(user: User, code: str) -> bool:
     """Spend one unused recovery code of the account; a used or unknown one is refused."""
-    row = db.session.execute(db.select(RecoveryCode).where(
+    # One UPDATE, so that two logins racing with the same code cannot both spend it.
+    spent = db.session.execute(db.update(RecoveryCode).where(
         RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _recovery_hash(code),
-        RecoveryCode.used_at.is_(None))).scalar_one_or_none()
-    if row is None:
-        return False
-    row.used_at = utcnow()
-    return True
+        RecoveryCode.used_at.is_(None)).values(used_at=utcnow()))
+    return spent.rowcount == 1
 
 
 def remove_two_step(user: User) -> None:
@@ -166,7 +164,7 @@ def start_session(user: User, keep: bool = False) -> None:
     db.session.add(row)
     db.session.commit()
     session.pop(PENDING_USER, None)  # a half-done second step does not carry over
-    session.pop(KEEP_OUTBOX, None)
+    session.pop(WIPE_ALL, None)
     login_user(user)
     session.permanent = keep  # the cookie then expires with PERMANENT_SESSION_LIFETIME, not with the browser
     session[SESSION_ID], session[SESSION_KEPT] = row.id, keep
@@ -223,7 +221,6 @@ def end_session() -> None:
         db.session.commit()
     logout_user()
     session.pop(SESSION_ID, None)
-    session.pop(KEEP_OUTBOX, None)  # logging out wipes the phone's outbox too (see templates/base.html)
 
 
 def hash_password(password: str) -> str:
@@ -245,9 +242,13 @@ def new_session_token() -> str:
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password and end the account's other sessions."""
+    """Set a new password and end the account's other sessions (this browser's stays, if it is the account's)."""
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()
+    mine = session.get(SESSION_ID) if has_request_context() else None
+    db.session.execute(db.update(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.ended_at.is_(None), LoginSession.id != (mine or ""))
+        .values(ended_at=utcnow()))
 
 
 def generate_password() -> str:
@@ -345,7 +346,6 @@ def init_login(app: Flask) -> None:
             audit.record("session_expired", "user", current_user.id)
             db.session.commit()
             end_session()
-            session[KEEP_OUTBOX] = True  # the next page keeps the phone's unsent items (see static/phone.js)
             if outbox.from_phone():
                 return outbox.Delivery(outbox.Outcome.LOGIN, _("Your session has ended; please log in again.")
                                        ).reply()
@@ -365,8 +365,9 @@ def init_login(app: Flask) -> None:
 
     @app.context_processor
     def _phone() -> dict:
-        """Whether the login page keeps the phone's unsent items (a session that ended by time) or wipes all."""
-        return {"keep_outbox": bool(session.get(KEEP_OUTBOX)), "prefetching": prefetching()}
+        """Whether the login page wipes the phone's unsent items too (after logging out on purpose) or only the
+        kept pages (a session that ended any other way: her unsent items wait for her next login)."""
+        return {"wipe_all": bool(session.get(WIPE_ALL)), "prefetching": prefetching()}
 
     @app.before_request
     def _phone_must_log_in():  # noqa: ANN202 - None or the JSON answer

@@ -68,9 +68,13 @@ def _gone() -> Delivery:
 
 
 def _moved(assignment: Assignment, seen: str | None) -> Delivery | None:
-    """A conflict when the page the answer was given on showed other times than the assignment has now."""
+    """A conflict when the page the answer was given on showed other times, or another answer, than the
+    assignment has now."""
     if not seen or seen == assignment_seen(assignment):
         return None
+    if seen.rsplit(":", 1)[0] == assignment_seen(assignment).rsplit(":", 1)[0]:
+        return Delivery(Outcome.CONFLICT, _("You answered this activity meanwhile on another page; this answer "
+                                            "changed nothing. Please look at your week again."), url_for("main.home"))
     return Delivery(Outcome.CONFLICT, _("This activity was changed after you opened the page: it is now on "
                                         "%(day)s %(start)s–%(end)s. Please look at your week again.",
                                         day=format_date(assignment.date), start=assignment.start.strftime("%H:%M"),

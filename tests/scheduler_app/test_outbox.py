@@ -171,3 +171,36 @@ def test_the_app_is_installable(app, client) -> None:
     worker = client.get("/sw.js")
     assert worker.status_code == 200 and worker.headers["Service-Worker-Allowed"] == "/"
     assert worker.headers["Cache-Control"] == "no-cache" and "Peiban-Offline" in worker.get_data(as_text=True)
+
+
+def test_a_confirmation_queued_before_a_decline_made_elsewhere_is_a_conflict(app, make_org, make_user,
+                                                                            make_volunteer, make_child,
+                                                                            login) -> None:
+    """She confirms offline, then declines on another page with signal; the confirmation that arrives afterwards
+    is a conflict and the decline stands."""
+    client, visit_id = _volunteer(make_org, make_user, make_volunteer, make_child, login, days_ago=-2)
+    confirm = form_data(client.get("/").get_data(as_text=True), form_index=-1)
+    decline = form_data(client.get(f"/me/assignments/{visit_id}/decline").get_data(as_text=True))
+    decline["reason"] = ["那天要去医院"]
+    assert client.post(f"/me/assignments/{visit_id}/decline", data=decline).status_code == 302
+    answer = client.post(f"/me/assignments/{visit_id}/confirm", data={**confirm, "outbox_id": "late-confirm-01"},
+                         headers=PHONE)
+    assert answer.status_code == 409 and "answered this activity meanwhile" in answer.get_json()["message"]
+    db.session.expire_all()
+    assert db.session.get(Assignment, visit_id).status == AssignmentStatus.DECLINED
+
+
+def test_only_logging_out_on_purpose_wipes_the_phones_outbox(app, make_org, make_user, make_volunteer,
+                                                              make_child, login) -> None:
+    """After a session ran out the login page wipes only the kept pages (her unsent items wait for her login);
+    after she logs out it wipes the outbox too."""
+    from scheduler_app.auth.services import SESSION_SEEN
+    client, _visit = _volunteer(make_org, make_user, make_volunteer, make_child, login)
+    with client.session_transaction() as session:
+        session[SESSION_SEEN] = 1.0  # long ago (0 would read as "never seen")
+    assert client.get("/").status_code == 302
+    assert 'data-wipe="pages"' in client.get("/auth/login").get_data(as_text=True)
+    user = make_user(Role.VOLUNTEER)
+    login(user)
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert 'data-wipe="all"' in client.get("/auth/login").get_data(as_text=True)

@@ -106,6 +106,8 @@ def test_a_reset_password_is_one_time_and_printed_on_a_slip(app, make_org, make_
     assert slip.status_code == 200 and volunteer.username in html and "http://localhost/" in html and "<svg" in html
     password = _slip_password(html)
     assert phone.get("/").status_code == 302
+    from scheduler_app.auth.services import open_sessions
+    assert open_sessions(volunteer.id) == []  # listed as ended, not only refused
     old = app.test_client()
     assert post_form(old, "/auth/login", {"username": volunteer.username, "password": PASSWORD}).status_code == 200
     fresh = app.test_client()
