@@ -15,6 +15,7 @@ from scheduler_app.extensions import db
 from scheduler_app.models import (
     Assignment,
     AssignmentKind,
+    AssignmentStatus,
     Roster,
     RosterStatus,
     User,
@@ -22,6 +23,7 @@ from scheduler_app.models import (
     Week,
     utcnow,
 )
+from scheduler_app.names import first_name
 from scheduler_app.weekly import week_start_of
 
 FEED_WEEKS_BACK = 4     # recent weeks stay in the calendar, for writing diaries
@@ -56,7 +58,9 @@ def change_calendar_link(volunteer: Volunteer, revoke: bool) -> str:
 
 def calendar_feed(token: str, timezone: str, today: dt.date | None = None) -> bytes | None:
     """The iCalendar of the volunteer holding this token, or None for an unknown (or revoked) token: their
-    assignments in published rosters from a few weeks back to a few weeks ahead, in their language."""
+    assignments in published rosters from a few weeks back to a few weeks ahead, in their language. It shows
+    what her own pages show and no more (the feed is fetched without a login and synced by outside calendar
+    services): not the activities she declined, and a child by her given name only."""
     if not token:
         return None
     volunteer = db.session.execute(db.select(Volunteer).where(Volunteer.calendar_token == token,
@@ -69,6 +73,7 @@ def calendar_feed(token: str, timezone: str, today: dt.date | None = None) -> by
         db.select(Assignment, Week.start_date).join(Roster, Assignment.roster_id == Roster.id)
         .join(Week, Roster.week_id == Week.id)
         .where(Assignment.volunteer_id == volunteer.id, Roster.status == RosterStatus.PUBLISHED,
+               Assignment.status != AssignmentStatus.DECLINED,
                Week.start_date >= monday - dt.timedelta(weeks=FEED_WEEKS_BACK),
                Week.start_date <= monday + dt.timedelta(weeks=FEED_WEEKS_AHEAD))
         .order_by(Week.start_date, Assignment.day_index, Assignment.start)).all()
@@ -91,9 +96,11 @@ def calendar_feed(token: str, timezone: str, today: dt.date | None = None) -> by
                 event.add("location", assignment.site.name)
             else:
                 child = assignment.child
-                # Only what the visit needs: the child's name and village, not the exact home point.
-                event.add("summary", _("Home visit: %(name)s", name=child.name))
+                # Only what the visit needs: the child's given name (as My week says it) and village, not her
+                # full name or the exact home point.
+                event.add("summary", _("Home visit: %(name)s", name=first_name(child.name)))
                 if child.village is not None:
                     event.add("location", child.village.label)
             calendar.add_component(event)
+    calendar.add_missing_timezones()  # a VTIMEZONE for Asia/Shanghai: calendars that lack the zone need it
     return calendar.to_ical()

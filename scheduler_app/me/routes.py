@@ -23,7 +23,6 @@ from scheduler_app.me.services import (
     confirm,
     decline,
     diary_for,
-    first_name,
     my_assignment,
     my_hours,
     national_header,
@@ -31,6 +30,7 @@ from scheduler_app.me.services import (
     save_diary,
 )
 from scheduler_app.models import Assignment, ConsentCategory, Role, Volunteer
+from scheduler_app.names import first_name
 from scheduler_app.offline import kept_on_phone
 from scheduler_app.outbox import Delivery, Outcome, assignment_seen, from_phone, on_screen, take
 from scheduler_app.privacy.services import consented

@@ -26,6 +26,7 @@ from scheduler_app.models import (
     Volunteer,
     Week,
 )
+from scheduler_app.names import first_name
 from scheduler_app.outbox import assignment_seen
 from scheduler_app.privacy.services import consented
 from scheduler_app.records.fields import SUBJECTS
@@ -135,15 +136,6 @@ def my_hours(volunteer: Volunteer) -> list[MonthHours]:
         slot = totals.setdefault((entry.served_on.year, entry.served_on.month), [0, 0])
         slot[0 if entry.status == DiaryStatus.APPROVED else 1] += entry.minutes
     return [MonthHours(y, m, a, p) for (y, m), (a, p) in sorted(totals.items(), reverse=True)]
-
-
-def first_name(name: str) -> str:
-    """What a volunteer calls a child: the given name (a Chinese name without its one-character surname,
-    the first word of a name written with spaces)."""
-    name = name.strip()
-    if " " in name:
-        return name.split()[0]
-    return name[1:] if len(name) >= 3 else name  # a two-character name is said whole
 
 
 @dataclass(frozen=True)

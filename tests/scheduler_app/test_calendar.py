@@ -7,7 +7,16 @@ import datetime as dt
 from icalendar import Calendar
 
 from scheduler_app.extensions import db
-from scheduler_app.models import Assignment, AssignmentKind, Role, Roster, RosterStatus, Volunteer, Week
+from scheduler_app.models import (
+    Assignment,
+    AssignmentKind,
+    AssignmentStatus,
+    Role,
+    Roster,
+    RosterStatus,
+    Volunteer,
+    Week,
+)
 from tests.conftest import csrf_token
 
 
@@ -37,7 +46,7 @@ def test_calendar_link_lifecycle(app, make_org, make_user, make_volunteer, make_
     feed = client.get(f"/calendar/{token}.ics")
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
     events = [c for c in Calendar.from_ical(feed.data).walk("VEVENT")]
-    assert len(events) == 1 and "王欣怡" in str(events[0]["summary"])
+    assert len(events) == 1 and str(events[0]["summary"]).endswith("欣怡")  # her given name only
     start = events[0].decoded("dtstart")
     assert (start.weekday(), start.hour, str(start.tzinfo)) == (5, 9, "Asia/Shanghai")
     client.post(url, data={"csrf_token": csrf_token(client, f"/volunteers/{mother.id}"), "create": "y"})
@@ -48,3 +57,31 @@ def test_calendar_link_lifecycle(app, make_org, make_user, make_volunteer, make_
     client.post(url, data={"csrf_token": csrf_token(client, f"/volunteers/{mother.id}"), "revoke": "y"})
     assert client.get(f"/calendar/{new_token}.ics").status_code == 404
     assert client.get("/calendar/.ics").status_code == 404
+
+
+def test_the_feed_shows_what_her_pages_show_and_no_more(app, make_org, make_user, make_volunteer, make_child,
+                                                        login) -> None:
+    """The feed, fetched without a login, leaves out the visit she declined, names a child by her given name
+    only (as My week does) and carries the Asia/Shanghai time zone definition."""
+    org = make_org()
+    mother = make_volunteer(org, "M1")
+    child = make_child(org, "C1", name="潘皓轩")
+    today = dt.date.today()
+    week = Week(organisation_id=org.id, start_date=today - dt.timedelta(days=today.weekday()))
+    visit = dict(kind=AssignmentKind.VISIT, child=child, start=dt.time(9), end=dt.time(10), volunteer=mother)
+    db.session.add(Roster(week=week, status=RosterStatus.PUBLISHED, assignments=[
+        Assignment(day_index=5, **visit),
+        Assignment(day_index=6, status=AssignmentStatus.DECLINED, decline_reason="生病", **visit)]))
+    db.session.commit()
+    client = login(make_user(Role.COORDINATOR, org=org))
+    client.post(f"/volunteers/{mother.id}/calendar",
+                data={"csrf_token": csrf_token(client, f"/volunteers/{mother.id}"), "create": "y"})
+    db.session.expire_all()
+    token = db.session.get(Volunteer, mother.id).calendar_token
+    db.session.rollback()
+    feed = app.test_client().get(f"/calendar/{token}.ics")
+    calendar = Calendar.from_ical(feed.data)
+    events = list(calendar.walk("VEVENT"))
+    assert [e.decoded("dtstart").weekday() for e in events] == [5]
+    assert "皓轩" in str(events[0]["summary"]) and "潘皓轩" not in feed.get_data(as_text=True)
+    assert [str(z["tzid"]) for z in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
