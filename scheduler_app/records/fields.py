@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -132,19 +133,47 @@ class Number(Kind):
         return None
 
 
+_CHINESE_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+                   "十一": 11, "十二": 12}
+_STAGES = {"初": 6, "高": 9}  # 初一 is grade 7, 高一 grade 10
+
+
+@dataclass(frozen=True)
+class Grade(Number):
+    """A school grade 1–12: a number, or as Chinese schools say it (五年级, 七年级, 初三, 高一)."""
+
+    def parse(self, text: str, lookups: Lookups) -> Any:
+        """A grade."""
+        word = "".join(text.split()).removeprefix("小学").removeprefix("初中").removeprefix("高中")
+        word = word.removesuffix("年级").removesuffix("级")
+        if word[:1] in _STAGES and word[1:] in ("一", "二", "三"):
+            return _STAGES[word[:1]] + _CHINESE_DIGITS[word[1:]]
+        if word in _CHINESE_DIGITS:
+            return _CHINESE_DIGITS[word]
+        return super().parse(word if word.isdigit() else text, lookups)
+
+
 def _num(x: float) -> str:
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
+# Year, month and day as Chinese Excel and people write them: 2015-10-09, 2015/10/9, 2015.10.9, 2012年10月24日,
+# with or without the leading zeros, and with a time after them when a spreadsheet kept one (2015-10-09 00:00:00).
+_DATE = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*")
+
+
 class Date(Kind):
-    """A calendar date written YYYY-MM-DD (or YYYY/MM/DD, YYYY.MM.DD)."""
+    """A calendar date: YYYY-MM-DD, or as Chinese Excel writes it (2015/10/9, 2012年10月24日)."""
 
     def parse(self, text: str, lookups: Lookups) -> Any:
         """A date."""
         if not text:
             return None
+        match = _DATE.fullmatch(text)
         try:
-            return dt.date.fromisoformat(text.replace("/", "-").replace(".", "-")[:10])
+            if match is None:
+                raise ValueError(text)
+            return dt.date(*(int(part) for part in match.groups()))
         except ValueError:
             raise ValueError(_("“%(text)s” is not a date (YYYY-MM-DD)", text=text)) from None
 

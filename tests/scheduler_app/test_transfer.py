@@ -3,6 +3,7 @@ every encoding, size limits, formula-safe exports, templates in the user's langu
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -160,3 +161,21 @@ def test_template_headers_follow_the_language(app, desk, language, first) -> Non
                                            "csrf_token": csrf_token(desk["client"], "/")})
     text = desk["client"].get("/data/children/template.csv").data.decode("utf-8-sig")
     assert text.splitlines()[0].split(",")[0] == first and len(text.splitlines()) == 1
+
+
+def test_dates_and_grades_as_chinese_excel_and_schools_write_them(app, desk) -> None:
+    """Birth dates written 2015/10/9, 2012年10月24日 or with Excel's midnight, and grades written 五年级, 初一 or
+    高二, import as the dates and grades they are; a month 13 is refused, naming the row and the column."""
+    v = desk["village"]
+    header = "Code,Name,Village,Visits a week,Risk level,Birth date,Grade"
+    rows = [f"C1,王欣怡,{v},0,1,2015/10/9,五年级", f"C2,李子轩,{v},0,1,2012年10月24日,初一",
+            f"C3,张可馨,{v},0,1,2009-03-07 00:00:00,高二"]
+    response = upload(desk["client"], "children", ("\n".join([header, *rows]) + "\n").encode())
+    assert response.status_code == 302
+    found = children(desk["org"].id)
+    assert [(found[c].birth_date, found[c].grade) for c in ("C1", "C2", "C3")] == [
+        (dt.date(2015, 10, 9), 5), (dt.date(2012, 10, 24), 7), (dt.date(2009, 3, 7), 11)]
+    refused = upload(desk["client"], "children", f"{header}\nC4,王五,{v},0,1,2015/13/1,三年级\n".encode())
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and ("2", "Birth date") in report_rows(html)
+    assert "C4" not in children(desk["org"].id)
