@@ -19,7 +19,7 @@ FILES = {"villages": ("villages.csv", "utf-8-sig"), "sites": ("sites.xlsx", None
 BROKEN = "children-broken.csv"
 # (child code, column key, wrong value): each breaks a different rule.
 MISTAKES = (
-    ("C004", "grade", "五年级"),                 # not a number
+    ("C004", "grade", "13"),                     # grades run from 1 to 12
     ("C012", "attends", "周三、周日"),           # the site (S02) holds no session on Sunday
     ("C020", "primary_volunteer_id", "M99"),     # no such volunteer
 )
