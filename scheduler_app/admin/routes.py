@@ -30,7 +30,13 @@ from scheduler_app.admin.services import (
     unlinked_volunteers,
 )
 from scheduler_app.auth.forms import EndSessionForm
-from scheduler_app.auth.services import end_login_session, open_sessions, remove_two_step, roles_required
+from scheduler_app.auth.services import (
+    end_login_session,
+    open_sessions,
+    remove_two_step,
+    roles_required,
+    say_session_ended,
+)
 from scheduler_app.extensions import db
 from scheduler_app.models import Organisation, Role, User
 from scheduler_app.permissions import ALLOWED, LABELS
@@ -93,11 +99,6 @@ def user_permissions(user_id: int):
     return render_template("admin/permissions.html", form=form, user=user)
 
 
-def _ended(done: bool) -> None:
-    """Say whether the session was ended now or had ended before (a second press, another tab)."""
-    flash(_("Signed out there.") if done else _("That session had already ended."), "success" if done else "info")
-
-
 @bp.route("/users/<int:user_id>/sessions")
 @roles_required(Role.ADMIN)
 def user_sessions(user_id: int):
@@ -118,7 +119,7 @@ def end_user_session(user_id: int, sid: str):
         abort(400)
     if user is None or user.organisation_id != current_user.organisation_id:
         abort(404)
-    _ended(end_login_session(user.id, sid))
+    say_session_ended(end_login_session(user.id, sid))
     return redirect(url_for("admin.user_sessions", user_id=user.id))
 
 

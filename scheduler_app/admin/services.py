@@ -23,6 +23,18 @@ class AccountError(ValueError):
         self.field = field
 
 
+def _new_account(organisation_id: int, username: str, role: Role, display_name: str,
+                 volunteer_id: int | None) -> tuple[User, str]:
+    """A new account (added to the session, not committed) with a random first password that must be changed at
+    the first login; the account and the password."""
+    password = generate_password()
+    user = User(organisation_id=organisation_id, username=username, display_name=display_name, role=role,
+                volunteer_id=volunteer_id, password_hash=hash_password(password), session_token=new_session_token(),
+                must_change_password=True)
+    db.session.add(user)
+    return user, password
+
+
 def create_user(organisation_id: int, username: str, role: Role, display_name: str = "",
                 volunteer_id: int | None = None) -> tuple[User, str]:
     """Create an account with a random first password that must be changed; return it and the password."""
@@ -32,11 +44,7 @@ def create_user(organisation_id: int, username: str, role: Role, display_name: s
             raise AccountError("volunteer_id", "A volunteer account must be linked to a volunteer record.")
     else:
         volunteer_id = None
-    password = generate_password()
-    user = User(organisation_id=organisation_id, username=username, display_name=display_name or username,
-                role=role, volunteer_id=volunteer_id, password_hash=hash_password(password),
-                session_token=new_session_token(), must_change_password=True)
-    db.session.add(user)
+    user, password = _new_account(organisation_id, username, role, display_name or username, volunteer_id)
     try:
         db.session.flush()
     except IntegrityError:
@@ -200,12 +208,7 @@ def volunteer_accounts(organisation_id: int) -> list[tuple[User, str]]:
             n += 1
             username = f"{base}-{n}"
         taken.add(username)
-        password = generate_password()
-        user = User(organisation_id=organisation_id, username=username, display_name=volunteer.name,
-                    role=Role.VOLUNTEER, volunteer_id=volunteer.id, password_hash=hash_password(password),
-                    session_token=new_session_token(), must_change_password=True)
-        db.session.add(user)
-        created.append((user, password))
+        created.append(_new_account(organisation_id, username, Role.VOLUNTEER, volunteer.name, volunteer.id))
     db.session.flush()
     for user, _password in created:
         audit.record("user_created", "user", user.id, organisation_id=organisation_id, role="volunteer", bulk=True)

@@ -37,6 +37,7 @@ from scheduler_app.auth.services import (
     pending_second_step,
     remove_two_step,
     roles_required,
+    say_session_ended,
     set_password,
     start_session,
     totp_matches,
@@ -169,8 +170,7 @@ def end_session_of_mine(sid: str):
     """End one of my sessions (ending this one logs me out here)."""
     if not EndSessionForm().validate_on_submit():
         abort(400)
-    done = end_login_session(current_user.id, sid)
-    flash(_("Signed out there.") if done else _("That session had already ended."), "success" if done else "info")
+    say_session_ended(end_login_session(current_user.id, sid))
     return redirect(url_for("auth.sessions"))
 
 

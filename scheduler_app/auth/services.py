@@ -196,6 +196,12 @@ def open_sessions(user_id: int) -> list[LoginSession]:
     return result
 
 
+def say_session_ended(done: bool) -> None:
+    """Tell whoever ended a session (its owner, or an admin) whether it ended now or had ended before (a second
+    press, another tab)."""
+    flash(_("Signed out there.") if done else _("That session had already ended."), "success" if done else "info")
+
+
 def _aware(moment: dt.datetime) -> dt.datetime:
     """SQLite hands back naive UTC times; PostgreSQL aware ones."""
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

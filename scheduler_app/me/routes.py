@@ -70,9 +70,10 @@ def _gone() -> Delivery:
 def _moved(assignment: Assignment, seen: str | None) -> Delivery | None:
     """A conflict when the page the answer was given on showed other times, or another answer, than the
     assignment has now."""
-    if not seen or seen == assignment_seen(assignment):
+    now = assignment_seen(assignment)
+    if not seen or seen == now:
         return None
-    if seen.rsplit(":", 1)[0] == assignment_seen(assignment).rsplit(":", 1)[0]:
+    if seen.rsplit(":", 1)[0] == now.rsplit(":", 1)[0]:  # the same day and times: only the answer differs
         return Delivery(Outcome.CONFLICT, _("You answered this activity meanwhile on another page; this answer "
                                             "changed nothing. Please look at your week again."), url_for("main.home"))
     return Delivery(Outcome.CONFLICT, _("This activity was changed after you opened the page: it is now on "
