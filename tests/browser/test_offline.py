@@ -12,6 +12,7 @@ import time
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from scheduler_app.extensions import db
 from scheduler_app.models import Assignment, AssignmentStatus, DiaryEntry, DiaryStatus, User
@@ -86,7 +87,8 @@ def test_a_volunteer_reads_her_week_and_writes_offline(serve, journey, language)
     page.fill("#what_was_done", "离线写的日记。" if language == "zh_CN" else "Written without signal.")
     page.click("#send")
     page.wait_for_url(server.url + "/")
-    assert page.locator("#outbox li[data-state=waiting]").count() == 1
+    # the outbox list is drawn from IndexedDB after the page loads: wait for it, do not count at once
+    expect(page.locator("#outbox li[data-state=waiting]")).to_have_count(1)
     page.goto(server.url + decline_url)
     page.fill("#reason", "孩子的奶奶生病了" if language == "zh_CN" else "Her grandmother is ill")
     page.click("#submit")
@@ -96,7 +98,7 @@ def test_a_volunteer_reads_her_week_and_writes_offline(serve, journey, language)
     page.fill("#what_was_done", mine)
     page.click("#save")
     page.wait_for_url(server.url + "/")
-    assert page.locator("#outbox li[data-state=waiting]").count() == 3
+    expect(page.locator("#outbox li[data-state=waiting]")).to_have_count(3)
     walk.look("outbox-waiting")
     page.close()
 
@@ -116,7 +118,7 @@ def test_a_volunteer_reads_her_week_and_writes_offline(serve, journey, language)
     conflict = page.locator("#outbox li[data-state=conflict]")
     assert mine in conflict.locator("textarea").input_value()  # with the times she gave
     sent_times = page.locator("#outbox li[data-state=sent]")
-    assert sent_times.count() == 2
+    expect(sent_times).to_have_count(2)
 
     mother = _mother(server)
     first_id, second_id = (int(u.split("/")[3]) for u in diary_urls)
