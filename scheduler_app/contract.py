@@ -146,9 +146,10 @@ def _volunteer(volunteer: Volunteer, week_start: dt.date) -> dict[str, Any]:
     point = volunteer.home_point
     if point is None:
         raise ContractError(f"volunteer {volunteer.code}: no home point and no village")
-    # Dates away remove that day's availability for this week only.
-    availability = [_interval(a.day_index, a.start, a.end) for a in volunteer.availability
-                    if not volunteer.away_on(week_start + dt.timedelta(days=a.day_index))]
+    # Dates away remove that day's availability (or the stretch of it they name) for this week only.
+    availability = [_interval(a.day_index, start, end) for a in volunteer.availability
+                    for start, end in volunteer.free_during(week_start + dt.timedelta(days=a.day_index),
+                                                             a.start, a.end)]
     return {
         "id": volunteer.code, "name": volunteer.name, "roles": volunteer.roles, "lat": point[0], "lon": point[1],
         "subjects": sorted(set(volunteer.subjects or [])), "trained": volunteer.trained,

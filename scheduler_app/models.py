@@ -357,8 +357,21 @@ class Volunteer(HomePoint, Timestamped, db.Model):
         return [r for r, held in (("tutor", self.is_tutor), ("visitor", self.is_visitor)) if held]
 
     def away_on(self, day: dt.date) -> bool:
-        """True when one of the volunteer's dates away covers that day."""
-        return any(a.first_day <= day <= a.last_day for a in self.dates_away)
+        """True when one of the volunteer's dates away covers the whole of that day."""
+        return any(a.whole_days and a.covers(day) for a in self.dates_away)
+
+    def free_during(self, day: dt.date, start: dt.time, end: dt.time) -> list[tuple[dt.time, dt.time]]:
+        """What is left of ``start``–``end`` on that date once her dates away are taken out: the whole
+        interval, nothing on a day away, or the pieces around stretches away."""
+        pieces = [(start, end)]
+        for away in self.dates_away:
+            if not away.covers(day):
+                continue
+            if away.whole_days:
+                return []
+            pieces = [part for s, e in pieces
+                      for part in ((s, min(e, away.start)), (max(s, away.end), e)) if part[0] < part[1]]
+        return pieces
 
 
 class Availability(WeeklyInterval, db.Model):
@@ -377,18 +390,40 @@ class Availability(WeeklyInterval, db.Model):
 
 
 class DateAway(db.Model):
-    """Days a volunteer cannot serve (exams, holidays, illness); they remove that week's availability."""
+    """Days a volunteer cannot serve (exams, holidays, illness); they remove that week's availability.
+
+    Without times the whole of each day is away; with ``start`` and ``end`` only that stretch of each day
+    is (a mid-term exam on a Wednesday afternoon, recorded when she declines an activity then)."""
 
     __tablename__ = "date_away"
     id: Mapped[int] = mapped_column(primary_key=True)
     volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"), index=True)
     first_day: Mapped[dt.date] = mapped_column(Date)
     last_day: Mapped[dt.date] = mapped_column(Date)
+    start: Mapped[dt.time | None] = mapped_column(Time)
+    end: Mapped[dt.time | None] = mapped_column(Time)
     reason: Mapped[str] = mapped_column(String(200), default="")
 
     volunteer: Mapped[Volunteer] = relationship(back_populates="dates_away")
 
-    __table_args__ = (CheckConstraint("first_day <= last_day", name="first_before_last"),)
+    __table_args__ = (CheckConstraint("first_day <= last_day", name="first_before_last"),
+                      CheckConstraint("(start IS NULL AND \"end\" IS NULL) OR (start < \"end\")",
+                                      name="stretch_start_before_end"))
+
+    @property
+    def whole_days(self) -> bool:
+        """True when the whole of each day is away (no stretch of times)."""
+        return self.start is None
+
+    def covers(self, day: dt.date) -> bool:
+        """True when the dates away include that day (whole or a stretch of it)."""
+        return self.first_day <= day <= self.last_day
+
+    def overlaps(self, other: DateAway) -> bool:
+        """True when the two share a moment: a common day, and, when both are stretches, common times."""
+        if other.last_day < self.first_day or self.last_day < other.first_day:
+            return False
+        return self.whole_days or other.whole_days or (self.start < other.end and other.start < self.end)
 
 
 class LoginFailure(db.Model):

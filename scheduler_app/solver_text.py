@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import gettext
 
 from solver.messages import Message
 
-
-def say(text: str) -> str:
-    """A solver message in the current language; plain text (from an older roster) as it is."""
-    return text.render(gettext) if isinstance(text, Message) else text
+Naming = Callable[[str], str]
 
 
-def say_stored(stored: dict[str, Any] | None, fallback: str) -> str:
+def say(text: str, name: Naming | None = None) -> str:
+    """A solver message in the current language, with the names ``name`` gives for the ids it holds; plain text
+    (from an older roster) as it is."""
+    return text.render(gettext, name) if isinstance(text, Message) else text
+
+
+def say_stored(stored: dict[str, Any] | None, fallback: str, name: Naming | None = None) -> str:
     """A reason kept as a message's JSON (``Message.to_json``) in the current language, else ``fallback``."""
     if not stored:
         return fallback
     try:
-        return say(Message.from_json(stored))
+        return say(Message.from_json(stored), name)
     except (ValueError, KeyError, TypeError):  # a stored shape this version does not know: show the English
         return fallback
+
+
+def naming(instance: dict[str, Any]) -> Naming:
+    """Names for the ids of a roster-instance/1 (volunteers, children, sites): what the coordinator knows them
+    by, where the solver's messages hold their codes. Anything else (a time, a subject) is kept as it is."""
+    names = {item["id"]: item.get("name") or item["id"]
+             for key in ("volunteers", "children", "sites") for item in instance.get(key, [])}
+    return lambda text: names.get(text, text)

@@ -31,10 +31,12 @@ class Message(str):
         message.template, message.params = template, params
         return message
 
-    def render(self, translate: Translate) -> str:
+    def render(self, translate: Translate, name: Callable[[str], str] | None = None) -> str:
         """The message in another language: each template (this one and nested ones) passed through
-        ``translate``, numbers and ids kept."""
-        values = {k: v.render(translate) if isinstance(v, Message) else v for k, v in self.params.items()}
+        ``translate``, numbers kept, and each plain text value (an id, a time) passed through ``name`` when
+        given, so a UI can show a volunteer's or a child's name where the message holds their id."""
+        values = {k: v.render(translate, name) if isinstance(v, Message) else
+                  name(v) if name is not None and isinstance(v, str) else v for k, v in self.params.items()}
         translated = translate(self.template)
         return translated % values if values else translated
 
@@ -69,7 +71,9 @@ MAX_NAMED = 4
 def names(ids: Iterable[str], limit: int = MAX_NAMED) -> str:
     """Up to ``limit`` ids in order, then 'and N more'."""
     ids = sorted(ids)
-    shown = ", ".join(ids[:limit])
+    if not ids:
+        return ""
+    shown = listing(ids[:limit])  # each id its own value, so a UI can name it
     if len(ids) > limit:
         return Message("%(shown)s and %(more)d more", shown=shown, more=len(ids) - limit)
     return shown

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, SelectField, SubmitField, TextAreaField, TimeField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 
 from scheduler_app.records.forms import MultiCheckboxField
@@ -21,6 +21,11 @@ class DeclineForm(FlaskForm):
 
     seen = HiddenField()  # the assignment's day and times as the page showed them (see scheduler_app.outbox)
     reason = TextAreaField(_l("Why can you not come?"), validators=[DataRequired(), Length(max=500)])
+    # A decline usually means "not then", not "not that child": the re-plan must not give her the same time
+    # elsewhere, so she is asked, and "not then" is recorded as a stretch away (see me.services.decline).
+    when = RadioField(_l("At that time"), default="away",
+                      choices=[("away", _l("I cannot do anything at that time")),
+                               ("this", _l("I am free then, just not for this one"))])
     submit = SubmitField(_l("Decline"))
 
 

@@ -116,8 +116,12 @@ def decline_assignment(assignment_id: int):
         moved = _moved(assignment, form.seen.data)
         if moved is not None:
             return moved
-        decline(assignment, form.reason.data)
-        return Delivery(Outcome.DONE, _("Declined. The coordinator will find someone else."), url_for("main.home"))
+        away = decline(assignment, form.reason.data, free_then=form.when.data == "this")
+        said = _("Declined. The coordinator will find someone else.") if away is None else _(
+            "Declined. You are marked away on %(day)s %(start)s–%(end)s, so nothing else is planned for you then; "
+            "the coordinator will find someone else.", day=format_date(away.first_day),
+            start=f"{away.start:%H:%M}", end=f"{away.end:%H:%M}")
+        return Delivery(Outcome.DONE, said, url_for("main.home"))
 
     if form.validate_on_submit():
         return _answer(take(current_user, "decline", act))

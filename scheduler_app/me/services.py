@@ -18,6 +18,7 @@ from scheduler_app.models import (
     AssignmentStatus,
     Child,
     ConsentCategory,
+    DateAway,
     DiaryEntry,
     DiaryStatus,
     Organisation,
@@ -30,6 +31,7 @@ from scheduler_app.names import first_name
 from scheduler_app.outbox import assignment_seen
 from scheduler_app.privacy.services import consented
 from scheduler_app.records.fields import SUBJECTS
+from scheduler_app.volunteers.services import add_date_away
 from scheduler_app.weekly import minutes_between, week_start_of
 from solver.geo import road_km, travel_minutes
 
@@ -50,11 +52,38 @@ def confirm(assignment: Assignment) -> None:
     db.session.commit()
 
 
-def decline(assignment: Assignment, reason: str) -> None:
-    """The volunteer cannot come; the coordinator's week page lists it with the reason, to re-plan."""
+def decline(assignment: Assignment, reason: str, free_then: bool = False) -> DateAway | None:
+    """The volunteer cannot come; the coordinator's week page lists it with the reason, to re-plan.
+
+    Unless she says she is free then for something else, the stretch of her availability that holds the
+    activity is recorded as a stretch away that day (with her reason), so the re-plan does not hand her the
+    same time at another site or another home. Returns that stretch, if one was recorded."""
     assignment.status, assignment.decline_reason = AssignmentStatus.DECLINED, reason.strip()
-    audit.record("assignment_declined", "assignment", assignment.id)
-    db.session.commit()
+    audit.record("assignment_declined", "assignment", assignment.id, free_then=free_then)
+    away = None if free_then else _away_for(assignment)
+    if away is None:
+        db.session.commit()
+        return None
+    return add_date_away(assignment.volunteer, assignment.date, assignment.date, reason, *away)
+
+
+def _away_for(assignment: Assignment) -> tuple[dt.time, dt.time] | None:
+    """The stretch to record as away for a declined activity: her availability around it that day, or the
+    activity's own times when that stretch meets dates away already recorded. None when even those do, or
+    when she keeps another activity in that stretch: she is there then, and an away there would make the
+    re-plan's pins on her kept activity impossible (she declines it too, and the stretch is recorded then)."""
+    volunteer, day = assignment.volunteer, assignment.date
+    around = [(a.start, a.end) for a in volunteer.availability
+              if a.day_index == assignment.day_index and a.start <= assignment.start and assignment.end <= a.end]
+    kept = [a for a in assignment.roster.assignments if a.volunteer_id == volunteer.id and a.id != assignment.id
+            and a.day_index == assignment.day_index and a.status != AssignmentStatus.DECLINED]
+    if any(start < other.end and other.start < end for start, end in around for other in kept):
+        return None
+    for start, end in [*around, (assignment.start, assignment.end)]:
+        probe = DateAway(first_day=day, last_day=day, start=start, end=end)
+        if not any(other.overlaps(probe) for other in volunteer.dates_away):
+            return start, end
+    return None
 
 
 MAX_DIARY_MINUTES = 12 * 60  # longer than a day's service is a typing mistake

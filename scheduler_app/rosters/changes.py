@@ -19,7 +19,7 @@ from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.models import DAYS, Assignment, AssignmentKind, Roster, RosterStatus, Volunteer
 from scheduler_app.rosters.services import RosterError, find_roster, store_roster
-from scheduler_app.solver_text import say
+from scheduler_app.solver_text import naming, say
 from solver.instance import parse_instance
 from solver.recheck import recheck
 from solver.roster import parse_roster
@@ -93,7 +93,8 @@ def edit_roster(organisation_id: int, roster_id: int, version: int, changes: dic
         raise RosterError(_("Not changed: %(rules)s", rules=str(exc))) from None
     checked = recheck(parse_instance(instance), edited_roster)
     if not checked.ok:
-        raise RosterError(_("Not changed: %(rules)s", rules="; ".join(say(v) for v in checked.violations)))
+        name = naming(instance)
+        raise RosterError(_("Not changed: %(rules)s", rules="; ".join(say(v, name) for v in checked.violations)))
     result, reasons = checked.roster.to_json(), checked.roster.unmet.reasons_json()
     if roster.status == RosterStatus.DRAFT:
         roster.assignments = []
@@ -138,7 +139,8 @@ def who_can_take(organisation_id: int, assignment: Assignment) -> dict[str, tupl
     would break by taking it over, in the reader's language; empty when they can take it. Checked against the
     week as the records stand now, as the edit itself will be."""
     try:
-        instance = parse_instance(build_instance(organisation_id, assignment.roster.week.start_date))
+        week = build_instance(organisation_id, assignment.roster.week.start_date)
+        instance = parse_instance(week)
     except (ContractError, ValueError):
         return {}
     roster = parse_roster(roster_document(assignment.roster))
@@ -146,7 +148,8 @@ def who_can_take(organisation_id: int, assignment: Assignment) -> dict[str, tupl
     activity = next((a for a in (*roster.tutoring, *roster.visits) if a.to_json() == doc), None)
     if activity is None:  # not in the roster as stored: offer nobody as free, the edit's own check decides
         return {}
-    return {code: tuple(say(v.text) for v in broken)
+    name = naming(week)
+    return {code: tuple(say(v.text, name) for v in broken)
             for code, broken in taking_over(instance, roster, activity).items()}
 
 

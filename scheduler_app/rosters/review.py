@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from scheduler_app.models import DAYS, Assignment, AssignmentKind, Roster
-from scheduler_app.solver_text import say_stored
+from scheduler_app.models import DAYS, Assignment, AssignmentKind, AssignmentStatus, Roster
+from scheduler_app.solver_text import naming, say_stored
 from solver.instance import parse_instance
 
 
@@ -138,19 +138,13 @@ def review(roster: Roster) -> Review:
                                      subjects_missing=missing_subjects.get((site.id, day), [])))
         rows.append(SiteRow(site.id, site.name, cells))
     names = {c.id: c.name for c in instance.children} | {s.id: s.name for s in instance.sites}
-    kept = roster.unmet_reasons or {}
-
-    def reason(kind: str, i: int, english: str) -> str:
-        """The i-th reason of a kind in the reader's language (the stored English when none was kept)."""
-        stored = kept.get(kind) or []
-        return say_stored(stored[i] if i < len(stored) else None, english)
-
-    unmet = [Unmet("visit", names.get(u["child"], u["child"]), None, u["missing"], "", reason("visits", i, u["reason"]))
-             for i, u in enumerate(roster.unmet.get("visits", []))]
+    why, short = (lambda kind, i, u: unmet_reason(roster, kind, i, u["reason"])), roster.unmet
+    unmet = [Unmet("visit", names.get(u["child"], u["child"]), None, u["missing"], "", why("visits", i, u))
+             for i, u in enumerate(short.get("visits", []))]
     unmet += [Unmet("tutors", names.get(u["site"], u["site"]), DAYS.index(u["day"]), u["missing"], "",
-                    reason("tutors", i, u["reason"])) for i, u in enumerate(roster.unmet.get("tutors", []))]
+                    why("tutors", i, u)) for i, u in enumerate(short.get("tutors", []))]
     unmet += [Unmet("subject", names.get(u["site"], u["site"]), DAYS.index(u["day"]), 0, u["subject"],
-                    reason("subjects", i, u["reason"])) for i, u in enumerate(roster.unmet.get("subjects", []))]
+                    why("subjects", i, u)) for i, u in enumerate(short.get("subjects", []))]
     volunteers = sorted(((items[0].volunteer.code, items[0].volunteer.name, items)
                          for items in by_volunteer.values()), key=lambda row: row[0])
     visits = sum(1 for a in roster.assignments if a.kind == AssignmentKind.VISIT)
@@ -164,3 +158,47 @@ def review(roster: Roster) -> Review:
                   visits_needed=sum(c.visits_per_week for c in instance.children),
                   visit_days=sorted({a.day_index for a in roster.assignments if a.kind == AssignmentKind.VISIT}),
                   children=children, quality=quality(roster.stats or {}))
+
+
+def unmet_reason(roster: Roster, kind: str, i: int, english: str) -> str:
+    """The i-th unmet reason of a kind ("visits", "tutors", "subjects") in the reader's language (the stored
+    English when the roster kept no translatable reasons)."""
+    stored = (roster.unmet_reasons or {}).get(kind) or []
+    return say_stored(stored[i] if i < len(stored) else None, english, naming(roster.instance or {}))
+
+
+@dataclass(frozen=True)
+class DeclineOutcome:
+    """What a re-plan did with one declined assignment: who took the need over, or why nobody did."""
+
+    declined: Assignment
+    taken_by: tuple[Assignment, ...]  # the re-plan's new assignments meeting the same need
+    reason: str                       # the solver's reason it stays undone, when nobody took it
+
+    @property
+    def covered(self) -> bool:
+        """Someone else took the declined need over."""
+        return bool(self.taken_by)
+
+
+def decline_outcomes(base: Roster, replanned: Roster) -> list[DeclineOutcome]:
+    """For each assignment declined in ``base``, what ``replanned`` (a re-plan of it) did: the session's new
+    tutors that day, or the child's new visits that week (a visit may move to another day or time); when there
+    are none, the solver's reason the session or the child stays short (empty when the need is met anyway)."""
+    before = {(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index) for a in base.assignments}
+    new = [a for a in replanned.assignments if (a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index)
+           not in before]
+    unmet = replanned.unmet or {}
+    outcomes = []
+    declined = (a for a in base.assignments if a.status == AssignmentStatus.DECLINED)
+    for d in sorted(declined, key=lambda a: (a.day_index, a.start)):
+        if d.kind == AssignmentKind.TUTORING:
+            taken = tuple(a for a in new if a.site_id == d.site_id and a.day_index == d.day_index)
+            kind, match = "tutors", {"site": d.site.code, "day": DAYS[d.day_index]}
+        else:
+            taken = tuple(a for a in new if a.child_id == d.child_id)
+            kind, match = "visits", {"child": d.child.code}
+        why = next((unmet_reason(replanned, kind, i, u["reason"]) for i, u in enumerate(unmet.get(kind, []))
+                    if all(u.get(k) == v for k, v in match.items())), "")
+        outcomes.append(DeclineOutcome(d, taken, "" if taken else why))
+    return outcomes

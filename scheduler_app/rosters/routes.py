@@ -37,7 +37,7 @@ from scheduler_app.rosters.jobs import (
     start_solve,
 )
 from scheduler_app.rosters.mapview import day_map
-from scheduler_app.rosters.review import review
+from scheduler_app.rosters.review import decline_outcomes, review
 from scheduler_app.rosters.services import (
     RosterError,
     add_rule,
@@ -171,6 +171,10 @@ def week(week_start: str):
         base = run.replan_of  # a fresh re-plan is shown with what it changed
     changes = roster_diff(base, shown) if base is not None and shown is not None and base.id != shown.id else None
     current = current_of(versions)
+    declines = declined(current)
+    # A re-plan of the current roster just made is shown with what it did about each decline.
+    replanned = shown is not None and current is not None and shown.id != current.id and run is not None \
+        and run.roster_id == shown.id and run.replan_of_id == current.id
     return render_template(
         "rosters/week.html", monday=monday, run=run, running=run is not None and run.state in ACTIVE,
         run_message=run_message(run) if run is not None else "",
@@ -179,7 +183,8 @@ def week(week_start: str):
         shown=shown, review=review(shown) if shown is not None and shown.instance else None,
         generate=GenerateForm(), publish_form=PublishForm(), can_edit=current_user.role == Role.COORDINATOR,
         replan=_replan_form(current), current=current, base=base, changes=changes,
-        declines=declined(current), rules=week_rules(the_week),
+        declines=declines, outcomes=decline_outcomes(current, shown) if declines and replanned else [],
+        rules=week_rules(the_week),
         rule_form=_rule_form(organisation_id) if current_user.role == Role.COORDINATOR else None,
         button=ButtonForm(),
         previous_week=(monday - dt.timedelta(days=7)).isoformat(),

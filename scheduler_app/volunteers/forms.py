@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TimeField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from scheduler_app.models import Volunteer
@@ -23,10 +23,12 @@ class VolunteerSearchForm(FlaskForm):
 
 
 class DateAwayForm(FlaskForm):
-    """Days the volunteer cannot serve: first and last day, and why."""
+    """Days the volunteer cannot serve: first and last day, a stretch of each day if not all of it, and why."""
 
     first_day = DateField(_l("First day"), validators=[DataRequired()])
     last_day = DateField(_l("Last day"), validators=[DataRequired()])
+    start = TimeField(_l("From (empty for the whole day)"), validators=[Optional()])
+    end = TimeField(_l("Until"), validators=[Optional()])
     reason = StringField(_l("Reason (exams, holiday, illness)"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Add dates away"))
 
@@ -35,7 +37,8 @@ class DateAwayForm(FlaskForm):
         if not self.validate_on_submit():
             return False
         try:
-            add_date_away(volunteer, self.first_day.data, self.last_day.data, self.reason.data or "")
+            add_date_away(volunteer, self.first_day.data, self.last_day.data, self.reason.data or "",
+                          self.start.data, self.end.data)
         except DatesAwayError as exc:
             self.last_day.errors = [*self.last_day.errors, str(exc)]
             return False

@@ -49,23 +49,30 @@ class DatesAwayError(ValueError):
     """The dates cannot be recorded; the message says why."""
 
 
-def add_date_away(volunteer: Volunteer, first_day: dt.date, last_day: dt.date, reason: str) -> DateAway:
-    """Record days the volunteer cannot serve: the last day not before the first, at most a year, and not
-    overlapping dates already recorded (which would hide a typing mistake)."""
+def add_date_away(volunteer: Volunteer, first_day: dt.date, last_day: dt.date, reason: str,
+                  start: dt.time | None = None, end: dt.time | None = None) -> DateAway:
+    """Record days the volunteer cannot serve, whole or (with ``start`` and ``end``) a stretch of each: the
+    last day not before the first, at most a year, a stretch's end after its start, and not overlapping dates
+    already recorded (which would hide a typing mistake)."""
     if last_day < first_day:
         raise DatesAwayError(_("The last day is before the first day."))
     if (last_day - first_day).days >= MAX_DAYS_AWAY:
         raise DatesAwayError(_("At most %(days)d days; mark a volunteer who stops as inactive instead.",
                                days=MAX_DAYS_AWAY))
+    if (start is None) != (end is None):
+        raise DatesAwayError(_("Give both times of the stretch away, or neither for whole days."))
+    if start is not None and end is not None and end <= start:
+        raise DatesAwayError(_("The stretch away ends before it starts."))
+    away = DateAway(first_day=first_day, last_day=last_day, start=start, end=end, reason=reason.strip())
     for other in volunteer.dates_away:
-        if other.first_day <= last_day and first_day <= other.last_day:
+        if other.overlaps(away):
             raise DatesAwayError(_("These days overlap dates away already recorded (%(first)s to %(last)s).",
                                    first=other.first_day.isoformat(), last=other.last_day.isoformat()))
-    away = DateAway(first_day=first_day, last_day=last_day, reason=reason.strip())
     volunteer.dates_away.append(away)
     db.session.flush()
     audit.record("dates_away_added", "volunteer", volunteer.id, first=first_day.isoformat(),
-                 last=last_day.isoformat())
+                 last=last_day.isoformat(), start=start.strftime("%H:%M") if start else None,
+                 end=end.strftime("%H:%M") if end else None)
     db.session.commit()
     return away
 

@@ -60,6 +60,22 @@ def test_dates_away_remove_that_weeks_availability_only(app, week_world) -> None
     assert sorted(a.day for a in next_week.availability) == ["sat", "tue"]
 
 
+def test_a_stretch_away_removes_only_that_stretch_of_the_day(app, week_world) -> None:
+    """Away on Saturday 09:00–10:30 of this week leaves her Saturday 08:30–09:00 and 10:30–12:00; whole days
+    away elsewhere still remove the whole day; next week is untouched."""
+    org, site, tutor, mother, c1, c2 = week_world
+    saturday = MONDAY + dt.timedelta(days=5)
+    mother.dates_away.append(DateAway(first_day=saturday, last_day=saturday, start=dt.time(9), end=dt.time(10, 30),
+                                      reason="期中考试"))
+    mother.dates_away.append(DateAway(first_day=MONDAY + dt.timedelta(days=1), last_day=MONDAY + dt.timedelta(days=1)))
+    db.session.commit()
+    entry = next(v for v in build_instance(org.id, MONDAY)["volunteers"] if v["id"] == "M1")
+    assert entry["availability"] == [{"day": "sat", "start": "08:30", "end": "09:00"},
+                                     {"day": "sat", "start": "10:30", "end": "12:00"}]
+    next_week = parse_instance(build_instance(org.id, MONDAY + dt.timedelta(days=7))).volunteer_by_id["M1"]
+    assert sorted(a.day for a in next_week.availability) == ["sat", "tue"]
+
+
 def test_inactive_records_are_left_out(app, week_world) -> None:
     """Inactive volunteers and children are not in the week; a child's regular visitor who left becomes null."""
     org, site, tutor, mother, c1, c2 = week_world

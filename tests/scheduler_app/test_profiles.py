@@ -137,6 +137,26 @@ def test_dates_away_in_the_wrong_order_are_refused(app, login, office) -> None:
     assert db.session.get(Volunteer, office["mother"].id).dates_away == []
 
 
+def test_a_stretch_away_needs_both_times_in_order_and_may_not_overlap(app, login, office) -> None:
+    """Dates away with one time only, or ending before they start, are refused; a stretch is recorded; a second
+    stretch meeting it is refused, one later that day is recorded; nothing is written by a refusal."""
+    client = login(office["alice"])
+    url = f"/volunteers/{office['mother'].id}"
+    day = {"first_day": "2026-12-05", "last_day": "2026-12-05"}
+    one_time = submit(client, url, {**day, "start": "09:00"})
+    assert one_time.status_code == 422 and "both times" in one_time.get_data(as_text=True)
+    backwards = submit(client, url, {**day, "start": "11:00", "end": "09:00"})
+    assert backwards.status_code == 422 and "ends before it starts" in backwards.get_data(as_text=True)
+    assert submit(client, url, {**day, "start": "09:00", "end": "10:30", "reason": "开会"}).status_code == 302
+    overlapping = submit(client, url, {**day, "start": "10:00", "end": "11:00"})
+    assert overlapping.status_code == 422 and "overlap" in overlapping.get_data(as_text=True)
+    assert submit(client, url, {**day, "start": "10:30", "end": "12:00"}).status_code == 302
+    db.session.expire_all()
+    stretches = [(a.start, a.end) for a in db.session.get(Volunteer, office["mother"].id).dates_away]
+    assert stretches == [(dt.time(9), dt.time(10, 30)), (dt.time(10, 30), dt.time(12))]
+    assert "09:00–10:30 · 开会" in client.get(url).get_data(as_text=True)
+
+
 def test_site_sessions_edit_reaches_the_instance(app, login, office) -> None:
     """Moving a site's Wednesday session to Thursday changes its sessions in the instance; the child's Monday
     attendance stays."""
