@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -18,9 +18,13 @@ from scheduler_app.transfer.services import KIND_LABELS, KINDS, export_rows, imp
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required(Role.COORDINATOR)
+@roles_required(Role.COORDINATOR, Role.MANAGER)
 def index():
-    """The import form and the download links; a wrong file gets a row-by-row report and changes nothing."""
+    """The import form (coordinators) and the download links (managers too, for their reports); a wrong file
+    gets a row-by-row report and changes nothing."""
+    can_import = current_user.role == Role.COORDINATOR
+    if request.method == "POST" and not can_import:
+        abort(403)
     form = ImportForm()
     report = None
     if form.validate_on_submit():
@@ -39,7 +43,7 @@ def index():
                 return redirect(url_for("transfer.index"))
     status = 422 if report is not None or form.errors else 200
     return render_template("transfer/index.html", form=form, report=report, kinds=KIND_LABELS,
-                           formats=FORMATS), status
+                           formats=FORMATS, can_import=can_import), status
 
 
 @bp.route("/<kind>/export.<fmt>")

@@ -38,7 +38,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "places.edit_site": ("GET", frozenset({Role.COORDINATOR})),
     "places.new_village": ("GET", frozenset({Role.COORDINATOR})),
     "places.edit_village": ("GET", frozenset({Role.COORDINATOR})),
-    "transfer.index": ("GET", frozenset({Role.COORDINATOR})),
+    "transfer.index": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),  # managers download only
     "rosters.index": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.week": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.week_progress": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),

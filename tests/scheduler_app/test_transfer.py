@@ -11,7 +11,7 @@ import pytest
 
 from scheduler_app.extensions import db
 from scheduler_app.models import AuditEvent, Child, Role
-from tests.conftest import csrf_token
+from tests.conftest import PASSWORD, csrf_token, post_form
 
 EN = {"Accept-Language": "en"}
 HEADER = "Code,Name,Village,Visits a week,Visit windows,Risk level"
@@ -179,3 +179,17 @@ def test_dates_and_grades_as_chinese_excel_and_schools_write_them(app, desk) -> 
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422 and ("2", "Birth date") in report_rows(html)
     assert "C4" not in children(desk["org"].id)
+
+
+def test_a_manager_downloads_but_does_not_import(app, desk, make_user) -> None:
+    """The manager's Export page offers the downloads without the import form; an import posted anyway is
+    refused (403) and changes nothing."""
+    account, manager = make_user(Role.MANAGER, org=desk["org"]), app.test_client()
+    assert post_form(manager, "/auth/login", {"username": account.username, "password": PASSWORD}).status_code == 302
+    page = manager.get("/data/", headers=EN).get_data(as_text=True)
+    assert "/data/children/export.csv" in page and 'type="file"' not in page
+    before = children(desk["org"].id)
+    refused = manager.post("/data/", headers=EN, content_type="multipart/form-data",
+                           data={"csrf_token": csrf_token(manager, "/auth/password"), "kind": "children",
+                                 "file": (io.BytesIO(csv_of(f"C9,新儿童,,,,,,{desk['village']}")), "c.csv")})
+    assert refused.status_code == 403 and children(desk["org"].id).keys() == before.keys()
