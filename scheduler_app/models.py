@@ -711,6 +711,12 @@ class EarlyWarning(db.Model):
 
     __mapper_args__ = {"version_id_col": version_id}
 
+    @property
+    def last_day(self) -> dt.date | None:
+        """The day of the last visit or worry its figures name (kept as ISO text in ``detail``), if any."""
+        last = (self.detail or {}).get("last")
+        return dt.date.fromisoformat(last) if last else None
+
 
 class AuditEvent(db.Model):
     """Who did what, when (UTC) and from where: every view and change of a child record, every login."""

@@ -10,12 +10,14 @@ from scheduler_app.auth.services import roles_required
 from scheduler_app.earlywarning import bp
 from scheduler_app.earlywarning.forms import HandleForm
 from scheduler_app.earlywarning.services import (
+    HIGH_RISK,
     KINDS,
     WarningChangedError,
     counts_by_kind,
     find_warning,
     handle,
     scan,
+    warning_board,
     warning_list,
 )
 from scheduler_app.extensions import db
@@ -30,8 +32,10 @@ def index():
     resolved = request.args.get("resolved") == "1"
     kind = request.args.get("kind") if request.args.get("kind") in KINDS else None
     org = db.session.get(Organisation, current_user.organisation_id)
-    return render_template("earlywarning/index.html",
-                           warnings=warning_list(current_user.organisation_id, resolved, kind), kind=kind,
+    board = None if resolved or kind else warning_board(current_user.organisation_id)
+    return render_template("earlywarning/index.html", board=board, high_risk=HIGH_RISK,
+                           warnings=[] if board else warning_list(current_user.organisation_id, resolved, kind),
+                           kind=kind,
                            counts=counts_by_kind(current_user.organisation_id), resolved=resolved, kinds=KINDS,
                            form=HandleForm(), org=org)
 

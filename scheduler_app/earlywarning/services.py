@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -198,17 +199,54 @@ def open_count(organisation_id: int) -> int:
         EarlyWarning.organisation_id == organisation_id, EarlyWarning.state == WarningState.OPEN)).scalar_one()
 
 
+VOLUNTEER_PRIORITY = 2  # a struggling volunteer ranks with a low-risk child: the children come first
+
+
+def priority(w: EarlyWarning) -> int:
+    """How much a warning weighs, 1 to 5: the child's risk level, one more when volunteers worried about her
+    more than once (what they saw adds to what was known), VOLUNTEER_PRIORITY for a volunteer's warning."""
+    if w.child is None:
+        return VOLUNTEER_PRIORITY
+    return min(5, w.child.risk_level + (1 if w.kind == "repeated_concern" else 0))
+
+
 def _urgency(w: EarlyWarning) -> tuple:
-    """Open before acknowledged; a child whose visits stopped first, then worries, then a high-risk child
-    without a regular visitor, then volunteers, then children never visited (a standing capacity gap);
-    the longest unvisited and highest risk first within a kind."""
+    """Open before acknowledged; then the weightiest (risk), then the longest waiting (days without a visit,
+    or since it was raised)."""
     state = {WarningState.OPEN: 0, WarningState.ACKNOWLEDGED: 1, WarningState.RESOLVED: 2}[w.state]
-    if w.kind == "not_visited":
-        kind = 0 if w.detail.get("last") else 4
-    else:
-        kind = {"repeated_concern": 1, "no_regular_visitor": 2}.get(w.kind, 3)
-    risk = w.child.risk_level if w.child is not None else 0
-    return (state, kind, -risk, -int(w.detail.get("days", 0)), w.id)
+    waiting = int(w.detail.get("days", 0)) or (utcnow() - as_utc(w.raised_at)).days
+    return (state, -priority(w), -waiting, w.id)
+
+
+@dataclass(frozen=True)
+class WarningBoard:
+    """The unresolved warnings as a manager meets them: what to act on today first, the rest by kind."""
+
+    today: list[EarlyWarning]                         # open, and about a high-risk child or repeated worries
+    rest: list[tuple[str, list[EarlyWarning]]]        # (kind, its warnings), the largest group last
+
+    @property
+    def total(self) -> int:
+        """How many unresolved warnings the board holds."""
+        return len(self.today) + sum(len(items) for _kind, items in self.rest)
+
+
+def act_today(w: EarlyWarning) -> bool:
+    """Whether a warning belongs on the first screen: nobody is on it yet, and it is about a child at high risk
+    (or one volunteers worried about more than once)."""
+    return w.state == WarningState.OPEN and priority(w) >= HIGH_RISK
+
+
+def warning_board(organisation_id: int) -> WarningBoard:
+    """The unresolved warnings split into today's (most urgent first) and the rest grouped by kind, each group
+    most urgent first and the groups smallest first, so a long tail of one kind does not bury the others."""
+    ordered = warning_list(organisation_id)
+    groups: dict[str, list[EarlyWarning]] = defaultdict(list)
+    for w in ordered:
+        if not act_today(w):
+            groups[w.kind].append(w)
+    rest = sorted(groups.items(), key=lambda item: (len(item[1]), list(KINDS).index(item[0])))
+    return WarningBoard(today=[w for w in ordered if act_today(w)], rest=rest)
 
 
 def warning_list(organisation_id: int, resolved: bool = False, kind: str | None = None) -> list[EarlyWarning]:

@@ -4,6 +4,7 @@ acknowledge and resolve them with a note; a resolved warning stays quiet; a clea
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from scheduler_app.earlywarning.services import scan, signs
 from scheduler_app.extensions import db
@@ -148,3 +149,33 @@ def test_scan_command_raises_warnings(app, make_org, make_volunteer, make_child,
     result = app.test_cli_runner().invoke(args=["scan-warnings"])
     assert result.exit_code == 0 and "甲机构: 1 new warnings" in result.output
     assert app.test_cli_runner().invoke(args=["scan-warnings"]).output.strip() == "甲机构: 0 new warnings"
+
+
+def test_warnings_are_ordered_by_risk_and_the_long_tail_is_grouped(app, make_org, make_user, make_volunteer,
+                                                                   make_child, make_week, login) -> None:
+    """A risk-5 child unvisited for 57 days comes before a risk-2 child unvisited for longer and before a
+    volunteer who declines often; the first screen holds only the open warnings about high-risk children, the
+    rest are grouped by kind, smallest group first; dates read as dates in the reader's language."""
+    org = make_org()
+    mother = make_volunteer(org, "M1", name="刘桂芳")
+    urgent = make_child(org, "C1", name="高风险", risk_level=5, primary_volunteer=mother)
+    older = make_child(org, "C2", name="低风险久", risk_level=2)
+    tail = [make_child(org, f"C{i}", name=f"低风险{i}", risk_level=1) for i in range(3, 6)]
+    backdate(urgent, older, *tail)
+    fifty_seven = TODAY - dt.timedelta(days=57)
+    make_week(org, fifty_seven - dt.timedelta(days=fifty_seven.weekday()),
+              (mother, urgent, fifty_seven.weekday(), "09:00", "10:00"))
+    for weeks_ago in (1, 2, 3):  # three declines in four weeks: the volunteer is warned about
+        make_week(org, MONDAY - dt.timedelta(weeks=weeks_ago),
+                  (mother, tail[0], 5, "09:00", "10:00", AssignmentStatus.DECLINED))
+    client = login(make_user(Role.MANAGER, org=org))
+    page = client.get("/warnings/", headers=EN).get_data(as_text=True)
+    today, _sep, rest = page.partition('class="card warning-group"')
+    assert "高风险" in today and "低风险久" not in today and "刘桂芳" not in today
+    assert "No home visit for 57 days; the last was on " + fifty_seven.strftime("%b %-d, %Y") in today
+    groups = re.findall(r"<summary>([^<(]+) \((\d+)\)</summary>", rest)
+    assert groups == [("Declines often", "1"), ("Not visited for too long", "4")]
+    not_visited = rest[rest.index("Not visited for too long ("):]
+    assert not_visited.index("低风险久") < not_visited.index("低风险3")  # risk 2 before risk 1
+    chinese = client.get("/warnings/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert f"{fifty_seven.year}年{fifty_seven.month}月{fifty_seven.day}日" in chinese
