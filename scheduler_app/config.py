@@ -30,7 +30,6 @@ class Config:
     SESSION_REFRESH_EACH_REQUEST = False
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads (spreadsheets) above 5 MiB are refused
     SEED_DEMO_WHEN_EMPTY = False
-    PEIBAN_TIMEZONE = "Asia/Shanghai"  # the time zone of roster times, for calendar feeds
     # Sent only on HTTPS requests (behind a proxy, set ProxyFix so Flask sees them as such); 0 turns it off,
     # e.g. for an install that will go back to plain HTTP on a LAN.
     PEIBAN_HSTS_SECONDS = 365 * 24 * 3600

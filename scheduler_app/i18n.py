@@ -29,9 +29,17 @@ def select_locale() -> str:
     return "en" if best == "en" else "zh_CN"
 
 
+def select_time_zone() -> str:
+    """The logged-in user's organisation's time zone (times are stored in UTC and shown in it), else the
+    deployment's default."""
+    organisation = getattr(current_user, "organisation", None) if getattr(current_user, "is_authenticated",
+                                                                          False) else None
+    return organisation.time_zone if organisation is not None else current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
 def init_app(app: Flask) -> None:
-    """Bind Flask-Babel with our locale selector and translations folder."""
-    babel.init_app(app, locale_selector=select_locale,
+    """Bind Flask-Babel with our locale and time zone selectors and translations folder."""
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_time_zone,
                    default_translation_directories=str(app.root_path + "/translations"))
 
     @app.context_processor

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from scheduler_app.extensions import db
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_TIME_ZONE = "Asia/Shanghai"  # an organisation's until its admin chooses another
 
 
 def utcnow() -> dt.datetime:
@@ -171,6 +172,8 @@ class Organisation(db.Model):
     # A child who left (inactive) and has not been served for this many years is anonymised by
     # `flask purge-expired`: records about minors are kept no longer than the work needs them.
     retention_years: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    # Roster times are wall-clock times here; every time the app stores (UTC) is shown in this zone.
+    time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE)
     # Two admins saving the settings at once: the second is told, not silently overwritten.
     version_id: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 

@@ -1,5 +1,7 @@
 """Forms for creating and disabling accounts and for the organisation's settings."""
 
+from zoneinfo import available_timezones
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField, SubmitField
@@ -55,6 +57,10 @@ class OrganisationForm(FlaskForm):
     retention_years = IntegerField(_l("Keep the records of a child who left for (years)"),
                                    validators=[InputRequired(), NumberRange(min=1, max=30)],
                                    description=_l("After this, flask purge-expired anonymises them."))
+    time_zone = SelectField(_l("Time zone"), choices=[(z, z) for z in sorted(available_timezones())],
+                            validators=[DataRequired()],
+                            description=_l("Roster times are clock times there, and every time Peiban shows "
+                                           "(the audit log, when a roster was made) is in it."))
     version = HiddenField()
     submit = SubmitField(_l("Save settings"))
 

@@ -97,7 +97,7 @@ def set_permissions(organisation_id: int, user_id: int, granted: list[str]) -> U
 
 
 # What an organisation's admin may change; the roster, the warnings and the retention purge read them.
-SETTINGS = ("name", "visit_minutes", "speed_kmh", "road_factor", "warn_after_days", "retention_years")
+SETTINGS = ("name", "visit_minutes", "speed_kmh", "road_factor", "warn_after_days", "retention_years", "time_zone")
 
 
 class SettingsConflictError(Exception):

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from scheduler_app.auditlog import bp
 from scheduler_app.auditlog.forms import AuditSearchForm
-from scheduler_app.auditlog.services import ACTION_LABELS, AuditQuery, known_actions, search_audit
+from scheduler_app.auditlog.services import ACTION_LABELS, AuditQuery, known_actions, record_label, search_audit
 from scheduler_app.auth.services import require, roles_required
 from scheduler_app.models import Role
 from scheduler_app.permissions import Permission
@@ -27,4 +27,5 @@ def index():
                        since=form.since.data if valid else None, until=form.until.data if valid else None)
     result = search_audit(current_user.organisation_id, query, page=form.page.data or 1)
     args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("auditlog/index.html", form=form, result=result, args=args, labels=ACTION_LABELS)
+    return render_template("auditlog/index.html", form=form, result=result, args=args, labels=ACTION_LABELS,
+                           record_label=record_label, time_zone=current_user.organisation.time_zone)

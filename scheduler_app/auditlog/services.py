@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
 from scheduler_app import audit
 from scheduler_app.database import paged
 from scheduler_app.extensions import db
-from scheduler_app.models import AuditEvent, Child
+from scheduler_app.models import AuditEvent, Child, Organisation
 
 PAGE_SIZE = 50
 # How the log's actions read on the page; an action not named here shows its code.
@@ -35,7 +36,34 @@ ACTION_LABELS = {
     "organisation_settings_changed": _l("changed the organisation's settings"),
     "audit_searched": _l("searched the audit log"), "roster_generated": _l("generated a roster"),
     "roster_published": _l("published a roster"), "roster_edited": _l("changed a roster"),
+    "solve_started": _l("started a roster solve"), "rule_removed": _l("removed a pin or forbidden pair"),
+    "assignment_confirmed": _l("confirmed an activity"), "assignment_declined": _l("declined an activity"),
+    "diary_saved": _l("saved a diary draft"), "dates_away_added": _l("recorded dates away"),
+    "dates_away_removed": _l("removed dates away"), "calendar_link_created": _l("made a calendar link"),
+    "calendar_link_revoked": _l("revoked a calendar link"), "certificate_printed": _l("printed a certificate"),
+    "login_password_ok": _l("gave the right password (two-step login next)"),
+    "password_reset": _l("reset a password"), "session_ended": _l("ended a signed-in session"),
+    "two_step_removed": _l("removed someone's two-step login"), "warning_acknowledged": _l("acknowledged a warning"),
+    "warning_resolved": _l("resolved a warning"), "warnings_raised": _l("raised warnings"),
 }
+# How the log's record types read, with the record's number; a child is shown by her code instead.
+RECORD_LABELS = {
+    "user": _l("account %(id)s"), "volunteer": _l("volunteer %(id)s"), "roster": _l("roster %(id)s"),
+    "week": _l("week %(id)s"), "assignment": _l("assignment %(id)s"), "diary_entry": _l("diary entry %(id)s"),
+    "early_warning": _l("warning %(id)s"), "organisation": _l("the organisation"),
+    "children": _l("children's records"), "volunteers": _l("volunteers' records"), "sites": _l("sites"),
+    "villages": _l("villages"),
+}
+
+
+def record_label(object_type: str | None, object_id: int | None) -> str:
+    """An audited record as the log shows it: its kind in the reader's language and its number."""
+    if not object_type:
+        return ""
+    label = RECORD_LABELS.get(object_type)
+    if label is None:
+        return f"{object_type} {object_id or ''}".strip()
+    return str(label) % {"id": object_id if object_id is not None else ""}
 
 
 @dataclass(frozen=True)
@@ -80,11 +108,14 @@ def search_audit(organisation_id: int, query: AuditQuery, page: int = 1) -> Audi
         if child_id is None:
             return None
         stmt = stmt.where(AuditEvent.object_type == "child", AuditEvent.object_id == child_id)
+    # The days are the organisation's days: from its midnight, not UTC's (8 hours later in Beijing); compared
+    # in UTC, as stored (SQLite compares the text).
+    zone = ZoneInfo(db.session.get(Organisation, organisation_id).time_zone)
     if query.since:
-        stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(query.since, dt.time(), tzinfo=dt.UTC))
+        stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(query.since, dt.time(), tzinfo=zone).astimezone(dt.UTC))
     if query.until:
         stmt = stmt.where(AuditEvent.at < dt.datetime.combine(query.until + dt.timedelta(days=1), dt.time(),
-                                                              tzinfo=dt.UTC))
+                                                              tzinfo=zone).astimezone(dt.UTC))
     events, total, page, pages = paged(stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, PAGE_SIZE)
     child_ids = {e.object_id for e in events if e.object_type == "child" and e.object_id is not None}
     codes = dict(db.session.execute(db.select(Child.id, Child.code).where(Child.id.in_(child_ids))).all()) \

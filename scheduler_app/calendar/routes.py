@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app
+from flask import Response, abort
 
 from scheduler_app.calendar import bp
 from scheduler_app.calendar.services import calendar_feed
@@ -11,7 +11,7 @@ from scheduler_app.calendar.services import calendar_feed
 @bp.route("/<token>.ics")
 def feed(token: str):
     """The volunteer's published assignments as iCalendar; 404 for an unknown or revoked link."""
-    body = calendar_feed(token, current_app.config["PEIBAN_TIMEZONE"])
+    body = calendar_feed(token)
     if body is None:
         abort(404)
     return Response(body, mimetype="text/calendar", headers={"Cache-Control": "private, no-store",

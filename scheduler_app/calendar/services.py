@@ -16,6 +16,7 @@ from scheduler_app.models import (
     Assignment,
     AssignmentKind,
     AssignmentStatus,
+    Organisation,
     Roster,
     RosterStatus,
     User,
@@ -56,7 +57,7 @@ def change_calendar_link(volunteer: Volunteer, revoke: bool) -> str:
     return _("New calendar link made; any old link no longer works.")
 
 
-def calendar_feed(token: str, timezone: str, today: dt.date | None = None) -> bytes | None:
+def calendar_feed(token: str, today: dt.date | None = None) -> bytes | None:
     """The iCalendar of the volunteer holding this token, or None for an unknown (or revoked) token: their
     assignments in published rosters from a few weeks back to a few weeks ahead, in their language. It shows
     what her own pages show and no more (the feed is fetched without a login and synced by outside calendar
@@ -78,7 +79,7 @@ def calendar_feed(token: str, timezone: str, today: dt.date | None = None) -> by
                Week.start_date <= monday + dt.timedelta(weeks=FEED_WEEKS_AHEAD))
         .order_by(Week.start_date, Assignment.day_index, Assignment.start)).all()
     user = db.session.execute(db.select(User).where(User.volunteer_id == volunteer.id)).scalar_one_or_none()
-    zone = ZoneInfo(timezone)
+    zone = ZoneInfo(db.session.get(Organisation, volunteer.organisation_id).time_zone)
     calendar = Calendar()
     calendar.add("prodid", "-//Peiban//roster//EN")
     calendar.add("version", "2.0")
