@@ -21,6 +21,7 @@ from scheduler_app.children.services import (
     search_children,
     sensitive_shown,
 )
+from scheduler_app.kinship import relationship
 from scheduler_app.models import Role
 from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
@@ -65,7 +66,7 @@ def view(child_id: int):
     today = dt.date.today()
     shown = sensitive_shown(current_user, child, today)
     observations = child_observations(child) if shown.observations else None
-    response = render_template("children/view.html", child=child, age=child.age_on(today),
+    response = render_template("children/view.html", child=child, age=child.age_on(today), relationship=relationship,
                                history=child_history(child, today), observations=observations, shown=shown,
                                genders=GENDERS, left_behind=LEFT_BEHIND,
                                can_edit=current_user.role == Role.COORDINATOR

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from scheduler_app import audit
 from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
+from scheduler_app.kinship import relationship
 from scheduler_app.me.forms import ACTIVITIES
 from scheduler_app.models import (
     Assignment,
@@ -191,13 +192,13 @@ def my_week(volunteer: Volunteer, assignments: list[Assignment]) -> list[MyAssig
             attending = db.session.execute(db.select(Child).where(
                 Child.site_id == site.id, Child.active)).scalars()
             subjects = sorted({s for c in attending if a.day in (c.attends or []) for s in (c.subjects or [])})
-            needs = [", ".join(str(SUBJECTS[s]) for s in subjects if s in SUBJECTS)] if subjects else []
+            needs = [_(", ").join(str(SUBJECTS[s]) for s in subjects if s in SUBJECTS)] if subjects else []
             items.append(MyAssignment(a, site.name, "", needs, _minutes(home, target, org), assignment_seen(a)))
             continue
         child = a.child
         needs = []
         if child.guardian_relationship:
-            needs.append(_("lives with: %(who)s", who=child.guardian_relationship))
+            needs.append(_("lives with: %(who)s", who=relationship(child.guardian_relationship)))
         if child.grade:
             needs.append(_("grade %(grade)d", grade=child.grade))
         if child.needs_trained:
