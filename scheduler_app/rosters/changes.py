@@ -153,6 +153,28 @@ def who_can_take(organisation_id: int, assignment: Assignment) -> dict[str, tupl
             for code, broken in taking_over(instance, roster, activity).items()}
 
 
+def free_to_take(organisation_id: int, roster: Roster) -> dict[int, int]:
+    """For each assignment of the roster (by id), how many other volunteers could take it over as the week
+    stands now, by the same check the re-assign page uses; empty when the week cannot be built."""
+    try:
+        instance = parse_instance(build_instance(organisation_id, roster.week.start_date))
+    except (ContractError, ValueError):
+        return {}
+    parsed = parse_roster(roster_document(roster))
+    activities = {json_key(a.to_json()): a for a in (*parsed.tutoring, *parsed.visits)}
+    counts = {}
+    for assignment in roster.assignments:
+        activity = activities.get(json_key(roster_document_item(assignment)))
+        if activity is not None:
+            counts[assignment.id] = sum(not broken for broken in taking_over(instance, parsed, activity).values())
+    return counts
+
+
+def json_key(entry: dict[str, str]) -> tuple:
+    """A roster/1 entry as a key (its fields in order)."""
+    return tuple(sorted(entry.items()))
+
+
 def roster_document_item(a: Assignment) -> dict[str, str]:
     """One assignment as a roster/1 entry."""
     target = {"site": a.site.code} if a.kind == AssignmentKind.TUTORING else {"child": a.child.code}

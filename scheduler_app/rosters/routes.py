@@ -17,7 +17,7 @@ from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster
 from scheduler_app.permissions import Permission
 from scheduler_app.records.fields import Lookups
 from scheduler_app.rosters import bp
-from scheduler_app.rosters.changes import Edit, edit_assignment, swap_assignments, who_can_take
+from scheduler_app.rosters.changes import Edit, edit_assignment, free_to_take, swap_assignments, who_can_take
 from scheduler_app.rosters.forms import (
     AssignmentEditForm,
     ButtonForm,
@@ -55,6 +55,8 @@ from scheduler_app.rosters.services import (
 )
 from scheduler_app.tabular import FORMATS, download
 from scheduler_app.weekly import day_label, week_start_of
+
+FREE_TO_TAKE_MAX = 600  # assignments up to which the week page says who could take each one over
 
 
 def _rule_form(organisation_id: int) -> RuleForm:
@@ -175,13 +177,18 @@ def week(week_start: str):
     # A re-plan of the current roster just made is shown with what it did about each decline.
     replanned = shown is not None and current is not None and shown.id != current.id and run is not None \
         and run.roster_id == shown.id and run.replan_of_id == current.id
+    # Who could take each assignment over, so re-assigning is not trial and error; a county-size roster skips it
+    # (its check takes about 2 ms an assignment).
+    can_edit = current_user.role == Role.COORDINATOR
+    takers = free_to_take(organisation_id, shown) if can_edit and shown is not None and shown.instance \
+        and len(shown.assignments) <= FREE_TO_TAKE_MAX else {}
     return render_template(
-        "rosters/week.html", monday=monday, run=run, running=run is not None and run.state in ACTIVE,
+        "rosters/week.html", monday=monday, run=run, takers=takers, running=run is not None and run.state in ACTIVE,
         run_message=run_message(run) if run is not None else "",
         progress=_progress_text(run) if run is not None and run.state in ACTIVE else "",
         versions=versions,
         shown=shown, review=review(shown) if shown is not None and shown.instance else None,
-        generate=GenerateForm(), publish_form=PublishForm(), can_edit=current_user.role == Role.COORDINATOR,
+        generate=GenerateForm(), publish_form=PublishForm(), can_edit=can_edit,
         replan=_replan_form(current), current=current, base=base, changes=changes,
         declines=declines, outcomes=decline_outcomes(current, shown) if declines and replanned else [],
         rules=week_rules(the_week),

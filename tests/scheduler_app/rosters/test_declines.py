@@ -158,3 +158,18 @@ def test_a_stretch_away_waits_until_she_has_declined_everything_in_it(app, satur
         assert [(a.start, a.end) for a in db.session.get(Volunteer, saturday["mother"].id).dates_away] == recorded
     assert "You are marked away on" in html.unescape(answer.get_data(as_text=True))
     assert "08:30–12:00" in html.unescape(answer.get_data(as_text=True))
+
+
+def test_the_week_page_marks_the_assignments_someone_could_take_over(app, saturday) -> None:
+    """陈春梅's Saturday visit could go to 宋秀兰 (free then, within reach): it is marked "1 could take it", and
+    the re-assign page offers her; the tutoring at S1 has no other tutor and is not marked."""
+    client = saturday["client"]
+    page = html.unescape(client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True))
+    assert "1 assignment has someone free to take it over" in page
+    rows = re.findall(r"<li>(Sat|Wed) [^<]*?(visit 崔欣妍|站点 S1)\s*(<span class=\"tag tag-ok\">(\d+) could take it)?",
+                      page)
+    assert sorted((day, what, count) for day, what, _tag, count in rows) == [
+        ("Sat", "visit 崔欣妍", "1"), ("Wed", "站点 S1", "")]
+    visit = next(a for a in saturday["roster"].assignments if a.kind == AssignmentKind.VISIT)
+    offered = client.get(f"/rosters/{WEEK}/assignments/{visit.id}", headers=EN).get_data(as_text=True)
+    assert "宋秀兰" in offered
