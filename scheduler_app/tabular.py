@@ -109,13 +109,36 @@ def unescape_cells(row: list[str]) -> list[str]:
     return [c[1:] if c.startswith("'") and c[1:].startswith(FORMULA_PREFIXES) else c for c in row]
 
 
+@dataclass(frozen=True)
+class Share:
+    """A proportion (0.263) for a spreadsheet: a number shown as a percentage in XLSX, "26.3%" in CSV (more than
+    1 when more was done than needed)."""
+
+    value: float
+
+    def __post_init__(self) -> None:
+        if not self.value >= 0:  # also refuses NaN
+            raise ValueError(f"a share is not negative, not {self.value}")
+
+
+def _csv_cell(value: object) -> object:
+    """A value as CSV text: a share as a percentage, 570.0 as 570, text formula-escaped."""
+    if value is None:
+        return ""
+    if isinstance(value, Share):
+        return f"{value.value:.1%}"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return escape_cell(value)
+
+
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], encoding: str = "utf-8-sig") -> bytes:
     """A formula-escaped CSV file; by default UTF-8 with a BOM, which Chinese Excel opens correctly."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([escape_cell(h) for h in header])
     for row in rows:
-        writer.writerow(["" if v is None else escape_cell(v) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
     return out.getvalue().encode(encoding)
 
 
@@ -130,9 +153,14 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], title: s
     def cells(values: Sequence[object]) -> list[WriteOnlyCell]:
         out = []
         for value in values:
-            cell = WriteOnlyCell(sheet, value="" if value is None else escape_cell(value))
-            if isinstance(cell.value, str):
+            shown = value.value if isinstance(value, Share) else value
+            cell = WriteOnlyCell(sheet, value="" if shown is None else escape_cell(shown))
+            if isinstance(value, Share):
+                cell.number_format = "0.0%"  # a number Excel can add up, shown as 26.3%
+            elif isinstance(cell.value, str):
                 cell.data_type = "s"  # never let openpyxl turn "=..." into a formula
+            elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd"  # a real date, shown as the file's other dates are
             out.append(cell)
         return out
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, render_template, request
-from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -82,8 +81,8 @@ def report():
 
 def report_rows(found: Report) -> list[list[object]]:
     """The report as rows of (measure, value), then one row per site, in the user's language."""
-    def share(value: float | None) -> str:
-        return format_percent(value, "#,##0.0%") if value is not None else ""
+    def share(value: float | None) -> tabular.Share | str:
+        return tabular.Share(value) if value is not None else ""
     rows: list[list[object]] = [
         [_("Period"), f"{found.first_day.isoformat()} – {found.last_day.isoformat()}"],
         [_("Counted up to"), found.counted_to.isoformat()],

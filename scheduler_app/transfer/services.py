@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from scheduler_app.extensions import db
 from scheduler_app.privacy.services import hidden_child_fields
 from scheduler_app.records.children import CHILD
 from scheduler_app.records.editing import changed_values, write
-from scheduler_app.records.fields import Lookups, RecordSpec
+from scheduler_app.records.fields import Date, Lookups, RecordSpec
 from scheduler_app.records.places import SITE, VILLAGE
 from scheduler_app.records.volunteers import VOLUNTEER
 from scheduler_app.tabular import Table
@@ -174,7 +175,11 @@ def export_rows(organisation_id: int, kind: str, user: Any = None, *, operator: 
     for _record_key, record in records:
         cells = spec.format(spec.read(record), lookups)
         blank = hidden.get(record.id, set())
-        rows.append(["" if f.key in blank else cells[f.key] for f in spec.fields])
+        # Dates go out as dates, so Excel shows and sorts them as dates (a date written as text is edited as
+        # text, and "2015/10/9" does not come back as it went out).
+        rows.append(["" if f.key in blank else
+                     dt.date.fromisoformat(cells[f.key]) if isinstance(f.kind, Date) and cells[f.key] else cells[f.key]
+                     for f in spec.fields])
     audit.record("export", spec.name, None, rows=len(rows))
     db.session.commit()
     return template_header(kind), rows

@@ -70,6 +70,11 @@ def test_report_page_and_export(app, make_org, make_site, make_volunteer, make_c
     rows = {r[0].value: r[1].value for r in openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows()
             if r[0].value}
     assert rows["Home visits made"] == 1 and rows["Tutor places required"] == 2 and rows["Approved hours"] == 2.8
+    coverage = next(r[1] for r in openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows()
+                    if r[0].value == "Tutor coverage")
+    assert (coverage.value, coverage.number_format) == (0.5, "0.0%")  # a number shown as 50.0%, not text
+    csv_text = client.get("/reports/export.csv?" + query).data.decode("utf-8-sig")
+    assert "Tutor coverage,50.0%" in csv_text and "Tutor places required,2\r\n" in csv_text
     bad = client.get(f"/reports/?first_day={MONDAY.isoformat()}&last_day=2026-10-01")
     assert bad.status_code == 422 and "The end must not be before the start." in bad.get_data(as_text=True)
 

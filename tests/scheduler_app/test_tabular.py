@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from scheduler_app.tabular import MAX_ROWS, TableError, read_table, write_csv, write_xlsx
+from scheduler_app.tabular import MAX_ROWS, Share, TableError, read_table, write_csv, write_xlsx
 
 ROWS = "编号,姓名\nC001,王欣怡\n\nC002,李子轩\n"
 
@@ -72,3 +72,11 @@ def test_xlsx_export_stores_text_not_formulas(in_request) -> None:
     assert [c.value for c in cells] == ["'" + d for d in DANGEROUS]
     assert [cells for _n, cells in read_table("x.xlsx", write_xlsx(["note"], [[d] for d in DANGEROUS], "t")).rows] \
         == [[d] for d in DANGEROUS]
+
+
+def test_csv_writes_whole_numbers_without_a_point_and_shares_as_percentages() -> None:
+    """570.0 hours is written 570, 2.5 stays 2.5, a share of 0.263 is 26.3%; a negative share is refused."""
+    text = write_csv(["h"], [[570.0], [2.5], [Share(0.263)]]).decode("utf-8-sig").splitlines()
+    assert text == ["h", "570", "2.5", "26.3%"]
+    with pytest.raises(ValueError, match="not negative"):
+        Share(-0.1)

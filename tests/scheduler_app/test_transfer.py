@@ -193,3 +193,16 @@ def test_a_manager_downloads_but_does_not_import(app, desk, make_user) -> None:
                            data={"csrf_token": csrf_token(manager, "/auth/password"), "kind": "children",
                                  "file": (io.BytesIO(csv_of(f"C9,新儿童,,,,,,{desk['village']}")), "c.csv")})
     assert refused.status_code == 403 and children(desk["org"].id).keys() == before.keys()
+
+
+def test_exported_dates_are_dates_in_xlsx_and_iso_in_csv(app, desk, make_child) -> None:
+    """A birth date goes out as a real date in XLSX (Excel sorts and edits it as a date) and as 2015-10-09 in
+    CSV; the XLSX comes back unchanged."""
+    from openpyxl import load_workbook
+    make_child(desk["org"], "C9", birth_date=dt.date(2015, 10, 9))
+    sheet = load_workbook(io.BytesIO(desk["client"].get("/data/children/export.xlsx").data)).active
+    header = [c.value for c in sheet[1]]
+    column = header.index("出生日期") if "出生日期" in header else header.index("Birth date")
+    cell = next(row[column] for row in sheet.iter_rows(min_row=2) if row[0].value == "C9")
+    assert cell.is_date and cell.value.date() == dt.date(2015, 10, 9) and cell.number_format == "yyyy-mm-dd"
+    assert ",2015-10-09," in desk["client"].get("/data/children/export.csv").data.decode("utf-8-sig")
