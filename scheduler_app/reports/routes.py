@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from babel.dates import format_date, format_skeleton
 from flask import abort, render_template, request
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +19,7 @@ from scheduler_app.reports import bp
 from scheduler_app.reports.charts import Series, bar_chart, row_chart
 from scheduler_app.reports.forms import ReportPeriodForm
 from scheduler_app.reports.services import INACTIVE_WEEKS, LOAD_WEEKS, Report, dashboard, period_report
+from scheduler_app.weekly import week_start_of
 
 
 @bp.route("/dashboard")
@@ -24,23 +27,32 @@ from scheduler_app.reports.services import INACTIVE_WEEKS, LOAD_WEEKS, Report, d
 def dashboard_page():
     """Charts of coverage, continuity, hours and load, and the volunteers who have gone quiet."""
     figures = dashboard(current_user.organisation_id)
-    weeks = [f"{w.week_start:%m-%d}" for w in figures.weeks]
+    locale = get_locale()
+    weeks = [format_skeleton("Md", w.week_start, locale=locale) for w in figures.weeks]
+    # This week is not over: its bars are drawn pale, so a short week is not read as a bad one.
+    partial = next((i for i, w in enumerate(figures.weeks) if w.week_start == week_start_of(dt.date.today())), None)
+    so_far = {"partial": partial, "partial_label": _("this week so far")}
+    months = [dt.date(int(m[:4]), int(m[5:]), 1) for m, _h in figures.hours_by_month]
+    month_labels = [format_date(d, "LLL", locale=locale) + ("\n" + format_skeleton("y", d, locale=locale)
+                                                            if i == 0 or d.month == 1 else "")
+                    for i, d in enumerate(months)]
     charts = {
         "visits": bar_chart(_("Home visits: required and made"), weeks, [
             Series(_("needed"), [w.visits_required for w in figures.weeks], "s2"),
-            Series(_("made"), [w.visits_made for w in figures.weeks], "s1")]),
+            Series(_("made"), [w.visits_made for w in figures.weeks], "s1")], **so_far),
         "places": bar_chart(_("Tutor places: required and staffed"), weeks, [
             Series(_("needed"), [w.places_required for w in figures.weeks], "s2"),
-            Series(_("staffed"), [w.places_staffed for w in figures.weeks], "s1")]),
+            Series(_("staffed"), [w.places_staffed for w in figures.weeks], "s1")], **so_far),
         "continuity": bar_chart(_("Visits by the child's regular visitor (%)"), weeks, [
             Series(_("share of visits"), [round(w.continuity * 100) if w.continuity is not None else None
-                                          for w in figures.weeks], "s3")]),
-        "months": bar_chart(_("Approved hours by month"), [m[2:] for m, _h in figures.hours_by_month], [
-            Series(_("hours"), [h for _m, h in figures.hours_by_month], "s1")]),
+                                          for w in figures.weeks], "s3")], unit="%", **so_far),
+        "months": bar_chart(_("Approved hours by month"), month_labels, [
+            Series(_("hours"), [h for _m, h in figures.hours_by_month], "s1")], whole=False),
         "volunteers": row_chart(_("Approved hours by volunteer"), figures.hours_by_volunteer, unit=" h"),
         "load": bar_chart(_("Volunteers by number of activities in the last %(weeks)d weeks", weeks=LOAD_WEEKS),
                           [n for n, _c in figures.load], [Series(_("volunteers"), [c for _n, c in figures.load],
-                                                                 "s3")]),
+                                                                 "s3")],
+                          x_title=_("activities in %(weeks)d weeks", weeks=LOAD_WEEKS)),
     }
     return render_template("reports/dashboard.html", charts=charts, figures=figures, inactive_weeks=INACTIVE_WEEKS)
 
