@@ -3,6 +3,7 @@
 
 run   creates .venv, installs requirements.txt, compiles translations, migrates the SQLite
       database in instance/, loads the demo data when it is empty, and serves http://127.0.0.1:5000
+      (``run --port 8080`` for another port)
 test  creates .venv, installs requirements-dev.txt and (with apt-get, as root or with sudo) Debian's
       chromium and CJK fonts for the browser tests, compiles translations, runs ruff and the whole
       pytest suite (against PostgreSQL too when one is reachable)
@@ -10,6 +11,7 @@ test  creates .venv, installs requirements-dev.txt and (with apt-get, as root or
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import shutil
@@ -86,14 +88,17 @@ def flask_env() -> dict:
     return {**os.environ, "FLASK_APP": APP}
 
 
-def run() -> None:
-    """Install, migrate, load the demo data if empty, and serve on 127.0.0.1:5000."""
+def run(extra: list[str]) -> None:
+    """Install, migrate, load the demo data if empty, and serve on 127.0.0.1:5000 (``--port N`` for another)."""
+    parser = argparse.ArgumentParser(prog="python3 dev.py run")
+    parser.add_argument("--port", type=int, default=5000, help="the port to serve on (default 5000)")
+    port = parser.parse_args(extra).port
     ensure_venv("requirements.txt")
     compile_translations()
     env = flask_env()
     sh(BIN / "flask", "prepare", "--demo", env=env)
-    print("\nPeiban is at http://127.0.0.1:5000  (demo logins in README.md; Ctrl+C stops it)\n", flush=True)
-    os.execve(str(BIN / "flask"), [str(BIN / "flask"), "run", "--host", "127.0.0.1", "--port", "5000"], env)  # noqa: S606 - replace this process with the server
+    print(f"\nPeiban is at http://127.0.0.1:{port}  (demo logins in README.md; Ctrl+C stops it)\n", flush=True)
+    os.execve(str(BIN / "flask"), [str(BIN / "flask"), "run", "--host", "127.0.0.1", "--port", str(port)], env)  # noqa: S606 - replace this process with the server
 
 
 def test(extra: list[str]) -> None:
@@ -111,7 +116,7 @@ def main(argv: list[str]) -> None:
         print(__doc__)
         sys.exit(2)
     if argv[0] == "run":
-        run()
+        run(argv[1:])
     else:
         test(argv[1:])
 

@@ -56,7 +56,8 @@ class OrganisationForm(FlaskForm):
                                    validators=[InputRequired(), NumberRange(min=1, max=365)])
     retention_years = IntegerField(_l("Keep the records of a child who left for (years)"),
                                    validators=[InputRequired(), NumberRange(min=1, max=30)],
-                                   description=_l("After this, flask purge-expired anonymises them."))
+                                   description=_l("After this, they are anonymised by the daily clean-up (set up by "
+                                                  "whoever runs the server)."))
     time_zone = SelectField(_l("Time zone"), choices=[(z, z) for z in sorted(available_timezones())],
                             validators=[DataRequired()],
                             description=_l("Roster times are clock times there, and every time Peiban shows "

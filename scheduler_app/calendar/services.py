@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from scheduler_app import audit
+from scheduler_app.auth.services import link_qr_svg
 from scheduler_app.extensions import db
 from scheduler_app.models import (
     Assignment,
@@ -105,3 +108,22 @@ def calendar_feed(token: str, today: dt.date | None = None) -> bytes | None:
             calendar.add_component(event)
     calendar.add_missing_timezones()  # a VTIMEZONE for Asia/Shanghai: calendars that lack the zone need it
     return calendar.to_ical()
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    """A volunteer's private calendar feed, three ways: the web address, the same as webcal: (a phone's
+    calendar subscribes to it in one tap) and a QR code of it (scanned from the coordinator's screen)."""
+
+    https: str
+    webcal: str
+    qr_svg: str  # segno's SVG: paths only
+
+
+def feed_links(volunteer: Volunteer) -> FeedLinks | None:
+    """The links of the volunteer's calendar feed, or None when she has none (in a request: the server's own
+    address is part of them)."""
+    if not volunteer.calendar_token:
+        return None
+    address = url_for("calendar.feed", token=volunteer.calendar_token, _external=True)
+    return FeedLinks(address, "webcal://" + address.split("://", 1)[1], link_qr_svg(address))

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 
 from scheduler_app import audit, tabular
 from scheduler_app.auth.services import roles_required
-from scheduler_app.calendar.services import change_calendar_link
+from scheduler_app.calendar.services import change_calendar_link, feed_links
 from scheduler_app.extensions import db
 from scheduler_app.me import bp
 from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS, ConfirmForm, DeclineForm, DiaryForm, PeriodForm
@@ -300,7 +300,7 @@ def calendar():
     if form.validate_on_submit():
         flash(change_calendar_link(volunteer, revoke=bool(form.revoke.data)), "success")
         return redirect(url_for("me.calendar"))
-    return render_template("me/calendar.html", volunteer=volunteer, form=form)
+    return render_template("me/calendar.html", volunteer=volunteer, form=form, feed=feed_links(volunteer))
 
 
 @bp.app_template_filter("first_name")

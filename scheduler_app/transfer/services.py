@@ -74,13 +74,14 @@ def _columns(spec: RecordSpec, header: list[str], report: ImportReport) -> dict[
     a new record without one is reported on its row."""
     by_header = {name: f.key for f in spec.fields for name in f.headers()}
     columns: dict[int, str] = {}
+    unknown = []
     for position, name in enumerate(header):
         if not name:
             continue
         key = by_header.get(name.strip().lower())
         if key is None:
-            report.errors.append(RowError(1, name, _("unknown column; the columns are: %(names)s",
-                                                     names=_(", ").join(str(f.label) for f in spec.fields))))
+            unknown.append(name)
+            report.errors.append(RowError(1, name, _("unknown column")))
         elif key in columns.values():
             report.errors.append(RowError(1, name, _("this column appears twice")))
         else:
@@ -88,6 +89,13 @@ def _columns(spec: RecordSpec, header: list[str], report: ImportReport) -> dict[
     for f in spec.fields:
         if f.key in spec.natural_key and f.key not in columns.values():
             report.errors.append(RowError(1, str(f.label), _("a required column is missing")))
+    if unknown:  # the list of columns once, not with every unknown one (a file of another kind has many)
+        names = _(", ").join(str(f.label) for f in spec.fields)
+        kind = KIND_LABELS[next(k for k, known in KINDS.items() if known is spec)]
+        report.errors.append(RowError(1, "", _("no column of this file is one of %(kind)s; is it the right kind of "
+                                               "file? The columns are: %(names)s", kind=kind, names=names)
+                                      if not columns else
+                                      _("the columns of %(kind)s are: %(names)s", kind=kind, names=names)))
     return columns
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 from scheduler_app.admin.forms import ResetPasswordForm
 from scheduler_app.admin.services import account_of, login_slip, unlinked_volunteers, volunteer_accounts
 from scheduler_app.auth.services import roles_required
-from scheduler_app.calendar.services import change_calendar_link
+from scheduler_app.calendar.services import change_calendar_link, feed_links
 from scheduler_app.models import Role
 from scheduler_app.records.children import GENDERS
 from scheduler_app.records.editing import find
@@ -76,7 +76,8 @@ def view(volunteer_id: int):
             flash(_("Dates away added."), "success")
             return redirect(url_for("volunteers.view", volunteer_id=volunteer.id))
     account = account_of(volunteer.id)
-    return render_template("volunteers/view.html", volunteer=volunteer, form=form, remove=RemoveForm(),
+    return render_template("volunteers/view.html", volunteer=volunteer, form=form, feed=feed_links(volunteer),
+                           remove=RemoveForm(),
                            calendar_form=CalendarLinkForm(), account=account, reset=ResetPasswordForm(),
                            genders=GENDERS, can_edit=current_user.role == Role.COORDINATOR), \
         422 if form.errors else 200

@@ -49,6 +49,8 @@ def test_calendar_link_lifecycle(app, make_org, make_user, make_volunteer, make_
     assert len(events) == 1 and str(events[0]["summary"]).endswith("欣怡")  # her given name only
     start = events[0].decoded("dtstart")
     assert (start.weekday(), start.hour, str(start.tzinfo)) == (5, 9, "Asia/Shanghai")
+    page = client.get(f"/volunteers/{mother.id}").get_data(as_text=True)
+    assert f"webcal://localhost/calendar/{token}.ics" in page and "<svg" in page  # one tap, or a scan
     client.post(url, data={"csrf_token": csrf_token(client, f"/volunteers/{mother.id}"), "create": "y"})
     assert client.get(f"/calendar/{token}.ics").status_code == 404  # the old link is revoked
     db.session.expire_all()

@@ -89,7 +89,8 @@ def test_rule_broken_across_columns_is_reported_at_the_column(app, desk) -> None
 def test_header_problems_are_reported_on_row_one(app, desk) -> None:
     """An unknown column, and a file without the required code column, are reported on row 1."""
     unknown = upload(desk["client"], "children", b"Code,Name,Shoe size,Visits a week,Risk level\nC1,A,38,0,1\n")
-    assert report_rows(unknown.get_data(as_text=True)) == [("1", "Shoe size")]
+    assert report_rows(unknown.get_data(as_text=True)) == [("1", "Shoe size"), ("1", "—")]
+    assert unknown.get_data(as_text=True).count("Visits a week") == 1  # the columns are listed once
     missing = upload(desk["client"], "children", b"Name,Visits a week,Risk level\nA,0,1\n")
     assert ("1", "Code") in report_rows(missing.get_data(as_text=True))
 
@@ -206,3 +207,13 @@ def test_exported_dates_are_dates_in_xlsx_and_iso_in_csv(app, desk, make_child) 
     cell = next(row[column] for row in sheet.iter_rows(min_row=2) if row[0].value == "C9")
     assert cell.is_date and cell.value.date() == dt.date(2015, 10, 9) and cell.number_format == "yyyy-mm-dd"
     assert ",2015-10-09," in desk["client"].get("/data/children/export.csv").data.decode("utf-8-sig")
+
+
+def test_a_file_of_another_kind_is_named_as_such_once(app, desk) -> None:
+    """A volunteers' file imported as children: each unknown column is reported, the list of the children's
+    columns once, saying the file may be of another kind; nothing is imported."""
+    body = b"Phone,Roles,Affiliation,Reach (km)\n13900000000,tutor,college,5\n"
+    page = upload(desk["client"], "children", body).get_data(as_text=True)
+    assert page.count("the right kind of file") == 1 and page.count("Visits a week") == 1
+    assert [column for _row, column in report_rows(page)].count("—") == 1
+    assert set(children(desk["org"].id)) == {"C0"}

@@ -364,12 +364,19 @@ def test_print_and_export_the_roster(app, district) -> None:
     by_site = client.get(f"/rosters/{WEEK}/print?by=site", headers=EN).get_data(as_text=True)
     assert by_site.count('class="sheet"') == 1 and district["site"].name in by_site
     assert by_site.count(district["tutor"].name) == 2
+    assert "16:30–18:00" in by_site and "nobody" not in by_site
+    # A session nobody staffs is on the sheet too, so the site learns it will be empty.
+    monday_session_of = next(a for a in roster.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
+    db.session.delete(monday_session_of)
+    db.session.commit()
+    by_site = html.unescape(client.get(f"/rosters/{WEEK}/print?by=site", headers=EN).get_data(as_text=True))
+    assert by_site.count(district["tutor"].name) == 1 and "nobody" in by_site and "1 more tutor needed" in by_site
     by_volunteer = client.get(f"/rosters/{WEEK}/print?by=volunteer", headers=EN).get_data(as_text=True)
     assert by_volunteer.count('class="sheet"') == 2 and "visit 儿童C1" in by_volunteer
     csv_text = client.get(f"/rosters/{WEEK}/export.csv?roster={roster.id}", headers=EN).data.decode("utf-8-sig")
     lines = csv_text.splitlines()
-    assert lines[0].startswith("Date,Day,Start,End") and len(lines) == 1 + 4
-    assert any(line.startswith("2026-11-30,Mon,16:30,18:00,T1,") for line in lines)
+    assert lines[0].startswith("Date,Day,Start,End") and len(lines) == 1 + 3
+    assert any(line.startswith("2026-12-02,Wed,16:30,18:00,T1,") for line in lines)
 
 
 def monday_session(roster: Roster):  # noqa: ANN201 - an Assignment
