@@ -405,12 +405,14 @@ class DateAway(db.Model):
     last_day: Mapped[dt.date] = mapped_column(Date)
     start: Mapped[dt.time | None] = mapped_column(Time)
     end: Mapped[dt.time | None] = mapped_column(Time)
-    reason: Mapped[str] = mapped_column(String(200), default="")
+    REASON_MAX = 200
+    reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
 
     volunteer: Mapped[Volunteer] = relationship(back_populates="dates_away")
 
     __table_args__ = (CheckConstraint("first_day <= last_day", name="first_before_last"),
-                      CheckConstraint("(start IS NULL AND \"end\" IS NULL) OR (start < \"end\")",
+                      CheckConstraint("(start IS NULL AND \"end\" IS NULL) OR "
+                                      "(start IS NOT NULL AND \"end\" IS NOT NULL AND start < \"end\")",
                                       name="stretch_start_before_end"))
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +31,11 @@ def say_stored(stored: dict[str, Any] | None, fallback: str, name: Naming | None
 
 def naming(instance: dict[str, Any]) -> Naming:
     """Names for the ids of a roster-instance/1 (volunteers, children, sites): what the coordinator knows them
-    by, where the solver's messages hold their codes. Anything else (a time, a subject) is kept as it is."""
-    names = {item["id"]: item.get("name") or item["id"]
-             for key in ("volunteers", "children", "sites") for item in instance.get(key, [])}
+    by, where the solver's messages hold their codes. Anything else (a time, a subject) is kept as it is, and so
+    is a code two kinds share (a child and a volunteer both 001): a message does not say which it means."""
+    named: dict[str, set[str]] = defaultdict(set)
+    for key in ("volunteers", "children", "sites"):
+        for item in instance.get(key, []):
+            named[item["id"]].add(item.get("name") or item["id"])
+    names = {code: next(iter(found)) for code, found in named.items() if len(found) == 1}
     return lambda text: names.get(text, text)

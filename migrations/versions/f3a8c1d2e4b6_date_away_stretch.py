@@ -22,7 +22,7 @@ def upgrade():
         batch_op.add_column(sa.Column('end', sa.Time(), nullable=True))
         batch_op.create_check_constraint(
             op.f('ck_date_away_stretch_start_before_end'),
-            '(start IS NULL AND "end" IS NULL) OR (start < "end")')
+            '(start IS NULL AND "end" IS NULL) OR (start IS NOT NULL AND "end" IS NOT NULL AND start < "end")')
 
 
 def downgrade():

@@ -2,6 +2,7 @@
 
 from zoneinfo import available_timezones
 
+import pytz
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField, SubmitField
@@ -58,7 +59,9 @@ class OrganisationForm(FlaskForm):
                                    validators=[InputRequired(), NumberRange(min=1, max=30)],
                                    description=_l("After this, they are anonymised by the daily clean-up (set up by "
                                                   "whoever runs the server)."))
-    time_zone = SelectField(_l("Time zone"), choices=[(z, z) for z in sorted(available_timezones())],
+    # Zones both zoneinfo (the calendar feed) and pytz (Flask-Babel's formatting) know; not "localtime" or "Factory".
+    time_zone = SelectField(_l("Time zone"), choices=[(z, z) for z in sorted(available_timezones()
+                                                                            & set(pytz.common_timezones))],
                             validators=[DataRequired()],
                             description=_l("Roster times are clock times there, and every time Peiban shows "
                                            "(the audit log, when a roster was made) is in it."))

@@ -222,19 +222,27 @@ def _urgency(w: EarlyWarning) -> tuple:
 class WarningBoard:
     """The unresolved warnings as a manager meets them: what to act on today first, the rest by kind."""
 
-    today: list[EarlyWarning]                         # open, and about a high-risk child or repeated worries
-    rest: list[tuple[str, list[EarlyWarning]]]        # (kind, its warnings), the largest group last
+    today: list[EarlyWarning]   # open, and about a high-risk child or repeated worries
+    rest: list[WarningGroup]    # the others by kind, the largest group last
 
     @property
     def total(self) -> int:
         """How many unresolved warnings the board holds."""
-        return len(self.today) + sum(len(items) for _kind, items in self.rest)
+        return len(self.today) + sum(len(group.warnings) for group in self.rest)
+
+
+@dataclass(frozen=True)
+class WarningGroup:
+    """The warnings of one kind that are not on the first screen, most urgent first."""
+
+    kind: str
+    warnings: list[EarlyWarning]
 
 
 def act_today(w: EarlyWarning) -> bool:
     """Whether a warning belongs on the first screen: nobody is on it yet, and it is about a child at high risk
-    (or one volunteers worried about more than once)."""
-    return w.state == WarningState.OPEN and priority(w) >= HIGH_RISK
+    or one volunteers worried about more than once (whatever her risk level says)."""
+    return w.state == WarningState.OPEN and (w.kind == "repeated_concern" or priority(w) >= HIGH_RISK)
 
 
 def warning_board(organisation_id: int) -> WarningBoard:
@@ -245,7 +253,8 @@ def warning_board(organisation_id: int) -> WarningBoard:
     for w in ordered:
         if not act_today(w):
             groups[w.kind].append(w)
-    rest = sorted(groups.items(), key=lambda item: (len(item[1]), list(KINDS).index(item[0])))
+    rest = [WarningGroup(kind, items) for kind, items in
+            sorted(groups.items(), key=lambda item: (len(item[1]), list(KINDS).index(item[0])))]
     return WarningBoard(today=[w for w in ordered if act_today(w)], rest=rest)
 
 

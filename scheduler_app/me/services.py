@@ -32,7 +32,7 @@ from scheduler_app.names import first_name
 from scheduler_app.outbox import assignment_seen
 from scheduler_app.privacy.services import consented
 from scheduler_app.records.fields import SUBJECTS
-from scheduler_app.volunteers.services import add_date_away
+from scheduler_app.volunteers.services import add_date_away, overlapping
 from scheduler_app.weekly import minutes_between, week_start_of
 from solver.geo import road_km, travel_minutes
 
@@ -81,8 +81,7 @@ def _away_for(assignment: Assignment) -> tuple[dt.time, dt.time] | None:
     if any(start < other.end and other.start < end for start, end in around for other in kept):
         return None
     for start, end in [*around, (assignment.start, assignment.end)]:
-        probe = DateAway(first_day=day, last_day=day, start=start, end=end)
-        if not any(other.overlaps(probe) for other in volunteer.dates_away):
+        if overlapping(volunteer, DateAway(first_day=day, last_day=day, start=start, end=end)) is None:
             return start, end
     return None
 

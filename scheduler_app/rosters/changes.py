@@ -20,10 +20,12 @@ from scheduler_app.extensions import db
 from scheduler_app.models import DAYS, Assignment, AssignmentKind, Roster, RosterStatus, Volunteer
 from scheduler_app.rosters.services import RosterError, find_roster, store_roster
 from scheduler_app.solver_text import naming, say
-from solver.instance import parse_instance
+from solver.instance import Instance, parse_instance
+from solver.places import Geography
 from solver.recheck import recheck
+from solver.roster import Roster as SolverRoster
 from solver.roster import parse_roster
-from solver.validate import taking_over
+from solver.validate import Activity, Violation, taking_over
 
 
 def roster_document(roster: Roster) -> dict[str, Any]:
@@ -134,43 +136,56 @@ def _edited(organisation_id: int, instance: dict[str, Any], target: Assignment, 
     return entry
 
 
+@dataclass(frozen=True)
+class TakeOver:
+    """A roster against its week as the records stand now, to ask who could take each assignment over."""
+
+    week: dict[str, Any]
+    instance: Instance
+    roster: SolverRoster
+    geo: Geography
+    activities: dict[tuple, Activity]  # the roster's activities by their roster/1 entry
+
+    @classmethod
+    def of(cls, organisation_id: int, roster: Roster) -> TakeOver | None:
+        """The check for a stored roster, or None when its week cannot be built from the records."""
+        try:
+            week = build_instance(organisation_id, roster.week.start_date)
+            instance = parse_instance(week)
+        except (ContractError, ValueError):
+            return None
+        parsed = parse_roster(roster_document(roster))
+        return cls(week, instance, parsed, Geography(instance),
+                   {_entry_key(a.to_json()): a for a in (*parsed.tutoring, *parsed.visits)})
+
+    def verdicts(self, assignment: Assignment) -> dict[str, tuple[Violation, ...]]:
+        """For each other volunteer (by code) of the kind the assignment needs, the hard rules they would break
+        by taking it over (none: they can); empty for an assignment not in the roster as stored."""
+        activity = self.activities.get(_entry_key(roster_document_item(assignment)))
+        return {} if activity is None else taking_over(self.instance, self.roster, activity, self.geo)
+
+
 def who_can_take(organisation_id: int, assignment: Assignment) -> dict[str, tuple[str, ...]]:
     """For each other volunteer (by code) who tutors or visits, as the assignment needs: the hard rules they
     would break by taking it over, in the reader's language; empty when they can take it. Checked against the
     week as the records stand now, as the edit itself will be."""
-    try:
-        week = build_instance(organisation_id, assignment.roster.week.start_date)
-        instance = parse_instance(week)
-    except (ContractError, ValueError):
+    check = TakeOver.of(organisation_id, assignment.roster)
+    if check is None:  # offer nobody as free: the edit's own check decides
         return {}
-    roster = parse_roster(roster_document(assignment.roster))
-    doc = roster_document_item(assignment)
-    activity = next((a for a in (*roster.tutoring, *roster.visits) if a.to_json() == doc), None)
-    if activity is None:  # not in the roster as stored: offer nobody as free, the edit's own check decides
-        return {}
-    name = naming(week)
-    return {code: tuple(say(v.text, name) for v in broken)
-            for code, broken in taking_over(instance, roster, activity).items()}
+    name = naming(check.week)
+    return {code: tuple(say(v.text, name) for v in broken) for code, broken in check.verdicts(assignment).items()}
 
 
 def free_to_take(organisation_id: int, roster: Roster) -> dict[int, int]:
     """For each assignment of the roster (by id), how many other volunteers could take it over as the week
     stands now, by the same check the re-assign page uses; empty when the week cannot be built."""
-    try:
-        instance = parse_instance(build_instance(organisation_id, roster.week.start_date))
-    except (ContractError, ValueError):
+    check = TakeOver.of(organisation_id, roster)
+    if check is None:
         return {}
-    parsed = parse_roster(roster_document(roster))
-    activities = {json_key(a.to_json()): a for a in (*parsed.tutoring, *parsed.visits)}
-    counts = {}
-    for assignment in roster.assignments:
-        activity = activities.get(json_key(roster_document_item(assignment)))
-        if activity is not None:
-            counts[assignment.id] = sum(not broken for broken in taking_over(instance, parsed, activity).values())
-    return counts
+    return {a.id: sum(not broken for broken in check.verdicts(a).values()) for a in roster.assignments}
 
 
-def json_key(entry: dict[str, str]) -> tuple:
+def _entry_key(entry: dict[str, str]) -> tuple:
     """A roster/1 entry as a key (its fields in order)."""
     return tuple(sorted(entry.items()))
 

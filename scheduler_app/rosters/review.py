@@ -3,11 +3,12 @@ what is left undone with the solver's reasons."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from scheduler_app.models import DAYS, Assignment, AssignmentKind, AssignmentStatus, Roster
-from scheduler_app.solver_text import naming, say_stored
+from scheduler_app.solver_text import Naming, naming, say_stored
 from solver.instance import parse_instance
 
 
@@ -117,7 +118,7 @@ def review(roster: Roster) -> Review:
     by_volunteer: dict[int, list[Assignment]] = defaultdict(list)
     for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start)):
         by_volunteer[a.volunteer_id].append(a)
-        if a.kind == AssignmentKind.TUTORING:
+        if a.kind == AssignmentKind.TUTORING and a.status != AssignmentStatus.DECLINED:  # she will not come
             tutors[(a.site_id, a.day_index)].append(a.volunteer.name)
     site_ids = {a.site.code: a.site_id for a in roster.assignments if a.site is not None}
     missing_subjects = defaultdict(list)
@@ -138,7 +139,11 @@ def review(roster: Roster) -> Review:
                                      subjects_missing=missing_subjects.get((site.id, day), [])))
         rows.append(SiteRow(site.id, site.name, cells))
     names = {c.id: c.name for c in instance.children} | {s.id: s.name for s in instance.sites}
-    why, short = (lambda kind, i, u: unmet_reason(roster, kind, i, u["reason"])), roster.unmet
+    name, short = naming(roster.instance or {}), roster.unmet
+
+    def why(kind: str, i: int, item: dict) -> str:
+        return unmet_reason(roster, kind, i, item["reason"], name)
+
     unmet = [Unmet("visit", names.get(u["child"], u["child"]), None, u["missing"], "", why("visits", i, u))
              for i, u in enumerate(short.get("visits", []))]
     unmet += [Unmet("tutors", names.get(u["site"], u["site"]), DAYS.index(u["day"]), u["missing"], "",
@@ -160,11 +165,11 @@ def review(roster: Roster) -> Review:
                   children=children, quality=quality(roster.stats or {}))
 
 
-def unmet_reason(roster: Roster, kind: str, i: int, english: str) -> str:
-    """The i-th unmet reason of a kind ("visits", "tutors", "subjects") in the reader's language (the stored
-    English when the roster kept no translatable reasons)."""
+def unmet_reason(roster: Roster, kind: str, i: int, english: str, name: Naming | None = None) -> str:
+    """The i-th unmet reason of a kind ("visits", "tutors", "subjects") in the reader's language, with names
+    for codes (``name``, else the roster's own), or the stored English when the roster kept no reasons."""
     stored = (roster.unmet_reasons or {}).get(kind) or []
-    return say_stored(stored[i] if i < len(stored) else None, english, naming(roster.instance or {}))
+    return say_stored(stored[i] if i < len(stored) else None, english, name or naming(roster.instance or {}))
 
 
 @dataclass(frozen=True)
@@ -188,7 +193,7 @@ def decline_outcomes(base: Roster, replanned: Roster) -> list[DeclineOutcome]:
     before = {(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index) for a in base.assignments}
     new = [a for a in replanned.assignments if (a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index)
            not in before]
-    unmet = replanned.unmet or {}
+    unmet, name = replanned.unmet or {}, naming(replanned.instance or {})
     outcomes = []
     declined = (a for a in base.assignments if a.status == AssignmentStatus.DECLINED)
     for d in sorted(declined, key=lambda a: (a.day_index, a.start)):
@@ -198,7 +203,35 @@ def decline_outcomes(base: Roster, replanned: Roster) -> list[DeclineOutcome]:
         else:
             taken = tuple(a for a in new if a.child_id == d.child_id)
             kind, match = "visits", {"child": d.child.code}
-        why = next((unmet_reason(replanned, kind, i, u["reason"]) for i, u in enumerate(unmet.get(kind, []))
+        why = next((unmet_reason(replanned, kind, i, u["reason"], name) for i, u in enumerate(unmet.get(kind, []))
                     if all(u.get(k) == v for k, v in match.items())), "")
         outcomes.append(DeclineOutcome(d, taken, "" if taken else why))
     return outcomes
+
+
+@dataclass(frozen=True)
+class SheetSession:
+    """One session on a site's printed sheet: its date and times, and who comes (none: the site should know)."""
+
+    day: dt.date
+    times: str
+    cell: SessionCell
+
+
+@dataclass(frozen=True)
+class SiteSheet:
+    """A site's printed sheet: every session of its week, staffed or not."""
+
+    name: str
+    sessions: list[SheetSession]
+
+
+def site_sheets(roster: Roster) -> list[SiteSheet]:
+    """The sheet of each site of the roster's week, with the sessions nobody comes to (the site learns of them)."""
+    seen = review(roster)
+    monday = roster.week.start_date
+    times = {(s["id"], x["day"]): f"{x['start']}–{x['end']}" for s in roster.instance.get("sites", [])
+             for x in s["sessions"]}
+    return [SiteSheet(row.name, [SheetSession(monday + dt.timedelta(days=d), times.get((row.code, DAYS[d]), ""), cell)
+                                 for d, cell in zip(seen.days, row.cells, strict=True) if cell is not None])
+            for row in seen.sites]

@@ -13,7 +13,7 @@ from flask_login import current_user
 from scheduler_app.auth.services import require, roles_required
 from scheduler_app.contract import ContractError
 from scheduler_app.extensions import db
-from scheduler_app.models import DAYS, Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
+from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
 from scheduler_app.permissions import Permission
 from scheduler_app.records.fields import Lookups
 from scheduler_app.rosters import bp
@@ -37,7 +37,7 @@ from scheduler_app.rosters.jobs import (
     start_solve,
 )
 from scheduler_app.rosters.mapview import day_map
-from scheduler_app.rosters.review import decline_outcomes, review
+from scheduler_app.rosters.review import decline_outcomes, review, site_sheets
 from scheduler_app.rosters.services import (
     RosterError,
     add_rule,
@@ -325,14 +325,9 @@ def print_roster(week_start: str):
     monday = _monday(week_start)
     roster = _roster_for(monday)
     by = "volunteer" if request.args.get("by") == "volunteer" else "site"
-    if by == "site":  # every session of the site, staffed or not: the site learns which ones nobody comes to
-        seen = review(roster) if roster.instance else None
-        times = {(s["id"], x["day"]): f"{x['start']}–{x['end']}" for s in roster.instance.get("sites", [])
-                 for x in s["sessions"]}
-        sites = [(row.name, [(monday + dt.timedelta(days=d), times.get((row.code, DAYS[d]), ""), cell)
-                             for d, cell in zip(seen.days, row.cells, strict=True) if cell is not None])
-                 for row in seen.sites] if seen else []
-        return render_template("rosters/print.html", roster=roster, monday=monday, by=by, sites=sites)
+    if by == "site":
+        return render_template("rosters/print.html", roster=roster, monday=monday, by=by,
+                               sites=site_sheets(roster) if roster.instance else [])
     groups: dict[str, list[Assignment]] = {}
     for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start, a.volunteer.code)):
         groups.setdefault(f"{a.volunteer.name} ({a.volunteer.code})", []).append(a)

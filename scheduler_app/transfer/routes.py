@@ -23,8 +23,10 @@ def index():
     """The import form (coordinators) and the download links (managers too, for their reports); a wrong file
     gets a row-by-row report and changes nothing."""
     can_import = current_user.role == Role.COORDINATOR
-    if request.method == "POST" and not can_import:
-        abort(403)
+    if not can_import:  # a manager only downloads, and only with the export permission
+        if request.method == "POST":
+            abort(403)
+        require(Permission.EXPORT)
     form = ImportForm()
     report = None
     if form.validate_on_submit():

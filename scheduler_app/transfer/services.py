@@ -92,10 +92,10 @@ def _columns(spec: RecordSpec, header: list[str], report: ImportReport) -> dict[
     if unknown:  # the list of columns once, not with every unknown one (a file of another kind has many)
         names = _(", ").join(str(f.label) for f in spec.fields)
         kind = KIND_LABELS[next(k for k, known in KINDS.items() if known is spec)]
-        report.errors.append(RowError(1, "", _("no column of this file is one of %(kind)s; is it the right kind of "
-                                               "file? The columns are: %(names)s", kind=kind, names=names)
+        report.errors.append(RowError(1, "", _("this file has none of the columns of the %(kind)s file: is it the "
+                                               "right kind of file? They are: %(names)s", kind=kind, names=names)
                                       if not columns else
-                                      _("the columns of %(kind)s are: %(names)s", kind=kind, names=names)))
+                                      _("the columns of the %(kind)s file are: %(names)s", kind=kind, names=names)))
     return columns
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -63,11 +64,17 @@ def add_date_away(volunteer: Volunteer, first_day: dt.date, last_day: dt.date, r
         raise DatesAwayError(_("Give both times of the stretch away, or neither for whole days."))
     if start is not None and end is not None and end <= start:
         raise DatesAwayError(_("The stretch away ends before it starts."))
-    away = DateAway(first_day=first_day, last_day=last_day, start=start, end=end, reason=reason.strip())
-    for other in volunteer.dates_away:
-        if other.overlaps(away):
-            raise DatesAwayError(_("These days overlap dates away already recorded (%(first)s to %(last)s).",
-                                   first=other.first_day.isoformat(), last=other.last_day.isoformat()))
+    away = DateAway(first_day=first_day, last_day=last_day, start=start, end=end,
+                    reason=reason.strip()[:DateAway.REASON_MAX])
+    # Whole days away take in the stretches of those days (a decline's "not then"): they say more.
+    absorbed = [o for o in volunteer.dates_away if away.whole_days and not o.whole_days
+                and first_day <= o.first_day and o.last_day <= last_day]
+    other = overlapping(volunteer, away, besides=absorbed)
+    if other is not None:
+        raise DatesAwayError(_("These days overlap dates away already recorded (%(first)s to %(last)s).",
+                               first=other.first_day.isoformat(), last=other.last_day.isoformat()))
+    for stretch in absorbed:
+        volunteer.dates_away.remove(stretch)
     volunteer.dates_away.append(away)
     db.session.flush()
     audit.record("dates_away_added", "volunteer", volunteer.id, first=first_day.isoformat(),
@@ -75,6 +82,12 @@ def add_date_away(volunteer: Volunteer, first_day: dt.date, last_day: dt.date, r
                  end=end.strftime("%H:%M") if end else None)
     db.session.commit()
     return away
+
+
+def overlapping(volunteer: Volunteer, away: DateAway, besides: Sequence[DateAway] = ()) -> DateAway | None:
+    """The first of the volunteer's dates away (other than ``besides``) that shares a moment with ``away``."""
+    return next((other for other in volunteer.dates_away
+                 if other is not away and other not in besides and other.overlaps(away)), None)
 
 
 def remove_date_away(volunteer: Volunteer, date_away_id: int) -> bool:

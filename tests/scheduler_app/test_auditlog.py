@@ -77,8 +77,8 @@ def test_the_log_reads_in_the_organisations_time_and_words(app, make_org, make_u
                                                "until": "2026-12-01"}).get_data(as_text=True)
     assert "2026-12-01 07:30:00" in page and "Asia/Shanghai" in page and "2 条" in page
     assert "账号 3" in page and "周 4" in page and "开始排班计算" in page and "<td>solve_started" not in page
-    earlier = client.get("/audit/", query_string={"username": "amy", "until": "2026-11-30"}).get_data(as_text=True)
-    assert "07:30:00" not in earlier
+    earlier = client.get("/audit/", query_string={"username": "amy", "until": "2026-11-30"})
+    assert earlier.status_code == 200 and "0 条" in earlier.get_data(as_text=True)
     org_row = db.session.get(type(org), org.id)
     org_row.time_zone = "Asia/Urumqi"  # the admin's setting: the same event two hours earlier there
     db.session.commit()

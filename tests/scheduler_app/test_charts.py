@@ -27,9 +27,10 @@ def test_an_hours_axis_may_step_by_halves() -> None:
 def test_a_share_chart_reads_in_percent_and_the_current_week_is_pale() -> None:
     """A share axis runs 0%–100% in steps of 25%; the group at ``partial`` is drawn pale and the legend says
     why; every label and name is escaped."""
-    svg = str(bar_chart("share", ["10/19", "11/30"], [Series("<b>share</b>", [40, 45], "s3")], unit="%", partial=1,
-                        partial_label="this week so far"))
+    svg = str(bar_chart("share", ["10/19", "<i>11/30</i>"], [Series("<b>share</b>", [40, 45], "s3")], unit="%",
+                        partial=1, partial_label="this week so far"))
     ticks = re.findall(r'text-anchor="end">([^<]+)</text>', svg)
     assert ticks == ["0%", "25%", "50%", "75%", "100%"]
     assert svg.count('class="s3 partial"') == 2  # the bar and its legend key
     assert "this week so far" in svg and "<b>" not in svg and "&lt;b&gt;share&lt;/b&gt;" in svg
+    assert "<i>" not in svg and "&lt;i&gt;11/30&lt;/i&gt;" in svg

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
+from scheduler_app.solver_text import naming
 from tests.conftest import csrf_token
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "scheduler_app" / "translations"
@@ -71,3 +72,11 @@ def test_catalogue_covers_every_string_in_the_code(tmp_path) -> None:
     with open(TRANSLATIONS / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po", "rb") as fh:
         known = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(fh) if m.id}
     assert sorted(found - known) == []
+
+
+def test_a_code_two_kinds_share_is_not_named() -> None:
+    """Codes are unique within volunteers, children or sites, not across them: a code both a child and a
+    volunteer hold stays a code (a message does not say which it means); the others get their names."""
+    name = naming({"volunteers": [{"id": "001", "name": "陈春梅"}, {"id": "M2", "name": "宋秀兰"}],
+                   "children": [{"id": "001", "name": "王欣怡"}], "sites": [{"id": "S1", "name": "站点"}]})
+    assert (name("001"), name("M2"), name("S1"), name("09:00")) == ("001", "宋秀兰", "站点", "09:00")

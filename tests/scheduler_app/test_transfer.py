@@ -201,12 +201,17 @@ def test_exported_dates_are_dates_in_xlsx_and_iso_in_csv(app, desk, make_child) 
     CSV; the XLSX comes back unchanged."""
     from openpyxl import load_workbook
     make_child(desk["org"], "C9", birth_date=dt.date(2015, 10, 9))
-    sheet = load_workbook(io.BytesIO(desk["client"].get("/data/children/export.xlsx").data)).active
+    workbook = desk["client"].get("/data/children/export.xlsx").data
+    sheet = load_workbook(io.BytesIO(workbook)).active
     header = [c.value for c in sheet[1]]
     column = header.index("出生日期") if "出生日期" in header else header.index("Birth date")
     cell = next(row[column] for row in sheet.iter_rows(min_row=2) if row[0].value == "C9")
     assert cell.is_date and cell.value.date() == dt.date(2015, 10, 9) and cell.number_format == "yyyy-mm-dd"
     assert ",2015-10-09," in desk["client"].get("/data/children/export.csv").data.decode("utf-8-sig")
+    back = upload(desk["client"], "children", workbook, "children.xlsx")
+    assert "0 added, 0 updated, 2 unchanged" in desk["client"].get(back.headers["Location"], headers=EN).get_data(
+        as_text=True)
+    assert children(desk["org"].id)["C9"].birth_date == dt.date(2015, 10, 9)
 
 
 def test_a_file_of_another_kind_is_named_as_such_once(app, desk) -> None:

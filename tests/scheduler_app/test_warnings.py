@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from scheduler_app.earlywarning.services import scan, signs
+from scheduler_app.earlywarning.services import act_today, scan, signs
 from scheduler_app.extensions import db
-from scheduler_app.models import AssignmentStatus, EarlyWarning, Role, WarningState
+from scheduler_app.models import AssignmentStatus, Child, EarlyWarning, Role, WarningState
 from tests.conftest import csrf_token
 
 EN = {"Accept-Language": "en"}
@@ -179,3 +179,14 @@ def test_warnings_are_ordered_by_risk_and_the_long_tail_is_grouped(app, make_org
     assert not_visited.index("低风险久") < not_visited.index("低风险3")  # risk 2 before risk 1
     chinese = client.get("/warnings/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
     assert f"{fifty_seven.year}年{fifty_seven.month}月{fifty_seven.day}日" in chinese
+
+
+def test_repeated_worries_are_acted_on_today_whatever_the_risk_level() -> None:
+    """An open warning that volunteers worried more than once about a risk-1 child is on the first screen; an
+    open one that a risk-3 child was not visited is not; one someone is on already is not, even at risk 5."""
+    def warning(kind: str, risk: int, state: WarningState = WarningState.OPEN) -> EarlyWarning:
+        return EarlyWarning(kind=kind, state=state, child=Child(risk_level=risk), detail={})
+    assert act_today(warning("repeated_concern", 1))
+    assert not act_today(warning("not_visited", 3))
+    assert act_today(warning("not_visited", 4))
+    assert not act_today(warning("not_visited", 5, WarningState.ACKNOWLEDGED))

@@ -28,8 +28,18 @@ def test_a_message_is_its_english_text_and_renders_nested_templates_through_tran
     who = names(["V3", "V1", "V2", "V5", "V4", "V6"])
     message = Message("%(who)s is at their daily limit on %(day)s", who=who, day=DAY_NAMES["sat"])
     assert message == "V1, V2, V3, V4 and 2 more is at their daily limit on Saturday"
-    assert message.render(mark) == "««V1, V2, V3, V4 and 2 more» is at their daily limit on «Saturday»»"
+    # The ids are listed one by one ("%(a)s, %(b)s"), so a language joins them its own way.
+    assert message.render(mark) == "«««««V1, V2», V3», V4» and 2 more» is at their daily limit on «Saturday»»"
     assert message.render(lambda t: {"Saturday": "星期六"}.get(t, t)).endswith("on 星期六")
+
+
+def test_render_names_each_id_the_message_holds() -> None:
+    """Given a naming function, every plain value (each id of a list too) is passed through it; templates and
+    numbers are not; the English text of the message itself keeps the ids."""
+    message = Message("%(who)s are at their weekly limit", who=names(["M2", "M1"]))
+    chinese = {"%(a)s, %(b)s": "%(a)s、%(b)s", "%(who)s are at their weekly limit": "%(who)s 已达每周上限"}
+    named = message.render(lambda t: chinese.get(t, t), {"M1": "陈春梅", "M2": "宋秀兰"}.get)
+    assert named == "陈春梅、宋秀兰 已达每周上限" and message == "M1, M2 are at their weekly limit"
 
 
 def test_a_message_survives_json_with_its_structure() -> None:

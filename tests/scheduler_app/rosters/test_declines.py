@@ -173,3 +173,31 @@ def test_the_week_page_marks_the_assignments_someone_could_take_over(app, saturd
     visit = next(a for a in saturday["roster"].assignments if a.kind == AssignmentKind.VISIT)
     offered = client.get(f"/rosters/{WEEK}/assignments/{visit.id}", headers=EN).get_data(as_text=True)
     assert "宋秀兰" in offered
+
+
+def test_a_long_reason_is_kept_whole_on_the_decline_and_cut_for_the_stretch(app, saturday) -> None:
+    """A 300-character reason (the form allows 500) declines on PostgreSQL too: the assignment keeps it whole,
+    the stretch away keeps its first 200 characters (its column's size)."""
+    _decline(app, saturday, saturday["mother"], AssignmentKind.VISIT, "away", "孙" * 300)
+    db.session.expire_all()
+    visit = next(a for a in db.session.get(Roster, saturday["roster"].id).assignments if a.kind == AssignmentKind.VISIT)
+    (away,) = db.session.get(Volunteer, saturday["mother"].id).dates_away
+    assert (visit.status, len(visit.decline_reason), away.reason) == ("declined", 300, "孙" * 200)
+
+
+def test_someone_who_declined_then_falls_ill_is_replanned_from_that_day(app, saturday) -> None:
+    """陈春梅 declines her Saturday morning (a stretch away), then the coordinator records her unable to come
+    from Friday: the whole days take in the stretch and the re-plan runs."""
+    _decline(app, saturday, saturday["mother"], AssignmentKind.VISIT, "away")
+    client = saturday["client"]
+    token = csrf_token(client, f"/rosters/{WEEK}")
+    db.session.rollback()
+    answer = client.post(f"/rosters/{WEEK}/replan", headers=EN, follow_redirects=True,
+                         data={"csrf_token": token, "volunteer": str(saturday["mother"].id), "from_day": "4",
+                               "time_limit": "10"})
+    assert "overlap" not in answer.get_data(as_text=True)
+    run = finish(newest_run())
+    assert run.state == RunState.SUCCEEDED, run.message
+    (away,) = db.session.get(Volunteer, saturday["mother"].id).dates_away
+    assert (away.first_day, away.last_day, away.whole_days) == (MONDAY + dt.timedelta(days=4), MONDAY
+                                                                + dt.timedelta(days=6), True)
