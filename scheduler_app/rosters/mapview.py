@@ -46,9 +46,11 @@ class DayMap:
     scale_px: float      # and in SVG units
 
 
-def day_map(roster: Roster, day_index: int) -> DayMap:
+def day_map(roster: Roster, day_index: int, homes_hidden: frozenset[int] | set[int] = frozenset()) -> DayMap:
     """Routes of every volunteer with an activity that day; points projected equirectangularly around the
-    day's centre (distances on a county's scale are close enough for a sketch)."""
+    day's centre (distances on a county's scale are close enough for a sketch). A child in ``homes_hidden``
+    (the reader may not see her home point) is drawn at her village: fitting the projection to two sites
+    would otherwise give back her house to a metre."""
     by_volunteer: dict[int, list] = defaultdict(list)
     for a in sorted(roster.assignments, key=lambda a: a.start):
         if a.day_index == day_index:
@@ -60,7 +62,10 @@ def day_map(roster: Roster, day_index: int) -> DayMap:
         stops = [(home, volunteer.name, "home")]
         for a in items:
             if a.kind == AssignmentKind.VISIT:
-                stops.append((a.child.home_point, a.child.name, "visit"))
+                village = a.child.village
+                point = a.child.home_point if a.child_id not in homes_hidden else \
+                    (village.lat, village.lon) if village is not None else None
+                stops.append((point, a.child.name, "visit"))
             else:
                 stops.append(((a.site.lat, a.site.lon), a.site.name, "site"))
         trips.append((volunteer.name, [s for s in stops if s[0] is not None]))

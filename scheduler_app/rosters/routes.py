@@ -15,6 +15,7 @@ from scheduler_app.contract import ContractError
 from scheduler_app.extensions import db
 from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
 from scheduler_app.permissions import Permission
+from scheduler_app.privacy.services import hidden_child_fields
 from scheduler_app.records.fields import Lookups
 from scheduler_app.rosters import bp
 from scheduler_app.rosters.changes import Edit, edit_assignment, free_to_take, swap_assignments, who_can_take
@@ -413,8 +414,10 @@ def day_map_page(week_start: str):
     day = request.args.get("day", default=5, type=int)
     if not 0 <= day <= 6:
         abort(404)
-    return render_template("rosters/map.html", roster=roster, monday=monday, day=day, plan=day_map(roster, day),
-                           dt=dt)
+    children = [a.child_id for a in roster.assignments if a.child_id is not None and a.day_index == day]
+    hidden = {cid for cid, fields in hidden_child_fields(current_user, children).items() if "home_lat" in fields}
+    return render_template("rosters/map.html", roster=roster, monday=monday, day=day,
+                           plan=day_map(roster, day, homes_hidden=hidden), dt=dt)
 
 
 @bp.route("/<week_start>/replan-declines", methods=["POST"])
