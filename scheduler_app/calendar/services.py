@@ -71,6 +71,10 @@ def calendar_feed(token: str, today: dt.date | None = None) -> bytes | None:
                                                               Volunteer.active)).scalar_one_or_none()
     if volunteer is None:
         return None
+    # The feed follows her account: once it is disabled (she left, her phone was lost) the link stops too.
+    user = db.session.execute(db.select(User).where(User.volunteer_id == volunteer.id)).scalar_one_or_none()
+    if user is not None and not user.active:
+        return None
     today = today or dt.date.today()
     monday = week_start_of(today)
     rows = db.session.execute(
@@ -81,7 +85,6 @@ def calendar_feed(token: str, today: dt.date | None = None) -> bytes | None:
                Week.start_date >= monday - dt.timedelta(weeks=FEED_WEEKS_BACK),
                Week.start_date <= monday + dt.timedelta(weeks=FEED_WEEKS_AHEAD))
         .order_by(Week.start_date, Assignment.day_index, Assignment.start)).all()
-    user = db.session.execute(db.select(User).where(User.volunteer_id == volunteer.id)).scalar_one_or_none()
     zone = ZoneInfo(db.session.get(Organisation, volunteer.organisation_id).time_zone)
     calendar = Calendar()
     calendar.add("prodid", "-//Peiban//roster//EN")

@@ -14,7 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
 from scheduler_app.extensions import db
-from scheduler_app.privacy.services import hidden_child_fields
+from scheduler_app.permissions import Permission
+from scheduler_app.permissions import has as has_permission
+from scheduler_app.privacy.services import SENSITIVE_CHILD_FIELDS, hidden_child_fields
 from scheduler_app.records.children import CHILD
 from scheduler_app.records.editing import changed_values, write
 from scheduler_app.records.fields import Date, Lookups, RecordSpec
@@ -114,6 +116,9 @@ def import_table(organisation_id: int, kind: str, table: Table, filename: str = 
     lookups = Lookups.load(organisation_id)
     existing = _existing(spec, organisation_id)
     hidden = hidden_child_fields(user, [r.id for r in existing.values()]) if spec is CHILD else {}
+    # Without the sensitive-data permission a file may not write what the edit page would refuse to show.
+    forbidden = {f for fields in SENSITIVE_CHILD_FIELDS.values() for f in fields} \
+        if spec is CHILD and user is not None and not has_permission(user, Permission.CHILD_SENSITIVE) else set()
     planned: list[tuple[Any, dict[str, Any]]] = []
     seen: dict[tuple, int] = {}
     labels = {f.key: str(f.label) for f in spec.fields}
@@ -136,6 +141,11 @@ def import_table(organisation_id: int, kind: str, table: Table, filename: str = 
         for field_key in hidden.get(record.id, set()) if record is not None else ():
             if values.get(field_key) in (None, ""):
                 values[field_key] = stored[field_key]
+        for field_key in [k for k in columns.values() if k in forbidden]:  # in the file's order
+            if values[field_key] not in (None, "") and values[field_key] != stored[field_key]:
+                report.errors.append(RowError(number, labels[field_key], _(
+                    "sensitive data: your account may not change it (ask for the sensitive-data permission)"),
+                    record_name))
         if key in seen:
             report.errors.append(RowError(number, labels[spec.natural_key[-1]],
                                           _("the same record is already on row %(row)d", row=seen[key]),

@@ -87,3 +87,21 @@ def test_the_feed_shows_what_her_pages_show_and_no_more(app, make_org, make_user
     assert [e.decoded("dtstart").weekday() for e in events] == [5]
     assert "皓轩" in str(events[0]["summary"]) and "潘皓轩" not in feed.get_data(as_text=True)
     assert [str(z["tzid"]) for z in calendar.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+
+
+def test_the_feed_stops_when_her_account_is_disabled(app, make_org, make_user, make_volunteer, login) -> None:
+    """A volunteer whose account an admin disables loses her calendar feed at once (404), though the link's
+    token is still on her record; enabled again, the same link answers again."""
+    org = make_org()
+    mother = make_volunteer(org, "M1")
+    account = make_user(Role.VOLUNTEER, org=org, volunteer=mother)
+    mother.calendar_token = "t" * 43
+    db.session.commit()
+    client = app.test_client()
+    assert client.get(f"/calendar/{'t' * 43}.ics").status_code == 200
+    account.active = False
+    db.session.commit()
+    assert client.get(f"/calendar/{'t' * 43}.ics").status_code == 404
+    account.active = True
+    db.session.commit()
+    assert client.get(f"/calendar/{'t' * 43}.ics").status_code == 200

@@ -222,3 +222,20 @@ def test_a_file_of_another_kind_is_named_as_such_once(app, desk) -> None:
     assert page.count("the right kind of file") == 1 and page.count("Visits a week") == 1
     assert [column for _row, column in report_rows(page)].count("—") == 1
     assert set(children(desk["org"].id)) == {"C0"}
+
+
+def test_an_import_cannot_change_what_the_account_may_not_see(app, desk, make_user, make_child) -> None:
+    """A coordinator without the sensitive-data permission imports a two-column file setting a child's
+    guardian's phone and background: every such cell is refused, naming row and column, and nothing changes;
+    the same columns left empty (as her export left them) import without a word."""
+    make_child(desk["org"], "C9", guardian_phone="13900000000", background="父母在深圳")
+    account, limited = make_user(Role.COORDINATOR, org=desk["org"], permissions=[]), app.test_client()
+    assert post_form(limited, "/auth/login", {"username": account.username, "password": PASSWORD}).status_code == 302
+    body = "Code,Guardian's phone,Background\nC9,13811112222,无\n".encode()
+    page = upload(limited, "children", body).get_data(as_text=True)
+    assert report_rows(page) == [("2", "Guardian&#39;s phone"), ("2", "Background")]
+    assert "sensitive data" in page
+    child = children(desk["org"].id)["C9"]
+    assert (child.guardian_phone, child.background) == ("13900000000", "父母在深圳")
+    kept = upload(limited, "children", b"Code,Guardian's phone,Background\nC9,,\n")
+    assert kept.status_code == 302 and children(desk["org"].id)["C9"].guardian_phone == "13900000000"
