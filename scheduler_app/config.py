@@ -38,6 +38,9 @@ class Config:
     PEIBAN_SESSION_HOURS = 12
     # "Keep me signed in on this phone" (volunteers only): the session lasts this many days, used or not.
     PEIBAN_KEEP_SIGNED_IN_DAYS = 30
+    # 1 when the app is served over HTTPS (behind nginx or a tunnel): the session cookie is then Secure and
+    # named __Host-…, so it is never sent in clear nor set by another host of the domain.
+    PEIBAN_HTTPS = 0
     # Solves run on Redis + RQ workers (`flask solve-worker`) when REDIS_URL is set, else in the web process.
     REDIS_URL = ""
     PEIBAN_SOLVE_QUEUE = "peiban-solves"
@@ -79,6 +82,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
             settings[key] = type(default)(os.environ[key])
     settings.update(overrides)
     settings["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(days=settings["PEIBAN_KEEP_SIGNED_IN_DAYS"])
+    if settings["PEIBAN_HTTPS"]:
+        settings.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-peiban", REMEMBER_COOKIE_SECURE=True,
+                        PREFERRED_URL_SCHEME="https")
     if not settings.get("SQLALCHEMY_DATABASE_URI"):
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'peiban.sqlite3'}"
     if not settings.get("SECRET_KEY"):

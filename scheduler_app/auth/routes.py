@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
@@ -37,6 +35,7 @@ from scheduler_app.auth.services import (
     pending_second_step,
     remove_two_step,
     roles_required,
+    safe_next,
     say_session_ended,
     set_password,
     start_session,
@@ -52,14 +51,6 @@ from scheduler_app.models import User
 SETUP_SECRET = "two_step_setup"  # noqa: S105
 
 
-def _safe_next(target: str | None) -> str:
-    """Only follow a same-site relative ?next= target, never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
-            and not urlsplit(target).netloc:  # a backslash: browsers read "/\\evil" as "//evil"
-        return target
-    return url_for("main.home")
-
-
 def _logged_in(user: User, keep: bool = False):  # noqa: ANN202 - a redirect
     """Start the session (after the password, or after the code too) and go where the user was going; a first
     password must be changed first."""
@@ -67,7 +58,7 @@ def _logged_in(user: User, keep: bool = False):  # noqa: ANN202 - a redirect
     if user.must_change_password:
         flash(_("Please choose a new password."), "info")
         return redirect(url_for("auth.change_password"))
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(safe_next(request.args.get("next")))
 
 
 @bp.route("/login", methods=["GET", "POST"])

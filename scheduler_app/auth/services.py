@@ -430,3 +430,13 @@ def roles_required(*roles: Role) -> Callable:
         wrapped.allowed_roles = allowed  # read by the route-matrix test
         return wrapped
     return decorator
+
+
+def safe_next(target: str | None) -> str:
+    """Where a ``next`` may send the browser: a path on this site only, never an open redirect. Browsers drop
+    tabs and line breaks and read a backslash as a slash ("/\t/evil" and "/\\evil" both become "//evil"), and a
+    line break in a Location header is an error: any control character or backslash sends home instead."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not any(ord(c) < 0x20 or ord(c) == 0x7F for c in target) and not urlsplit(target).netloc:
+        return target
+    return url_for("main.home")

@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from scheduler_app.auth.services import roles_required
+from scheduler_app.auth.services import roles_required, safe_next
 from scheduler_app.i18n import SESSION_KEY
 from scheduler_app.main import bp
 from scheduler_app.main.forms import LanguageForm, ReadForm
@@ -93,10 +93,7 @@ def set_language():
     form = LanguageForm()
     if form.validate_on_submit():
         session[SESSION_KEY] = form.lang.data
-    target = form.next.data or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("main.home")
-    return redirect(target)
+    return redirect(safe_next(form.next.data))
 
 
 @bp.route("/notifications/read", methods=["POST"])

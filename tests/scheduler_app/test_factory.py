@@ -99,3 +99,15 @@ def test_peiban_settings_come_from_the_environment_as_their_type(monkeypatch, tm
     settings = load_config(tmp_path, {"SECRET_KEY": "x"})
     assert settings["PEIBAN_IDLE_MINUTES"] == 30 and settings["PEIBAN_HSTS_SECONDS"] == 0
     assert settings["PEIBAN_SESSION_HOURS"] == 12
+
+
+def test_behind_https_the_session_cookie_is_secure_and_host_only(monkeypatch, database_url: str) -> None:
+    """With PEIBAN_HTTPS=1 a login sets a __Host- cookie marked Secure (never sent over plain HTTP, never set by
+    another host of the domain); without it the cookie stays usable on http://127.0.0.1 (the demo)."""
+    plain = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "a"})
+    cookie = plain.test_client().get("/auth/login").headers.get("Set-Cookie", "")
+    assert "Secure" not in cookie and not cookie.startswith("__Host-")
+    monkeypatch.setenv("PEIBAN_HTTPS", "1")
+    secure = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "a"})
+    cookie = secure.test_client().get("/auth/login", base_url="https://peiban.example").headers["Set-Cookie"]
+    assert cookie.startswith("__Host-peiban=") and "Secure" in cookie and "Path=/" in cookie and "Domain" not in cookie

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 from scheduler_app.solver_text import naming
@@ -47,6 +48,17 @@ def test_language_switch_ignores_unknown_languages_and_foreign_targets(client) -
                                                "csrf_token": csrf_token(client)})
     assert response.headers["Location"] == "/"
     assert "登录" in client.get("/auth/login", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\\evil.example", "/\r\nSet-Cookie: x=1", "/ok\x00",
+                                    "https://evil.example/", "//evil.example"])
+def test_the_language_switch_goes_nowhere_off_site(client, target: str) -> None:
+    """A next= that a browser would read as another site (a tab or a backslash after the slash), or that
+    would break the Location header (a line break), sends home; a path on the site is followed."""
+    response = client.post("/language", data={"lang": "en", "next": target, "csrf_token": csrf_token(client)})
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
+    fine = client.post("/language", data={"lang": "en", "next": "/me/hours?x=1", "csrf_token": csrf_token(client)})
+    assert fine.headers["Location"] == "/me/hours?x=1"
 
 
 def test_chinese_catalogue_translates_every_message() -> None:
