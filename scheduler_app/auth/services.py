@@ -50,6 +50,10 @@ TOTP_ISSUER = "Peiban"
 TOTP_DIGITS = 6
 TOTP_QR_SCALE = 5  # pixels per QR module: about 200 px wide, easy for a phone camera
 SLIP_QR_SCALE = 3  # a printed slip's QR code: about 2.5 cm wide
+# What an account that must choose its own password may still open: that page, logging out, the language, and
+# what a page needs to load (static files, the phone's worker and manifest).
+FIRST_PASSWORD_OPEN = frozenset({"auth.change_password", "auth.logout", "main.set_language", "static",
+                                 "main.service_worker", "main.manifest", "main.offline"})
 
 
 def new_totp_secret() -> str:
@@ -374,6 +378,18 @@ def init_login(app: Flask) -> None:
         """Whether the login page wipes the phone's unsent items too (after logging out on purpose) or only the
         kept pages (a session that ended any other way: her unsent items wait for her next login)."""
         return {"wipe_all": bool(session.get(WIPE_ALL)), "prefetching": prefetching()}
+
+    @app.before_request
+    def _new_password_first():  # noqa: ANN202 - None or a redirect
+        """An account given a one-time password (new, or reset by an admin) opens nothing but the password page
+        until it has chosen its own: the one-time password was seen by someone else."""
+        if not current_user.is_authenticated or not current_user.must_change_password \
+                or request.endpoint in FIRST_PASSWORD_OPEN:
+            return None
+        if outbox.from_phone():
+            return outbox.Delivery(outbox.Outcome.REFUSED, _("Please choose a new password.")).reply()
+        flash(_("Please choose a new password."), "info")
+        return redirect(url_for("auth.change_password"))
 
     @app.before_request
     def _phone_must_log_in():  # noqa: ANN202 - None or the JSON answer

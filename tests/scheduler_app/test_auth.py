@@ -318,3 +318,22 @@ def test_an_admin_removes_a_lost_phones_two_step_login(app, make_org, make_user,
     assert db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "two_step_removed")).scalar_one()
     response = post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 302 and "/auth/code" not in response.headers["Location"]
+
+
+def test_a_one_time_password_opens_nothing_but_the_password_page(app, make_org, make_user, make_child) -> None:
+    """An account with a password an admin set logs in and is sent to choose its own; until it does, a child's
+    profile and the children's export redirect to the password page (they opened before); once it has, they
+    open."""
+    org = make_org()
+    child = make_child(org, "C1")
+    account = make_user(Role.COORDINATOR, org=org, must_change_password=True)
+    client = app.test_client()
+    assert post_form(client, "/auth/login", {"username": account.username, "password": PASSWORD}
+                     ).headers["Location"].startswith("/auth/password")
+    for path in (f"/children/{child.id}", "/data/children/export.csv", "/"):
+        refused = client.get(path)
+        assert (refused.status_code, refused.headers.get("Location")) == (302, "/auth/password"), path
+    changed = post_form(client, "/auth/password", {"current": PASSWORD, "new": "河边的柳树又绿了",
+                                                   "repeat": "河边的柳树又绿了"})
+    assert changed.status_code == 302, changed.get_data(as_text=True)[-1500:]
+    assert client.get(f"/children/{child.id}").status_code == 200
