@@ -17,7 +17,8 @@ from flask_babel import gettext as _
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 MAX_ROWS = 5000  # a county NGO has ~2,000 children; more rows is a wrong file, not a bigger NGO
 # A cell starting with one of these is run as a formula by Excel (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Full-width forms too: Chinese input methods type ＝ for =, and spreadsheets read it as a formula's start.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIME = "text/csv; charset=utf-8"
 FORMATS = ("csv", "xlsx")

@@ -80,3 +80,14 @@ def test_csv_writes_whole_numbers_without_a_point_and_shares_as_percentages() ->
     assert text == ["h", "570", "2.5", "26.3%"]
     with pytest.raises(ValueError, match="not negative"):
         Share(-0.1)
+
+
+@pytest.mark.parametrize("text", ["＝1+1", "＋86 139", "－5", "＠SUM(A1)", "=1+1"])
+def test_a_cell_that_starts_like_a_formula_in_any_width_is_made_inert(text: str) -> None:
+    """Half- and full-width = + - @ at the start of a cell get a leading apostrophe in CSV and XLSX, and the
+    import takes it off again."""
+    line = write_csv(["h"], [[text]]).decode("utf-8-sig").splitlines()[1]
+    assert line == "'" + text
+    cell = load_workbook(io.BytesIO(write_xlsx(["h"], [[text]], title="t"))).active["A2"]
+    assert cell.value == "'" + text and cell.data_type == "s"
+    assert read_table("t.csv", write_csv(["h"], [[text]])).rows[0][1] == [text]
