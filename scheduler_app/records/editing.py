@@ -88,13 +88,16 @@ def save(spec: RecordSpec, organisation_id: int, record_id: int | None, values: 
     """Validate and save a record from a form; returns it and the keys that changed.
 
     Raises ``RecordInvalidError`` with an error per field, or ``EditConflictError`` when the record was saved by
-    someone else after ``version`` (what they changed is listed); in both cases nothing is written.
+    someone else after ``version``, or no version was given for an existing record (what differs is listed); in
+    both cases nothing is written.
     """
     lookups = Lookups.load(organisation_id)
     record = find(spec, organisation_id, record_id) if record_id is not None else None
     if record_id is not None and record is None:
         raise LookupError(record_id)
-    if record is not None and version is not None and record.version_id != version:
+    # An existing record saved without the version its form showed is a conflict too: nothing says the user
+    # saw what is saved now (a form from an old page, a hand-made request).
+    if record is not None and (version is None or record.version_id != version):
         raise _conflict(spec, record, token, values, lookups)
     errors = spec.check(values, lookups)
     if not errors and duplicate_key(spec, organisation_id, values, record_id):

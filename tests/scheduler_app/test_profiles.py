@@ -10,7 +10,7 @@ import pytest
 from scheduler_app.contract import build_instance
 from scheduler_app.extensions import db
 from scheduler_app.models import AuditEvent, Child, Role, Volunteer
-from tests.conftest import form_data, post_form
+from tests.conftest import PASSWORD, form_data, post_form
 from tests.scheduler_app.records.conftest import school_age
 
 WEEK = dt.date(2026, 11, 30)  # a Monday
@@ -106,6 +106,23 @@ def test_concurrent_edit_is_detected_and_shown(app, login, office) -> None:
     db.session.expire_all()
     child = db.session.get(Child, office["child"].id)
     assert (child.name, child.risk_level) == ("王欣妍", 4)
+
+
+def test_a_save_without_its_version_is_a_conflict_not_an_overwrite(app, login, office) -> None:
+    """Bob saves a change to the child; Alice posts the edit form without its version field (an old page, a
+    hand-made request): she gets the conflict page listing Bob's change, and his change stays."""
+    alice, bob = login(office["alice"]), app.test_client()
+    url = f"/children/{office['child'].id}/edit"
+    assert post_form(bob, "/auth/login", {"username": office["bob"].username, "password": PASSWORD}).status_code == 302
+    assert submit(bob, url, {"name": "王欣妍"}).status_code == 302
+    data = form_data(alice.get(url, headers=EN).get_data(as_text=True))
+    data.pop("version")
+    data["risk_level"] = ["5"]
+    response = alice.post(url, data=data, headers=EN)
+    assert response.status_code == 409 and "Someone else saved this record" in response.get_data(as_text=True)
+    db.session.expire_all()
+    child = db.session.get(Child, office["child"].id)
+    assert (child.name, child.risk_level) == ("王欣妍", office["child"].risk_level)
 
 
 def test_volunteer_availability_and_dates_away_reach_the_instance(app, login, office) -> None:
