@@ -11,7 +11,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: load config, bind extensions, register blueprints and CLI commands."""
-    from scheduler_app import cli, i18n
+    from scheduler_app import cli, i18n, inputs
     from scheduler_app.auth.services import init_login
     from scheduler_app.config import load_config
     from scheduler_app.database import configure_sqlite
@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     instance_path = Path(app.instance_path)
     instance_path.mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(instance_path, config))
+    inputs.init_app(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

@@ -47,7 +47,7 @@ def index():
     form.site.choices = [("", "—")] + [(str(s.id), f"{s.code} {s.name}") for s in sites]
     form.validate()
     wanted = ChildFilter(q=(form.q.data or "").strip(),
-                         min_risk=int(form.min_risk.data) if form.min_risk.data else None,
+                         min_risk=int(form.min_risk.data) if (form.min_risk.data or "").isdigit() else None,
                          site_id=int(form.site.data) if (form.site.data or "").isdigit() else None,
                          subject=form.subject.data or "", needs_trained=bool(form.needs_trained.data),
                          include_inactive=bool(form.inactive.data))

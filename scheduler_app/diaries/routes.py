@@ -12,6 +12,7 @@ from scheduler_app.diaries import bp
 from scheduler_app.diaries.forms import ApproveForm, QueueFilterForm, ReturnForm
 from scheduler_app.diaries.services import QueueFilter, ReviewError, approve, queue, send_back
 from scheduler_app.extensions import db
+from scheduler_app.inputs import record_id
 from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS
 from scheduler_app.models import DiaryEntry, DiaryStatus, Role, Site, Volunteer
 from scheduler_app.privacy.services import observations_shown
@@ -43,7 +44,7 @@ def _filter_form() -> tuple[QueueFilterForm, QueueFilter]:
 def index():
     """The diary entries matching the filter, waiting for review by default, concerns first; a page at a time."""
     form, which = _filter_form()
-    found = queue(current_user.organisation_id, which, page=request.args.get("page", 1, type=int))
+    found = queue(current_user.organisation_id, which, page=request.args.get("page", 1, type=record_id))
     pages = {number: url_for("diaries.index", **{**request.args.to_dict(), "page": number})
              for number in range(1, found.pages + 1)}
     return render_template("diaries/index.html", form=form, found=found, entries=found.entries, pages=pages,

@@ -13,6 +13,7 @@ from flask_login import current_user
 from scheduler_app.auth.services import require, roles_required
 from scheduler_app.contract import ContractError
 from scheduler_app.extensions import db
+from scheduler_app.inputs import record_id
 from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
 from scheduler_app.permissions import Permission
 from scheduler_app.privacy.services import hidden_child_fields
@@ -58,6 +59,7 @@ from scheduler_app.tabular import FORMATS, download
 from scheduler_app.weekly import day_label, week_start_of
 
 FREE_TO_TAKE_MAX = 600  # assignments up to which the week page says who could take each one over
+FIRST_WEEK, LAST_WEEK = dt.date(2000, 1, 3), dt.date(2099, 12, 28)  # weeks outside these are typing mistakes
 
 
 def _rule_form(organisation_id: int) -> RuleForm:
@@ -83,9 +85,13 @@ def _replan_form(roster) -> ReplanForm:  # noqa: ANN001
 
 
 def _monday(text: str) -> dt.date:
+    """The Monday of the week a URL names; 404 for a date that is none, or one no NGO plans for (the page's
+    previous/next weeks of 0001-01-01 or 9999-12-27 do not exist)."""
     try:
         day = dt.date.fromisoformat(text)
     except ValueError:
+        abort(404)
+    if not FIRST_WEEK <= day <= LAST_WEEK:
         abort(404)
     return week_start_of(day)
 
@@ -159,7 +165,7 @@ def week(week_start: str):
     the_week = week_of(organisation_id, monday)
     run = latest_run(the_week)
     versions = rosters_of(the_week)
-    wanted = request.args.get("roster", type=int)
+    wanted = request.args.get("roster", type=record_id)
     if wanted:
         shown = find_roster(organisation_id, wanted)
     elif run is not None and run.roster is not None and run.roster.status == RosterStatus.DRAFT:
@@ -168,7 +174,7 @@ def week(week_start: str):
         shown = current_of(versions)
     if wanted and (shown is None or shown.week_id != getattr(the_week, "id", None)):
         abort(404)
-    compare = request.args.get("compare", type=int)
+    compare = request.args.get("compare", type=record_id)
     base = find_roster(organisation_id, compare) if compare else None
     if base is None and shown is not None and run is not None and run.roster_id == shown.id and run.replan_of_id:
         base = run.replan_of  # a fresh re-plan is shown with what it changed
@@ -312,7 +318,7 @@ def remove_week_rule(week_start: str, rule_id: int):
 def _roster_for(monday: dt.date) -> Roster:
     """The roster named by ``?roster=``, else the week's current one; 404 when there is none."""
     organisation_id = current_user.organisation_id
-    wanted = request.args.get("roster", type=int)
+    wanted = request.args.get("roster", type=record_id)
     roster = find_roster(organisation_id, wanted) if wanted else current_roster(week_of(organisation_id, monday))
     if roster is None or roster.week.start_date != monday:
         abort(404)
