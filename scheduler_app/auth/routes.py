@@ -25,9 +25,11 @@ from scheduler_app.auth.services import (
     WIPE_ALL,
     authenticate,
     begin_second_step,
+    current_password_matches,
     end_login_session,
     end_session,
     finish_second_step,
+    locked_out,
     new_recovery_codes,
     new_totp_secret,
     open_sessions,
@@ -171,8 +173,12 @@ def change_password():
     """Change one's own password; other sessions of the account end."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        problem = password_problem(form.new.data, current_user.username)
-        if not verify_password(current_user.password_hash, form.current.data):
+        problem = password_problem(form.new.data, current_user.username,
+                                   (current_user.organisation.name, current_user.display_name or ""))
+        if locked_out(current_user.username):
+            form.current.errors.append(_("Too many wrong tries: wait %(minutes)d minutes and try again.",
+                                         minutes=int(LOCKOUT_WINDOW.total_seconds() // 60)))
+        elif not current_password_matches(current_user._get_current_object(), form.current.data):
             form.current.errors.append(_("This is not your current password."))
         elif problem:
             form.new.errors.append(problem)

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func
+from zxcvbn import zxcvbn
 
 from scheduler_app import audit, outbox
 from scheduler_app.extensions import db, login_manager
@@ -50,6 +51,12 @@ TOTP_ISSUER = "Peiban"
 TOTP_DIGITS = 6
 TOTP_QR_SCALE = 5  # pixels per QR module: about 200 px wide, easy for a phone camera
 SLIP_QR_SCALE = 3  # a printed slip's QR code: about 2.5 cm wide
+MIN_PASSWORD_SCORE = 2  # zxcvbn's 0–4: below 2 falls to an online guesser within days
+# Words a guesser tries first here that zxcvbn's English lists lack: the app's own (its demo password), love
+# numbers and phrases, and common surnames in pinyin ("woaini1314", "zhang123").
+GUESSABLE_WORDS = ("peiban", "peiban-demo", "woaini", "aini", "5201314", "1314", "520", "zhang", "wang", "li",
+                   "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun", "ma", "zhu", "hu", "guo",
+                   "he", "lin", "luo", "gao", "baobao", "laopo", "laogong")
 # What an account that must choose its own password may still open: that page, logging out, the language, and
 # what a page needs to load (static files, the phone's worker and manifest).
 FIRST_PASSWORD_OPEN = frozenset({"auth.change_password", "auth.logout", "main.set_language", "static",
@@ -280,6 +287,20 @@ def _count_failure(username: str) -> None:
     db.session.add(LoginFailure(username=username))
 
 
+def current_password_matches(user: User, password: str) -> bool:
+    """Whether the logged-in user typed her current password (to change it): a wrong one counts towards the
+    same lockout as a wrong login, so a left-open session does not let the password be guessed without end;
+    while the username is locked even the right one is refused."""
+    if locked_out(user.username):
+        return False
+    if verify_password(user.password_hash, password):
+        return True
+    audit.record("login_failed", "user", user.id, user=user, reason="current password when changing it")
+    _count_failure(user.username)
+    db.session.commit()
+    return False
+
+
 def authenticate(username: str, password: str) -> User | None:
     """Return the active user with these credentials, auditing success and failure. A failure is counted for
     the username as typed, whether or not the account exists; a locked-out username is refused even with the
@@ -323,14 +344,19 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
-def password_problem(password: str, username: str = "") -> str | None:
-    """Why a new password is refused (too short, the username, or a commonly used one), or None."""
+def password_problem(password: str, username: str = "", context: tuple[str, ...] = ()) -> str | None:
+    """Why a new password is refused (too short, the username, a commonly used one, or one zxcvbn finds easy to
+    guess from the username, the ``context`` words such as the organisation's name, the app's own words and the
+    pinyin of Chinese favourites), or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return _("Use at least %(num)d characters.", num=MIN_PASSWORD_LENGTH)
     if username and password.casefold() == username.casefold():
         return _("The password must not be the username.")
     if password.casefold() in _common_passwords():
         return _("This password is among the most commonly used ones; choose another.")
+    if zxcvbn(password, user_inputs=[username, *context, *GUESSABLE_WORDS])["score"] < MIN_PASSWORD_SCORE:
+        return _("This password is easy to guess (a name, a word with digits, a date, a repeat); a few unrelated "
+                 "words are better.")
     return None
 
 

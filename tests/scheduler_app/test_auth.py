@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from scheduler_app.auth.services import LOCKOUT_FAILURES
 from scheduler_app.extensions import db
 from scheduler_app.models import AuditEvent, Role, User
 from tests.conftest import PASSWORD, post_form
@@ -160,6 +163,20 @@ def test_a_new_password_must_be_long_not_common_and_not_the_username(client, mak
     ok = post_form(client, "/auth/password", {"current": PASSWORD, "new": "lotus pond summer", "repeat":
                                               "lotus pond summer"})
     assert ok.status_code == 302
+
+
+@pytest.mark.parametrize("guessable", ["woaini1314", "zhang123", "aaaaaaaa", "peiban-demo", "wangfang1",
+                                       "黄州区阳光2026", "12345678a"])
+def test_a_password_easy_to_guess_here_is_refused(client, make_org, make_user, login, guessable: str) -> None:
+    """Love numbers, a surname with digits, repeats, the demo's password, the username or the organisation's name
+    with a digit are refused as easy to guess (zxcvbn with this place's words), and nothing changes."""
+    user = make_user(Role.COORDINATOR, username="wangfang", org=make_org(name="黄州区阳光"))
+    login(user)
+    page = post_form(client, "/auth/password", {"current": PASSWORD, "new": guessable, "repeat": guessable},
+                     headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "easy to guess" in page or "most commonly used" in page
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash == user.password_hash
 
 
 def test_a_session_ends_when_idle_too_long_and_when_too_old(app, client, make_user, login) -> None:
@@ -337,3 +354,20 @@ def test_a_one_time_password_opens_nothing_but_the_password_page(app, make_org, 
                                                    "repeat": "河边的柳树又绿了"})
     assert changed.status_code == 302, changed.get_data(as_text=True)[-1500:]
     assert client.get(f"/children/{child.id}").status_code == 200
+
+
+def test_guessing_the_current_password_locks_like_guessing_at_login(client, make_user, login) -> None:
+    """Five wrong current passwords on the change form lock the username as five wrong logins do: the sixth try,
+    with the right one, is refused and the password is unchanged."""
+    user = make_user(Role.COORDINATOR)
+    login(user)
+    en = {"Accept-Language": "en"}
+    for _ in range(LOCKOUT_FAILURES):
+        page = post_form(client, "/auth/password", {"current": "a wrong guess", "new": "lotus pond summer",
+                                                    "repeat": "lotus pond summer"}, headers=en)
+        assert "This is not your current password." in page.get_data(as_text=True)
+    locked = post_form(client, "/auth/password", {"current": PASSWORD, "new": "lotus pond summer",
+                                                  "repeat": "lotus pond summer"}, headers=en)
+    assert "Too many wrong tries" in locked.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash == user.password_hash
