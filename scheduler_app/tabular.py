@@ -16,11 +16,16 @@ from flask_babel import gettext as _
 # "Save as CSV UTF-8" writes a BOM, which utf-8-sig strips.
 CSV_ENCODINGS = ("utf-8-sig", "gb18030")
 MAX_ROWS = 5000  # a county NGO has ~2,000 children; more rows is a wrong file, not a bigger NGO
+# A file is refused before it can cost the server: our files have at most 25 columns and short cells, and an
+# XLSX of the 5 MiB upload limit unpacks to a few tens of MB at most (a "zip bomb" unpacks to gigabytes).
+MAX_COLUMNS = 100
+MAX_CELL_CHARS = 5000
+MAX_XLSX_UNPACKED = 64 * 1024 * 1024
 # A cell starting with one of these is run as a formula by Excel (CSV injection).
 # Full-width forms too: Chinese input methods type ＝ for =, and spreadsheets read it as a formula's start.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MIME = "text/csv; charset=utf-8"
+CSV_MIME = "text/csv"  # Flask adds "; charset=utf-8" itself
 FORMATS = ("csv", "xlsx")
 
 
@@ -41,7 +46,11 @@ def read_table(filename: str, data: bytes) -> Table:
     if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
         raw = _read_xlsx(data)
     else:
-        raw = list(csv.reader(io.StringIO(_decode(data))))
+        try:  # csv stops at its own 128 KB field limit; a longer cell is not a record either
+            raw = [_checked_row(row) for row in csv.reader(io.StringIO(_decode(data)))]
+        except csv.Error as exc:
+            raise TableError(_("A cell holds more than %(max)d characters; this is not a file of records.",
+                               max=MAX_CELL_CHARS)) from exc
     numbered = [(n, [c.strip() for c in row]) for n, row in enumerate(raw, start=1)]
     numbered = [(n, row) for n, row in numbered if any(row)]
     if not numbered:
@@ -63,8 +72,17 @@ def _decode(data: bytes) -> str:
 
 
 def _read_xlsx(data: bytes) -> list[list[str]]:
+    """The first sheet's rows as text; refused before parsing when it unpacks to more than MAX_XLSX_UNPACKED, and
+    while reading at the first row wider than MAX_COLUMNS (a 2,000,000-cell header costs minutes and gigabytes)."""
     # openpyxl parses through defusedxml when it is installed (it is pinned in requirements.txt).
     from openpyxl import load_workbook
+    try:
+        unpacked = sum(entry.file_size for entry in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise TableError(_("The file is not a readable XLSX workbook.")) from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise TableError(_("The workbook unpacks to %(mb)d MB; a spreadsheet of this app's records is far smaller. "
+                           "Save only the sheet to import.", mb=unpacked // (1024 * 1024)))
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -72,13 +90,27 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     try:
         sheet = book.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append([_cell_text(v) for v in row])
+        for row in sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+            rows.append(_checked_row([_cell_text(v) for v in row]))
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows
     finally:
         book.close()
+
+
+def _checked_row(row: list[str]) -> list[str]:
+    """A row within the limits, its empty cells at the end dropped; TableError past MAX_COLUMNS filled columns or
+    a cell longer than MAX_CELL_CHARS."""
+    while row and not row[-1]:
+        row.pop()
+    if len(row) > MAX_COLUMNS:
+        raise TableError(_("The file has more than %(max)d columns; this app's spreadsheets have at most 25.",
+                           max=MAX_COLUMNS))
+    if any(len(cell) > MAX_CELL_CHARS for cell in row):
+        raise TableError(_("A cell holds more than %(max)d characters; this is not a file of records.",
+                           max=MAX_CELL_CHARS))
+    return row
 
 
 def _cell_text(value: object) -> str:

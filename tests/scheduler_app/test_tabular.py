@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -91,3 +92,41 @@ def test_a_cell_that_starts_like_a_formula_in_any_width_is_made_inert(text: str)
     cell = load_workbook(io.BytesIO(write_xlsx(["h"], [[text]], title="t"))).active["A2"]
     assert cell.value == "'" + text and cell.data_type == "s"
     assert read_table("t.csv", write_csv(["h"], [[text]])).rows[0][1] == [text]
+
+
+def test_a_header_of_two_thousand_columns_is_refused_at_once() -> None:
+    """An XLSX whose header row fills 2,000 columns is refused while its first row is read (not after parsing
+    millions of cells), and so is such a CSV; neither lists an error per column."""
+    book = Workbook()
+    book.active.append([f"c{i}" for i in range(2000)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(TableError, match="more than 100 columns"):
+        read_table("wide.xlsx", buffer.getvalue())
+    with pytest.raises(TableError, match="more than 100 columns"):
+        read_table("wide.csv", (",".join(f"c{i}" for i in range(2000)) + "\n").encode())
+
+
+def test_a_workbook_that_unpacks_to_gigabytes_is_refused_before_parsing() -> None:
+    """A small XLSX whose shared strings unpack to 100 MB (a zip bomb) is refused from the zip's own sizes."""
+    book = Workbook()
+    book.active.append(["Code"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as original, \
+            zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for entry in original.infolist():
+            out.writestr(entry, original.read(entry))
+        out.writestr("xl/padding.xml", b" " * (100 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 1024 * 1024
+    with pytest.raises(TableError, match="unpacks to 100 MB"):
+        read_table("bomb.xlsx", bomb.getvalue())
+
+
+def test_a_cell_longer_than_any_record_is_refused_not_a_crash() -> None:
+    """A CSV cell of 200 KB (past csv's own 128 KB limit) and one of 6,000 characters are refused with a
+    message, not an error page."""
+    for size in (200_000, 6_000):
+        with pytest.raises(TableError, match="more than 5000 characters"):
+            read_table("long.csv", ("Code,Name\nC1," + "字" * size + "\n").encode())
