@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from flask import Flask, request
@@ -22,6 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
                 static_folder=str(PROJECT_ROOT / "static"))
     instance_path = Path(app.instance_path)
     instance_path.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(PermissionError):  # the database, its backups and the secret key live here
+        instance_path.chmod(0o700)
     app.config.update(load_config(instance_path, config))
     inputs.init_app(app)
 

@@ -98,6 +98,7 @@ def backup(database: Path, target: Path) -> BackupResult:
 def _copy(database: Path, target: Path) -> None:
     """A consistent copy of a live database (its WAL included) through SQLite's online backup."""
     target.unlink(missing_ok=True)
+    os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # private before a byte is in it
     source = sqlite3.connect(database)
     copy = sqlite3.connect(target)
     try:

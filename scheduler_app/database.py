@@ -4,6 +4,8 @@ error."""
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
 from typing import Any
 
 from flask import has_request_context, request
@@ -59,6 +61,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         dbapi_connection.isolation_level = None  # stop pysqlite from emitting its own BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
+        private(engine.url.database)
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; durable at checkpoints
@@ -76,3 +79,14 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             connection.info[DEFERRED] = False
             cursor.execute("COMMIT")  # the read snapshot held no lock and wrote nothing
             cursor.execute("BEGIN IMMEDIATE")
+
+
+def private(database: str | None) -> None:
+    """Make a SQLite database file, and its -wal and -shm beside it, readable by its owner only (0600): it
+    holds children's records, and SQLite creates it with the process's umask (0644 for every local user)."""
+    if not database or database == ":memory:":
+        return
+    for path in (Path(database), Path(f"{database}-wal"), Path(f"{database}-shm")):
+        with contextlib.suppress(FileNotFoundError, PermissionError):
+            if path.stat().st_mode & 0o077:
+                path.chmod(0o600)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scheduler_app.backup import BackupError, check, sqlite_path
+from scheduler_app.backup import BackupError, backup, check, sqlite_path
+from scheduler_app.extensions import db
 
 WRITES_BEFORE_BACKUP = 200
 
@@ -94,3 +95,18 @@ def test_restore_asks_for_confirmation(app, tmp_path) -> None:
     _sqlite_only(app)
     result = app.test_cli_runner().invoke(args=["restore", __file__])
     assert result.exit_code == 2 and "--yes" in result.output
+
+
+def test_the_database_and_its_backups_are_private_to_their_owner(app, tmp_path: Path) -> None:
+    """Once the app has used its SQLite file, the file (and its WAL) is 0600 and a backup is 0600 from its first
+    byte: other local users cannot read children's records. The instance folder is 0700."""
+    database = _sqlite_only(app)
+    database.chmod(0o644)  # as SQLite creates it under a common umask
+    with app.app_context():
+        db.engine.dispose()
+        db.session.execute(db.text("SELECT 1"))
+        db.session.commit()
+    assert database.stat().st_mode & 0o777 == 0o600
+    copy = backup(database, tmp_path / "copy.sqlite3")
+    assert copy.path.stat().st_mode & 0o777 == 0o600
+    assert Path(app.instance_path).stat().st_mode & 0o777 == 0o700
