@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -16,7 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     from scheduler_app.auth.services import init_login
     from scheduler_app.config import load_config
     from scheduler_app.database import configure_sqlite
-    from scheduler_app.extensions import csrf, db, migrate
+    from scheduler_app.extensions import csrf, db, limiter, migrate
 
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(PROJECT_ROOT / "templates"),
@@ -28,9 +29,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(instance_path, config))
     inputs.init_app(app)
 
+    if app.config["PEIBAN_PROXY_HOPS"]:
+        hops = app.config["PEIBAN_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     init_login(app)
     i18n.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -131,6 +137,8 @@ def _register_errors(app: Flask) -> None:
         403: (lambda: _("Not allowed"), lambda: _("Your account may not open this page.")),
         404: (lambda: _("Not found"), lambda: _("There is no such page.")),
         413: (lambda: _("Too large"), lambda: _("The uploaded file is too large.")),
+        429: (lambda: _("Too many tries"), lambda: _("Too many tries from this address. Wait a few minutes, then "
+                                                     "try again.")),
         500: (lambda: _("Something went wrong"), lambda: _("The error has been logged. Nothing was saved.")),
     }
 

@@ -41,6 +41,11 @@ class Config:
     # 1 when the app is served over HTTPS (behind nginx or a tunnel): the session cookie is then Secure and
     # named __Host-…, so it is never sent in clear nor set by another host of the domain.
     PEIBAN_HTTPS = 0
+    # How many reverse proxies (nginx, a tunnel) stand in front of the app: their X-Forwarded-For then names the
+    # client, for the audit log and the login throttle. 0: the app is reached directly.
+    PEIBAN_PROXY_HOPS = 0
+    # Login attempts one address may make (a person mistyping needs a few; a sprayer of usernames needs many).
+    PEIBAN_LOGIN_RATE = "20 per minute;200 per hour"
     # Solves run on Redis + RQ workers (`flask solve-worker`) when REDIS_URL is set, else in the web process.
     REDIS_URL = ""
     PEIBAN_SOLVE_QUEUE = "peiban-solves"
@@ -85,6 +90,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     if settings["PEIBAN_HTTPS"]:
         settings.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-peiban", REMEMBER_COOKIE_SECURE=True,
                         PREFERRED_URL_SCHEME="https")
+    settings.setdefault("RATELIMIT_STORAGE_URI", settings["REDIS_URL"] or "memory://")
+    settings.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     if not settings.get("SQLALCHEMY_DATABASE_URI"):
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'peiban.sqlite3'}"
     if not settings.get("SECRET_KEY"):

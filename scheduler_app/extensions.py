@@ -1,6 +1,8 @@
 """Flask extensions, created unbound here and bound to an app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -29,3 +31,6 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Throttles by address (behind a reverse proxy, PEIBAN_PROXY_HOPS makes the address the client's); its storage
+# is Redis when REDIS_URL is set, so every server process counts together, else this process's memory.
+limiter = Limiter(get_remote_address, default_limits=[])

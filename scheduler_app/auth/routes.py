@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from markupsafe import Markup
@@ -46,7 +46,7 @@ from scheduler_app.auth.services import (
     totp_uri,
     verify_password,
 )
-from scheduler_app.extensions import db
+from scheduler_app.extensions import db, limiter
 from scheduler_app.models import User
 
 # Session key (its name, not a secret) holding the secret shown while two-step login is being turned on.
@@ -64,6 +64,7 @@ def _logged_in(user: User, keep: bool = False):  # noqa: ANN202 - a redirect
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PEIBAN_LOGIN_RATE"], methods=["POST"])
 def login():
     """Show the login form; on valid credentials start a session."""
     if current_user.is_authenticated:

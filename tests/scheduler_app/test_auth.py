@@ -9,7 +9,7 @@ import pytest
 from scheduler_app.auth.services import LOCKOUT_FAILURES
 from scheduler_app.extensions import db
 from scheduler_app.models import AuditEvent, Role, User
-from tests.conftest import PASSWORD, post_form
+from tests.conftest import PASSWORD, csrf_token, post_form
 
 
 def _audit_actions() -> list[str]:
@@ -371,3 +371,19 @@ def test_guessing_the_current_password_locks_like_guessing_at_login(client, make
     assert "Too many wrong tries" in locked.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, user.id).password_hash == user.password_hash
+
+
+def test_logins_from_one_address_are_throttled(app, make_user) -> None:
+    """Past PEIBAN_LOGIN_RATE, further logins from the same address get 429 with a page saying to wait, even with
+    the right password (spraying usernames costs time); another address is not affected."""
+    app.config["PEIBAN_LOGIN_RATE"] = "3 per minute"
+    user = make_user(Role.COORDINATOR)
+    sprayer, other = app.test_client(), app.test_client()
+    for name in ("ann", "bob", "cai"):
+        data = {"username": name, "password": "x", "csrf_token": csrf_token(sprayer)}
+        assert sprayer.post("/auth/login", data=data).status_code == 200
+    data = {"username": user.username, "password": PASSWORD, "csrf_token": csrf_token(sprayer)}
+    refused = sprayer.post("/auth/login", data=data, headers={"Accept-Language": "en"})
+    assert refused.status_code == 429 and "Wait a few minutes" in refused.get_data(as_text=True)
+    data = {"username": user.username, "password": PASSWORD, "csrf_token": csrf_token(other)}
+    assert other.post("/auth/login", data=data, environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 302
