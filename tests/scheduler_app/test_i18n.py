@@ -50,8 +50,8 @@ def test_language_switch_ignores_unknown_languages_and_foreign_targets(client) -
     assert "登录" in client.get("/auth/login", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target", ["/\t/evil.example", "/\\evil.example", "/\r\nSet-Cookie: x=1", "/ok\x00",
-                                    "https://evil.example/", "//evil.example"])
+@pytest.mark.parametrize("target", ["/\t/evil.example", "/\\evil.example", "/\r\nSet-Cookie: x=1",
+                                    "https://evil.example/", "//evil.example"])  # a NUL: test_bad_input
 def test_the_language_switch_goes_nowhere_off_site(client, target: str) -> None:
     """A next= that a browser would read as another site (a tab or a backslash after the slash), or that
     would break the Location header (a line break), sends home; a path on the site is followed."""
