@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
 from scheduler_app.database import commit_or_raise
@@ -126,22 +128,29 @@ def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, A
     # phone: that is a change made elsewhere too.
     if entry is not None and entry.version_id != version:
         raise DiaryConflictError(_("This entry was changed elsewhere since you opened it; open it again."))
+    changed_elsewhere = DiaryConflictError(_("This entry was changed elsewhere since you opened it; open it again."))
+    visit = assignment.kind == AssignmentKind.VISIT
+    # Observations of a child's state are recorded only with a guardian's consent; the worry flag always can be.
+    # Read before the entry changes: a query's autoflush would otherwise write it before the conflict handling
+    # below could catch a save made meanwhile on another phone.
+    observable = visit and consented(assignment.child, ConsentCategory.OBSERVATIONS, day)
     if entry is None:
         entry = DiaryEntry(volunteer_id=volunteer.id, assignment_id=assignment.id, child_id=assignment.child_id,
                            site_id=assignment.site_id, served_on=day)
         db.session.add(entry)
-    visit = assignment.kind == AssignmentKind.VISIT
     entry.started_at, entry.ended_at, entry.minutes = start, end, minutes
     entry.activities, entry.what_was_done, entry.gained = values["activities"], values["what_was_done"], \
         values["gained"]
-    # Observations of a child's state are recorded only with a guardian's consent; the worry flag always can be.
-    observable = visit and consented(assignment.child, ConsentCategory.OBSERVATIONS, day)
     entry.observations = {k: v for k, v in values["observations"].items() if v} if observable else {}
     entry.concern = bool(values["concern"]) and visit
     entry.status = DiaryStatus.SUBMITTED if hand_in else DiaryStatus.DRAFT
-    db.session.flush()
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError):  # saved meanwhile (or written first) by another phone
+        db.session.rollback()
+        raise changed_elsewhere from None
     audit.record("diary_submitted" if hand_in else "diary_saved", "diary_entry", entry.id, concern=entry.concern)
-    commit_or_raise(DiaryConflictError(_("This entry was changed elsewhere since you opened it; open it again.")))
+    commit_or_raise(changed_elsewhere)
     return entry
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from scheduler_app.contract import build_instance
 from scheduler_app.extensions import db
-from scheduler_app.models import Role, Volunteer
-from tests.conftest import csrf_token, form_data
+from scheduler_app.me import services
+from scheduler_app.models import DiaryEntry, Role, Volunteer
+from tests.conftest import PASSWORD, csrf_token, form_data, post_form
 
 WEEK = dt.date(2026, 11, 30)
 
@@ -312,3 +315,41 @@ def test_volunteer_cannot_reach_others_assignments_diaries_or_children(app, make
     assert client.get("/rosters/").status_code == 403
     home = client.get("/").get_data(as_text=True)
     assert "欣怡" in home and "子轩" not in home
+
+
+def test_a_diary_saved_on_another_phone_mid_save_is_a_conflict_not_an_error(app, make_org, make_user,
+                                                                          make_volunteer, make_child,
+                                                                          monkeypatch) -> None:
+    """On PostgreSQL two saves of one diary can interleave: the other phone's commit lands after this save read
+    the entry (right version) and before it writes. That is the "changed elsewhere" answer with her text on
+    the page, not a 500, and the other phone's entry stays."""
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("on SQLite a save holds the write lock from its first query: saves cannot interleave")
+    org = make_org()
+    mother = make_volunteer(org, "M1")
+    visit_id = published_visit(org, mother, make_child(org, "C1")).id
+    user = make_user(Role.VOLUNTEER, org=org, volunteer=mother, locale="en")
+    url = f"/me/assignments/{visit_id}/diary"
+    phone = app.test_client()
+    post_form(phone, "/auth/login", {"username": user.username, "password": PASSWORD})
+    data = form_data(phone.get(url).get_data(as_text=True))
+    data.update({"what_was_done": ["先存的草稿"], "save": ["y"]})
+    assert phone.post(url, data=data).status_code == 302
+    data = form_data(phone.get(url).get_data(as_text=True))
+    data.update({"what_was_done": ["这部手机上写的"], "send": ["y"]})
+    consented = services.consented
+
+    def other_phone_saves_now(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - in the middle of the save
+        with db.engine.begin() as other:
+            # If this save already holds the row (its autoflush wrote it early), waiting would never end.
+            other.execute(db.text("SET LOCAL lock_timeout = '2s'"))
+            other.execute(db.update(DiaryEntry).where(DiaryEntry.assignment_id == visit_id).values(
+                what_was_done="另一部手机", version_id=DiaryEntry.version_id + 1))
+        return consented(*args, **kwargs)
+
+    monkeypatch.setattr(services, "consented", other_phone_saves_now)
+    answer = phone.post(url, data=data)
+    assert answer.status_code == 422 and "changed elsewhere" in answer.get_data(as_text=True)
+    assert "这部手机上写的" in answer.get_data(as_text=True)  # her text is still on the page
+    db.session.expire_all()
+    assert db.session.execute(db.select(DiaryEntry)).scalar_one().what_was_done == "另一部手机"
