@@ -45,20 +45,23 @@ def overflow_problem(page) -> str | None:  # noqa: ANN001 - a Playwright page
     return None
 
 
-TAP_TARGET_PX = 44  # WCAG 2.5.5: a target a thumb hits without touching its neighbour
-SMALL_TARGETS = """(least) => {
-  if (!document.body.classList.contains('phone')) { return []; }
-  const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
-  const box = (el) => {
-    // A checkbox is tapped through its label too: the target is the two together.
+# A tap target's box: a checkbox or a radio button is tapped through its label too, so it is the two together.
+TARGET_BOX_JS = """  const box = (el) => {
     const r = el.getBoundingClientRect();
     const label = (el.type === 'checkbox' || el.type === 'radio')
       && (el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`)));
     if (!label) { return r; }
     const l = label.getBoundingClientRect();
     const top = Math.min(r.top, l.top), left = Math.min(r.left, l.left);
-    return {width: Math.max(r.right, l.right) - left, height: Math.max(r.bottom, l.bottom) - top};
+    const right = Math.max(r.right, l.right), bottom = Math.max(r.bottom, l.bottom);
+    return {left, top, right, bottom, width: right - left, height: bottom - top};
   };
+"""
+TAP_TARGET_PX = 44  # WCAG 2.5.5: a target a thumb hits without touching its neighbour
+SMALL_TARGETS = """(least) => {
+  if (!document.body.classList.contains('phone')) { return []; }
+  const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+""" + TARGET_BOX_JS + """
   return [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')]
     .filter(seen)
     .filter(el => { const r = box(el); return r.height < least - 0.5 || r.width < least - 0.5; })

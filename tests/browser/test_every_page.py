@@ -17,7 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from scheduler_app.models import Role
 from tests.browser.conftest import DESKTOP, log_in
-from tests.browser.pages import overflow_problem, untranslated_problem
+from tests.browser.pages import TARGET_BOX_JS, overflow_problem, untranslated_problem
 from tests.scheduler_app.test_routes_matrix import EXPECTED
 
 TARGET_PX = 24
@@ -43,17 +43,7 @@ ROLES = {"coordinator": Role.COORDINATOR, "manager": Role.MANAGER, "admin": Role
 SMALL_TARGETS = """(least) => {
   const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0
                            && getComputedStyle(el).visibility !== 'hidden'; };
-  const box = (el) => {
-    // A checkbox or a radio button is tapped through its label too: the target is the two together.
-    const r = el.getBoundingClientRect();
-    const label = (el.type === 'checkbox' || el.type === 'radio')
-      && (el.closest('label') || (el.id && document.querySelector(`label[for="${el.id}"]`)));
-    if (!label) { return r; }
-    const l = label.getBoundingClientRect();
-    const top = Math.min(r.top, l.top), left = Math.min(r.left, l.left);
-    const right = Math.max(r.right, l.right), bottom = Math.max(r.bottom, l.bottom);
-    return {left, top, right, bottom, width: right - left, height: bottom - top};
-  };
+""" + TARGET_BOX_JS + """
   // WCAG's inline exception: a link in a sentence, its height set by the line of text around it.
   // Other links beside it are no sentence: only the words that are not targets count.
   const words = (block) => { const copy = block.cloneNode(true);

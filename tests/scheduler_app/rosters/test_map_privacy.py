@@ -7,6 +7,8 @@ import datetime as dt
 import math
 import re
 
+import pytest
+
 from scheduler_app.models import Role, Village
 from tests.conftest import csrf_token
 
@@ -35,21 +37,29 @@ def _home_as_fitted(svg: str) -> tuple[float, float]:
     return lat, lon
 
 
-def test_the_map_shows_a_childs_home_only_to_who_may_see_it(app, make_org, make_user, make_site, make_volunteer,
-                                                             make_child, make_week, login) -> None:
+@pytest.fixture
+def saturday_with_a_visit(make_org, make_site, make_volunteer, make_child, make_week):
+    """Builder: a published Saturday with tutoring at the two sites and a visit to C1, whose house is at HOME and
+    whose village is at VILLAGE (``consent`` as make_child takes it); returns the organisation."""
+    def build(**consent):  # noqa: ANN003, ANN202
+        org = make_org()
+        s1 = make_site(org, "S1", days=(5,), lat=SITES["S1"][0], lon=SITES["S1"][1])
+        s2 = make_site(org, "S2", days=(5,), lat=SITES["S2"][0], lon=SITES["S2"][1])
+        tutor = make_volunteer(org, "T1", roles=("tutor",), availability=((5, "08:00", "19:00"),))
+        other = make_volunteer(org, "T2", roles=("tutor",), availability=((5, "08:00", "19:00"),))
+        village = Village(organisation_id=org.id, name="幸福村", lat=VILLAGE[0], lon=VILLAGE[1])
+        child = make_child(org, "C1", village=village, home_lat=HOME[0], home_lon=HOME[1], **consent)
+        make_week(org, MONDAY, (tutor, s1, 5, "16:30", "18:00"), (other, s2, 5, "16:30", "18:00"),
+                  (make_volunteer(org, "M1"), child, 5, "09:00", "10:00"))
+        return org
+    return build
+
+
+def test_the_map_shows_a_childs_home_only_to_who_may_see_it(app, make_user, saturday_with_a_visit, login) -> None:
     """With the sensitive-data permission and the guardian's consent the fitted point is the house (within
     50 m); a coordinator without the permission, or any reader of a child without consent, gets a point no
     nearer than 500 m to the house: the village's."""
-    org = make_org()
-    s1 = make_site(org, "S1", days=(5,), lat=SITES["S1"][0], lon=SITES["S1"][1])
-    s2 = make_site(org, "S2", days=(5,), lat=SITES["S2"][0], lon=SITES["S2"][1])
-    tutor = make_volunteer(org, "T1", roles=("tutor",), availability=((5, "08:00", "19:00"),))
-    other = make_volunteer(org, "T2", roles=("tutor",), availability=((5, "08:00", "19:00"),))
-    mother = make_volunteer(org, "M1")
-    village = Village(organisation_id=org.id, name="幸福村", lat=VILLAGE[0], lon=VILLAGE[1])
-    consented = make_child(org, "C1", village=village, home_lat=HOME[0], home_lon=HOME[1])
-    make_week(org, MONDAY, (tutor, s1, 5, "16:30", "18:00"), (other, s2, 5, "16:30", "18:00"),
-              (mother, consented, 5, "09:00", "10:00"))
+    org = saturday_with_a_visit()
     url = f"/rosters/{MONDAY.isoformat()}/map?day=5"
     allowed = login(make_user(Role.COORDINATOR, org=org, permissions=["child_sensitive"]))
     assert _metres(_home_as_fitted(allowed.get(url).get_data(as_text=True)), HOME) < 50  # the fit works
@@ -59,20 +69,10 @@ def test_the_map_shows_a_childs_home_only_to_who_may_see_it(app, make_org, make_
     assert _metres(fitted, HOME) > 500 and _metres(fitted, VILLAGE) < 50
 
 
-def test_a_child_without_consent_is_drawn_at_her_village(app, make_org, make_user, make_site, make_volunteer,
-                                                         make_child, make_week, login) -> None:
+def test_a_child_without_consent_is_drawn_at_her_village(app, make_user, saturday_with_a_visit, login) -> None:
     """Even for a coordinator with the sensitive-data permission, a child whose guardian gave no consent for
     her home point is drawn at her village."""
-    org = make_org()
-    s1 = make_site(org, "S1", days=(5,), lat=SITES["S1"][0], lon=SITES["S1"][1])
-    s2 = make_site(org, "S2", days=(5,), lat=SITES["S2"][0], lon=SITES["S2"][1])
-    tutor = make_volunteer(org, "T1", roles=("tutor",), availability=((5, "08:00", "19:00"),))
-    other = make_volunteer(org, "T2", roles=("tutor",), availability=((5, "08:00", "19:00"),))
-    mother = make_volunteer(org, "M1")
-    village = Village(organisation_id=org.id, name="幸福村", lat=VILLAGE[0], lon=VILLAGE[1])
-    child = make_child(org, "C1", village=village, home_lat=HOME[0], home_lon=HOME[1], consent=())
-    make_week(org, MONDAY, (tutor, s1, 5, "16:30", "18:00"), (other, s2, 5, "16:30", "18:00"),
-              (mother, child, 5, "09:00", "10:00"))
+    org = saturday_with_a_visit(consent=())
     client = login(make_user(Role.COORDINATOR, org=org, permissions=["child_sensitive"]))
     fitted = _home_as_fitted(client.get(f"/rosters/{MONDAY.isoformat()}/map?day=5").get_data(as_text=True))
     assert _metres(fitted, HOME) > 500
