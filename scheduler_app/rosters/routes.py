@@ -185,12 +185,12 @@ def week(week_start: str):
     replanned = shown is not None and current is not None and shown.id != current.id and run is not None \
         and run.roster_id == shown.id and run.replan_of_id == current.id
     # Who could take each assignment over, so re-assigning is not trial and error; a county-size roster skips it
-    # (its check takes about 2 ms an assignment).
-    can_edit = current_user.role == Role.COORDINATOR
-    takers = free_to_take(organisation_id, shown) if can_edit and shown is not None and shown.instance \
-        and len(shown.assignments) <= FREE_TO_TAKE_MAX else {}
+    # (its check takes about 2 ms an assignment), and so does a page refreshing itself while a solve runs.
+    can_edit, running = current_user.role == Role.COORDINATOR, run is not None and run.state in ACTIVE
+    takers = free_to_take(organisation_id, shown) if can_edit and not running and shown is not None \
+        and shown.instance and len(shown.assignments) <= FREE_TO_TAKE_MAX else {}
     return render_template(
-        "rosters/week.html", monday=monday, run=run, takers=takers, running=run is not None and run.state in ACTIVE,
+        "rosters/week.html", monday=monday, run=run, takers=takers, running=running,
         run_message=run_message(run) if run is not None else "",
         progress=_progress_text(run) if run is not None and run.state in ACTIVE else "",
         versions=versions,
