@@ -23,3 +23,7 @@ accesslog = os.environ.get("PEIBAN_ACCESS_LOG", "-")
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket (gunicornc) would sit at a default path shared by every gunicorn of the account;
+# it is off unless PEIBAN_CONTROL_SOCKET names a path of this install's own (its mode stays 0600).
+control_socket = os.environ.get("PEIBAN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket

@@ -6,6 +6,7 @@ import contextlib
 from pathlib import Path
 
 from flask import Flask, request
+from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -140,6 +141,8 @@ def _register_errors(app: Flask) -> None:
         429: (lambda: _("Too many tries"), lambda: _("Too many tries from this address. Wait a few minutes, then "
                                                      "try again.")),
         500: (lambda: _("Something went wrong"), lambda: _("The error has been logged. Nothing was saved.")),
+        503: (lambda: _("Busy"), lambda: _("The database was busy with someone else's long change and could not "
+                                            "save yours in time. Nothing was saved: go back and try again.")),
     }
 
     def handler(code: int):  # noqa: ANN202
@@ -152,3 +155,14 @@ def _register_errors(app: Flask) -> None:
 
     for code in pages:
         app.register_error_handler(code, handler(code))
+
+    def database_error(error: OperationalError):  # noqa: ANN202
+        # SQLite's "database is locked": a write waited for the one write lock past the busy timeout.
+        db.session.rollback()
+        if "database is locked" not in str(error.orig):
+            app.logger.exception("database error", exc_info=error)
+            return handler(500)(error)
+        response = handler(503)(error)
+        return response[0], 503, {"Retry-After": "5"}
+
+    app.register_error_handler(OperationalError, database_error)

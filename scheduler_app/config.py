@@ -41,6 +41,8 @@ class Config:
     # 1 when the app is served over HTTPS (behind nginx or a tunnel): the session cookie is then Secure and
     # named __Host-…, so it is never sent in clear nor set by another host of the domain.
     PEIBAN_HTTPS = 0
+    # The signed cookie that marks a browser an account has logged in on (auth.services.known_device).
+    PEIBAN_DEVICE_COOKIE = "peiban_device"
     # How many reverse proxies (nginx, a tunnel) stand in front of the app: their X-Forwarded-For then names the
     # client, for the audit log and the login throttle. 0: the app is reached directly.
     PEIBAN_PROXY_HOPS = 0
@@ -89,6 +91,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     settings["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(days=settings["PEIBAN_KEEP_SIGNED_IN_DAYS"])
     if settings["PEIBAN_HTTPS"]:
         settings.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-peiban", REMEMBER_COOKIE_SECURE=True,
+                        PEIBAN_DEVICE_COOKIE="__Host-peiban-device",
                         PREFERRED_URL_SCHEME="https")
     settings.setdefault("RATELIMIT_STORAGE_URI", settings["REDIS_URL"] or "memory://")
     settings.setdefault("RATELIMIT_HEADERS_ENABLED", False)

@@ -5,6 +5,8 @@ error."""
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,23 @@ def commit_or_raise(error: Exception) -> None:
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 WRITE_STATEMENTS = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 DEFERRED = "peiban_deferred"  # connection.info key: this transaction began as a reader
+_reading_first: ContextVar[bool] = ContextVar("peiban_reading_first", default=False)
+
+
+@contextlib.contextmanager
+def reading_first() -> Iterator[None]:
+    """Within it, a new transaction begins as a reader and takes SQLite's write lock only at its first write,
+    as a page does: for a long read-and-check (an import parsing and checking a county's children) that must
+    not keep every other save waiting. The transaction open at the start is ended first (it must not have
+    written anything). What was read may change before the write: the rows written are versioned (a stale
+    one raises StaleDataError) and natural keys unique (a clash raises IntegrityError), so the caller
+    refuses rather than overwrites."""
+    db.session.commit()
+    token = _reading_first.set(True)
+    try:
+        yield
+    finally:
+        _reading_first.reset(token)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -69,7 +88,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):  # noqa: ANN001
-        reader = has_request_context() and request.method in READ_ONLY_METHODS
+        reader = _reading_first.get() or (has_request_context() and request.method in READ_ONLY_METHODS)
         connection.info[DEFERRED] = reader
         connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 

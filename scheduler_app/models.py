@@ -433,10 +433,12 @@ class DateAway(db.Model):
 
 class LoginFailure(db.Model):
     """One failed login for a username as typed (whether or not such an account exists); counted across
-    processes to lock a username out for a while after repeated failures."""
+    processes to lock a username out for a while after repeated failures. ``device`` is the known browser it
+    came from (one the account logged in on before), counted apart so strangers cannot lock that browser out."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), index=True)
+    device: Mapped[str | None] = mapped_column(String(32))
     failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 

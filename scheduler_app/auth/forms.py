@@ -45,8 +45,10 @@ class CodeForm(FlaskForm):
 
 
 class TwoStepOnForm(FlaskForm):
-    """Turn two-step login on: prove the app holds the secret."""
+    """Turn two-step login on: prove the app holds the secret, and that the account's owner is at the keyboard."""
 
+    password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                             render_kw={"autocomplete": "current-password"})
     code = StringField(_l("Code from your authenticator app"), validators=[DataRequired(), Length(max=12)],
                        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
     submit = SubmitField(_l("Turn on two-step login"))

@@ -18,6 +18,7 @@ from scheduler_app.auth.forms import (
     TwoStepOnForm,
 )
 from scheduler_app.auth.services import (
+    KNOWN_DEVICE_DAYS,
     LOCKOUT_FAILURES,
     LOCKOUT_WINDOW,
     SESSION_ID,
@@ -29,6 +30,8 @@ from scheduler_app.auth.services import (
     end_login_session,
     end_session,
     finish_second_step,
+    known_device,
+    known_device_token,
     locked_out,
     new_recovery_codes,
     new_totp_secret,
@@ -59,8 +62,13 @@ def _logged_in(user: User, keep: bool = False):  # noqa: ANN202 - a redirect
     start_session(user, keep=keep)
     if user.must_change_password:
         flash(_("Please choose a new password."), "info")
-        return redirect(url_for("auth.change_password"))
-    return redirect(safe_next(request.args.get("next")))
+        response = redirect(url_for("auth.change_password"))
+    else:
+        response = redirect(safe_next(request.args.get("next")))
+    response.set_cookie(current_app.config["PEIBAN_DEVICE_COOKIE"], known_device_token(user),
+                        max_age=KNOWN_DEVICE_DAYS * 24 * 3600, httponly=True, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -110,7 +118,7 @@ def two_step():
     if user.totp_secret:
         form = TwoStepOffForm()
         if form.validate_on_submit():
-            if verify_password(user.password_hash, form.password.data):
+            if current_password_matches(user, form.password.data):
                 remove_two_step(user)
                 audit.record("two_step_disabled", "user", user.id)
                 db.session.commit()
@@ -122,7 +130,9 @@ def two_step():
     session[SETUP_SECRET] = secret
     form = TwoStepOnForm()
     if form.validate_on_submit():
-        if totp_matches(secret, form.code.data):
+        if not current_password_matches(user, form.password.data):
+            form.password.errors.append(_("This is not your current password."))
+        elif totp_matches(secret, form.code.data):
             user.totp_secret = secret
             session.pop(SETUP_SECRET, None)
             codes = new_recovery_codes(user)
@@ -132,7 +142,8 @@ def two_step():
                   "success")
             # Shown once, on this answer only (no redirect): the page is never stored (Cache-Control: no-store).
             return render_template("auth/recovery_codes.html", codes=codes)
-        form.code.errors.append(_("This code is not right. Check the time on your phone and try again."))
+        else:
+            form.code.errors.append(_("This code is not right. Check the time on your phone and try again."))
     qr = Markup(totp_qr_svg(totp_uri(user, secret)))  # noqa: S704 - segno's SVG of our own link, no user text
     return render_template("auth/two_step.html", form=form, enabled=False, qr=qr,
                            secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
@@ -176,7 +187,7 @@ def change_password():
     if form.validate_on_submit():
         problem = password_problem(form.new.data, current_user.username,
                                    (current_user.organisation.name, current_user.display_name or ""))
-        if locked_out(current_user.username):
+        if locked_out(current_user.username, known_device(current_user.username)):
             form.current.errors.append(_("Too many wrong tries: wait %(minutes)d minutes and try again.",
                                          minutes=int(LOCKOUT_WINDOW.total_seconds() // 60)))
         elif not current_password_matches(current_user._get_current_object(), form.current.data):

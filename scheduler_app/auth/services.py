@@ -19,12 +19,13 @@ from flask import Flask, abort, current_app, flash, has_request_context, redirec
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func
 from zxcvbn import zxcvbn
 
 from scheduler_app import audit, outbox
 from scheduler_app.extensions import db, login_manager
-from scheduler_app.models import LoginFailure, LoginSession, RecoveryCode, Role, User, utcnow
+from scheduler_app.models import AuditEvent, LoginFailure, LoginSession, RecoveryCode, Role, User, utcnow
 from scheduler_app.offline import prefetching
 from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
@@ -37,6 +38,13 @@ MIN_PASSWORD_LENGTH = 8  # OWASP ASVS v5: at least 8 characters, no composition 
 # (counted in the database, so every server process agrees; a refused attempt while locked is not counted).
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW = dt.timedelta(minutes=15)
+# A browser the account has logged in on carries a signed cookie saying so; failures from it are counted apart
+# from everyone else's, so strangers who lock the username out do not lock its owner out of her own browser.
+KNOWN_DEVICE_DAYS = 180
+# Failed logins for usernames no account has are audited up to this many an hour: a spray of made-up names
+# must not fill the audit log (the lockout still counts every one, and the address limit slows the spray).
+MAX_UNKNOWN_FAILURES_AUDITED = 200
+KNOWN_DEVICE_SALT = "peiban-known-device"
 SESSION_STARTED, SESSION_SEEN = "login_at", "seen_at"  # session keys: when the login and the last request were
 SESSION_ID = "sid"  # session key: the LoginSession row this browser's login is
 SESSION_KEPT = "kept"  # session key: "keep me signed in on this phone" was chosen at the login
@@ -143,14 +151,15 @@ def pending_second_step() -> User | None:
 
 def finish_second_step(user: User, code: str) -> bool:
     """Check the code; a wrong one counts towards the username's lockout like a wrong password."""
-    if locked_out(user.username):
+    device = known_device(user.username)
+    if locked_out(user.username, device):
         audit.record("login_failed", "user", user.id, user=user, step="code")
         return False
     step = "code"
     if not totp_matches(user.totp_secret or "", code):
         if not _use_recovery_code(user, code):
             audit.record("login_failed", "user", user.id, user=user, step="code")
-            _count_failure(user.username)
+            _count_failure(user.username, device)
             return False
         step = "recovery_code"
     session.pop(PENDING_USER, None)
@@ -273,30 +282,64 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def locked_out(username: str) -> bool:
-    """True when the username has failed LOCKOUT_FAILURES times within the last LOCKOUT_WINDOW."""
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt=KNOWN_DEVICE_SALT)
+
+
+def known_device_token(user: User) -> str:
+    """The signed cookie value a browser gets at a login: this account has logged in here."""
+    return _device_signer().dumps({"u": user.id, "d": secrets.token_hex(8)})
+
+
+def known_device(username: str) -> str | None:
+    """This browser's id when it carries a valid known-browser cookie of the account with this username."""
+    token = request.cookies.get(current_app.config["PEIBAN_DEVICE_COOKIE"]) if has_request_context() else None
+    if not token:
+        return None
+    try:
+        data = _device_signer().loads(token, max_age=KNOWN_DEVICE_DAYS * 24 * 3600)
+    except BadData:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("d"), str):
+        return None
+    user_id = db.session.execute(db.select(User.id).where(User.username == username)).scalar()
+    return data["d"][:32] if user_id is not None and data.get("u") == user_id else None
+
+
+def locked_out(username: str, device: str | None = None) -> bool:
+    """True when the username has failed LOCKOUT_FAILURES times within the last LOCKOUT_WINDOW from unknown
+    browsers (``device`` None), or from the known browser ``device``."""
     since = utcnow() - LOCKOUT_WINDOW
+    same_browser = LoginFailure.device == device if device else LoginFailure.device.is_(None)
     failures = db.session.execute(db.select(func.count()).select_from(LoginFailure).where(
-        LoginFailure.username == username, LoginFailure.failed_at >= since)).scalar_one()
+        LoginFailure.username == username, LoginFailure.failed_at >= since, same_browser)).scalar_one()
     return failures >= LOCKOUT_FAILURES
 
 
-def _count_failure(username: str) -> None:
+def _unknown_failures_recorded() -> int:
+    """Audit rows of failed logins for no account within the last hour (a spray of made-up usernames)."""
+    return db.session.execute(db.select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "login_failed", AuditEvent.user_id.is_(None),
+        AuditEvent.at >= utcnow() - dt.timedelta(hours=1))).scalar_one()
+
+
+def _count_failure(username: str, device: str | None = None) -> None:
     """Record a failed login, and forget failures too old to count for anyone (the table stays small)."""
     db.session.execute(db.delete(LoginFailure).where(LoginFailure.failed_at < utcnow() - LOCKOUT_WINDOW))
-    db.session.add(LoginFailure(username=username))
+    db.session.add(LoginFailure(username=username, device=device))
 
 
 def current_password_matches(user: User, password: str) -> bool:
     """Whether the logged-in user typed her current password (to change it): a wrong one counts towards the
     same lockout as a wrong login, so a left-open session does not let the password be guessed without end;
     while the username is locked even the right one is refused."""
-    if locked_out(user.username):
+    device = known_device(user.username)
+    if locked_out(user.username, device):
         return False
     if verify_password(user.password_hash, password):
         return True
-    audit.record("login_failed", "user", user.id, user=user, reason="current password when changing it")
-    _count_failure(user.username)
+    audit.record("login_failed", "user", user.id, user=user, reason="current password")
+    _count_failure(user.username, device)
     db.session.commit()
     return False
 
@@ -306,7 +349,8 @@ def authenticate(username: str, password: str) -> User | None:
     the username as typed, whether or not the account exists; a locked-out username is refused even with the
     right password, and costs the same time."""
     username = username[:80]
-    locked = locked_out(username)
+    device = known_device(username)
+    locked = locked_out(username, device)
     found = db.session.execute(db.select(User.id, User.password_hash, User.active)
                                .where(User.username == username)).first()
     # Argon2 takes a good fraction of a second of CPU on purpose; on SQLite an open transaction holds the
@@ -318,13 +362,14 @@ def authenticate(username: str, password: str) -> User | None:
         audit.record("login_locked_out", username=username)
         return None
     if found is None:
-        audit.record("login_failed", username=username)
+        if _unknown_failures_recorded() < MAX_UNKNOWN_FAILURES_AUDITED:
+            audit.record("login_failed", username=username)
         _count_failure(username)
         return None
     user = db.session.get(User, found.id)
     if not matches or not user.active or user.password_hash != found.password_hash:
         audit.record("login_failed", "user", user.id, user=user)
-        _count_failure(username)
+        _count_failure(username, device)
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

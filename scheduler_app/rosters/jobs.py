@@ -38,6 +38,7 @@ from redis.exceptions import RedisError
 from rq import Queue, Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Dependency, Job
+from sqlalchemy.exc import OperationalError
 
 from scheduler_app import audit
 from scheduler_app.contract import build_instance
@@ -411,7 +412,7 @@ def _watch(run: SolveRun, instance: dict[str, Any], time_limit_s: float,
         best: list[float] = []
         reader = threading.Thread(target=_read_stderr, args=(process, best, errors), daemon=True)
         reader.start()
-        started = time.monotonic()
+        started = beat = time.monotonic()
         while process.poll() is None:
             time.sleep(HEARTBEAT_S / 4)
             if time.monotonic() - started > time_limit_s + OVERRUN_GRACE_S:
@@ -419,11 +420,15 @@ def _watch(run: SolveRun, instance: dict[str, Any], time_limit_s: float,
                 process.wait()
                 reader.join()
                 return RunState.FAILED, "overran", None, None
-            if not run.heartbeat_at or seconds_since(run.heartbeat_at) >= HEARTBEAT_S:
+            if time.monotonic() - beat >= HEARTBEAT_S:  # a clock of its own: the run may be expired (below)
+                beat = time.monotonic()
                 run.heartbeat_at = utcnow()
                 if progress:
                     run.best_shortfall = best[-1] if best else None
-                db.session.commit()
+                try:
+                    db.session.commit()
+                except OperationalError:  # the database was busy past its timeout: the next beat tries again
+                    db.session.rollback()
         reader.join()
         if process.returncode == 0 and target.exists():
             return (RunState.SUCCEEDED, "", json.loads(target.read_text(encoding="utf-8")),

@@ -11,6 +11,7 @@ from flask_login import current_user
 from scheduler_app.auth.services import require, roles_required
 from scheduler_app.models import Role
 from scheduler_app.permissions import Permission
+from scheduler_app.database import reading_first
 from scheduler_app.tabular import FORMATS, TableError, download, read_table
 from scheduler_app.transfer import bp
 from scheduler_app.transfer.forms import ImportForm
@@ -31,13 +32,16 @@ def index():
     report = None
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            table = read_table(upload.filename or "", upload.read())
-        except TableError as exc:
-            form.file.errors.append(str(exc))
-        else:
-            report = import_table(current_user.organisation_id, form.kind.data, table, upload.filename or "",
+        # Reading and checking a big file takes seconds: other people's saves must not wait for it.
+        with reading_first():
+            try:
+                table = read_table(upload.filename or "", upload.read())
+            except TableError as exc:
+                form.file.errors.append(str(exc))
+            else:
+                report = import_table(current_user.organisation_id, form.kind.data, table, upload.filename or "",
                                       current_user)
+        if report is not None:
             if report.ok:
                 flash(_("%(kind)s imported: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
                         kind=KIND_LABELS[report.kind], created=report.created, updated=report.updated,

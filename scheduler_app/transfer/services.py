@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -158,21 +159,21 @@ def import_table(organisation_id: int, kind: str, table: Table, filename: str = 
     if report.errors:
         del report.errors[MAX_ERRORS_SHOWN:]
         return report
-    for record, values in planned:
-        changes = changed_values(spec, record, values)
-        if not changes:
-            report.unchanged += 1
-            continue
-        write(spec, organisation_id, record, changes, lookups)
-        if record is None:
-            report.created += 1
-        else:
-            report.updated += 1
-    audit.record("import", spec.name, None, file=filename, rows=report.rows, created=report.created,
-                 updated=report.updated, unchanged=report.unchanged)
-    try:
+    try:  # a record changed, or one with the same key added, since the file was checked: nothing is written
+        for record, values in planned:
+            changes = changed_values(spec, record, values)
+            if not changes:
+                report.unchanged += 1
+                continue
+            write(spec, organisation_id, record, changes, lookups)
+            if record is None:
+                report.created += 1
+            else:
+                report.updated += 1
+        audit.record("import", spec.name, None, file=filename, rows=report.rows, created=report.created,
+                     updated=report.updated, unchanged=report.unchanged)
         db.session.commit()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         db.session.rollback()
         report.created = report.updated = report.unchanged = 0
         report.errors.append(RowError(0, "", _("someone changed these records while the file was being "

@@ -224,7 +224,7 @@ def test_two_step_login_asks_for_the_apps_code(app, make_user, client) -> None:
     client.get("/auth/two-step")
     with client.session_transaction() as session:
         secret = session["two_step_setup"]
-    response = post_form(client, "/auth/two-step", {"code": pyotp.TOTP(secret).now()})
+    response = post_form(client, "/auth/two-step", {"password": PASSWORD, "code": pyotp.TOTP(secret).now()})
     codes = re.findall(r'<code class="mono">', response.get_data(as_text=True))
     assert response.status_code == 200 and len(codes) == 10  # the recovery codes, shown once
     db.session.expire_all()
@@ -292,7 +292,7 @@ def _two_step_user(client, make_user):  # noqa: ANN001, ANN202
     client.get("/auth/two-step")
     with client.session_transaction() as session:
         secret = session["two_step_setup"]
-    page = post_form(client, "/auth/two-step", {"code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
+    page = post_form(client, "/auth/two-step", {"password": PASSWORD, "code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
     post_form(client, "/auth/logout", {}, page="/")
     return user, secret, re.findall(r'<code class="mono">([^<]+)</code>', page)
 
@@ -387,3 +387,80 @@ def test_logins_from_one_address_are_throttled(app, make_user) -> None:
     assert refused.status_code == 429 and "Wait a few minutes" in refused.get_data(as_text=True)
     data = {"username": user.username, "password": PASSWORD, "csrf_token": csrf_token(other)}
     assert other.post("/auth/login", data=data, environ_base={"REMOTE_ADDR": "10.0.0.7"}).status_code == 302
+
+
+def test_turning_on_two_step_login_asks_for_the_password(app, make_user, client) -> None:
+    """Turning two-step login on needs the current password as well as a code, and a wrong password counts
+    towards the lockout (someone at a left-open session cannot tie the account to their own phone)."""
+    import pyotp
+
+    from scheduler_app.models import LoginFailure
+    user = make_user(Role.COORDINATOR, locale="en")
+    post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD})
+    client.get("/auth/two-step")
+    with client.session_transaction() as session:
+        secret = session["two_step_setup"]
+    page = post_form(client, "/auth/two-step", {"password": "not-the-password", "code": pyotp.TOTP(secret).now()})
+    assert "This is not your current password." in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret is None
+    assert db.session.execute(db.select(LoginFailure).where(LoginFailure.username == user.username)).first()
+    post_form(client, "/auth/two-step", {"password": PASSWORD, "code": pyotp.TOTP(secret).now()})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).totp_secret == secret
+
+
+def _log_in(client, username: str, password: str = PASSWORD) -> bool:  # noqa: ANN001
+    """Whether this login form post logged in."""
+    response = post_form(client, "/auth/login", {"username": username, "password": password})
+    return response.status_code == 302 and "/auth/login" not in response.headers["Location"]
+
+
+def test_strangers_locking_a_username_do_not_lock_its_owner_out_of_her_own_browser(app, make_user) -> None:
+    """Five wrong passwords from strangers lock the username for every browser it never logged in on, while
+    the browser its owner logged in on before still logs her in with the right password."""
+    user = make_user(Role.ADMIN)
+    hers, stranger, new = app.test_client(), app.test_client(), app.test_client()
+    assert _log_in(hers, user.username)
+    post_form(hers, "/auth/logout", {}, page="/")
+    for _ in range(LOCKOUT_FAILURES):
+        assert not _log_in(stranger, user.username, "wrong-wrong-wrong")
+    assert not _log_in(stranger, user.username)  # the stranger's browser: locked, even with the password
+    assert not _log_in(new, user.username)  # any other new browser too
+    assert _log_in(hers, user.username)
+
+
+def test_wrong_passwords_from_her_own_browser_lock_that_browser(app, make_user) -> None:
+    """The known browser has its own count: five wrong passwords from it lock it as well."""
+    user = make_user(Role.COORDINATOR)
+    hers = app.test_client()
+    assert _log_in(hers, user.username)
+    post_form(hers, "/auth/logout", {}, page="/")
+    for _ in range(LOCKOUT_FAILURES):
+        assert not _log_in(hers, user.username, "wrong-wrong-wrong")
+    assert not _log_in(hers, user.username)
+
+
+def test_a_known_browser_cookie_of_another_account_does_not_pass_the_lock(app, make_user) -> None:
+    """The cookie names the account it was given to: one copied from the attacker's own account, or one
+    whose signature was tampered with, spares nothing."""
+    victim, attacker = make_user(Role.ADMIN), make_user(Role.VOLUNTEER)
+    browser = app.test_client()
+    assert _log_in(browser, attacker.username)
+    post_form(browser, "/auth/logout", {}, page="/")
+    for _ in range(LOCKOUT_FAILURES):
+        _log_in(browser, victim.username, "wrong-wrong-wrong")
+    assert not _log_in(browser, victim.username)
+    cookie = browser.get_cookie(app.config["PEIBAN_DEVICE_COOKIE"]).value
+    browser.set_cookie(app.config["PEIBAN_DEVICE_COOKIE"], cookie[:-2] + ("AA" if cookie[-2:] != "AA" else "BB"))
+    assert not _log_in(browser, victim.username)
+
+
+def test_failed_logins_for_no_account_are_audited_only_up_to_an_hourly_cap(app, client, monkeypatch) -> None:
+    """A spray of made-up usernames fills the audit log only up to the cap; failures for real accounts are
+    always audited."""
+    from scheduler_app.auth import services
+    monkeypatch.setattr(services, "MAX_UNKNOWN_FAILURES_AUDITED", 3)
+    for n in range(6):
+        _log_in(client, f"made-up-{n}", "whatever-whatever")
+    assert _audit_actions().count("login_failed") == 3

@@ -7,7 +7,7 @@ import threading
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -163,3 +163,35 @@ def test_sqlite_pages_read_beside_a_writer_and_wait_only_to_write(app, make_org,
     db.session.rollback()
     assert db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "child_viewed",
                                                           AuditEvent.object_id == child.id)).first()
+
+
+def test_a_save_that_waits_past_the_busy_timeout_gets_a_try_again_page(app, make_user) -> None:
+    """When SQLite's write lock stays taken past the busy timeout, a save is answered 503 with a page that says
+    nothing was saved and to try again (not a 500), and the database is as it was."""
+    import sqlite3
+
+    from scheduler_app import create_app
+    from scheduler_app.models import AuditEvent
+    from tests.conftest import post_form
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        pytest.skip("SQLite's single write lock")
+    username = make_user().username
+    db.session.commit()
+    busy = create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "test-secret",
+                       "TESTING": True, "SQLITE_BUSY_TIMEOUT_MS": 200})
+    client = busy.test_client()
+    client.get("/auth/login")  # the form's token, before the lock is taken
+    before = db.session.execute(db.select(func.count()).select_from(AuditEvent)).scalar_one()
+    db.session.rollback()
+    holder = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        response = post_form(client, "/auth/login", {"username": username, "password": "wrong-wrong"},
+                             headers={"Accept-Language": "en"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert "Nothing was saved" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.execute(db.select(func.count()).select_from(AuditEvent)).scalar_one() == before

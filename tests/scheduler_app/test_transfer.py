@@ -239,3 +239,61 @@ def test_an_import_cannot_change_what_the_account_may_not_see(app, desk, make_us
     assert (child.guardian_phone, child.background) == ("13900000000", "父母在深圳")
     kept = upload(limited, "children", b"Code,Guardian's phone,Background\nC9,,\n")
     assert kept.status_code == 302 and children(desk["org"].id)["C9"].guardian_phone == "13900000000"
+
+
+def _sqlite_path(app) -> str:  # noqa: ANN001
+    """The file of the app's SQLite database."""
+    return db.engine.url.database
+
+
+def test_other_saves_go_on_while_an_import_reads_its_file(app, desk, monkeypatch) -> None:
+    """An import reads and checks its file without holding SQLite's write lock: someone else's save made
+    meanwhile (here from another connection that waits at most 0.2 s) goes through, and the import then
+    writes its rows."""
+    import sqlite3
+
+    from scheduler_app.transfer import routes
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("SQLite's single write lock")
+    saved, org_id, path = [], desk["org"].id, _sqlite_path(app)
+
+    def read_while_someone_saves(name, data):  # noqa: ANN001, ANN202
+        other = sqlite3.connect(path, timeout=0.2)
+        other.execute("UPDATE organisation SET road_factor = 1.5 WHERE id = ?", (org_id,))
+        other.commit()
+        other.close()
+        saved.append(True)
+        return real_read(name, data)
+
+    real_read = routes.read_table
+    monkeypatch.setattr(routes, "read_table", read_while_someone_saves)
+    response = upload(desk["client"], "children", csv_of(f"C1,王欣怡,{desk['village']},1,周六 09:00-11:00,2"))
+    assert saved and response.status_code == 302
+    assert "C1" in children(org_id)
+
+
+def test_a_record_changed_while_the_import_read_its_file_refuses_the_import(app, desk, monkeypatch) -> None:
+    """What the import read may change before it writes: a child of the file saved by someone else meanwhile
+    makes the import refuse, with nothing written, instead of overwriting that save."""
+    from scheduler_app.transfer import services
+    first = upload(desk["client"], "children", csv_of(f"C1,王欣怡,{desk['village']},1,周六 09:00-11:00,2"))
+    assert first.status_code == 302
+    saved = []
+
+    def someone_saves_before_the_write(*args):  # noqa: ANN002, ANN202
+        if not saved:
+            with app.app_context():  # someone else's request: a session of its own
+                child = db.session.execute(db.select(Child).where(Child.code == "C1")).scalar_one()
+                child.risk_level = 5
+                db.session.commit()
+            saved.append(True)
+        return real_changed(*args)
+
+    real_changed = services.changed_values
+    monkeypatch.setattr(services, "changed_values", someone_saves_before_the_write)
+    response = upload(desk["client"], "children", csv_of(f"C1,王欣怡,{desk['village']},1,周六 09:00-11:00,3",
+                                                         f"C2,李子轩,{desk['village']},1,周六 09:00-11:00,1"))
+    assert saved and response.status_code == 422
+    assert "someone changed these records" in response.get_data(as_text=True)
+    found = children(desk["org"].id)
+    assert found["C1"].risk_level == 5 and "C2" not in found
