@@ -47,7 +47,6 @@ from scheduler_app.auth.services import (
     totp_matches,
     totp_qr_svg,
     totp_uri,
-    verify_password,
 )
 from scheduler_app.extensions import db, limiter
 from scheduler_app.models import User

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.auth.services import require, roles_required
+from scheduler_app.database import reading_first
 from scheduler_app.models import Role
 from scheduler_app.permissions import Permission
-from scheduler_app.database import reading_first
 from scheduler_app.tabular import FORMATS, TableError, download, read_table
 from scheduler_app.transfer import bp
 from scheduler_app.transfer.forms import ImportForm
@@ -41,12 +41,11 @@ def index():
             else:
                 report = import_table(current_user.organisation_id, form.kind.data, table, upload.filename or "",
                                       current_user)
-        if report is not None:
-            if report.ok:
-                flash(_("%(kind)s imported: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
-                        kind=KIND_LABELS[report.kind], created=report.created, updated=report.updated,
-                        unchanged=report.unchanged), "success")
-                return redirect(url_for("transfer.index"))
+        if report is not None and report.ok:
+            flash(_("%(kind)s imported: %(created)d added, %(updated)d updated, %(unchanged)d unchanged.",
+                    kind=KIND_LABELS[report.kind], created=report.created, updated=report.updated,
+                    unchanged=report.unchanged), "success")
+            return redirect(url_for("transfer.index"))
     status = 422 if report is not None or form.errors else 200
     return render_template("transfer/index.html", form=form, report=report, kinds=KIND_LABELS,
                            formats=FORMATS, can_import=can_import), status

@@ -292,7 +292,8 @@ def _two_step_user(client, make_user):  # noqa: ANN001, ANN202
     client.get("/auth/two-step")
     with client.session_transaction() as session:
         secret = session["two_step_setup"]
-    page = post_form(client, "/auth/two-step", {"password": PASSWORD, "code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
+    page = post_form(client, "/auth/two-step",
+                     {"password": PASSWORD, "code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
     post_form(client, "/auth/logout", {}, page="/")
     return user, secret, re.findall(r'<code class="mono">([^<]+)</code>', page)
 
