@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +20,7 @@ from sqlalchemy.engine import make_url
 # so under steady writes it might never finish.)
 BACKUP_PAGES_PER_STEP = -1
 BACKUP_PAUSE_S = 0.0
+RESTORE_LOCK_WAIT_S = 60  # a restore waits this long for the running app's write to end
 
 
 class BackupError(RuntimeError):
@@ -110,20 +109,24 @@ def _copy(database: Path, target: Path) -> None:
 
 
 def restore(source: Path, database: Path) -> BackupResult:
-    """Replace the database with a checked backup. Run it with the app and workers stopped: open connections
-    would keep the old file. The old database is kept as <name>.before-restore."""
+    """Replace the database's contents with a checked backup, through SQLite's online backup API into the live
+    file: the copy takes the database's own write lock, so an app or worker still running waits for it and then
+    goes on with the restored database (a file swapped under it would take every later save to the unlinked
+    old file). The old contents are kept as <name>.before-restore."""
     tables, rows = check(source)
     database.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=database.parent, prefix=".restore-", delete=False) as handle:
-        staged = Path(handle.name)
+    if not database.exists():  # nothing is open on a database that is not there: a plain copy will do
+        _copy(source, database)
+        return BackupResult(database, database.stat().st_size, tables, rows)
+    _copy(database, database.with_name(database.name + ".before-restore"))
+    backup_copy = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    live = sqlite3.connect(database, timeout=RESTORE_LOCK_WAIT_S)
     try:
-        shutil.copyfile(source, staged)
-        check(staged)
-        if database.exists():
-            _copy(database, database.with_name(database.name + ".before-restore"))
-        for suffix in ("-wal", "-shm"):  # the old database's log must not be replayed onto the backup
-            Path(f"{database}{suffix}").unlink(missing_ok=True)
-        os.replace(staged, database)
+        backup_copy.backup(live)  # one step, under the live database's write lock
+    except sqlite3.Error as exc:
+        raise BackupError(f"{database} could not be restored ({exc}); nothing was replaced") from None
     finally:
-        staged.unlink(missing_ok=True)
+        live.close()
+        backup_copy.close()
+    check(database)
     return BackupResult(database, database.stat().st_size, tables, rows)

@@ -146,12 +146,14 @@ def register(app: Flask) -> None:
 
     @app.cli.command("restore")
     @click.argument("source", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-    @click.option("--yes", is_flag=True, help="Confirm: the app and workers are stopped.")
+    @click.option("--yes", is_flag=True, help="Confirm: everything saved since the backup is replaced.")
     def restore_command(source: Path, yes: bool) -> None:
-        """Replace the SQLite database with a checked backup; stop the app and workers first."""
+        """Replace the SQLite database's contents with a checked backup (the app may keep running: it waits for
+        the restore, then goes on with the restored contents)."""
         from scheduler_app.backup import BackupError, restore, sqlite_path
         if not yes:
-            raise click.UsageError("Stop the app and its workers, then run again with --yes.")
+            raise click.UsageError("Everything saved since the backup will be replaced (the current contents are "
+                                   "kept as <database>.before-restore): run again with --yes.")
         try:
             db.engine.dispose()  # this command's own connections must not hold the old file
             result = restore(source, sqlite_path(app.config["SQLALCHEMY_DATABASE_URI"]))

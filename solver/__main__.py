@@ -1,11 +1,18 @@
-"""Command line: ``python -m solver solve INSTANCE -o ROSTER`` and ``python -m solver check INSTANCE ROSTER``."""
+"""Command line: ``python -m solver solve INSTANCE -o ROSTER`` and ``python -m solver check INSTANCE ROSTER``.
+
+INSTANCE ``-`` reads the instance from standard input, so a caller need not leave children's names and homes
+in a file; ``--exit-with-parent`` ends the solve when the process that started it goes (a web server killed
+mid-solve does not leave an orphan running for minutes)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import os
 import sys
+import threading
+import time
 from pathlib import Path
 
 from solver.instance import InstanceError, parse_instance
@@ -17,9 +24,17 @@ from solver.validate import validate
 
 EXIT_BROKEN = 1
 EXIT_BAD_INPUT = 2
+EXIT_PARENT_GONE = 3
+PARENT_CHECK_S = 0.5
 
 
 def _load(path: str, what: str) -> object:
+    if path == "-":
+        try:
+            return json.loads(sys.stdin.buffer.read())  # UTF-8 whatever the locale says
+        except json.JSONDecodeError as exc:
+            raise SystemExit(f"error: {what} on standard input is not JSON: line {exc.lineno}, "
+                             f"column {exc.colno}: {exc.msg}") from None
     try:
         return json.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -27,6 +42,19 @@ def _load(path: str, what: str) -> object:
     except json.JSONDecodeError as exc:
         raise SystemExit(f"error: {what} {path} is not JSON: line {exc.lineno}, "
                          f"column {exc.colno}: {exc.msg}") from None
+
+
+def _exit_with_parent() -> None:
+    """End this process as soon as its parent is gone (it is then re-parented, so the parent id changes)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(PARENT_CHECK_S)
+            if os.getppid() != parent:
+                os._exit(EXIT_PARENT_GONE)  # nobody is left to read the roster
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _fail(message: str) -> int:
@@ -82,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m solver", description="Peiban's weekly roster solver.")
     sub = parser.add_subparsers(dest="command", required=True)
     p_solve = sub.add_parser("solve", help="solve a roster-instance/1 and write a roster/1")
-    p_solve.add_argument("instance")
+    p_solve.add_argument("instance", help="instance file, or - for standard input")
     p_solve.add_argument("-o", "--output", default="-", help="roster file (default: standard output)")
     p_solve.add_argument("--time-limit", type=float, default=SolverSettings.time_limit_s, help="seconds")
     p_solve.add_argument("--seed", type=int, default=0)
@@ -93,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
     p_solve.add_argument("--reasons", metavar="FILE",
                          help="also write the unmet reasons as translatable messages (template and values), "
                               "in the order of the roster's unmet lists")
+    p_solve.add_argument("--exit-with-parent", action="store_true",
+                         help=f"stop (exit {EXIT_PARENT_GONE}) when the process that started this one ends")
     p_solve.set_defaults(func=cmd_solve)
     p_check = sub.add_parser("check", help="check a roster against its instance")
     p_check.add_argument("instance")
@@ -108,6 +138,8 @@ def main(argv: list[str] | None = None) -> int:
         progress.setLevel(logging.INFO)
         progress.addHandler(handler)
         progress.propagate = False
+    if getattr(args, "exit_with_parent", False):
+        _exit_with_parent()
     return args.func(args)
 
 

@@ -17,6 +17,7 @@ first failed part's reason.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import json
@@ -79,6 +80,8 @@ REASONS = {
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where the solver package is importable from
 _threads: dict[int, threading.Thread] = {}
 _processes: dict[int, subprocess.Popen] = {}
+_ending = threading.Event()  # this process is exiting: its solves end as abandoned, at once
+ENDING_JOIN_S = 10  # how long an exiting process waits for each watcher to write its run's end
 
 
 class RunInProgressError(RuntimeError):
@@ -146,6 +149,8 @@ def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_li
         return run
     for finished in [i for i, t in _threads.items() if not t.is_alive()]:
         del _threads[finished]  # a long-running server keeps only the watchers still at work
+    atexit.unregister(end_local_solves)  # registered once, however many solves this process starts
+    atexit.register(end_local_solves)
     app = current_app._get_current_object()  # the thread needs the app, not the request's proxy
     thread = threading.Thread(target=run_solve, args=(app, run.id, instance), name=f"solve-{run.id}", daemon=True)
     _threads[run.id] = thread
@@ -208,6 +213,21 @@ def stop_all(timeout: float = 60) -> None:
         kill(run_id)
         join(run_id, timeout=timeout)
     _threads.clear()
+
+
+def end_local_solves() -> None:
+    """When this process exits (a gunicorn worker recycled or stopped, the server shut down), stop the solves it
+    watches and mark them abandoned now, not after their heartbeat goes stale."""
+    atexit.unregister(end_local_solves)
+    if not _threads:
+        return
+    _ending.set()
+    try:
+        for run_id in list(_threads):
+            kill(run_id)
+            join(run_id, timeout=ENDING_JOIN_S)
+    finally:
+        _ending.clear()
 
 
 def solve_queue(app: Flask) -> Queue:
@@ -400,18 +420,22 @@ def _watch(run: SolveRun, instance: dict[str, Any], time_limit_s: float,
     """Run the solver process, record heartbeats (and the best shortfall so far, unless the instance is only
     a part of the run's week), stop it if it overruns. On success, the roster and its unmet reasons as
     translatable messages."""
+    # The instance (children's names and homes) goes through a pipe, never a file a killed process would leave
+    # behind; the outputs hold only ids. The solver ends itself if this process dies.
     with tempfile.TemporaryDirectory(prefix="peiban-solve-") as tmp:
-        source, target, reasons = Path(tmp) / "instance.json", Path(tmp) / "roster.json", Path(tmp) / "reasons.json"
-        source.write_text(json.dumps(instance, ensure_ascii=False), encoding="utf-8")
-        command = [sys.executable, "-m", "solver", "solve", str(source), "-o", str(target),
+        target, reasons = Path(tmp) / "roster.json", Path(tmp) / "reasons.json"
+        command = [sys.executable, "-m", "solver", "solve", "-", "-o", str(target), "--exit-with-parent",
                    "--time-limit", str(time_limit_s), "--progress", "--reasons", str(reasons)]
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,  # noqa: S603
-                                   text=True, encoding="utf-8", cwd=PROJECT_ROOT)
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,  # noqa: S603
+                                   stderr=subprocess.PIPE, cwd=PROJECT_ROOT)
         _processes[run.id] = process
         errors: list[str] = []
         best: list[float] = []
         reader = threading.Thread(target=_read_stderr, args=(process, best, errors), daemon=True)
         reader.start()
+        with contextlib.suppress(BrokenPipeError):  # a solver that died at once says why on its standard error
+            process.stdin.write(json.dumps(instance, ensure_ascii=False).encode("utf-8"))
+            process.stdin.close()
         started = beat = time.monotonic()
         while process.poll() is None:
             time.sleep(HEARTBEAT_S / 4)
@@ -434,7 +458,8 @@ def _watch(run: SolveRun, instance: dict[str, Any], time_limit_s: float,
             return (RunState.SUCCEEDED, "", json.loads(target.read_text(encoding="utf-8")),
                     json.loads(reasons.read_text(encoding="utf-8")) if reasons.exists() else None)
         if process.returncode < 0:
-            return RunState.FAILED, "stopped", None, None
+            return (RunState.ABANDONED, "abandoned", None, None) if _ending.is_set() else \
+                (RunState.FAILED, "stopped", None, None)
         detail = next((line.removeprefix("error: ") for line in reversed(errors) if line.startswith("error:")),
                       errors[-1] if errors else "")
         # The same reason as a message (template and values), kept after the English for run_message.
@@ -449,8 +474,8 @@ def seconds_since(moment: dt.datetime) -> float:
 
 
 def _read_stderr(process: subprocess.Popen, best: list[float], errors: list[str]) -> None:
-    for line in process.stderr:
-        line = line.strip()
+    for raw in process.stderr:
+        line = raw.decode("utf-8", errors="replace").strip()
         if line.startswith("PROGRESS shortfall="):
             best.append(float(line.removeprefix("PROGRESS shortfall=")))
         elif line:

@@ -90,8 +90,30 @@ def test_restore_refuses_a_damaged_file_and_changes_nothing(app, tmp_path) -> No
         check(tmp_path / "missing.sqlite3")
 
 
+def test_a_save_made_by_a_running_app_after_a_restore_is_kept(app, tmp_path) -> None:
+    """A restore while the app runs: a connection the app opened before the restore (kept in its pool) sees the
+    restored contents afterwards, and what it saves then is in the database, not in a replaced old file."""
+    database = _sqlite_only(app)
+    runner = app.test_cli_runner()
+    target = tmp_path / "backup.sqlite3"
+    assert runner.invoke(args=["backup", "--to", str(target)]).exit_code == 0
+    running = sqlite3.connect(database, timeout=30)
+    running.execute("INSERT INTO login_failure (username, failed_at) VALUES ('after-backup', datetime('now'))")
+    running.commit()
+    restored = runner.invoke(args=["restore", str(target), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert running.execute("SELECT count(*) FROM login_failure WHERE username = 'after-backup'").fetchone() == (0,)
+    running.execute("INSERT INTO login_failure (username, failed_at) VALUES ('after-restore', datetime('now'))")
+    running.commit()
+    running.close()
+    fresh = sqlite3.connect(database)
+    names = {name for (name,) in fresh.execute("SELECT username FROM login_failure")}
+    fresh.close()
+    assert "after-restore" in names and "after-backup" not in names
+
+
 def test_restore_asks_for_confirmation(app, tmp_path) -> None:
-    """Without --yes, restore only says to stop the app first."""
+    """Without --yes, restore only says what it will replace."""
     _sqlite_only(app)
     result = app.test_cli_runner().invoke(args=["restore", __file__])
     assert result.exit_code == 2 and "--yes" in result.output
