@@ -6,6 +6,7 @@ import pytest
 
 from scheduler_app.models import Role
 from tests.conftest import SECURITY_REPORT, csrf_token
+from tests.scheduler_app.rosters.test_map_privacy import saturday_with_a_visit  # noqa: F401 - a fixture
 
 ALL = frozenset(Role)
 # endpoint → (method, roles allowed). Written out by hand: a new route must be added here.
@@ -285,3 +286,59 @@ def test_nobody_reaches_another_organisations_records(app, login, make_world) ->
         f"{len(Role)} roles × {len(endpoints)} routes taking an id = {total} requests with another organisation's "
         f"ids: {total} refused ({statuses.get(403, 0)} × 403 role not allowed, {statuses.get(404, 0)} × 404 "
         f"not found in the user's organisation), 0 answered")
+
+
+def test_the_map_the_feed_and_the_import_follow_role_and_permission(app, make_user, saturday_with_a_visit) -> None:
+    """The three findings of the attack, as a matrix over every role, with and without the sensitive-data
+    permission: the day map places the child's house (within 50 m, fitted from the sites) only for a role that
+    may open it and has the permission, else her village or a 403; a volunteer's feed answers only while her
+    account is active; an import setting a guardian's phone is taken only from a coordinator with the
+    permission, refused (nothing changed) without it, and 403 for every other role."""
+    import io
+
+    from scheduler_app.extensions import db
+    from scheduler_app.models import Child
+    from tests.conftest import PASSWORD, post_form
+    from tests.scheduler_app.rosters.test_map_privacy import HOME, MONDAY, _home_as_fitted, _metres
+    org = saturday_with_a_visit()
+    child_id = db.session.execute(db.select(Child.id).where(Child.organisation_id == org.id)).scalar_one()
+    counts = {"map": 0, "feed": 0, "import": 0}
+    for role in Role:
+        for permissions in ([], ["child_sensitive"]):
+            account = make_user(role, org=org, permissions=permissions)
+            client = app.test_client()
+            assert post_form(client, "/auth/login", {"username": account.username, "password": PASSWORD}
+                             ).status_code == 302
+            may_open = role in EXPECTED["rosters.day_map_page"][1]
+            page = client.get(f"/rosters/{MONDAY.isoformat()}/map?day=5")
+            if not may_open:
+                assert page.status_code == 403, role
+            else:
+                near = _metres(_home_as_fitted(page.get_data(as_text=True)), HOME) < 50
+                assert near == bool(permissions), (role, permissions)
+            counts["map"] += 1
+            phone = f"1390000{len(permissions)}{list(Role).index(role):03d}"
+            response = client.post("/data/", content_type="multipart/form-data", headers={"Accept-Language": "en"},
+                                   data={"csrf_token": csrf_token(client, "/"), "kind": "children",
+                                         "file": (io.BytesIO(f"Code,Guardian's phone\nC1,{phone}\n".encode()),
+                                                  "children.csv")})
+            db.session.expire_all()
+            taken = db.session.get(Child, child_id).guardian_phone == phone
+            if role != Role.COORDINATOR:
+                assert response.status_code == 403 and not taken, (role, permissions)
+            else:
+                assert (response.status_code == 302) == taken == bool(permissions), (role, permissions)
+            counts["import"] += 1
+            if role == Role.VOLUNTEER:
+                account.volunteer.calendar_token = f"matrix-feed-{account.id}".ljust(43, "x")
+                db.session.commit()
+                feed = f"/calendar/{account.volunteer.calendar_token}.ics"
+                assert app.test_client().get(feed).status_code == 200
+                account.active = False
+                db.session.commit()
+                assert app.test_client().get(feed).status_code == 404
+                counts["feed"] += 1
+    SECURITY_REPORT["map, feed and import by role"] = (
+        f"{counts['map']} role × permission map requests (the house only with the permission), {counts['import']} "
+        f"imports of a guardian's phone (taken only from a coordinator with the permission), {counts['feed']} "
+        "feeds refused once their account was disabled")
