@@ -6,7 +6,6 @@ import pytest
 
 from scheduler_app.models import Role
 from tests.conftest import SECURITY_REPORT, csrf_token
-from tests.scheduler_app.rosters.test_map_privacy import saturday_with_a_visit  # noqa: F401 - a fixture
 
 ALL = frozenset(Role)
 # endpoint → (method, roles allowed). Written out by hand: a new route must be added here.
@@ -299,7 +298,8 @@ def test_the_map_the_feed_and_the_import_follow_role_and_permission(app, make_us
     from scheduler_app.extensions import db
     from scheduler_app.models import Child
     from tests.conftest import PASSWORD, post_form
-    from tests.scheduler_app.rosters.test_map_privacy import HOME, MONDAY, _home_as_fitted, _metres
+    from tests.scheduler_app.conftest import HOME, MONDAY
+    from tests.scheduler_app.rosters.test_map_privacy import _home_as_fitted, _metres
     org = saturday_with_a_visit()
     child_id = db.session.execute(db.select(Child.id).where(Child.organisation_id == org.id)).scalar_one()
     counts = {"map": 0, "feed": 0, "import": 0}

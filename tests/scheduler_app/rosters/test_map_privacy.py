@@ -3,19 +3,12 @@ coordinator may see) recovers the house only for a reader allowed to see it, and
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 
-import pytest
-
-from scheduler_app.models import Role, Village
+from scheduler_app.models import Role
 from tests.conftest import csrf_token
-
-MONDAY = dt.date(2026, 11, 30)
-SITES = {"S1": (30.447, 114.872), "S2": (30.480, 114.930)}
-HOME = (30.470, 114.915)      # the child's house, about 2.5 km from her village's point
-VILLAGE = (30.452, 114.894)
+from tests.scheduler_app.conftest import HOME, MONDAY, SITES, VILLAGE
 
 
 def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -35,24 +28,6 @@ def _home_as_fitted(svg: str) -> tuple[float, float]:
     lon = lon1 + (cx - x1) * (lon2 - lon1) / (x2 - x1)
     lat = lat1 + (cy - y1) * (lat2 - lat1) / (y2 - y1)
     return lat, lon
-
-
-@pytest.fixture
-def saturday_with_a_visit(make_org, make_site, make_volunteer, make_child, make_week):
-    """Builder: a published Saturday with tutoring at the two sites and a visit to C1, whose house is at HOME and
-    whose village is at VILLAGE (``consent`` as make_child takes it); returns the organisation."""
-    def build(**consent):  # noqa: ANN003, ANN202
-        org = make_org()
-        s1 = make_site(org, "S1", days=(5,), lat=SITES["S1"][0], lon=SITES["S1"][1])
-        s2 = make_site(org, "S2", days=(5,), lat=SITES["S2"][0], lon=SITES["S2"][1])
-        tutor = make_volunteer(org, "T1", roles=("tutor",), availability=((5, "08:00", "19:00"),))
-        other = make_volunteer(org, "T2", roles=("tutor",), availability=((5, "08:00", "19:00"),))
-        village = Village(organisation_id=org.id, name="幸福村", lat=VILLAGE[0], lon=VILLAGE[1])
-        child = make_child(org, "C1", village=village, home_lat=HOME[0], home_lon=HOME[1], **consent)
-        make_week(org, MONDAY, (tutor, s1, 5, "16:30", "18:00"), (other, s2, 5, "16:30", "18:00"),
-                  (make_volunteer(org, "M1"), child, 5, "09:00", "10:00"))
-        return org
-    return build
 
 
 def test_the_map_shows_a_childs_home_only_to_who_may_see_it(app, make_user, saturday_with_a_visit, login) -> None:
