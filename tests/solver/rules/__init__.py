@@ -1,0 +1,1 @@
+"""Tests that read as the rules: one module per rule family of solver/rules/."""
