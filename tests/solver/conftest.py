@@ -112,7 +112,7 @@ def solved() -> Callable[[Instance], tuple[Roster, Report]]:
     """Builder: solve a tiny week briefly and check the roster; returns the roster and the checker's report,
     failing the test when a hard rule is broken."""
     def run(instance: Instance, **settings: Any) -> tuple[Roster, Report]:
-        result = solve(instance, SolverSettings(time_limit_s=2, **settings))
+        result = solve(instance, SolverSettings(**{"time_limit_s": 2, **settings}))
         assert result.roster is not None, result.error
         report = validate(instance, result.roster)
         assert report.ok, report.violations

@@ -1,0 +1,89 @@
+"""Rule family 2 by decomposition (solver.rules.runs): activities confined to one stretch of time fit in it in
+sequence, a proposed run that cannot be timed is shrunk to a small core and cut (or repaired), and the roster of
+the decomposed model still obeys every rule. Pair rows are tested in tests/solver/test_runs.py."""
+
+from __future__ import annotations
+
+from solver.backend import CpSatBackend
+from solver.candidates import build_candidates
+from solver.places import Geography
+from solver.rules.runs import add_energy_rules, minimal_infeasible, repair_run, time_runs
+from solver.variables import RosterVars
+
+# The assignment model with cuts; it searches neighbourhoods until its time is up, so it is given little.
+DECOMPOSED = {"runs_max_candidates": 0, "runs_priced_candidates": 0, "time_limit_s": 0.5}
+
+
+def _neighbours(week, window_end: str) -> tuple:  # noqa: ANN001
+    """Three children at M1's home, each with a Saturday window from 09:00 to ``window_end``; the model's rows."""
+    inst = week.instance(children=[week.child(f"C{i}", windows=(("sat", "09:00", window_end),)) for i in (1, 2, 3)],
+                         volunteers=[week.visitor("M1")])
+    geo = Geography(inst)
+    m = CpSatBackend(1, 0, exact=False)
+    return m, RosterVars(m, build_candidates(inst, geo)), geo
+
+
+def _trip(week, until: str) -> tuple:  # noqa: ANN001
+    """C1 and C3 at M1's home, C2 9.5 km north (10 minutes), all with a window 08:00–13:00; M1 free on Saturday
+    09:00 until ``until``."""
+    morning = (("sat", "08:00", "13:00"),)
+    inst = week.instance(children=[week.child("C1", windows=morning), week.child("C2", km=9.5, windows=morning),
+                                   week.child("C3", windows=morning)],
+                         volunteers=[week.visitor("M1", availability=(("sat", "09:00", until),))])
+    geo = Geography(inst)
+    m = CpSatBackend(1, 0, exact=False)
+    return inst, geo, RosterVars(m, build_candidates(inst, geo))
+
+
+def test_three_visits_fit_a_window_exactly_three_hours_long(week) -> None:
+    """Edge case: three one-hour visits next door fit 09:00–12:00 in sequence, so no stretch row is needed."""
+    m, xs, geo = _neighbours(week, "12:00")
+    assert add_energy_rules(m, xs, geo) == 0
+    m.solve(-xs.taken(xs.candidates), 2)
+    assert sum(m.value(xs.take[c.index]) for c in xs.candidates) == 3
+
+
+def test_three_visits_do_not_fit_a_window_one_minute_shorter(week) -> None:
+    """Infeasible by one: in 09:00–11:59 only two one-hour visits fit (179 // 60 = 2): one row, two taken."""
+    m, xs, geo = _neighbours(week, "11:59")
+    assert add_energy_rules(m, xs, geo) == 1
+    m.solve(-xs.taken(xs.candidates), 2)
+    assert sum(m.value(xs.take[c.index]) for c in xs.candidates) == 2
+
+
+def test_a_run_that_cannot_be_timed_is_shrunk_to_its_core_and_repaired(week) -> None:
+    """With 09:00–11:19 the three visits (140 minutes for C2 with either other, 120 for C1 and C3) cannot be timed
+    together; the core is C2 with one neighbour, and repairing by value keeps the two at home."""
+    inst, geo, xs = _trip(week, "11:19")
+    run = list(xs.candidates)
+    home = geo.home("M1")
+    core = minimal_infeasible(geo, home, run)
+    assert len(core) == 2 and "C2" in {c.target for c in core}
+    kept, starts = repair_run(geo, home, run, lambda c: 0 if c.target == "C2" else 1)
+    assert {c.target for c in kept} == {"C1", "C3"} and sorted(starts) == [9 * 60, 10 * 60]
+    starts, failed = time_runs(geo, xs, {c.index for c in run})
+    assert not starts and [len(f) for f in failed] == [2]
+
+
+def test_a_run_that_can_be_timed_is_timed_and_not_cut(week) -> None:
+    """Edge case: with 09:00–12:20 the three visits take 60 + 60 + 10 + 60 + 10 = 200 minutes, exactly the time
+    free: the run is timed and nothing is cut."""
+    inst, geo, xs = _trip(week, "12:20")
+    starts, failed = time_runs(geo, xs, {c.index for c in xs.candidates})
+    assert not failed and len(starts) == 3
+
+
+def test_the_decomposed_model_keeps_every_rule_with_time_to_spare(week, solved) -> None:
+    """Through the solver's decomposed model: free 09:00–12:20, M1 makes all three visits in one valid trip."""
+    roster, _report = solved(_trip(week, "12:20")[0], **DECOMPOSED)
+    assert len(roster.visits) == 3 and not roster.unmet.visits
+
+
+def test_the_decomposed_model_drops_one_visit_a_minute_short(week, solved) -> None:
+    """Infeasible by one, through the decomposed model: free until 12:19, the proposal of all three is cut and one
+    child is reported one visit short (which one is travel's to decide, and that is left to its neighbourhoods)."""
+    roster, report = solved(_trip(week, "12:19")[0], **DECOMPOSED)
+    assert len(roster.visits) == 2
+    [unmet] = roster.unmet.visits
+    assert unmet.missing == 1 and unmet.child not in {v.child for v in roster.visits}
+    assert report.levels.shortfall == 1
