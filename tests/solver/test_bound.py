@@ -87,3 +87,17 @@ def test_a_week_with_nothing_to_do_has_a_bound_of_zero(week) -> None:
     inst = week.instance(sites=[week.site()], children=[week.child("C1", visits=0)],
                          volunteers=[week.visitor("M1"), week.tutor("T1")])
     assert _bounds(inst) == (0, 0, 0)
+
+
+def test_the_later_levels_bounds_are_never_above_the_roster_and_tight_by_hand(week, solved) -> None:
+    """At the proven shortfall, the continuity bound is the continuity reached (0 with the regular visitor, 1 when
+    she is one minute short of the time), and the travel bound is the 6 km driven less half a 10 m unit for each
+    of the two routes, rounded down: 5.99."""
+    for free, continuity, km, km_bound in (("13:00", 0, 6.0, 5.99), ("10:05", 1, 0.0, 0.0)):
+        inst = week.instance(children=[week.child("C1", primary_volunteer="M2")],
+                             volunteers=[week.visitor("M1"),
+                                         week.visitor("M2", km=3, availability=(("sat", "09:00", free),))])
+        roster, report = solved(inst)
+        assert report.levels.continuity == continuity == roster.stats["continuity_bound"]
+        assert report.levels.travel_km == pytest.approx(km)
+        assert roster.stats["travel_km_bound"] == km_bound <= report.levels.travel_km
