@@ -138,7 +138,9 @@ def test_medium_district_roster_is_valid() -> None:
     inst = parse_instance(generate("medium", seed=1))
     result = solve(inst, SolverSettings(time_limit_s=8))
     assert validate(inst, result.roster).ok
-    assert result.stats["solve_seconds"] <= 8 * 1.25 + 1
+    # Within twice its limit even on a loaded machine (a solver that ignored its limit would take minutes here);
+    # how close it keeps to the limit is measured by the bench, not by a timed test.
+    assert result.stats["solve_seconds"] <= 8 * 2 + 2
 
 
 @pytest.mark.parametrize("pruned", [False, True], ids=["whole", "pruned"])
