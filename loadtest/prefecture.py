@@ -60,7 +60,9 @@ def run(app, org_id: int, user_id: int, week: dt.date, workers: int, time_limit_
     from scheduler_app.extensions import db
     from scheduler_app.models import SolveRun
     from scheduler_app.rosters.changes import roster_document
-    from scheduler_app.rosters.jobs import ACTIVE, solve_queue, start_solve
+    from scheduler_app.rosters.runners import solve_queue
+    from scheduler_app.rosters.runs import ACTIVE
+    from scheduler_app.rosters.solving import start_solve
     from solver.bench.common import demand
     from solver.instance import parse_instance
     from solver.roster import parse_roster
@@ -148,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             kept.parent.mkdir(exist_ok=True)
             kept.write_bytes((folder / "workers.log").read_bytes())
         finally:
-            from scheduler_app.rosters.jobs import solve_queue
+            from scheduler_app.rosters.runners import solve_queue
             solve_queue(app).delete(delete_jobs=True)
             with app.app_context():
                 db.engine.dispose()

@@ -123,11 +123,12 @@ def register(app: Flask) -> None:
         """Take solves from the Redis queue and run them (REDIS_URL); start one per core you can give."""
         from rq import Worker
 
-        from scheduler_app.rosters.jobs import solve_queue
+        from scheduler_app.rosters.runners import solve_queue
         if not app.config["REDIS_URL"]:
             raise click.UsageError("Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) for the web app and the workers.")
         queue = solve_queue(app)
-        db.engine.dispose()  # each job makes its own app and connections in the forked work horse
+        db.engine.dispose()  # each forked work horse opens connections of its own
+        # The jobs run in this app's context, which each forked work horse inherits (rosters.runners).
         Worker([queue], connection=queue.connection).work(burst=burst, logging_level="WARNING")
 
     @app.cli.command("backup")

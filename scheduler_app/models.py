@@ -98,6 +98,17 @@ class RunState(enum.StrEnum):
     ABANDONED = "abandoned"
 
 
+class Ending(enum.StrEnum):
+    """Why a solve run did not succeed (its reason's text is in ``rosters.outcome``)."""
+
+    ABANDONED = "abandoned"  # its heartbeat stopped, or its web process exited mid-solve
+    UNCLAIMED = "unclaimed"  # no queue worker took it in time
+    OVERRAN = "overran"      # past its limit and the grace, so it was stopped
+    STOPPED = "stopped"      # killed before it finished (an operator, a test)
+    SOLVER = "solver"        # the solver refused the week (its own message is the detail)
+    ERROR = "error"          # anything else going wrong (the detail says what)
+
+
 class WarningState(enum.StrEnum):
     """A warning is open until someone acknowledges it, and stays until it is resolved with a note."""
 
@@ -621,7 +632,9 @@ class SolveRun(db.Model):
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     best_shortfall: Mapped[float | None] = mapped_column(Float)
-    message: Mapped[str] = mapped_column(Text, default="")
+    # How it ended when it did not succeed, and why: a solver message's JSON (``Message.to_json``), shown translated.
+    ending: Mapped[Ending | None] = mapped_column(_enum(Ending))
+    reason: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     roster_id: Mapped[int | None] = mapped_column(ForeignKey("roster.id"))
     # A re-plan starts from this roster: everything not freed is pinned, and it is the "previous".
     replan_of_id: Mapped[int | None] = mapped_column(ForeignKey("roster.id"))

@@ -1,5 +1,6 @@
 """Command line: ``python -m solver solve INSTANCE -o ROSTER`` and ``python -m solver check INSTANCE ROSTER``.
 
+``--events`` writes the machine-readable ``solve-events/1`` stream (``solver.events``) on standard output.
 INSTANCE ``-`` reads the instance from standard input, so a caller need not leave children's names and homes
 in a file; ``--exit-with-parent`` ends the solve when the process that started it goes (a web server killed
 mid-solve does not leave an orphan running for minutes)."""
@@ -14,7 +15,9 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
+from solver import events
 from solver.instance import InstanceError, parse_instance
 from solver.messages import Message
 from solver.roster import parse_roster
@@ -57,6 +60,14 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+def _refuse(error: Message, stream: IO[str] | None) -> int:
+    """Say why there is no roster (on standard error, and as an event when asked) and exit 2."""
+    print(f"error: {error}", file=sys.stderr)
+    if stream is not None:
+        events.write(events.Refused(error), stream)
+    return EXIT_BAD_INPUT
+
+
 def _fail(message: str) -> int:
     print(f"error: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
@@ -64,24 +75,31 @@ def _fail(message: str) -> int:
 
 def cmd_solve(args: argparse.Namespace) -> int:
     """Solve an instance and write the roster; exit 2 on bad input or a pin that cannot be honoured."""
+    stream = sys.stdout if args.events else None
+    if stream is not None:
+        progress = logging.getLogger("solver.progress")
+        progress.setLevel(logging.INFO)
+        progress.addHandler(events.ProgressHandler(stream))
+        progress.propagate = False
     try:
         instance = parse_instance(_load(args.instance, "instance"))
         settings = SolverSettings(time_limit_s=args.time_limit, seed=args.seed, workers=args.workers)
     except (InstanceError, ValueError) as exc:
-        return _fail(f"{args.instance}: {exc}")
+        return _refuse(Message("%(source)s: %(problem)s", source=args.instance, problem=str(exc)), stream)
     result = solve(instance, settings)
     if result.roster is None:
-        if isinstance(result.error, Message):  # for a caller that shows it in another language (the web app)
-            print(f"error-message: {json.dumps(result.error.to_json(), ensure_ascii=False)}", file=sys.stderr)
-        return _fail(result.error)
-    text = json.dumps(result.roster.to_json(), ensure_ascii=False, indent=2) + "\n"
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
+        error = result.error if isinstance(result.error, Message) else Message("%(problem)s", problem=result.error)
+        return _refuse(error, stream)
+    document, reasons = result.roster.to_json(), result.roster.unmet.reasons_json()
+    if stream is not None:
+        events.write(events.Solved(document, reasons), stream)
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if args.output != "-":
         Path(args.output).write_text(text, encoding="utf-8")
+    elif stream is None:
+        sys.stdout.write(text)
     if args.reasons:
-        reasons = json.dumps(result.roster.unmet.reasons_json(), ensure_ascii=False)
-        Path(args.reasons).write_text(reasons + "\n", encoding="utf-8")
+        Path(args.reasons).write_text(json.dumps(reasons, ensure_ascii=False) + "\n", encoding="utf-8")
     s = result.stats
     print(f"{s['status']}: shortfall {s['shortfall']} (bound {s['shortfall_bound']}), continuity {s['continuity']}, "
           f"travel {s['travel_km']} km, fairness {s['fairness']}, {s['solve_seconds']} s", file=sys.stderr)
@@ -116,8 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     p_solve.add_argument("--seed", type=int, default=0)
     p_solve.add_argument("--workers", type=int, default=0, help="threads (default: all cores)")
     p_solve.add_argument("-v", "--verbose", action="store_true", help="log each stage of the search")
-    p_solve.add_argument("--progress", action="store_true",
-                         help="print 'PROGRESS shortfall=N' lines on standard error as better rosters are found")
+    p_solve.add_argument("--events", action="store_true",
+                         help="write the solve-events/1 stream on standard output (progress, then the roster or "
+                              "the reason there is none; one JSON object a line) instead of the roster")
     p_solve.add_argument("--reasons", metavar="FILE",
                          help="also write the unmet reasons as translatable messages (template and values), "
                               "in the order of the roster's unmet lists")
@@ -131,13 +150,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(relativeCreated)7.0f ms %(message)s")
-    if getattr(args, "progress", False):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("PROGRESS %(message)s"))
-        progress = logging.getLogger("solver.progress")
-        progress.setLevel(logging.INFO)
-        progress.addHandler(handler)
-        progress.propagate = False
     if getattr(args, "exit_with_parent", False):
         _exit_with_parent()
     return args.func(args)

@@ -82,7 +82,8 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     relaxed, lp_values = lp_relaxation(instance, geo, full, settings.time_limit_s * settings.bound_share)
     greedy = _first_roster(instance, geo, full, cands, lp_values)
     # A caller watching a long solve (the web app) learns early what the roster will at least achieve.
-    progress.info("shortfall=%g", _shortfall_of(instance, greedy))
+    start = _shortfall_of(instance, greedy)
+    progress.info("shortfall=%g", start, extra={"shortfall": start})
     parts = _split(instance, cands)
     _solve_parts(instance, geo, parts, greedy, settings, deadline - settings.time_limit_s * settings.reserve_share)
     conflicts = sorted({n for p in parts for n in p.conflicting_pins})
@@ -134,7 +135,7 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     if kept:
         stats["greedy_reasons"] = sorted(set(kept))
     stats.update(_level_bounds(instance, cands, parts, found, bound, pruned, settings))
-    progress.info("shortfall=%g", found.shortfall)
+    progress.info("shortfall=%g", found.shortfall, extra={"shortfall": found.shortfall})
     return SolveResult(status, roster=_with_stats(roster, stats), stats=stats)
 
 

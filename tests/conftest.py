@@ -129,8 +129,8 @@ def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
     with app.app_context():
         yield app
         # A background solve a test started must end before its database is emptied.
-        from scheduler_app.rosters import jobs
-        jobs.stop_all()
+        from scheduler_app.rosters import runners
+        runners.stop_all()
         db.session.remove()
         db.engine.dispose()
 

@@ -243,7 +243,7 @@ def anonymise(child: Child) -> None:
         roster.unmet_reasons = _scrub(roster.unmet_reasons, old_names, child.code)
     for run in db.session.execute(db.select(SolveRun).where(SolveRun.organisation_id == child.organisation_id)
                                   ).scalars():
-        run.message = _scrub(run.message, old_names, child.code)
+        run.reason = _scrub(run.reason, old_names, child.code)
     for warning in db.session.execute(db.select(EarlyWarning).where(EarlyWarning.child_id == child.id)).scalars():
         warning.detail = _scrub(warning.detail, old_names, child.code)
     audit.record("child_anonymised", "child", child.id, organisation_id=child.organisation_id)

@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SubmitField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from scheduler_app.rosters.jobs import DEFAULT_TIME_LIMIT, TIME_LIMITS
+from scheduler_app.rosters.runs import DEFAULT_TIME_LIMIT, TIME_LIMITS
 
 
 class GenerateForm(FlaskForm):

@@ -28,18 +28,9 @@ from scheduler_app.rosters.forms import (
     ReplanForm,
     RuleForm,
 )
-from scheduler_app.rosters.jobs import (
-    ACTIVE,
-    RunInProgressError,
-    latest_run,
-    replan_absence,
-    replan_declines,
-    run_message,
-    seconds_since,
-    start_solve,
-)
 from scheduler_app.rosters.mapview import day_map
 from scheduler_app.rosters.review import decline_outcomes, review, site_sheets
+from scheduler_app.rosters.runs import ACTIVE, RunInProgressError, latest_run, run_message, seconds_since
 from scheduler_app.rosters.services import (
     RosterError,
     add_rule,
@@ -55,6 +46,7 @@ from scheduler_app.rosters.services import (
     week_of,
     week_rules,
 )
+from scheduler_app.rosters.solving import replan_absence, replan_declines, start_solve
 from scheduler_app.tabular import FORMATS, download
 from scheduler_app.weekly import day_label, week_start_of
 

@@ -83,8 +83,8 @@ def _serve(database: Path) -> tuple[LiveServer, Callable[[], None]]:
         thread.join(timeout=10)
         with app.app_context():
             # A solve the test started must end before its database goes away.
-            from scheduler_app.rosters import jobs
-            jobs.stop_all()
+            from scheduler_app.rosters import runners
+            runners.stop_all()
             db.engine.dispose()
 
     return LiveServer(app, f"http://127.0.0.1:{server.server_port}"), stop

@@ -87,21 +87,3 @@ def test_the_command_line_writes_the_reasons_beside_the_roster(tmp_path, tiny_do
     roster, kept = json.loads(target.read_text()), json.loads(reasons.read_text())
     assert [Message.from_json(m) for m in kept["visits"]] == [u["reason"] for u in roster["unmet"]["visits"]]
     assert all(set(u) == {"child", "missing", "reason"} for u in roster["unmet"]["visits"])  # the contract's keys
-
-
-def test_a_pin_that_cannot_be_honoured_is_reported_as_a_message_too(tmp_path, tiny_doc) -> None:
-    """When a pin cannot be honoured, the command line's 'error:' line is followed by the same reason as a
-    message (template and values) on an 'error-message:' line, for a caller that translates it."""
-    doc = tiny_doc()
-    doc["pinned"] = [{"kind": "tutoring", "volunteer": "V3", "site": "S1", "day": "mon"}]
-    source = tmp_path / "in.json"
-    source.write_text(json.dumps(doc))
-    done = subprocess.run([sys.executable, "-m", "solver", "solve", str(source), "--time-limit", "5"],  # noqa: S603
-                          cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 2
-    lines = done.stderr.splitlines()
-    english = next(line.removeprefix("error: ") for line in lines if line.startswith("error: "))
-    kept = next(line.removeprefix("error-message: ") for line in lines if line.startswith("error-message: "))
-    message = Message.from_json(json.loads(kept))
-    assert message == english and english.startswith("pinned[0] tutoring V3 → S1 on mon cannot be honoured")
-    assert message.render(mark).startswith("«pinned[0] «tutoring V3 → S1 on «mon»» cannot be honoured: «")

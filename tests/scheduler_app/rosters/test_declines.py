@@ -61,7 +61,7 @@ def _replan(fixture) -> Roster:  # noqa: ANN001
     assert client.post(f"/rosters/{WEEK}/replan-declines", data={"time_limit": "10", "csrf_token": token}
                        ).status_code == 302
     run = finish(newest_run())
-    assert run.state == RunState.SUCCEEDED, run.message
+    assert run.state == RunState.SUCCEEDED, run.reason
     return db.session.get(Roster, run.roster_id)
 
 
@@ -197,7 +197,7 @@ def test_someone_who_declined_then_falls_ill_is_replanned_from_that_day(app, sat
                                "time_limit": "10"})
     assert "overlap" not in answer.get_data(as_text=True)
     run = finish(newest_run())
-    assert run.state == RunState.SUCCEEDED, run.message
+    assert run.state == RunState.SUCCEEDED, run.reason
     (away,) = db.session.get(Volunteer, saturday["mother"].id).dates_away
     assert (away.first_day, away.last_day, away.whole_days) == (MONDAY + dt.timedelta(days=4), MONDAY
                                                                 + dt.timedelta(days=6), True)

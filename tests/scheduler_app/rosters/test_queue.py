@@ -18,10 +18,12 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from scheduler_app.extensions import db
-from scheduler_app.models import Roster, RunState, SolveRun
-from scheduler_app.rosters import jobs
+from scheduler_app.models import Ending, Roster, RunState, SolveRun
+from scheduler_app.rosters import runners
+from scheduler_app.rosters.outcome import SolveOutcome
 from seed.instance import load_instance
 from solver.generate import generate, varied_shape
+from solver.messages import Message
 from tests.conftest import csrf_token, post_form
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -41,7 +43,7 @@ def queued(app):
         pytest.skip(f"no Redis at {REDIS}: {exc}")
     app.config.update(REDIS_URL=REDIS, PEIBAN_SOLVE_QUEUE=f"peiban-test-{uuid.uuid4().hex[:8]}")
     yield app
-    jobs.solve_queue(app).delete(delete_jobs=True)
+    runners.solve_queue(app).delete(delete_jobs=True)
 
 
 def _worker(app, burst: bool, **settings: str) -> subprocess.Popen:
@@ -127,8 +129,8 @@ def test_a_queued_solve_waits_for_a_worker_and_is_solved_there(queued, demo_coor
     """With REDIS_URL set, Generate queues the solve instead of running it in the web process; a worker
     process takes it and stores the draft roster."""
     run_id = _generate(demo_coordinator, limit=10)
-    assert _state(run_id)[0] == RunState.QUEUED and jobs.solve_queue(queued).count == 1
-    assert run_id not in jobs._threads  # noqa: SLF001 - nothing runs in the web process
+    assert _state(run_id)[0] == RunState.QUEUED and runners.solve_queue(queued).count == 1
+    assert run_id not in runners._threads  # noqa: SLF001 - nothing runs in the web process
     _drain(queued)
     state, roster_id = _state(run_id)
     assert state == RunState.SUCCEEDED and roster_id is not None
@@ -166,8 +168,8 @@ def test_a_killed_worker_leaves_the_rosters_and_the_week_can_be_generated_again(
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     worker.wait()
-    queued.config["PEIBAN_STALE_SECONDS"] = jobs.HEARTBEAT_S
-    time.sleep(jobs.HEARTBEAT_S * 2)
+    queued.config["PEIBAN_STALE_SECONDS"] = runners.HEARTBEAT_S
+    time.sleep(runners.HEARTBEAT_S * 2)
     db.session.rollback()
     page = client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
     assert "stopped without finishing" in page
@@ -225,7 +227,7 @@ def test_a_big_week_is_split_into_part_jobs_and_their_rosters_merged(queued, two
     _drain(queued, PEIBAN_PART_CHILDREN="2")
     db.session.rollback()
     run = db.session.get(SolveRun, run_id)
-    assert (run.state, run.parts) == (RunState.SUCCEEDED, 2), run.message
+    assert (run.state, run.parts) == (RunState.SUCCEEDED, 2), run.reason
     roster = run.roster
     sites = {a.site.code for a in roster.assignments if a.site is not None}
     children = {a.child.code for a in roster.assignments if a.child is not None}
@@ -275,24 +277,24 @@ def test_parts_share_the_time_left_by_size_and_by_free_workers() -> None:
     """The run's limit is its wall time: what is left after the split and the time kept for merging and storing
     is shared by the parts' children, with each part's start-up off its share; with a worker for each part each
     gets all that is left; no part gets less than the floor."""
-    left = 120 - 10 - jobs.MERGE_RESERVE_S  # a 120 s run whose split took 10 s
-    one_worker = jobs.part_time_limits(120, [100, 300], workers=1, spent_s=10)
-    assert one_worker == [int(left / 4 - jobs.PART_START_S), int(left * 3 / 4 - jobs.PART_START_S)]
-    assert sum(one_worker) + 2 * jobs.PART_START_S <= left
-    two_workers = jobs.part_time_limits(120, [2000, 2000, 2000, 2000], workers=2, spent_s=10)
-    assert two_workers == [int(left / 2 - jobs.PART_START_S)] * 4  # two turns of two parts at once
-    assert jobs.part_time_limits(120, [100, 300], workers=4, spent_s=10) == [int(left - jobs.PART_START_S)] * 2
-    assert jobs.part_time_limits(120, [10, 990], workers=1)[0] == jobs.PART_MIN_TIME_S
+    left = 120 - 10 - runners.MERGE_RESERVE_S  # a 120 s run whose split took 10 s
+    one_worker = runners.part_time_limits(120, [100, 300], workers=1, spent_s=10)
+    assert one_worker == [int(left / 4 - runners.PART_START_S), int(left * 3 / 4 - runners.PART_START_S)]
+    assert sum(one_worker) + 2 * runners.PART_START_S <= left
+    two_workers = runners.part_time_limits(120, [2000, 2000, 2000, 2000], workers=2, spent_s=10)
+    assert two_workers == [int(left / 2 - runners.PART_START_S)] * 4  # two turns of two parts at once
+    assert runners.part_time_limits(120, [100, 300], workers=4, spent_s=10) == [int(left - runners.PART_START_S)] * 2
+    assert runners.part_time_limits(120, [10, 990], workers=1)[0] == runners.PART_MIN_TIME_S
 
 
 def test_the_first_part_that_did_not_succeed_decides_the_run() -> None:
     """A part whose job never ended fails the run naming the part; a part the solver refused fails it with the
     solver's reason."""
-    done = {"outcome": "succeeded", "message": "", "roster": {"unmet": {}}, "reasons": None}
-    refused = {"outcome": "failed", "message": "solver\tpinned[0] cannot be honoured", "roster": None,
-               "reasons": None}
+    done = SolveOutcome.succeeded({"unmet": {}})
+    refused = SolveOutcome.ended(Ending.SOLVER, Message("pinned[%(index)d] cannot be honoured", index=0))
     instance = {"week_start": WEEK, "children": []}
-    assert jobs.merged_outcome(instance, [done, None, refused])[:2] == (RunState.FAILED,
-                                                                        "error\tpart 2 of 3 was not solved")
-    assert jobs.merged_outcome(instance, [done, refused])[:2] == (RunState.FAILED,
-                                                                  "solver\tpinned[0] cannot be honoured")
+    lost = runners.merged_outcome(instance, [done, None, refused])
+    assert (lost.state, lost.ending, str(lost.reason)) == (
+        RunState.FAILED, Ending.ERROR, "The solve failed (part 2 of 3 was not solved); the roster was not changed.")
+    assert runners.merged_outcome(instance, [done, refused]) == refused
+    assert SolveOutcome.from_json(refused.to_json()) == refused

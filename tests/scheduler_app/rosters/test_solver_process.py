@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from scheduler_app.extensions import db
-from scheduler_app.models import RunState, SolveRun
-from scheduler_app.rosters import jobs
+from scheduler_app.models import Ending, RunState, SolveRun
+from scheduler_app.rosters import runners
 from seed.instance import load_instance
 from solver.generate import generate as generate_week
 from solver.generate import varied_shape
@@ -58,39 +58,42 @@ def _until(condition, seconds: float, what: str):  # noqa: ANN001, ANN202
 
 
 def test_the_week_reaches_the_solver_through_a_pipe_and_no_file_holds_it(app, make_user, login) -> None:
-    """While a solve runs, its command line reads the instance from standard input and no file of the system's
-    temporary folder holds a child's name."""
+    """While a solve runs, its command line reads the instance from standard input and no file the solve put in
+    the system's temporary folder holds a child's name."""
     org, user = _slow_week(make_user)
     name = db.session.execute(db.text("SELECT name FROM child LIMIT 1")).scalar_one()
     client = login(user)
     db.session.rollback()
+    temporary = Path(tempfile.gettempdir())
+    before = set(temporary.iterdir())  # other programs' files (another checkout's tests, say) are not this solve's
     client.post(f"/rosters/{WEEK}/generate", data={"time_limit": "60", "csrf_token": csrf_token(client,
                                                                                               f"/rosters/{WEEK}")})
     pid = _until(lambda: _solver_pids(os.getpid()), 30, "the solver never started")[0]
     try:
         command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         assert command[4] == b"-" and b"--exit-with-parent" in command
-        leftovers = [p for p in Path(tempfile.gettempdir()).glob("peiban-solve-*/*")
-                     if name.encode("utf-8") in p.read_bytes()]
+        new = [p for p in set(temporary.iterdir()) - before if p.name.startswith("peiban-")]
+        leftovers = [f for p in new for f in ([p] if p.is_file() else p.rglob("*"))
+                     if f.is_file() and name.encode("utf-8") in f.read_bytes()]
         assert leftovers == []
     finally:
         run_id = db.session.execute(db.select(SolveRun.id)).scalar_one()
         db.session.rollback()
-        jobs.kill(run_id)
-        jobs.join(run_id, timeout=60)
+        runners.kill(run_id)
+        runners.join(run_id, timeout=60)
 
 
 WEB_PROCESS = textwrap.dedent("""
     import sys, time
     from scheduler_app import create_app
-    from scheduler_app.rosters import jobs
+    from scheduler_app.rosters import runners, solving
     url, org_id, user_id, week, ending = sys.argv[1:]
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "web-process-test"})
     import datetime as dt
     with app.app_context():
-        run = jobs.start_solve(int(org_id), dt.date.fromisoformat(week), int(user_id), 120)
+        run = solving.start_solve(int(org_id), dt.date.fromisoformat(week), int(user_id), 120)
         print(run.id, flush=True)
-    while not jobs._processes.get(run.id):
+    while not runners.solver_process(run.id):
         time.sleep(0.05)
     print("solving", flush=True)
     if ending == "exit":
@@ -145,6 +148,6 @@ def test_a_web_process_that_exits_marks_its_solve_abandoned_at_once(app, web_pro
     assert process.wait(timeout=30) == 0
     db.session.rollback()
     run = db.session.get(SolveRun, run_id)
-    assert run.state == RunState.ABANDONED and run.message == "abandoned" and run.finished_at is not None
+    assert run.state == RunState.ABANDONED and run.ending == Ending.ABANDONED and run.finished_at is not None
     assert run.finished_at >= run.started_at
     assert solver not in _solver_pids()

@@ -14,6 +14,7 @@ from scheduler_app.extensions import db
 from scheduler_app.models import (
     AssignmentKind,
     Child,
+    Ending,
     Roster,
     RosterStatus,
     RunState,
@@ -22,7 +23,7 @@ from scheduler_app.models import (
     Week,
     WeekRule,
 )
-from scheduler_app.rosters import jobs
+from scheduler_app.rosters import runners
 from seed.instance import load_instance
 from solver.generate import generate as generate_week
 from solver.generate import varied_shape
@@ -70,7 +71,7 @@ def newest_run() -> int:
 
 def finish(run_id: int) -> SolveRun:
     """Wait for the background solve and load the run (the test's transaction stays open afterwards)."""
-    jobs.join(run_id, timeout=120)
+    runners.join(run_id, timeout=120)
     db.session.rollback()
     return db.session.get(SolveRun, run_id)
 
@@ -186,11 +187,11 @@ def test_killed_solve_leaves_the_published_roster(app, make_user, login) -> None
     publish(client, published)
     second = generate(client, limit=120)
     deadline = time.monotonic() + 30
-    while not jobs.kill(second):
+    while not runners.kill(second):
         assert time.monotonic() < deadline, "the solver process never started"
         time.sleep(0.05)
     second = finish(second)
-    assert second.state == RunState.FAILED and second.message == "stopped"
+    assert second.state == RunState.FAILED and second.ending == Ending.STOPPED
     assert [(r.id, r.status) for r in rosters()] == [(published.id, RosterStatus.PUBLISHED)]
     page = client.get(f"/rosters/{WEEK}", headers=EN).get_data(as_text=True)
     assert "stopped before it finished" in page
@@ -279,7 +280,7 @@ def test_volunteer_ill_from_wednesday_moves_only_their_activities(app, make_user
                                                              "time_limit": "10", "csrf_token": token})
     assert response.status_code == 302
     run = finish(newest_run())
-    assert run.state == RunState.SUCCEEDED, run.message
+    assert run.state == RunState.SUCCEEDED, run.reason
     new = db.session.get(Roster, run.roster_id)
     now = {key(a) for a in new.assignments}
     assert kept <= now
@@ -614,7 +615,7 @@ def test_volunteers_answer_and_declines_are_replanned(app, district, make_user) 
     response = client.post(f"/rosters/{WEEK}/replan-declines", data={"time_limit": "10", "csrf_token": token})
     assert response.status_code == 302
     run = finish(newest_run())
-    assert run.state == RunState.SUCCEEDED, run.message
+    assert run.state == RunState.SUCCEEDED, run.reason
     new = db.session.get(Roster, run.roster_id)
     assert not [a for a in new.assignments if a.child is not None and a.child.code == "C1"
                 and a.volunteer_id == district["mother"].id]
