@@ -195,3 +195,38 @@ def test_a_save_that_waits_past_the_busy_timeout_gets_a_try_again_page(app, make
     assert "Nothing was saved" in response.get_data(as_text=True)
     db.session.rollback()
     assert db.session.execute(db.select(func.count()).select_from(AuditEvent)).scalar_one() == before
+
+
+def test_a_stored_run_outcome_survives_the_move_to_columns(app, make_org) -> None:
+    """Runs stored before outcomes had columns ("key<TAB>detail<TAB>message JSON") read the same after the
+    migration: the ending and the reason as a message, the solver's nested message kept for translation."""
+    import datetime as dt
+    import json
+
+    from flask_migrate import downgrade, upgrade
+
+    from scheduler_app.models import Ending, SolveRun
+    from solver.messages import Message
+    org_id = make_org().id
+    db.session.commit()
+    downgrade(revision="b7d2e4f6a8c1")
+    solver_message = Message("pinned[%(index)d] cannot be honoured", index=0)
+    rows = {"stopped": "stopped",
+            "solver": f"solver\tpinned[0] cannot be honoured\t{json.dumps(solver_message.to_json())}",
+            "error": "error\tValueError: boom"}
+    with db.engine.begin() as conn:
+        week = conn.execute(text("INSERT INTO week (organisation_id, start_date) VALUES (:o, :d) RETURNING id"),
+                            {"o": org_id, "d": dt.date(2026, 11, 30)}).scalar_one()
+        for message in rows.values():
+            conn.execute(text("INSERT INTO solve_run (organisation_id, week_id, state, time_limit_s, created_at, "
+                              "message) VALUES (:o, :w, 'failed', 30, :t, :m)"),
+                         {"o": org_id, "w": week, "t": dt.datetime(2026, 11, 30, tzinfo=dt.UTC), "m": message})
+    upgrade()
+    db.session.expire_all()
+    runs = db.session.execute(db.select(SolveRun).order_by(SolveRun.id)).scalars().all()
+    assert [run.ending for run in runs] == [Ending.STOPPED, Ending.SOLVER, Ending.ERROR]
+    reasons = [Message.from_json(run.reason) for run in runs]
+    assert reasons[0] == "The solver was stopped before it finished; the roster was not changed."
+    assert reasons[1] == "The solver could not make a roster: pinned[0] cannot be honoured"
+    assert reasons[1].params["detail"].template == "pinned[%(index)d] cannot be honoured"
+    assert reasons[2] == "The solve failed (ValueError: boom); the roster was not changed."
