@@ -57,9 +57,9 @@ def run(app, org_id: int, user_id: int, week: dt.date, workers: int, time_limit_
     figures."""
     from rq import Worker
 
+    from scheduler_app.contract.roster import roster_document
     from scheduler_app.extensions import db
     from scheduler_app.models import SolveRun
-    from scheduler_app.rosters.changes import roster_document
     from scheduler_app.rosters.runners import solve_queue
     from scheduler_app.rosters.runs import ACTIVE
     from scheduler_app.rosters.solving import start_solve

@@ -26,8 +26,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler_app.extensions import db
+from solver.timeutil import DAYS as SOLVER_DAYS
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAYS = SOLVER_DAYS  # the contract's day names, index 0 = Monday (one definition, the solver's)
 DEFAULT_TIME_ZONE = "Asia/Shanghai"  # an organisation's until its admin chooses another
 
 

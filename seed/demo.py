@@ -13,6 +13,7 @@ import random
 from scheduler_app.auth.services import hash_password, new_session_token
 from scheduler_app.extensions import db
 from scheduler_app.models import (
+    DAYS,
     Availability,
     Child,
     ConsentCategory,
@@ -209,7 +210,7 @@ def _children(rng: random.Random, org: Organisation, villages: dict[str, list[Vi
             guardian_name=_name(rng, ADULT_GIVEN_F), guardian_phone=f"15{rng.randrange(10**9):09d}",
             left_behind_type=_weighted(rng, LEFT_BEHIND), parents_work_place=rng.choice(WORK_PLACES),
             site=site if attends_site else None,
-            attends=[("mon", "tue", "wed", "thu", "fri", "sat", "sun")[d] for d in attends],
+            attends=[DAYS[d] for d in attends],
             subjects=sorted(rng.sample(SUBJECTS, rng.choice([0, 1, 1, 2]))) if attends_site else [],
             visits_per_week=visits, risk_level=risk, needs_trained=risk >= 4)
         if visits:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from scheduler_app.contract import build_instance
+from scheduler_app.contract.instance import build_instance
 from scheduler_app.earlywarning.services import scan
 from scheduler_app.extensions import db
 from scheduler_app.models import (

@@ -273,7 +273,7 @@ def make_week() -> Callable[..., object]:
     """Builder: a week's published roster made for the records as they stand (its instance is the real
     contract), holding the given activities: (volunteer, site or child, day_index, "HH:MM", "HH:MM"[, status])."""
     def build(org: Organisation, monday: dt.date, *activities: tuple) -> object:
-        from scheduler_app.contract import build_instance
+        from scheduler_app.contract.instance import build_instance
         from scheduler_app.models import Assignment, AssignmentKind, AssignmentStatus, Roster, RosterStatus, Week
         week = Week(organisation_id=org.id, start_date=monday)
         roster = Roster(week=week, status=RosterStatus.PUBLISHED, instance=build_instance(org.id, monday))

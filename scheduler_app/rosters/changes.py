@@ -14,7 +14,8 @@ from typing import Any
 from flask_babel import gettext as _
 
 from scheduler_app import audit
-from scheduler_app.contract import ContractError, build_instance
+from scheduler_app.contract.instance import ContractError, build_instance
+from scheduler_app.contract.roster import roster_document, roster_document_item
 from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.models import DAYS, Assignment, AssignmentKind, Roster, RosterStatus, Volunteer
@@ -26,16 +27,6 @@ from solver.recheck import recheck
 from solver.roster import Roster as SolverRoster
 from solver.roster import parse_roster
 from solver.validate import Activity, Violation, taking_over
-
-
-def roster_document(roster: Roster) -> dict[str, Any]:
-    """A stored roster as the contract's roster/1 (unmet and stats as stored)."""
-    item = roster_document_item
-    ordered = sorted(roster.assignments, key=lambda a: (a.day_index, a.start, a.id))
-    return {"schema": "roster/1", "week_start": roster.week.start_date.isoformat(),
-            "tutoring": [item(a) for a in ordered if a.kind == AssignmentKind.TUTORING],
-            "visits": [item(a) for a in ordered if a.kind == AssignmentKind.VISIT],
-            "unmet": roster.unmet or {"visits": [], "tutors": [], "subjects": []}, "stats": roster.stats or {}}
 
 
 @dataclass(frozen=True)
@@ -188,10 +179,3 @@ def free_to_take(organisation_id: int, roster: Roster) -> dict[int, int]:
 def _entry_key(entry: dict[str, str]) -> tuple:
     """A roster/1 entry as a key (its fields in order)."""
     return tuple(sorted(entry.items()))
-
-
-def roster_document_item(a: Assignment) -> dict[str, str]:
-    """One assignment as a roster/1 entry."""
-    target = {"site": a.site.code} if a.kind == AssignmentKind.TUTORING else {"child": a.child.code}
-    return {"volunteer": a.volunteer.code, **target, "day": DAYS[a.day_index], "start": f"{a.start:%H:%M}",
-            "end": f"{a.end:%H:%M}"}

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.auth.services import require, roles_required
-from scheduler_app.contract import ContractError
+from scheduler_app.contract.instance import ContractError
 from scheduler_app.extensions import db
 from scheduler_app.inputs import record_id
 from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer

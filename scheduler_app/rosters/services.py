@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from scheduler_app import audit
+from scheduler_app.contract.roster import assignments
 from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.models import (
-    DAYS,
     Assignment,
     AssignmentKind,
     AssignmentStatus,
@@ -72,10 +72,6 @@ def find_roster(organisation_id: int, roster_id: int) -> Roster | None:
     return roster
 
 
-def _hhmm(text: str) -> dt.time:
-    return dt.time.fromisoformat(text)
-
-
 def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], user_id: int | None,
                  into: Roster | None = None, carry_from: Roster | None = None,
                  reasons: dict[str, Any] | None = None) -> Roster:
@@ -84,9 +80,9 @@ def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], u
     An assignment also in ``carry_from`` at the same time keeps the volunteer's answer (confirmed).
     ``reasons`` are the unmet reasons as messages (``Unmet.reasons_json``), kept for the page to translate."""
     org = week.organisation_id
-    by_code = {model: dict(db.session.execute(db.select(model.code, model.id)
-                                              .where(model.organisation_id == org)).all())
-               for model in (Volunteer, Site, Child)}
+    ids = {model: dict(db.session.execute(db.select(model.code, model.id)
+                                          .where(model.organisation_id == org)).all())
+           for model in (Volunteer, Site, Child)}
     # Read the answers first: loading them flushes, and the new draft must not be half-built then.
     answers = {_timed_key(a): a.status for a in (carry_from.assignments if carry_from is not None else [])
                if a.status == AssignmentStatus.CONFIRMED}
@@ -94,16 +90,7 @@ def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], u
     draft.solver_status = str(roster.get("stats", {}).get("status", ""))
     draft.stats, draft.unmet, draft.instance = roster.get("stats", {}), roster.get("unmet", {}), instance
     draft.unmet_reasons = reasons
-    for item in roster.get("tutoring", []):
-        draft.assignments.append(Assignment(
-            kind=AssignmentKind.TUTORING, volunteer_id=by_code[Volunteer][item["volunteer"]],
-            site_id=by_code[Site][item["site"]], day_index=DAYS.index(item["day"]),
-            start=_hhmm(item["start"]), end=_hhmm(item["end"])))
-    for item in roster.get("visits", []):
-        draft.assignments.append(Assignment(
-            kind=AssignmentKind.VISIT, volunteer_id=by_code[Volunteer][item["volunteer"]],
-            child_id=by_code[Child][item["child"]], day_index=DAYS.index(item["day"]),
-            start=_hhmm(item["start"]), end=_hhmm(item["end"])))
+    draft.assignments.extend(assignments(roster, ids[Volunteer], ids[Site], ids[Child]))
     for a in draft.assignments:
         a.status = answers.get(_timed_key(a), AssignmentStatus.PLANNED)
     db.session.add(draft)

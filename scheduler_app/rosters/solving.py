@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from scheduler_app import audit
-from scheduler_app.contract import build_instance
+from scheduler_app.contract.instance import build_instance
 from scheduler_app.extensions import db
 from scheduler_app.models import Assignment, AssignmentStatus, Roster, RunState, SolveRun, utcnow
 from scheduler_app.records.editing import find

@@ -203,7 +203,7 @@ def test_admin_changes_the_organisation_settings_on_a_phone(serve, journey, lang
     below 1, then saves a 45-minute home visit: the next week is built with it."""
     import datetime as dt
 
-    from scheduler_app.contract import build_instance
+    from scheduler_app.contract.instance import build_instance
     from scheduler_app.models import Organisation
 
     server = serve()

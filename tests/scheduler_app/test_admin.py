@@ -120,7 +120,7 @@ def _settings_page(client) -> dict[str, str]:
 def test_admin_saves_settings_that_the_next_roster_uses(app, make_user, login, make_org) -> None:
     """An admin changes the visit length, travel speed and road factor: the next week's roster instance
     carries them, the change is audited with before and after, and another organisation keeps its own."""
-    from scheduler_app.contract import build_instance
+    from scheduler_app.contract.instance import build_instance
     from scheduler_app.models import AuditEvent, Organisation
 
     admin = make_user(Role.ADMIN)

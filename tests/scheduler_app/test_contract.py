@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from scheduler_app.contract import ContractError, build_instance
+from scheduler_app.contract.instance import ContractError, build_instance
 from scheduler_app.extensions import db
 from scheduler_app.models import Assignment, AssignmentKind, DateAway, Roster, RosterStatus, Week, WeekRule
 from solver import parse_instance

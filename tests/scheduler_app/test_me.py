@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from scheduler_app.contract import build_instance
+from scheduler_app.contract.instance import build_instance
 from scheduler_app.extensions import db
 from scheduler_app.me import services
 from scheduler_app.models import DiaryEntry, Role, Volunteer

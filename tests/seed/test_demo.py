@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler_app.contract import build_instance
+from scheduler_app.contract.instance import build_instance
 from scheduler_app.extensions import db
 from scheduler_app.models import Child, Role, Site, User, Volunteer
 from seed.demo import DEMO_PASSWORD, load_demo

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from scheduler_app.contract import build_instance
+from scheduler_app.contract.instance import build_instance
 from seed.instance import load_instance
 from solver.generate import generate
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler_app.contract import build_instance
+from scheduler_app.contract.instance import build_instance
 from scheduler_app.extensions import db
 from scheduler_app.models import Child, Role
 from scheduler_app.tabular import read_table, write_csv

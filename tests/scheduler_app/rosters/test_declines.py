@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from scheduler_app.contract import build_instance
+from scheduler_app.contract.instance import build_instance
 from scheduler_app.extensions import db
 from scheduler_app.models import Assignment, AssignmentKind, DateAway, Roster, RunState, Volunteer
 from tests.conftest import PASSWORD, csrf_token, post_form

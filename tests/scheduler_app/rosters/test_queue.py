@@ -218,7 +218,7 @@ def test_a_big_week_is_split_into_part_jobs_and_their_rosters_merged(queued, two
     """On the queue, a week with more children than PEIBAN_PART_CHILDREN is split into parts that share no one:
     each part is its own job, and the merged roster, stored as one draft, serves both groups and passes the
     checker against the whole week."""
-    from scheduler_app.rosters.changes import roster_document
+    from scheduler_app.contract.roster import roster_document
     from solver.instance import parse_instance
     from solver.roster import parse_roster
     from solver.validate import validate

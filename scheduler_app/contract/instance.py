@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import selectinload
 
+from scheduler_app.contract.roster import interval
 from scheduler_app.extensions import db
 from scheduler_app.models import (
-    DAYS,
     Assignment,
     AssignmentKind,
     AssignmentStatus,
@@ -23,18 +23,11 @@ from scheduler_app.models import (
     Week,
 )
 from solver.instance import SCHEMA, parse_instance
+from solver.timeutil import DAYS
 
 
 class ContractError(ValueError):
     """The database cannot be turned into a valid instance; the message names the record and field."""
-
-
-def _hhmm(t: dt.time) -> str:
-    return t.strftime("%H:%M")
-
-
-def _interval(day_index: int, start: dt.time, end: dt.time) -> dict[str, str]:
-    return {"day": DAYS[day_index], "start": _hhmm(start), "end": _hhmm(end)}
 
 
 def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster | None = None,
@@ -110,7 +103,7 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
                 # nobody whose week did not change needs telling.
                 child = children_by_code[ref["child"]]
                 child["visit_windows"] = [w for w in child["visit_windows"] if w["day"] != ref["day"]] + \
-                    [_interval(a.day_index, a.start, a.end)]
+                    [interval(a.day_index, a.start, a.end)]
     try:
         parse_instance(doc)
     except ValueError as exc:
@@ -120,7 +113,7 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
 
 def _site(site: Site) -> dict[str, Any]:
     return {"id": site.code, "name": site.name, "lat": site.lat, "lon": site.lon,
-            "sessions": [_interval(s.day_index, s.start, s.end) for s in site.sessions],
+            "sessions": [interval(s.day_index, s.start, s.end) for s in site.sessions],
             "children_per_tutor": site.children_per_tutor, "min_tutors": site.min_tutors}
 
 
@@ -136,7 +129,7 @@ def _child(child: Child, site_codes: dict[int, str], session_days: dict[int, set
         "id": child.code, "name": child.name, "grade": child.grade, "lat": point[0], "lon": point[1],
         "site": site_code, "attends": attends, "subjects": sorted(set(child.subjects or [])) if site_code else [],
         "visits_per_week": child.visits_per_week,
-        "visit_windows": [_interval(w.day_index, w.start, w.end) for w in child.visit_windows],
+        "visit_windows": [interval(w.day_index, w.start, w.end) for w in child.visit_windows],
         "priority": child.risk_level, "needs_trained": child.needs_trained,
         "primary_volunteer": volunteer_codes.get(child.primary_volunteer_id) if child.primary_volunteer_id else None,
     }
@@ -147,7 +140,7 @@ def _volunteer(volunteer: Volunteer, week_start: dt.date) -> dict[str, Any]:
     if point is None:
         raise ContractError(f"volunteer {volunteer.code}: no home point and no village")
     # Dates away remove that day's availability (or the stretch of it they name) for this week only.
-    availability = [_interval(a.day_index, start, end) for a in volunteer.availability
+    availability = [interval(a.day_index, start, end) for a in volunteer.availability
                     for start, end in volunteer.free_during(week_start + dt.timedelta(days=a.day_index),
                                                              a.start, a.end)]
     return {
