@@ -27,6 +27,9 @@ class Explainer:
         self.sessions = Counter(t.volunteer for t in tutoring)
         self.visits = Counter(v.volunteer for v in visits)
         self.visits_day = Counter((v.volunteer, v.day) for v in visits)
+        self.child_days = defaultdict(set)  # the days each child is visited on (at most one visit a day)
+        for v in visits:
+            self.child_days[v.child].add(v.day)
         self.tutors_at = defaultdict(set)
         for t in tutoring:
             self.tutors_at[(t.site, t.day)].add(t.volunteer)
@@ -104,9 +107,14 @@ class Explainer:
                                   "windows (%(windows)s)", who=who, windows=windows) if child.needs_trained else
                           Message("no visitor within reach (%(who)s) is free during the child's visit windows "
                                   "(%(windows)s)", who=who, windows=windows))
+        elif not (free_days := [c for c in cands if c.day not in self.child_days[child_id]]):
+            # Every day someone could come already has the child's one visit of the day.
+            visited = day_list(sorted(self.child_days[child_id], key=list(DAY_NAMES).index))
+            reason = Message("the child already has a visit on %(days)s, and a child is visited at most once a "
+                             "day", days=visited)
         else:
-            days = day_list(sorted({c.day for c in cands}, key=list(DAY_NAMES).index))
-            blocked = self._blocked(cands)
+            days = day_list(sorted({c.day for c in free_days}, key=list(DAY_NAMES).index))
+            blocked = self._blocked(free_days)
             reason = (Message("trained visitors who could come on %(days)s: %(blocked)s", days=days, blocked=blocked)
                       if child.needs_trained else
                       Message("visitors who could come on %(days)s: %(blocked)s", days=days, blocked=blocked))
