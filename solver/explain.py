@@ -127,8 +127,11 @@ class Explainer:
         need = self.instance.required_tutors(site, day)
         attending = len(self.instance.attending(site, day))
         cands = [c for c in self.by_target[("tutoring", site_id)] if c.day == day]
-        head = (Message("%(children)d children need %(need)d tutor", children=attending, need=need) if need == 1
-                else Message("%(children)d children need %(need)d tutors", children=attending, need=need))
+        if attending == 1 and need == 1:
+            head = Message("1 child needs a tutor")
+        else:
+            head = (Message("%(children)d children need %(need)d tutor", children=attending, need=need) if need == 1
+                    else Message("%(children)d children need %(need)d tutors", children=attending, need=need))
         if not cands:
             reason = Message("%(head)s; no tutor can be at the site in time on %(day)s", head=head,
                              day=DAY_NAMES[day])

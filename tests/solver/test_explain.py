@@ -95,6 +95,12 @@ def test_a_session_no_tutor_can_reach_in_time_names_the_nearest(week, explain) -
                             "(nearest: T1, 21.0 km away, reach 20 km)")
 
 
+def test_one_child_is_one_child_in_the_reason(week, explain) -> None:
+    """Edge case: a session with one child says "1 child needs a tutor", not "1 children need 1 tutor"."""
+    inst = week.instance(sites=[week.site()], children=[week.pupil("C1")], volunteers=[week.tutor("T1", km=21)])
+    assert explain(inst).session("S1", "mon", 1).reason.startswith("1 child needs a tutor; no tutor can be at")
+
+
 def test_a_session_whose_tutors_are_all_there_says_they_are_the_only_ones(week, explain) -> None:
     """Infeasible by one: five children need three tutors and the two free are both there: named, in the plural."""
     inst = week.instance(sites=[week.site()], children=[week.pupil(f"C{i}") for i in range(1, 6)],
