@@ -96,7 +96,7 @@ def run(extra: list[str]) -> None:
     ensure_venv("requirements.txt")
     compile_translations()
     env = flask_env()
-    sh(BIN / "flask", "prepare", "--demo", env=env)
+    sh(PY, "-m", "seed", "prepare", env=env)
     print(f"\nPeiban is at http://127.0.0.1:{port}  (demo logins in README.md; Ctrl+C stops it)\n", flush=True)
     os.execve(str(BIN / "flask"), [str(BIN / "flask"), "run", "--host", "127.0.0.1", "--port", str(port)], env)  # noqa: S606 - replace this process with the server
 

@@ -22,6 +22,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from scheduler_app import create_app
+from seed.__main__ import cli as seed_cli
 
 CHROMIUM = "/usr/bin/chromium"
 SLOW_3G = {"offline": False, "latency": 2000, "downloadThroughput": 400 * 1024 / 8 * 0.8,
@@ -32,9 +33,9 @@ PHONE = {"width": 360, "height": 740}
 def _serve(folder: Path) -> tuple[str, object]:
     """The app on a new SQLite database with the demo data, in a thread; its address and server."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'phone.sqlite3'}", "SECRET_KEY": "phone"})
-    result = app.test_cli_runner().invoke(args=["prepare", "--demo"])
+    result = app.test_cli_runner().invoke(seed_cli, args=["prepare"])
     if result.exit_code != 0:
-        raise SystemExit(f"flask prepare --demo failed: {result.output}")
+        raise SystemExit(f"python -m seed prepare failed: {result.output}")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}", server

@@ -1,5 +1,5 @@
-"""Flask CLI commands: create organisations and their admins, load the demo data, prepare, back up and restore a
-database."""
+"""Flask CLI commands: create organisations and their admins, prepare, back up and restore a database, run the
+solve workers (the demo data has commands of its own: ``python -m seed``)."""
 
 from __future__ import annotations
 
@@ -85,17 +85,6 @@ def register(app: Flask) -> None:
             click.echo(f"{org.name}: {count(Child, org.id)} children, {count(Volunteer, org.id)} volunteers, "
                        f"{count(User, org.id)} accounts")
 
-    @app.cli.command("seed-demo")
-    def seed_demo() -> None:
-        """Load the demo organisation (Huangzhou District) into an empty database."""
-        from seed.history import load_demo_with_history
-
-        if not database_is_empty():
-            raise click.ClickException("The database already holds data; the demo loads only into an empty one.")
-        org = load_demo_with_history()
-        users = db.session.execute(db.select(User.username).where(User.organisation_id == org.id)).scalars()
-        click.echo(f"Demo data loaded: {org.name}. Logins: {', '.join(users)} (password: peiban-demo)")
-
     @app.cli.command("scan-warnings")
     def scan_warnings() -> None:
         """Bring every organisation's warning list up to date (for cron; the warnings page scans too)."""
@@ -164,15 +153,7 @@ def register(app: Flask) -> None:
                    f"previous database is kept beside it as {result.path.name}.before-restore")
 
     @app.cli.command("prepare")
-    @click.option("--demo/--no-demo", default=True, show_default=True,
-                  help="Load the demo data when the database is empty.")
-    def prepare(demo: bool) -> None:
-        """Bring the schema up to date with the migrations, then load the demo data if asked and empty."""
-        from seed.history import load_demo_with_history
-
+    def prepare() -> None:
+        """Bring the schema up to date with the migrations (the demo data too: ``python -m seed prepare``)."""
         upgrade()
-        if demo and database_is_empty():
-            load_demo_with_history()
-            click.echo("Demo data loaded (logins: admin, manager, coordinator, tutor, mother; "
-                       "password: peiban-demo).")
         click.echo("Database ready.")

@@ -93,7 +93,7 @@ def _serve(database: Path) -> tuple[LiveServer, Callable[[], None]]:
 @pytest.fixture(scope="session")
 def demo_database(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite database holding the demo organisation and its six weeks of history, as
-    ``flask prepare --demo`` loads it today."""
+    ``python -m seed prepare`` loads it today."""
     from seed.history import load_demo_with_history
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     shutil.copy(sqlite_template, path)

@@ -62,9 +62,10 @@ def test_every_demo_login_works(app) -> None:
 
 
 def test_seed_command_refuses_a_database_with_data(app) -> None:
-    """`flask seed-demo` loads into an empty database and refuses to load twice."""
+    """`python -m seed demo` loads into an empty database and refuses to load twice."""
+    from seed.__main__ import cli
     runner = app.test_cli_runner()
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    second = runner.invoke(args=["seed-demo"])
+    assert runner.invoke(cli, args=["demo"]).exit_code == 0
+    second = runner.invoke(cli, args=["demo"])
     assert second.exit_code != 0 and "already holds data" in second.output
     assert len(db.session.execute(db.select(Child)).scalars().all()) == 120
