@@ -5,21 +5,42 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from scheduler_app import cli, i18n, inputs
+from scheduler_app.admin import bp as admin_bp
+from scheduler_app.auditlog import bp as auditlog_bp
+from scheduler_app.auth import bp as auth_bp
+from scheduler_app.auth.services import init_login
+from scheduler_app.calendar import bp as calendar_bp
+from scheduler_app.children import bp as children_bp
+from scheduler_app.config import load_config
+from scheduler_app.database import configure_sqlite
+from scheduler_app.diaries import bp as diaries_bp
+from scheduler_app.earlywarning import bp as earlywarning_bp
+from scheduler_app.earlywarning.services import open_count
+from scheduler_app.extensions import csrf, db, limiter, migrate
+from scheduler_app.main import bp as main_bp
+from scheduler_app.me import bp as me_bp
+from scheduler_app.models import Role
+from scheduler_app.permissions import Permission
+from scheduler_app.permissions import has as has_permission
+from scheduler_app.places import bp as places_bp
+from scheduler_app.privacy import bp as privacy_bp
+from scheduler_app.reports import bp as reports_bp
+from scheduler_app.rosters import bp as rosters_bp
+from scheduler_app.transfer import bp as transfer_bp
+from scheduler_app.volunteers import bp as volunteers_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: load config, bind extensions, register blueprints and CLI commands."""
-    from scheduler_app import cli, i18n, inputs
-    from scheduler_app.auth.services import init_login
-    from scheduler_app.config import load_config
-    from scheduler_app.database import configure_sqlite
-    from scheduler_app.extensions import csrf, db, limiter, migrate
-
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=str(PROJECT_ROOT / "templates"),
                 static_folder=str(PROJECT_ROOT / "static"))
@@ -43,22 +64,6 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-
-    from scheduler_app.admin import bp as admin_bp
-    from scheduler_app.auditlog import bp as auditlog_bp
-    from scheduler_app.auth import bp as auth_bp
-    from scheduler_app.calendar import bp as calendar_bp
-    from scheduler_app.children import bp as children_bp
-    from scheduler_app.diaries import bp as diaries_bp
-    from scheduler_app.earlywarning import bp as earlywarning_bp
-    from scheduler_app.main import bp as main_bp
-    from scheduler_app.me import bp as me_bp
-    from scheduler_app.places import bp as places_bp
-    from scheduler_app.privacy import bp as privacy_bp
-    from scheduler_app.reports import bp as reports_bp
-    from scheduler_app.rosters import bp as rosters_bp
-    from scheduler_app.transfer import bp as transfer_bp
-    from scheduler_app.volunteers import bp as volunteers_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -84,13 +89,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _register_badges(app: Flask) -> None:
     """The menu's count of open warnings, for the people who act on them, and what the account may open."""
-    from flask_login import current_user
-
-    from scheduler_app.earlywarning.services import open_count
-    from scheduler_app.models import Role
-    from scheduler_app.permissions import Permission
-    from scheduler_app.permissions import has as has_permission
-
     @app.context_processor
     def badges() -> dict:
         if getattr(current_user, "is_authenticated", False) and current_user.role in (Role.MANAGER,
@@ -108,7 +106,6 @@ def _register_badges(app: Flask) -> None:
 
 def _register_headers(app: Flask) -> None:
     """Baseline security headers; pages never embed inline script, so a strict CSP holds."""
-
     @app.after_request
     def _headers(response):  # noqa: ANN001, ANN202
         if request.endpoint != "static":
@@ -128,11 +125,6 @@ def _register_headers(app: Flask) -> None:
 
 def _register_errors(app: Flask) -> None:
     """Generic, translated error pages that reveal nothing about the request or the data."""
-    from flask import render_template
-    from flask_babel import gettext as _
-
-    from scheduler_app.extensions import db
-
     pages = {
         400: (lambda: _("Bad request"), lambda: _("The form could not be accepted. Please go back and try again.")),
         403: (lambda: _("Not allowed"), lambda: _("Your account may not open this page.")),

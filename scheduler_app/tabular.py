@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from flask import Response
 from flask_babel import gettext as _
+from openpyxl import Workbook, load_workbook  # parses through defusedxml, which requirements.txt pins
+from openpyxl.cell import WriteOnlyCell
 
 # Encodings tried in order: what Excel on a Chinese Windows saves is GB18030 (a superset of GBK);
 # "Save as CSV UTF-8" writes a BOM, which utf-8-sig strips.
@@ -75,7 +77,6 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
     """The first sheet's rows as text; refused before parsing when it unpacks to more than MAX_XLSX_UNPACKED, and
     while reading at the first row wider than MAX_COLUMNS (a 2,000,000-cell header costs minutes and gigabytes)."""
     # openpyxl parses through defusedxml when it is installed (it is pinned in requirements.txt).
-    from openpyxl import load_workbook
     try:
         unpacked = sum(entry.file_size for entry in zipfile.ZipFile(io.BytesIO(data)).infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
@@ -177,8 +178,6 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]], encoding:
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[object]], title: str) -> bytes:
     """An XLSX workbook with one sheet; text cells are stored as text, never as formulas."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"

@@ -22,6 +22,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func
 from zxcvbn import zxcvbn
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from scheduler_app import audit, outbox
 from scheduler_app.extensions import db, login_manager
@@ -385,7 +386,6 @@ def authenticate(username: str, password: str) -> User | None:
 @functools.cache
 def _common_passwords() -> frozenset[str]:
     """The 30,000 most common passwords of zxcvbn's list (shipped in the package: no network needed)."""
-    from zxcvbn.frequency_lists import FREQUENCY_LISTS
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 

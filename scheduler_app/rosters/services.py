@@ -27,6 +27,7 @@ from scheduler_app.models import (
     WeekRule,
     utcnow,
 )
+from scheduler_app.weekly import day_label
 
 
 class RosterError(ValueError):
@@ -230,7 +231,6 @@ def remove_rule(organisation_id: int, rule_id: int) -> bool:
 
 def roster_rows(roster: Roster) -> tuple[list[str], list[list[Any]]]:
     """A roster as spreadsheet rows in the user's language: one assignment a row, in time order."""
-    from scheduler_app.weekly import day_label
     header = [_("Date"), _("Day"), _("Start"), _("End"), _("Volunteer code"), _("Volunteer"), _("Activity"),
               _("Site or child"), _("Village")]
     rows = []
