@@ -13,7 +13,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 
 from scheduler_app import create_app
-from scheduler_app.cli import database_is_empty
+from scheduler_app.cli.database import database_is_empty
 from scheduler_app.extensions import db
 from scheduler_app.models import User
 from seed.history import load_demo_with_history

@@ -1,0 +1,18 @@
+"""Peiban's ``flask`` commands, one module per group: accounts (organisations and their admins), database
+(prepare, backup, restore), upkeep (warnings, retention) and workers (the solve queue). The demo data has
+commands of its own, outside the app: ``python -m seed``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from scheduler_app.cli import accounts, database, upkeep, workers
+
+GROUPS = (accounts, database, upkeep, workers)
+
+
+def register(app: Flask) -> None:
+    """Attach every group's commands to ``flask``."""
+    for group in GROUPS:
+        for command in group.COMMANDS:
+            app.cli.add_command(command)

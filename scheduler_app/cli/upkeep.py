@@ -1,0 +1,35 @@
+"""Commands cron runs to keep the records in shape: scan-warnings, purge-expired."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+from flask.cli import with_appcontext
+
+from scheduler_app.earlywarning.services import scan
+from scheduler_app.extensions import db
+from scheduler_app.models import Organisation
+from scheduler_app.privacy.services import purge_expired
+
+
+@click.command("scan-warnings")
+@with_appcontext
+def scan_warnings() -> None:
+    """Bring every organisation's warning list up to date (for cron; the warnings page scans too)."""
+    for org_id, name in db.session.execute(db.select(Organisation.id, Organisation.name)).all():
+        click.echo(f"{name}: {scan(org_id)} new warnings")
+
+
+@click.command("purge-expired")
+@click.option("--dry-run", is_flag=True, help="List what would be anonymised; change nothing.")
+@with_appcontext
+def purge_expired_command(dry_run: bool) -> None:
+    """Anonymise children who left longer ago than their organisation's retention setting (for cron)."""
+    for result in purge_expired(dt.date.today(), dry_run=dry_run):
+        verb = "would anonymise" if dry_run else "anonymised"
+        click.echo(f"{result.organisation} (kept {result.retention_years} years): {verb} "
+                   f"{len(result.child_codes)} children {' '.join(result.child_codes)}".rstrip())
+
+
+COMMANDS = (scan_warnings, purge_expired_command)
