@@ -28,7 +28,7 @@ class RosterVars:
             self.take[c.index] = m.bool_var(f"take_{tag}")
             if self.with_times:
                 domain = cp_model.Domain.FromIntervals([list(r) for r in c.starts])
-                self.start[c.index] = m.model.NewIntVarFromDomain(domain, f"start_{tag}")
+                self.start[c.index] = m.model.new_int_var_from_domain(domain, f"start_{tag}")
             self.by_group[(c.kind, c.target, c.day)].append(c)
             self.by_route[(c.volunteer, c.interval)].append(c)
             self._by_pair[(c.kind, c.volunteer, c.target)].append(c)

@@ -19,10 +19,10 @@ def add_pin_rules(m: CpSatBackend | MipBackend, xs: RosterVars, pins: list[Assig
         takes = [xs.take[c.index] for c in xs.matching(pin.kind, pin.volunteer, pin.target, pin.day)]
         if isinstance(m, CpSatBackend):
             lit = m.bool_var(f"pin_{n}")
-            m.model.AddBoolOr(takes).OnlyEnforceIf(lit)
+            m.model.add_bool_or(takes).OnlyEnforceIf(lit)
             literals.append(lit)
         else:
             m.at_least_one(takes)
     if literals:
-        m.model.AddAssumptions(literals)
+        m.model.add_assumptions(literals)
     return literals
