@@ -15,6 +15,11 @@ from ortools.sat.python import cp_model
 
 MIP_SOLVER = "SCIP"
 
+# A decision variable, and a linear expression over them, of either back-end (a CP-SAT IntVar or a pywraplp
+# Variable): the rules build both with the same operators, so they are typed only as what they are for.
+Var = Any
+Expr = Any
+
 
 @dataclass(frozen=True)
 class Outcome:

@@ -7,13 +7,15 @@ from collections.abc import Collection
 
 from ortools.sat.python import cp_model
 
-from solver.backend import CpSatBackend
+from solver.backend import CpSatBackend, Var
 from solver.candidates import Candidate
-from solver.places import Geography
+from solver.columns import RouteKey
+from solver.places import Geography, Place
 from solver.variables import RosterVars
 
 
-def add_route_rules(m: CpSatBackend, xs: RosterVars, geo: Geography, routes: Collection | None = None) -> None:
+def add_route_rules(m: CpSatBackend, xs: RosterVars, geo: Geography, routes: Collection[RouteKey] | None = None
+                    ) -> None:
     """For each volunteer and availability interval (of ``routes``, when given: a neighbourhood leaves the
     others as they are), the taken activities form one circuit through home.
 
@@ -33,10 +35,11 @@ def add_route_rules(m: CpSatBackend, xs: RosterVars, geo: Geography, routes: Col
         _add_circuit(model, xs, geo, home, cands)
 
 
-def _add_circuit(model: cp_model.CpModel, xs: RosterVars, geo: Geography, home, cands: list[Candidate]) -> None:
+def _add_circuit(model: cp_model.CpModel, xs: RosterVars, geo: Geography, home: Place, cands: list[Candidate]
+                 ) -> None:
     """A circuit over home (node 0) and the candidates; skipped candidates loop on themselves."""
-    arcs = []
-    named: dict[tuple[int, int], cp_model.IntVar] = {}
+    arcs: list[tuple[int, int, Var]] = []
+    named: dict[tuple[int, int], Var] = {}
     stay_home = model.new_bool_var(f"stay_home_{cands[0].volunteer}_{cands[0].day}_{cands[0].interval.start}")
     arcs.append((0, 0, stay_home))
     for n, c in enumerate(cands, start=1):
