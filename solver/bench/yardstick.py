@@ -94,9 +94,9 @@ def solve_yardstick(instance: Instance, time_limit_s: float, workers: int = 0, s
     continuity = [take[c.index] for c in cands if c.kind == "visit"
                   and instance.child_by_id[c.target].primary_volunteer not in (None, c.volunteer)]
     for ref in {(p.kind, p.volunteer, p.target, p.day if p.kind == "tutoring" else None) for p in instance.previous}:
-        kind, vid, target, day = ref
+        kind, vid, target, on_day = ref
         kept = [take[c.index] for c in cands if (c.kind, c.volunteer, c.target) == (kind, vid, target)
-                and (day is None or c.day == day)]
+                and (on_day is None or c.day == on_day)]
         lost = model.new_bool_var("")
         model.add_bool_or([lost, *kept])
         continuity.append(lost)
@@ -111,7 +111,7 @@ def solve_yardstick(instance: Instance, time_limit_s: float, workers: int = 0, s
         sessions = sum(c.kind == "tutoring" for c in route)
         most = sessions + min(len(route) - sessions, instance.volunteer_by_id[vid].max_visits_per_day)
         travel_max += (most + 1) * round(longest / TRAVEL_UNIT_KM)
-        arcs = [(0, 0, model.new_bool_var(""))]
+        arcs: list[cp_model.ArcT] = [(0, 0, model.new_bool_var(""))]
         for n, c in enumerate(route, start=1):
             out, back = model.new_bool_var(""), model.new_bool_var("")
             arcs += [(n, n, take[c.index].Not()), (0, n, out), (n, 0, back)]
