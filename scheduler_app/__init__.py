@@ -110,7 +110,7 @@ def _register_headers(app: Flask) -> None:
     """Baseline security headers; pages never embed inline script, so a strict CSP holds."""
 
     @app.after_request
-    def _headers(response):  # noqa: ANN001, ANN202
+    def _headers(response):
         if request.endpoint != "static":
             # Pages and downloads may hold children's data: no browser or proxy may keep a copy.
             response.headers.setdefault("Cache-Control", "no-store")
@@ -145,8 +145,8 @@ def _register_errors(app: Flask) -> None:
                                             "save yours in time. Nothing was saved: go back and try again.")),
     }
 
-    def handler(code: int):  # noqa: ANN202
-        def handle(_error):  # noqa: ANN001, ANN202
+    def handler(code: int):
+        def handle(_error):
             if code == 500:
                 db.session.rollback()
             title, message = pages[code]
@@ -156,7 +156,7 @@ def _register_errors(app: Flask) -> None:
     for code in pages:
         app.register_error_handler(code, handler(code))
 
-    def database_error(error: OperationalError):  # noqa: ANN202
+    def database_error(error: OperationalError):
         # SQLite's "database is locked": a write waited for the one write lock past the busy timeout.
         db.session.rollback()
         if "database is locked" not in str(error.orig):

@@ -415,7 +415,7 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @app.before_request
-    def _end_old_sessions():  # noqa: ANN202 - None or a redirect
+    def _end_old_sessions():  # None or a redirect
         """End a session idle for PEIBAN_IDLE_MINUTES or older than PEIBAN_SESSION_HOURS, checked on the server
         (a copied cookie does not outlive them)."""
         if request.endpoint == "static" or not current_user.is_authenticated:
@@ -451,7 +451,7 @@ def init_login(app: Flask) -> None:
         return {"wipe_all": bool(session.get(WIPE_ALL)), "prefetching": prefetching()}
 
     @app.before_request
-    def _new_password_first():  # noqa: ANN202 - None or a redirect
+    def _new_password_first():  # None or a redirect
         """An account given a one-time password (new, or reset by an admin) opens nothing but the password page
         until it has chosen its own: the one-time password was seen by someone else."""
         if not current_user.is_authenticated or not current_user.must_change_password \
@@ -463,7 +463,7 @@ def init_login(app: Flask) -> None:
         return redirect(url_for("auth.change_password"))
 
     @app.before_request
-    def _phone_must_log_in():  # noqa: ANN202 - None or the JSON answer
+    def _phone_must_log_in():  # None or the JSON answer
         """An outbox item sent without a session waits on the phone for the next login (no redirect to follow)."""
         if outbox.from_phone() and not current_user.is_authenticated:
             return outbox.Delivery(outbox.Outcome.LOGIN, _("Please log in to send what is waiting.")).reply()
