@@ -209,7 +209,7 @@ class Choice(Kind):
     default: str = ""
 
     @property
-    def empty(self) -> Any:  # type: ignore[override]  # a read-only property over the base kind's plain attribute
+    def empty(self) -> Any:
         """The default option, or none."""
         return self.default or None
 
@@ -229,7 +229,7 @@ class Choices(Kind):
     options: dict[str, Any]
 
     @property
-    def empty(self) -> Any:  # type: ignore[override]  # a read-only property over the base kind's plain attribute
+    def empty(self) -> Any:
         """No option."""
         return []
 
@@ -275,7 +275,7 @@ class Days(Kind):
     """Days of the week, e.g. "mon, wed" or "周一、周三"."""
 
     @property
-    def empty(self) -> Any:  # type: ignore[override]  # a read-only property over the base kind's plain attribute
+    def empty(self) -> Any:
         """No day."""
         return []
 
@@ -292,7 +292,7 @@ class Intervals(Kind):
     """Weekly intervals, e.g. "周六 09:00-12:00; sun 14:00-17:00"."""
 
     @property
-    def empty(self) -> Any:  # type: ignore[override]  # a read-only property over the base kind's plain attribute
+    def empty(self) -> Any:
         """No interval."""
         return []
 
