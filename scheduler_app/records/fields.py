@@ -363,7 +363,7 @@ class RecordSpec:
     read: Callable[[Any], dict[str, Any]]
     rules: Callable[[dict[str, Any], Lookups], dict[str, str]]
     apply: Callable[[Any, dict[str, Any], Lookups], None]
-    model: type
+    model: type[Any]
 
     def new_values(self) -> dict[str, Any]:
         """The values of a record not yet filled in: every field empty, and active."""
