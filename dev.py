@@ -5,8 +5,8 @@ run   creates .venv, installs requirements.txt, compiles translations, migrates 
       database in instance/, loads the demo data when it is empty, and serves http://127.0.0.1:5000
       (``run --port 8080`` for another port)
 test  creates .venv, installs requirements-dev.txt and (with apt-get, as root or with sudo) Debian's
-      chromium and CJK fonts for the browser tests, compiles translations, runs ruff and the whole
-      pytest suite (against PostgreSQL too when one is reachable)
+      chromium and CJK fonts for the browser tests, compiles translations, runs ruff, mypy and the
+      whole pytest suite (against PostgreSQL too when one is reachable)
 """
 
 from __future__ import annotations
@@ -102,11 +102,12 @@ def run(extra: list[str]) -> None:
 
 
 def test(extra: list[str]) -> None:
-    """Install test dependencies, compile translations, lint, and run the whole suite."""
+    """Install test dependencies, compile translations, lint, type-check, and run the whole suite."""
     ensure_venv("requirements-dev.txt")
     ensure_browser()
     compile_translations()
     sh(BIN / "ruff", "check", ".")
+    sh(BIN / "mypy")  # the files and the strictness per package are in pyproject.toml
     sh(PY, "-m", "pytest", *extra)
 
 

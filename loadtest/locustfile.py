@@ -135,7 +135,7 @@ class Coordinator(HttpUser):
 
 
 @events.test_stop.add_listener
-def _write_outcomes(**_kwargs) -> None:  # noqa: ANN003 - locust's event signature
+def _write_outcomes(**_kwargs) -> None:  # locust's event signature
     """Leave what the users saw succeed, for the reconciliation."""
     with open(os.environ["LOADTEST_RESULTS"], "w", encoding="utf-8") as handle:
         json.dump(OUTCOMES, handle)

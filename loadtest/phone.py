@@ -41,11 +41,11 @@ def _serve(folder: Path) -> tuple[str, object]:
     return f"http://127.0.0.1:{server.server_port}", server
 
 
-def _load(page, cdp, url: str) -> tuple[float, int]:  # noqa: ANN001 - Playwright objects
+def _load(page, cdp, url: str) -> tuple[float, int]:  # Playwright objects
     """Load the page under Slow 3G; the load event's time in ms and the bytes of its HTML, CSS and JS."""
     sizes: list[int] = []
 
-    def count(response) -> None:  # noqa: ANN001
+    def count(response) -> None:
         if response.request.resource_type in ("document", "stylesheet", "script"):
             sizes.append(len(response.body()))
 

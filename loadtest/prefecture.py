@@ -51,7 +51,7 @@ def _stop(workers: list[subprocess.Popen]) -> None:
             worker.wait()
 
 
-def run(app, org_id: int, user_id: int, week: dt.date, workers: int, time_limit_s: int,  # noqa: ANN001
+def run(app, org_id: int, user_id: int, week: dt.date, workers: int, time_limit_s: int,
         folder: Path) -> dict:
     """Start ``workers`` solve workers, press Generate (start_solve) and wait for the stored roster; the
     figures."""

@@ -53,7 +53,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     if app.config["PEIBAN_PROXY_HOPS"]:
         hops = app.config["PEIBAN_PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's documented way to wrap the WSGI app
+            app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
@@ -107,7 +108,7 @@ def _register_badges(app: Flask) -> None:
 def _register_headers(app: Flask) -> None:
     """Baseline security headers; pages never embed inline script, so a strict CSP holds."""
     @app.after_request
-    def _headers(response):  # noqa: ANN001, ANN202
+    def _headers(response):
         if request.endpoint != "static":
             # Pages and downloads may hold children's data: no browser or proxy may keep a copy.
             response.headers.setdefault("Cache-Control", "no-store")
@@ -137,8 +138,8 @@ def _register_errors(app: Flask) -> None:
                                             "save yours in time. Nothing was saved: go back and try again.")),
     }
 
-    def handler(code: int):  # noqa: ANN202
-        def handle(_error):  # noqa: ANN001, ANN202
+    def handler(code: int):
+        def handle(_error):
             if code == 500:
                 db.session.rollback()
             title, message = pages[code]
@@ -148,7 +149,7 @@ def _register_errors(app: Flask) -> None:
     for code in pages:
         app.register_error_handler(code, handler(code))
 
-    def database_error(error: OperationalError):  # noqa: ANN202
+    def database_error(error: OperationalError):
         # SQLite's "database is locked": a write waited for the one write lock past the busy timeout.
         db.session.rollback()
         if "database is locked" not in str(error.orig):

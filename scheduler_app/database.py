@@ -76,7 +76,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - DBAPI objects
+    def _on_connect(dbapi_connection, _record):  # DBAPI objects
         dbapi_connection.isolation_level = None  # stop pysqlite from emitting its own BEGIN
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -87,13 +87,13 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):  # noqa: ANN001
+    def _on_begin(connection):
         reader = _reading_first.get() or (has_request_context() and request.method in READ_ONLY_METHODS)
         connection.info[DEFERRED] = reader
         connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _before_write(connection, cursor, statement, _parameters, _context, _executemany):  # noqa: ANN001
+    def _before_write(connection, cursor, statement, _parameters, _context, _executemany):
         if connection.info.get(DEFERRED) and statement.lstrip()[:7].upper().startswith(WRITE_STATEMENTS):
             connection.info[DEFERRED] = False
             cursor.execute("COMMIT")  # the read snapshot held no lock and wrote nothing

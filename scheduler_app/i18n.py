@@ -18,8 +18,8 @@ SESSION_KEY = "lang"
 def select_locale() -> str:
     """Pick zh_CN or en: session choice, account setting, browser preference, then zh_CN."""
     languages = current_app.config["LANGUAGES"]
-    chosen = session.get(SESSION_KEY)
-    if chosen in languages:
+    chosen: str | None = session.get(SESSION_KEY)
+    if chosen is not None and chosen in languages:
         return chosen
     if getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale

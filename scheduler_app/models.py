@@ -537,7 +537,7 @@ class User(UserMixin, Timestamped, db.Model):
         return f"{self.id}:{self.session_token}"
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]
+    def is_active(self) -> bool:  # type: ignore[override]  # a property over UserMixin's, from the account's flag
         """Disabled accounts cannot log in or keep a session."""
         return self.active
 

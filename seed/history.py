@@ -109,7 +109,7 @@ def _backdate(org: Organisation, start: dt.date) -> None:
         db.session.execute(db.update(model).where(model.organisation_id == org.id).values(created_at=moment))
 
 
-def _diary(a, day: dt.date, rng: random.Random, concern: bool, approved_by: User | None) -> None:  # noqa: ANN001
+def _diary(a, day: dt.date, rng: random.Random, concern: bool, approved_by: User | None) -> None:
     """The volunteer's diary of an activity held: approved for older weeks, waiting for review for recent."""
     kind = "visit" if a.kind == AssignmentKind.VISIT else "tutoring"
     activities, text = DONE[kind]

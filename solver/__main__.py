@@ -152,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(relativeCreated)7.0f ms %(message)s")
     if getattr(args, "exit_with_parent", False):
         _exit_with_parent()
-    return args.func(args)
+    status: int = args.func(args)
+    return status
 
 
 if __name__ == "__main__":

@@ -15,6 +15,11 @@ from ortools.sat.python import cp_model
 
 MIP_SOLVER = "SCIP"
 
+# A decision variable, and a linear expression over them, of either back-end (a CP-SAT IntVar or a pywraplp
+# Variable): the rules build both with the same operators, so they are typed only as what they are for.
+Var = Any
+Expr = Any
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -41,64 +46,71 @@ class CpSatBackend:
 
     def bool_var(self, name: str = "") -> Any:
         """A 0/1 variable."""
-        return self.model.NewBoolVar(name)
+        return self.model.new_bool_var(name)
 
     def int_var(self, lo: int, hi: int, name: str = "") -> Any:
         """An integer variable in [lo, hi]."""
-        return self.model.NewIntVar(lo, hi, name)
+        return self.model.new_int_var(lo, hi, name)
 
     def add(self, constraint: Any) -> Any:
         """A linear constraint; returns it."""
-        return self.model.Add(constraint)
+        return self.model.add(constraint)
 
-    def at_most_one(self, lits: list) -> None:
+    def at_most_one(self, lits: list[Any]) -> None:
         """At most one of these 0/1 variables is 1."""
-        self.model.AddAtMostOne(lits)
+        self.model.add_at_most_one(lits)
 
-    def at_least_one(self, lits: list) -> None:
+    def at_least_one(self, lits: list[Any]) -> None:
         """At least one of these 0/1 variables is 1."""
-        self.model.AddBoolOr(lits)
+        self.model.add_bool_or(lits)
 
-    def not_all(self, lits: list) -> None:
+    def not_all(self, lits: list[Any]) -> None:
         """Not all of these 0/1 variables are 1."""
-        self.model.AddBoolOr([lit.Not() for lit in lits])
+        self.model.add_bool_or([lit.Not() for lit in lits])
+
+    def _solved(self) -> cp_model.CpSolver:
+        """The solver of the last solve."""
+        if self._solver is None:
+            raise RuntimeError("the model has not been solved yet")
+        return self._solver
 
     def value(self, var: Any) -> int:
         """The variable's value in the last solution."""
-        return self._solver.Value(var)
+        return self._solved().value(var)
 
     def hint(self, pairs: list[tuple[Any, int]]) -> None:
         """Start the search from these values."""
-        self.model.ClearHints()
+        self.model.clear_hints()
         for var, val in pairs:
-            self.model.AddHint(var, val)
+            self.model.add_hint(var, val)
 
     def hint_last(self) -> None:
         """Start the next solve from the whole last solution."""
-        self.model.ClearHints()
+        self.model.clear_hints()
         # Variables added since the last solve have no value in it: they are left for the solver to fill in.
-        for i in range(len(self._solver.ResponseProto().solution)):
-            var = self.model.GetIntVarFromProtoIndex(i)
-            self.model.AddHint(var, self._solver.Value(var))
+        last = self._solved()
+        for i in range(len(last.response_proto.solution)):
+            var = self.model.get_int_var_from_proto_index(i)
+            self.model.add_hint(var, last.value(var))
 
     def solve(self, objective: Any, seconds: float) -> Outcome:
         """Minimise objective within the time limit."""
-        self.model.Minimize(objective)
+        self.model.minimize(objective)
         solver = cp_model.CpSolver()
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = self.seed
-        status = solver.Solve(self.model)
+        status = solver.solve(self.model)
         self._solver = solver
         name = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE",
                 cp_model.INFEASIBLE: "INFEASIBLE"}.get(status, "UNKNOWN")
         if name in ("OPTIMAL", "FEASIBLE"):
-            return Outcome(name, solver.ObjectiveValue(), solver.BestObjectiveBound())
+            return Outcome(name, solver.objective_value, solver.best_objective_bound)
         return Outcome(name)
 
     def failed_assumptions(self) -> set[int]:
         """Indices of assumption literals that together made the model infeasible."""
-        return set(self._solver.SufficientAssumptionsForInfeasibility())
+        return set(self._solved().sufficient_assumptions_for_infeasibility())
 
 
 class MipBackend:
@@ -154,7 +166,8 @@ class MipBackend:
 
     def dual(self, row: Any) -> float:
         """The row's dual value in the last solution of a linear relaxation."""
-        return row.dual_value()
+        dual: float = row.dual_value()
+        return dual
 
     def set_cost(self, var: Any, cost: float) -> None:
         """The variable's coefficient in the current objective (for a column made after ``solve``)."""
@@ -164,21 +177,22 @@ class MipBackend:
         """Solve again with the objective as it stands (columns added since keep their costs)."""
         return self._run(seconds)
 
-    def at_most_one(self, lits: list) -> None:
+    def at_most_one(self, lits: list[Any]) -> None:
         """At most one of these 0/1 variables is 1."""
         self.solver.Add(sum(lits) <= 1)
 
-    def at_least_one(self, lits: list) -> None:
+    def at_least_one(self, lits: list[Any]) -> None:
         """At least one of these 0/1 variables is 1."""
         self.solver.Add(sum(lits) >= 1)
 
-    def not_all(self, lits: list) -> None:
+    def not_all(self, lits: list[Any]) -> None:
         """Not all of these 0/1 variables are 1."""
         self.solver.Add(sum(lits) <= len(lits) - 1)
 
     def value(self, var: Any) -> int:
         """The variable's value in the last solution."""
-        return round(self._values[var.index()])
+        index: int = var.index()
+        return round(self._values[index])
 
     def hint(self, pairs: list[tuple[Any, int]]) -> None:
         """Start the search from these values."""

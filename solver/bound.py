@@ -9,6 +9,7 @@ from ortools.graph.python import min_cost_flow
 
 from solver.candidates import Candidate
 from solver.instance import Instance
+from solver.places import Geography
 from solver.validate import SHORTFALL_WEIGHT_TUTOR as TUTOR_WEIGHT
 
 LP_SOLVER = "GLOP"
@@ -69,8 +70,8 @@ def tutor_bound(instance: Instance, candidates: list[Candidate]) -> int:
     pairs = {(c.volunteer, c.target, c.day) for c in candidates if c.kind == "tutoring"}
     for vid in {v for v, _, _ in pairs}:
         arcs.append(("S", f"t:{vid}", instance.volunteer_by_id[vid].max_sessions_per_week, 0))
-    for vid, site, day in pairs:
-        arcs.append((f"t:{vid}", f"s:{site}:{day}", 1, 0))
+    for vid, site_id, day in pairs:
+        arcs.append((f"t:{vid}", f"s:{site_id}:{day}", 1, 0))
     required = 0
     for site in instance.sites:
         for session in site.sessions:
@@ -97,7 +98,7 @@ def shortfall_bound(instance: Instance, candidates: list[Candidate]) -> int:
     return visit_bound(instance, candidates) + tutor_bound(instance, candidates) + subject_bound(instance, candidates)
 
 
-def lp_relaxation(instance: Instance, geo, candidates: list[Candidate], seconds: float  # noqa: ANN001
+def lp_relaxation(instance: Instance, geo: Geography, candidates: list[Candidate], seconds: float
                   ) -> tuple[float | None, dict[int, float]]:
     """The LP relaxation of the assignment model on all candidates: eligibility, one visit per child a
     day, visits needed, load limits, tutors and subjects per session, and what fits in each stretch of a

@@ -10,8 +10,9 @@ import math
 import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
+from typing import Any
 
-from solver.instance import Instance, Interval, Volunteer
+from solver.instance import Child, Instance, Interval, Volunteer
 from solver.places import Geography, Place
 from solver.settings import SolverSettings
 
@@ -87,7 +88,7 @@ def _usable_intervals(volunteer: Volunteer) -> list[Interval]:
     return kept
 
 
-def _children_near(by_lat: list, lats: list[float], volunteer: Volunteer, road_factor: float) -> list:
+def _children_near(by_lat: list[Child], lats: list[float], volunteer: Volunteer, road_factor: float) -> list[Child]:
     """Children inside the bounding box of the volunteer's reach (a cheap prefilter before exact km)."""
     reach_deg = volunteer.max_km / road_factor / KM_PER_DEGREE + BOX_MARGIN_DEG
     lon_deg = reach_deg / max(math.cos(math.radians(volunteer.lat)), 0.01)
@@ -99,7 +100,7 @@ def _children_near(by_lat: list, lats: list[float], volunteer: Volunteer, road_f
 def build_candidates(instance: Instance, geo: Geography) -> list[Candidate]:
     """Every feasible candidate (see the module docstring), indexed from 0."""
     forbidden = _forbidden(instance)
-    raw: list[dict] = []
+    raw: list[dict[str, Any]] = []
     by_lat = sorted((c for c in instance.children if c.visits_per_week), key=lambda c: (c.lat, c.id))
     lats = [c.lat for c in by_lat]
     for v in instance.volunteers:

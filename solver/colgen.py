@@ -22,7 +22,7 @@ import random
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -33,7 +33,7 @@ from solver.instance import Instance
 from solver.model import STAGES, Model, Part, build_model
 from solver.places import Geography
 from solver.roster import Roster, TutoringAssignment, Visit
-from solver.rules.columns import add_run
+from solver.rules.columns import RunRows, add_run
 from solver.settings import SolverSettings
 from solver.validate import levels
 
@@ -80,6 +80,12 @@ class RunPool:
         return [r for runs in self.by_route.values() for r in runs]
 
 
+@overload
+def make_pool(instance: Instance, geo: Geography, cands: list[Candidate], settings: SolverSettings,
+              whole: Literal[False] = False) -> RunPool: ...
+@overload
+def make_pool(instance: Instance, geo: Geography, cands: list[Candidate], settings: SolverSettings,
+              whole: bool) -> RunPool | None: ...
 def make_pool(instance: Instance, geo: Geography, cands: list[Candidate], settings: SolverSettings,
               whole: bool = False) -> RunPool | None:
     """Every run of each route while a route has at most ``settings.runs_per_route`` and the part at most
@@ -133,7 +139,9 @@ class Master:
                   else MipBackend(settings.seed, memory_mb=settings.mip_memory_mb))
         runs = pool.runs()
         self.model: Model = build_model(self.m, instance, geo, part, settings, runs=runs, relaxed=relaxed)
-        self.rows = self.model.runs
+        if self.model.runs is None:  # build_model makes the run rows whenever it is given runs
+            raise RuntimeError("the model over runs has no run rows")
+        self.rows: RunRows = self.model.runs
         self.keys = {(run.route, run.members) for run in runs}
         self.fixed = fixed
         for i in fixed:
@@ -273,7 +281,8 @@ class Master:
 
     def levels(self) -> tuple[int, int, int, int]:
         """The four levels of the last solution, as the model counts them (travel in its units)."""
-        return tuple(round(_value(self.level(stage))) for stage in STAGES)  # type: ignore[return-value]
+        shortfall, continuity, travel, fairness = (round(_value(self.level(stage))) for stage in STAGES)
+        return shortfall, continuity, travel, fairness
 
 
 @dataclass
@@ -332,8 +341,8 @@ def solve_by_runs(instance: Instance, geo: Geography, part: Part, hint: dict[int
         now = time.monotonic()
         weight = shares[stage] + (shares[follower] if follower in pending else 0)
         stage_end = now + (end - now) * weight / sum(shares[s] for s in (stage, *pending))
-        combined = follower in pending
-        goal = (stage, follower) if combined else (stage,)
+        goal: tuple[str, ...] = (stage, follower) if follower is not None and follower in pending else (stage,)
+        combined = len(goal) > 1
         bound = None
         if lp is not None and stage != "fairness":
             if stage == "travel":
@@ -354,7 +363,7 @@ def solve_by_runs(instance: Instance, geo: Geography, part: Part, hint: dict[int
                 taken = dived is not None and _better(instance, geo, part, dived, best, goal)
                 log.debug("runs %s: rounding the relaxation (%d) %s", "+".join(goal), tries,
                           "ran out of time" if dived is None else "gave a better roster" if taken else "gave no better")
-                if taken:
+                if taken and dived is not None:
                     best = dived
         if best:
             mip.start_from(best, goal)
@@ -377,8 +386,8 @@ def solve_by_runs(instance: Instance, geo: Geography, part: Part, hint: dict[int
                 own = outcome.bound if pool.complete else bound
                 for level, (low, proven) in mip.bounds(goal, own, exact or certified, values).items():
                     levels.learn(level, values[level], proven, low)
-                if combined and levels.proven[follower]:
-                    pending.remove(follower)
+                if combined and levels.proven[goal[1]]:
+                    pending.remove(goal[1])
         if stage not in levels.value:
             break  # nothing found in the time: keep the hinted roster
         log.debug("runs %s: %s, holding %s%s; %d runs known", "+".join(goal), outcome,
@@ -600,9 +609,9 @@ def _dive(geo: Geography, lp: Master, mip: Master, pool: RunPool, goal: tuple[st
             fractional.sort(key=lambda item: -item[0])
             if rng is not None:  # another try: the first run is drawn from those taken nearly as much as the most
                 near = [item for item in fractional if item[0] >= fractional[0][0] - DIVE_SPREAD]
-                first = rng.choice(near)
-                fractional.remove(first)
-                fractional.insert(0, first)
+                drawn = rng.choice(near)
+                fractional.remove(drawn)
+                fractional.insert(0, drawn)
             picked: list[Run] = []
             for value, run in fractional:
                 if picked and value < DIVE_ALSO:

@@ -28,6 +28,7 @@ RouteKey = tuple[str, Interval]  # (volunteer, availability interval): one trip 
 MAX_PRICED = 63  # activities a priced route considers at once (a bit each in a 64-bit mask)
 EPS = 1e-7
 NEVER = 1 << 30  # a start that never comes
+RunLabel = tuple[int, float, tuple[int, ...], tuple[int, ...]]  # (finish, km, positions in order, their starts)
 EXACT_TRIES = 3  # a route whose exact labelling ran out of room this often is priced heuristically from then on
 
 
@@ -86,10 +87,10 @@ def enumerate_runs(geo: Geography, cands: Sequence[Candidate], max_visits: int, 
     back = [geo.minutes(p, home) for p in places]
     km_back = [geo.km(p, home) for p in places]
     visits = [c.kind == "visit" for c in cands]
-    level: dict[int, dict[int, list[tuple[int, float, tuple[int, ...], tuple[int, ...]]]]] = {}
+    level: dict[int, dict[int, list[RunLabel]]] = {}
     runs: list[Run] = []
 
-    def close(mask_labels: dict[int, list], bits: Sequence[int]) -> bool:
+    def close(mask_labels: dict[int, list[RunLabel]], bits: Sequence[int]) -> bool:
         best = None
         for last, labels in mask_labels.items():
             for finish, km, path, starts in labels:
@@ -103,13 +104,13 @@ def enumerate_runs(geo: Geography, cands: Sequence[Candidate], max_visits: int, 
     for j, c in enumerate(cands):
         start = earliest_in(c.starts, interval.start + geo.minutes(home, c.place))
         if start is not None and start + c.duration + back[j] <= interval.end:
-            labels = {j: [(start + c.duration, geo.km(home, c.place), (j,), (start,))]}
-            if close(labels, (j,)):
-                level[1 << j] = labels
+            alone: dict[int, list[RunLabel]] = {j: [(start + c.duration, geo.km(home, c.place), (j,), (start,))]}
+            if close(alone, (j,)):
+                level[1 << j] = alone
     while level:
         if len(runs) > limit:
             return None
-        grown: dict[int, dict[int, list]] = {}
+        grown: dict[int, dict[int, list[RunLabel]]] = {}
         for mask, by_last in level.items():
             top = mask.bit_length() - 1
             members = [j for j in range(top + 1) if mask >> j & 1]
@@ -120,7 +121,7 @@ def enumerate_runs(geo: Geography, cands: Sequence[Candidate], max_visits: int, 
                 full = mask | (1 << new)
                 if any((full & ~(1 << j)) not in level for j in members):
                     continue  # a subset one smaller cannot be timed, so neither can this set
-                labels: dict[int, list] = {}
+                labels: dict[int, list[RunLabel]] = {}
                 for last in (*members, new):
                     before = level.get(full & ~(1 << last)) if last != new else by_last
                     if not before:
@@ -139,7 +140,7 @@ def enumerate_runs(geo: Geography, cands: Sequence[Candidate], max_visits: int, 
     return runs
 
 
-def _keep(bucket: list, label: tuple) -> None:
+def _keep(bucket: list[RunLabel], label: RunLabel) -> None:
     """Keep a label unless another finishes no later with no more km; drop those it beats."""
     finish, km = label[0], label[1]
     if any(f <= finish and k <= km + 1e-9 for f, k, *_ in bucket):
@@ -192,7 +193,7 @@ def _front(item: np.ndarray, group: np.ndarray, value: np.ndarray, beam: int | N
     span = float(value.max() - value.min()) + 1.0 if n else 1.0
     lifted = value + gid * (2 * span)  # groups apart, so one running maximum serves them all
     best_before = np.r_[-np.inf, np.maximum.accumulate(lifted)[:-1]]
-    keep = starts | (lifted > best_before + EPS)
+    keep: np.ndarray = starts | (lifted > best_before + EPS)
     if beam is None:
         return keep
     chosen = np.flatnonzero(keep)
@@ -230,7 +231,10 @@ def price_runs(route: PricedRoute, prize: np.ndarray, route_price: float, km_cos
         if exact is not None:
             return exact
         route.exact_failed += 1
-    return _label(route, prize, route_price, km_cost, beam, limit, None)
+    heuristic = _label(route, prize, route_price, km_cost, beam, limit, None)
+    if heuristic is None:  # only a pass with a budget gives up
+        raise RuntimeError("the heuristic labelling gave up")
+    return heuristic
 
 
 def _label(route: PricedRoute, prize: np.ndarray, route_price: float, km_cost: float, beam: int, limit: int,

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from solver.candidates import Candidate
 from solver.instance import Instance
 from solver.messages import DAY_IDS, DAY_NAMES, Message, day_list, joined, listing, names
-from solver.places import Geography
+from solver.places import Geography, Place
 from solver.roster import TutoringAssignment, UnmetSubject, UnmetTutors, UnmetVisits, Visit
 from solver.timeutil import format_hhmm
 from solver.validate import Shortfall
@@ -66,7 +66,7 @@ class Explainer:
                              Message("%(who)s are at their daily limit on %(day)s", who=who, day=DAY_NAMES[day]))
         return joined(parts)
 
-    def _nearest(self, role: str, point, trained_only: bool = False) -> Message | None:
+    def _nearest(self, role: str, point: Place, trained_only: bool = False) -> Message | None:
         """The nearest volunteer of a role to a place, with the distance and their reach."""
         best = None
         for v in self.instance.volunteers:
@@ -164,7 +164,7 @@ class Explainer:
                              subject=SUBJECTS.get(subject, subject), blocked=self._blocked(cands))
         return UnmetSubject(site=site_id, day=day, subject=subject, reason=reason)
 
-    def all(self, shortfall: Shortfall) -> tuple[list, list, list]:
+    def all(self, shortfall: Shortfall) -> tuple[list[UnmetVisits], list[UnmetTutors], list[UnmetSubject]]:
         """Explained unmet entries, in a stable order."""
         visits = [self.child(cid, n) for cid, n in sorted(shortfall.visits.items())]
         tutors = [self.session(s, d, n) for (s, d), n in sorted(shortfall.tutors.items())]

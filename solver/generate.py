@@ -144,11 +144,11 @@ def _volunteers(rng: random.Random, spec: DistrictSize, villages: list, towns: l
             for d in sorted(rng.sample(range(5), 2)):
                 if not any(a["day"] == DAYS[d] for a in availability):
                     availability.append(_iv(DAYS[d], 18 * 60, 21 * 60))
-            for d in ("sat", "sun"):
+            for day in ("sat", "sun"):
                 if rng.random() < 0.7:
-                    availability.append(_iv(d, 8 * 60 + 30, 12 * 60))
+                    availability.append(_iv(day, 8 * 60 + 30, 12 * 60))
                 if rng.random() < 0.4:
-                    availability.append(_iv(d, 14 * 60, 17 * 60 + 30))
+                    availability.append(_iv(day, 14 * 60, 17 * 60 + 30))
         social = roles == ["visitor", "tutor"]
         out.append({
             "id": f"V{i + 1:04d}", "name": f"volunteer {i + 1}", "roles": roles, "lat": home[0], "lon": home[1],

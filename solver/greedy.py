@@ -6,26 +6,30 @@ Also used to give CP-SAT a first feasible roster to improve on.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from solver.candidates import Candidate
-from solver.instance import AssignmentRef, Instance
+from solver.columns import RouteKey
+from solver.instance import AssignmentRef, Child, Instance, Site
 from solver.places import Geography
 from solver.schedule import insert_into_run
+
+Groups = dict[tuple[str, str, str], list[Candidate]]  # (kind, target, day) → candidates, nearest first
 
 
 @dataclass
 class GreedyState:
     """The roster being built: runs per (volunteer, interval) with their times, and the counts that limit it."""
 
-    runs: dict[tuple, list[Candidate]] = field(default_factory=dict)
-    times: dict[tuple, list[int]] = field(default_factory=dict)
-    sessions: Counter = field(default_factory=Counter)
-    visits: Counter = field(default_factory=Counter)
-    visits_day: Counter = field(default_factory=Counter)
-    child_days: set = field(default_factory=set)
-    child_visits: Counter = field(default_factory=Counter)
-    tutors: dict = field(default_factory=lambda: defaultdict(set))
+    runs: dict[RouteKey, list[Candidate]] = field(default_factory=dict)
+    times: dict[RouteKey, list[int]] = field(default_factory=dict)
+    sessions: Counter[str] = field(default_factory=Counter)  # volunteer → sessions taken
+    visits: Counter[str] = field(default_factory=Counter)  # volunteer → visits taken
+    visits_day: Counter[tuple[str, str]] = field(default_factory=Counter)  # (volunteer, day) → visits
+    child_days: set[tuple[str, str]] = field(default_factory=set)  # (child, day) visited
+    child_visits: Counter[str] = field(default_factory=Counter)  # child → visits
+    tutors: dict[tuple[str, str], set[str]] = field(default_factory=lambda: defaultdict(set))  # (site, day) → tutors
 
     def chosen(self) -> list[tuple[Candidate, int]]:
         """Every taken candidate with its start time."""
@@ -62,12 +66,12 @@ def try_take(instance: Instance, geo: Geography, state: GreedyState, c: Candidat
 
 
 def greedy_roster(instance: Instance, geo: Geography, candidates: list[Candidate],
-                  pins: tuple[AssignmentRef, ...] = (), preferred: list[Candidate] = ()) -> GreedyState:
+                  pins: tuple[AssignmentRef, ...] = (), preferred: Sequence[Candidate] = ()) -> GreedyState:
     """Pins first; then last week's assignments that still fit (as a coordinator re-plans by hand);
     then the ``preferred`` candidates in their order (e.g. those an LP relaxation likes most);
     then children by priority (most urgent first) and sessions, nearest volunteer first."""
     state = GreedyState()
-    by_group: dict[tuple[str, str, str], list[Candidate]] = defaultdict(list)
+    by_group: Groups = defaultdict(list)
     for c in candidates:
         by_group[(c.kind, c.target, c.day)].append(c)
     for group in by_group.values():
@@ -91,7 +95,7 @@ def greedy_roster(instance: Instance, geo: Geography, candidates: list[Candidate
     return state
 
 
-def _visit_child(instance: Instance, geo: Geography, state: GreedyState, by_group: dict, child) -> None:
+def _visit_child(instance: Instance, geo: Geography, state: GreedyState, by_group: Groups, child: Child) -> None:
     days = sorted({w.day for w in child.visit_windows})
     for day in days:
         if state.child_visits[child.id] >= child.visits_per_week:
@@ -101,7 +105,8 @@ def _visit_child(instance: Instance, geo: Geography, state: GreedyState, by_grou
                 break
 
 
-def _staff_session(instance: Instance, geo: Geography, state: GreedyState, by_group: dict, site, day) -> None:
+def _staff_session(instance: Instance, geo: Geography, state: GreedyState, by_group: Groups, site: Site,
+                   day: str) -> None:
     cands = by_group.get(("tutoring", site.id, day), [])
     need = instance.required_tutors(site, day)
     for subject in instance.needed_subjects(site, day):

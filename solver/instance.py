@@ -241,7 +241,7 @@ class AssignmentRef:
     @property
     def target(self) -> str:
         """The site id of a tutoring assignment or the child id of a visit."""
-        return self.site if self.kind == "tutoring" else self.child  # type: ignore[return-value]
+        return self.site if self.kind == "tutoring" else self.child  # type: ignore[return-value]  # __post_init__ checked the kind's id is set
 
     def describe(self) -> Message:
         """A short human description, e.g. 'visit V3 → C2 on sat'."""

@@ -50,7 +50,7 @@ class _Roster:
         self.instance, self.geo, self.part = instance, geo, part
         self.by_index = {c.index: c for c in part.candidates}
         self.by_route: dict[RouteKey, list[Candidate]] = defaultdict(list)
-        self.routes_of_target: dict[tuple, set[RouteKey]] = defaultdict(set)
+        self.routes_of_target: dict[tuple[str, ...], set[RouteKey]] = defaultdict(set)
         for c in part.candidates:
             key = (c.volunteer, c.interval)
             self.by_route[key].append(c)
@@ -58,7 +58,7 @@ class _Roster:
         self.runs: dict[RouteKey, Run] = {run.route: run for run in runs_of(geo, part.candidates, chosen)}
         self.levels = self.measure(self.runs)
 
-    def measure(self, runs: dict[RouteKey, Run]) -> tuple:
+    def measure(self, runs: dict[RouteKey, Run]) -> tuple[float, int, float, float]:
         """The checker's four levels of the part's roster made of these runs."""
         return levels(self.instance, roster_of(self.instance, self.part, list(runs.values())), self.geo).as_tuple()
 
@@ -71,7 +71,7 @@ class _Roster:
         return {i for run in self.runs.values() for i in run.order}
 
 
-def _target(c: Candidate) -> tuple:
+def _target(c: Candidate) -> tuple[str, ...]:
     """What a candidate serves: a child, or a session (site and day)."""
     return ("child", c.target) if c.kind == "visit" else ("session", c.target, c.day)
 

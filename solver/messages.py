@@ -12,7 +12,7 @@ template here must be a string literal at its call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 Translate = Callable[[str], str]
@@ -79,7 +79,7 @@ def names(ids: Iterable[str], limit: int = MAX_NAMED) -> str:
     return shown
 
 
-def joined(parts: list[str]) -> str:
+def joined(parts: Sequence[Message]) -> Message:
     """Any number of clauses separated by semicolons, each separator a '%(a)s; %(b)s' message."""
     message = parts[0]
     for part in parts[1:]:

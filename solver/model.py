@@ -13,9 +13,9 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from solver.backend import CpSatBackend, MipBackend
+from solver.backend import CpSatBackend, MipBackend, Var
 from solver.candidates import Candidate
-from solver.columns import Run
+from solver.columns import RouteKey, Run
 from solver.instance import AssignmentRef, Instance
 from solver.places import Geography
 from solver.rules.children import add_child_rules
@@ -54,13 +54,13 @@ class Model:
 
     xs: RosterVars
     objectives: dict[str, Any]
-    pin_literals: list
+    pin_literals: list[Var]
     runs: RunRows | None = None
 
 
 def build_model(m: CpSatBackend | MipBackend, instance: Instance, geo: Geography, part: Part,
                 settings: SolverSettings, runs: Iterable[Run] | None = None, relaxed: bool = False,
-                routes: Collection | None = None) -> Model:
+                routes: Collection[RouteKey] | None = None) -> Model:
     """The model of one part on a back-end: variables, every rule family, the four level expressions.
 
     With ``runs`` rule family 2 is the runs formulation (``relaxed``: its linear relaxation); otherwise circuits
@@ -73,7 +73,7 @@ def build_model(m: CpSatBackend | MipBackend, instance: Instance, geo: Geography
     rows = None
     if runs is not None:
         rows = add_run_rules(m, xs, runs, relaxed=relaxed)
-    elif m.exact:
+    elif isinstance(m, CpSatBackend) and m.exact:  # a MipBackend is never exact
         add_route_rules(m, xs, geo, routes)
     else:
         add_pair_rules(m, xs, geo, settings.max_pair_rows)

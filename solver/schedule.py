@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from solver.candidates import Candidate
+from solver.instance import Interval
 from solver.places import Geography, Place
 
 
@@ -71,7 +72,7 @@ def best_order(geo: Geography, home: Place, run: Sequence[Candidate]) -> tuple[l
         return [], []
     interval = run[0].interval
     n = len(run)
-    labels: dict[tuple[int, int], list[tuple[int, float, tuple[tuple[int, int], ...]]]] = {}
+    labels: dict[tuple[int, int], list[Label]] = {}
     for j, c in enumerate(run):
         start = earliest_in(c.starts, interval.start + geo.minutes(home, c.place))
         if start is not None:
@@ -99,7 +100,10 @@ def best_order(geo: Geography, home: Place, run: Sequence[Candidate]) -> tuple[l
     return [run[j] for j, _ in best[1]], [s for _, s in best[1]]
 
 
-def _add_label(labels: dict, key: tuple[int, int], label: tuple) -> None:
+Label = tuple[int, float, tuple[tuple[int, int], ...]]  # (finish, km, path of (position, start))
+
+
+def _add_label(labels: dict[tuple[int, int], list[Label]], key: tuple[int, int], label: Label) -> None:
     """Keep a label unless another at the same state finishes no later with no more km."""
     bucket = labels.setdefault(key, [])
     t, km = label[0], label[1]
@@ -112,7 +116,7 @@ def _add_label(labels: dict, key: tuple[int, int], label: tuple) -> None:
 def shortest_runs(geo: Geography, chosen: Sequence[tuple[Candidate, int]]) -> list[tuple[Candidate, int]]:
     """Each run (a volunteer's activities in one availability interval) in its fewest-km feasible order, with the
     starts of that order; a run already in its best order, or one that ``best_order`` cannot time, keeps its own."""
-    runs: dict[tuple, list[tuple[Candidate, int]]] = defaultdict(list)
+    runs: dict[tuple[str, Interval], list[tuple[Candidate, int]]] = defaultdict(list)
     for c, t in chosen:
         runs[(c.volunteer, c.interval)].append((c, t))
     out: list[tuple[Candidate, int]] = []
@@ -136,10 +140,10 @@ def tidy_starts(geo: Geography, chosen: Sequence[tuple[Candidate, int]],
                 step: int = START_STEP_MIN) -> list[tuple[Candidate, int]]:
     """Each run's activities in their chosen order, re-timed as early as they fit with starts on multiples of
     ``step`` minutes; the order, and so the km, is unchanged. A run that no longer fits so keeps its times."""
-    runs: dict[tuple, list[tuple[int, Candidate]]] = defaultdict(list)
+    runs: dict[tuple[str, Interval], list[tuple[int, Candidate]]] = defaultdict(list)
     for c, t in chosen:
         runs[(c.volunteer, c.interval)].append((t, c))
-    tidy = []
+    tidy: list[tuple[Candidate, int]] = []
     for (volunteer, interval), items in runs.items():
         items.sort(key=lambda item: item[0])
         order = [c for _t, c in items]

@@ -21,11 +21,11 @@ from solver.backend import CpSatBackend, MipBackend
 from solver.bound import lp_relaxation, shortfall_bound, unserved_shortfall
 from solver.candidates import Candidate, build_candidates, prune_candidates, ruled_out_by_pins
 from solver.colgen import make_pool, part_weights, solve_by_runs
-from solver.columns import enumerate_runs
+from solver.columns import RouteKey, enumerate_runs
 from solver.disjoint import DisjointSets
 from solver.explain import Explainer
 from solver.greedy import GreedyState, greedy_roster
-from solver.instance import AssignmentRef, Instance
+from solver.instance import AssignmentRef, Instance, Interval
 from solver.lns import improve
 from solver.messages import DAY_IDS, Message, joined
 from solver.model import Part, build_model
@@ -82,8 +82,8 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     relaxed, lp_values = lp_relaxation(instance, geo, full, settings.time_limit_s * settings.bound_share)
     greedy = _first_roster(instance, geo, full, cands, lp_values)
     # A caller watching a long solve (the web app) learns early what the roster will at least achieve.
-    start = _shortfall_of(instance, greedy)
-    progress.info("shortfall=%g", start, extra={"shortfall": start})
+    first = _shortfall_of(instance, greedy)
+    progress.info("shortfall=%g", first, extra={"shortfall": first})
     parts = _split(instance, cands)
     _solve_parts(instance, geo, parts, greedy, settings, deadline - settings.time_limit_s * settings.reserve_share)
     conflicts = sorted({n for p in parts for n in p.conflicting_pins})
@@ -146,7 +146,7 @@ def _first_roster(instance: Instance, geo: Geography, full: list[Candidate], can
     plain = greedy_roster(instance, geo, cands, instance.pinned)
     if not lp_values:
         return plain
-    def key(c: Candidate) -> tuple:
+    def key(c: Candidate) -> tuple[str, str, str, str, Interval]:
         return (c.kind, c.volunteer, c.target, c.day, c.interval)
     value = {key(c): lp_values.get(c.index, 0.0) for c in full}
     liked = sorted((c for c in cands if value.get(key(c), 0.0) > LP_TAKE_THRESHOLD),
@@ -165,10 +165,11 @@ def _bound(instance: Instance, full: list[Candidate], parts: list[Part], cands: 
     """The best valid lower bound: the flow relaxation, the LP relaxation when it was solved in time,
     and the solvers' own bound when the model was complete (nothing pruned)."""
     flow = max(shortfall_bound(instance, full), math.ceil(relaxed - 1e-6) if relaxed is not None else 0)
-    if pruned or any(p.bound is None for p in parts):
+    bounds = [p.bound for p in parts if p.bound is not None]
+    if pruned or len(bounds) < len(parts):
         return flow
     fixed = unserved_shortfall(instance, cands)  # the parts' models do not see these
-    return max(flow, math.ceil(sum(p.bound for p in parts) + fixed - 1e-6))
+    return max(flow, math.ceil(sum(bounds) + fixed - 1e-6))
 
 
 def _holds_pins(part: Part, chosen: dict[int, int]) -> bool:
@@ -177,7 +178,8 @@ def _holds_pins(part: Part, chosen: dict[int, int]) -> bool:
     return all((p.kind, p.volunteer, p.target, p.day) in taken for _n, p in part.pins)
 
 
-def _part_levels(instance: Instance, geo: Geography, part: Part, chosen: dict[int, int]) -> tuple:
+def _part_levels(instance: Instance, geo: Geography, part: Part, chosen: dict[int, int]
+                 ) -> tuple[float, int, float, float]:
     """The checker's levels of a part's roster on its own (the rest of the week adds the same to any of them)."""
     by_index = {c.index: c for c in part.candidates}
     return levels(instance, _draft(instance, [(by_index[i], t) for i, t in chosen.items()]), geo).as_tuple()
@@ -264,14 +266,14 @@ def _why_no_candidate(instance: Instance, geo: Geography, pin: AssignmentRef) ->
 
 def _split(instance: Instance, cands: list[Candidate]) -> list[Part]:
     """Independent parts: volunteers and the children/sessions they could serve, joined by candidates."""
-    sets = DisjointSets()
+    sets: DisjointSets[tuple[str, ...]] = DisjointSets()
 
-    def target_key(c: Candidate) -> tuple:
+    def target_key(c: Candidate) -> tuple[str, ...]:
         return ("child", c.target) if c.kind == "visit" else ("session", c.target, c.day)
 
     for c in cands:
         sets.union(("volunteer", c.volunteer), target_key(c))
-    groups: dict[tuple, list[Candidate]] = defaultdict(list)
+    groups: dict[tuple[str, ...], list[Candidate]] = defaultdict(list)
     for c in cands:
         groups[sets.find(("volunteer", c.volunteer))].append(c)
     parts = []
@@ -366,7 +368,7 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
              "continuity": model.objectives["continuity"]}
     ids = {c.index for c in part.candidates}
     xs.hint({i: t for i, t in hint.items() if i in ids})
-    exact: set[tuple] = set()  # routes that take timed runs
+    exact: set[RouteKey] = set()  # routes that take timed runs
     for stage in goals:
         stage_end = time.monotonic() + (until - time.monotonic()) * (0.7 if stage == "shortfall" else 1.0)
         best = None

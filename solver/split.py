@@ -36,7 +36,7 @@ def _components(instance: Instance) -> tuple[list[list[Node]], dict[Node, int]]:
         if child.primary_volunteer:
             union(("child", child.id), ("volunteer", child.primary_volunteer))
     for ref in (*instance.pinned, *instance.forbidden, *instance.previous):
-        union(("volunteer", ref.volunteer), ("child", ref.child) if ref.child else ("site", ref.site))
+        union(("volunteer", ref.volunteer), ("child", ref.child) if ref.child else ("site", ref.target))
     return sets.groups(), dict(weight)
 
 
@@ -55,7 +55,7 @@ def split_instance(document: dict[str, Any], parts: int) -> list[dict[str, Any]]
         lightest = loads.index(min(loads))
         bins[lightest].update(group)
         loads[lightest] += sum(weight.get(n, 0) + 1 for n in group)
-    documents = []
+    documents: list[dict[str, Any]] = []
     for members in bins:
         ids = {kind: {i for k, i in members if k == kind} for kind in ("volunteer", "child", "site")}
         documents.append({
@@ -74,7 +74,7 @@ def split_instance(document: dict[str, Any], parts: int) -> list[dict[str, Any]]
 def merge_rosters(document: dict[str, Any], rosters: list[dict[str, Any]]) -> dict[str, Any]:
     """One roster/1 of the whole instance from the rosters of its parts: their activities and what each left
     undone, side by side; the figures are summed where they add up (the caller recomputes the levels)."""
-    unmet: dict[str, list] = {"visits": [], "tutors": [], "subjects": []}
+    unmet: dict[str, list[dict[str, Any]]] = {"visits": [], "tutors": [], "subjects": []}
     for roster in rosters:
         for key in unmet:
             unmet[key].extend(roster.get("unmet", {}).get(key, []))

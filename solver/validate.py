@@ -78,6 +78,11 @@ class Report:
 Activity = TutoringAssignment | Visit
 
 
+def _activities(roster: Roster) -> tuple[Activity, ...]:
+    """The roster's tutoring, then its visits."""
+    return (*roster.tutoring, *roster.visits)
+
+
 def place_of(activity: Activity) -> Place:
     """Where an activity happens."""
     return ("site", activity.site) if isinstance(activity, TutoringAssignment) else ("child", activity.child)
@@ -163,7 +168,7 @@ def continuity_value(instance: Instance, roster: Roster) -> int:
 def volunteer_days(roster: Roster) -> dict[tuple[str, str], list[Activity]]:
     """Each volunteer's activities per day, sorted by start."""
     days: dict[tuple[str, str], list[Activity]] = defaultdict(list)
-    for act in (*roster.tutoring, *roster.visits):
+    for act in _activities(roster):
         days[(act.volunteer, act.day)].append(act)
     for acts in days.values():
         acts.sort(key=lambda a: (a.start, a.end))
@@ -186,7 +191,7 @@ def travel_value(instance: Instance, roster: Roster, geo: Geography | None = Non
 
 def fairness_value(instance: Instance, roster: Roster) -> float:
     """Level 4: the largest load share, (sessions + visits) / (max sessions + max visits) over the roles held."""
-    load = Counter(a.volunteer for a in (*roster.tutoring, *roster.visits))
+    load = Counter(a.volunteer for a in _activities(roster))
     best = 0.0
     for v in instance.volunteers:
         capacity = (v.max_sessions_per_week if v.is_tutor() else 0) + (v.max_visits_per_week if v.is_visitor() else 0)
@@ -369,17 +374,17 @@ def _check_unmet(roster: Roster, truth: Shortfall, out: list[Violation]) -> None
     said_subjects = {(u.site, u.day, u.subject) for u in roster.unmet.subjects}
     if len(said_visits) != len(roster.unmet.visits) or len(said_tutors) != len(roster.unmet.tutors):
         out.append(Violation(7, "unmet lists the same child or session twice"))
-    for key in sorted(set(said_visits) | set(truth.visits)):
-        if said_visits.get(key) != truth.visits.get(key):
-            out.append(Violation(7, f"unmet visits for child {key}: says {said_visits.get(key, 0)}, "
-                                    f"missing {truth.visits.get(key, 0)}"))
-    for key in sorted(set(said_tutors) | set(truth.tutors)):
-        if said_tutors.get(key) != truth.tutors.get(key):
-            out.append(Violation(7, f"unmet tutors at {key[0]} on {key[1]}: says {said_tutors.get(key, 0)}, "
-                                    f"missing {truth.tutors.get(key, 0)}"))
-    for key in sorted(said_subjects ^ set(truth.subjects)):
-        state = "is covered" if key in said_subjects else "is not listed"
-        out.append(Violation(7, f"subject {key[2]} at {key[0]} on {key[1]} {state}"))
+    for child in sorted(set(said_visits) | set(truth.visits)):
+        if said_visits.get(child) != truth.visits.get(child):
+            out.append(Violation(7, f"unmet visits for child {child}: says {said_visits.get(child, 0)}, "
+                                    f"missing {truth.visits.get(child, 0)}"))
+    for session in sorted(set(said_tutors) | set(truth.tutors)):
+        if said_tutors.get(session) != truth.tutors.get(session):
+            out.append(Violation(7, f"unmet tutors at {session[0]} on {session[1]}: says "
+                                    f"{said_tutors.get(session, 0)}, missing {truth.tutors.get(session, 0)}"))
+    for subject in sorted(said_subjects ^ set(truth.subjects)):
+        state = "is covered" if subject in said_subjects else "is not listed"
+        out.append(Violation(7, f"subject {subject[2]} at {subject[0]} on {subject[1]} {state}"))
 
 
 def taking_over(instance: Instance, roster: Roster, activity: Activity,
@@ -392,7 +397,7 @@ def taking_over(instance: Instance, roster: Roster, activity: Activity,
     geo = geo or Geography(instance)
     tutoring = isinstance(activity, TutoringAssignment)
     theirs: dict[str, list[Activity]] = defaultdict(list)
-    for a in (*roster.tutoring, *roster.visits):
+    for a in _activities(roster):
         theirs[a.volunteer].append(a)
     verdicts: dict[str, tuple[Violation, ...]] = {}
     for volunteer in instance.volunteers:
@@ -408,7 +413,7 @@ def taking_over(instance: Instance, roster: Roster, activity: Activity,
         _check_days(instance, known, geo, found)
         _check_distance(instance, [moved], geo, found)
         _check_load(instance, known, found)
-        if not tutoring:
+        if isinstance(moved, Visit):  # not tutoring
             _check_children(instance, [moved], found)
         verdicts[volunteer.id] = tuple(found)
     return verdicts

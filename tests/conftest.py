@@ -114,7 +114,7 @@ class RequestIsolatingClient(FlaskClient):
     requests would reuse it, sharing ``g`` (and so the logged-in user) and the session.
     """
 
-    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+    def open(self, *args, **kwargs):
         # End the test's own transaction first: on SQLite it would hold the write lock.
         db.session.rollback()
         with self.application.app_context():
@@ -150,7 +150,7 @@ def csrf_token(client: FlaskClient, path: str = "/auth/login") -> str:
     return match.group(1)
 
 
-def post_form(client: FlaskClient, path: str, data: dict, page: str | None = None, **kwargs):  # noqa: ANN201
+def post_form(client: FlaskClient, path: str, data: dict, page: str | None = None, **kwargs):
     """POST a form with a valid CSRF token taken from ``page`` (default: the same path)."""
     token = csrf_token(client, page or path)
     return client.post(path, data={**data, "csrf_token": token}, **kwargs)
@@ -160,7 +160,7 @@ def post_form(client: FlaskClient, path: str, data: dict, page: str | None = Non
 SECURITY_REPORT: dict[str, str] = {}
 
 
-def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001 - pytest's hook signature
+def pytest_terminal_summary(terminalreporter) -> None:  # pytest's hook signature
     """Print the security figures the tests gathered (e.g. how many cross-organisation requests were refused)."""
     if SECURITY_REPORT:
         terminalreporter.section("security figures")

@@ -126,7 +126,7 @@ def create_organisation(name: str) -> Organisation:
 def save_settings(organisation_id: int, version: int, values: dict[str, Any]) -> Organisation:
     """Write the organisation's settings as the admin saw them at ``version``; audited with what changed.
     Raises SettingsConflictError when someone saved in between, OrganisationNameError for a taken name."""
-    organisation = db.session.get(Organisation, organisation_id)
+    organisation = db.session.get_one(Organisation, organisation_id)
     if organisation.version_id != version:
         raise SettingsConflictError
     if "name" in values:

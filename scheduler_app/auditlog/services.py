@@ -110,7 +110,7 @@ def search_audit(organisation_id: int, query: AuditQuery, page: int = 1) -> Audi
         stmt = stmt.where(AuditEvent.object_type == "child", AuditEvent.object_id == child_id)
     # The days are the organisation's days: from its midnight, not UTC's (8 hours later in Beijing); compared
     # in UTC, as stored (SQLite compares the text).
-    zone = ZoneInfo(db.session.get(Organisation, organisation_id).time_zone)
+    zone = ZoneInfo(db.session.get_one(Organisation, organisation_id).time_zone)
     if query.since:
         stmt = stmt.where(AuditEvent.at >= dt.datetime.combine(query.since, dt.time(), tzinfo=zone).astimezone(dt.UTC))
     if query.until:
@@ -118,7 +118,7 @@ def search_audit(organisation_id: int, query: AuditQuery, page: int = 1) -> Audi
                                                               tzinfo=zone).astimezone(dt.UTC))
     events, total, page, pages = paged(stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, PAGE_SIZE)
     child_ids = {e.object_id for e in events if e.object_type == "child" and e.object_id is not None}
-    codes = dict(db.session.execute(db.select(Child.id, Child.code).where(Child.id.in_(child_ids))).all()) \
+    codes = dict(db.session.execute(db.select(Child.id, Child.code).where(Child.id.in_(child_ids))).tuples().all()) \
         if child_ids else {}
     audit.record("audit_searched", username_filter=query.username, action_filter=query.action,
                  child_filter=query.child_code)

@@ -55,7 +55,7 @@ from scheduler_app.models import User
 SETUP_SECRET = "two_step_setup"  # noqa: S105
 
 
-def _logged_in(user: User, keep: bool = False):  # noqa: ANN202 - a redirect
+def _logged_in(user: User, keep: bool = False):  # a redirect
     """Start the session (after the password, or after the code too) and go where the user was going; a first
     password must be changed first."""
     start_session(user, keep=keep)

@@ -8,7 +8,7 @@ import hashlib
 import secrets
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import pyotp
@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlalchemy import func
+from sqlalchemy import CursorResult, func
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
@@ -121,9 +121,9 @@ def new_recovery_codes(user: User) -> list[str]:
 def _use_recovery_code(user: User, code: str) -> bool:
     """Spend one unused recovery code of the account; a used or unknown one is refused."""
     # One UPDATE, so that two logins racing with the same code cannot both spend it.
-    spent = db.session.execute(db.update(RecoveryCode).where(
+    spent = cast("CursorResult[Any]", db.session.execute(db.update(RecoveryCode).where(  # an UPDATE's result
         RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _recovery_hash(code),
-        RecoveryCode.used_at.is_(None)).values(used_at=utcnow()))
+        RecoveryCode.used_at.is_(None)).values(used_at=utcnow())))
     return spent.rowcount == 1
 
 
@@ -284,7 +284,7 @@ def generate_password() -> str:
 
 
 def _device_signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt=KNOWN_DEVICE_SALT)
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=KNOWN_DEVICE_SALT)
 
 
 def known_device_token(user: User) -> str:
@@ -367,7 +367,7 @@ def authenticate(username: str, password: str) -> User | None:
             audit.record("login_failed", username=username)
         _count_failure(username)
         return None
-    user = db.session.get(User, found.id)
+    user = db.session.get_one(User, found.id)
     if not matches or not user.active or user.password_hash != found.password_hash:
         audit.record("login_failed", "user", user.id, user=user)
         _count_failure(username, device)
@@ -415,7 +415,7 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @app.before_request
-    def _end_old_sessions():  # noqa: ANN202 - None or a redirect
+    def _end_old_sessions():  # None or a redirect
         """End a session idle for PEIBAN_IDLE_MINUTES or older than PEIBAN_SESSION_HOURS, checked on the server
         (a copied cookie does not outlive them)."""
         if request.endpoint == "static" or not current_user.is_authenticated:
@@ -451,7 +451,7 @@ def init_login(app: Flask) -> None:
         return {"wipe_all": bool(session.get(WIPE_ALL)), "prefetching": prefetching()}
 
     @app.before_request
-    def _new_password_first():  # noqa: ANN202 - None or a redirect
+    def _new_password_first():  # None or a redirect
         """An account given a one-time password (new, or reset by an admin) opens nothing but the password page
         until it has chosen its own: the one-time password was seen by someone else."""
         if not current_user.is_authenticated or not current_user.must_change_password \
@@ -463,7 +463,7 @@ def init_login(app: Flask) -> None:
         return redirect(url_for("auth.change_password"))
 
     @app.before_request
-    def _phone_must_log_in():  # noqa: ANN202 - None or the JSON answer
+    def _phone_must_log_in():  # None or the JSON answer
         """An outbox item sent without a session waits on the phone for the next login (no redirect to follow)."""
         if outbox.from_phone() and not current_user.is_authenticated:
             return outbox.Delivery(outbox.Outcome.LOGIN, _("Please log in to send what is waiting.")).reply()
@@ -514,7 +514,7 @@ def roles_required(*roles: Role) -> Callable:
                 db.session.commit()
                 abort(403)
             return view(*args, **kwargs)
-        wrapped.allowed_roles = allowed  # read by the route-matrix test
+        wrapped.allowed_roles = allowed  # type: ignore[attr-defined]  # a mark on the view, read by the route-matrix test
         return wrapped
     return decorator
 

@@ -85,7 +85,7 @@ def calendar_feed(token: str, today: dt.date | None = None) -> bytes | None:
                Week.start_date >= monday - dt.timedelta(weeks=FEED_WEEKS_BACK),
                Week.start_date <= monday + dt.timedelta(weeks=FEED_WEEKS_AHEAD))
         .order_by(Week.start_date, Assignment.day_index, Assignment.start)).all()
-    zone = ZoneInfo(db.session.get(Organisation, volunteer.organisation_id).time_zone)
+    zone = ZoneInfo(db.session.get_one(Organisation, volunteer.organisation_id).time_zone)
     calendar = Calendar()
     calendar.add("prodid", "-//Peiban//roster//EN")
     calendar.add("version", "2.0")

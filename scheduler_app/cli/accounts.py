@@ -66,7 +66,7 @@ def create_organisation_command(name: str, username: str) -> None:
 @with_appcontext
 def organisations() -> None:
     """List the organisations on this deployment with their children, volunteers and accounts."""
-    def count(model: type, org_id: int) -> int:
+    def count(model: type[Child] | type[Volunteer] | type[User], org_id: int) -> int:
         return db.session.execute(db.select(db.func.count()).select_from(model)
                                   .where(model.organisation_id == org_id)).scalar_one()
 

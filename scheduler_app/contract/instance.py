@@ -124,7 +124,8 @@ def _child(child: Child, site_codes: dict[int, str], session_days: dict[int, set
         raise ContractError(f"child {child.code}: no home point and no village")
     site_code = site_codes.get(child.site_id) if child.site_id else None
     # Only days the (active) site holds a session count as attendance.
-    attends = [d for d in DAYS if site_code and d in child.attends and d in session_days[child.site_id]]
+    held = session_days[child.site_id] if child.site_id is not None else set()
+    attends = [d for d in DAYS if site_code and d in child.attends and d in held]
     return {
         "id": child.code, "name": child.name, "grade": child.grade, "lat": point[0], "lon": point[1],
         "site": site_code, "attends": attends, "subjects": sorted(set(child.subjects or [])) if site_code else [],

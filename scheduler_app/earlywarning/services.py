@@ -62,7 +62,7 @@ def _not_visited(org: Organisation, today: dt.date, last_visit: dict[int, dt.dat
                  children: list[Child]) -> dict[Key, dict[str, Any]]:
     """A child who needs home visits and has had none for more than the organisation's warn_after_days
     (counted from the last visit held, or from when the child was registered if never visited)."""
-    found = {}
+    found: dict[Key, dict[str, Any]] = {}
     for child in children:
         if not child.visits_per_week:
             continue
@@ -134,8 +134,9 @@ def last_visits(organisation_id: int, today: dt.date, children: list[Child]) -> 
     oldest = min((c.created_at.date() for c in children), default=today) - dt.timedelta(days=7)
     last: dict[int, dt.date] = {}
     for d in published_between(organisation_id, oldest, today):
-        if d.held and d.assignment.kind == AssignmentKind.VISIT:
-            last[d.assignment.child_id] = max(d.day, last.get(d.assignment.child_id, d.day))
+        child_id = d.assignment.child_id
+        if d.held and d.assignment.kind == AssignmentKind.VISIT and child_id is not None:  # a visit has a child
+            last[child_id] = max(d.day, last.get(child_id, d.day))
     rows = db.session.execute(
         db.select(DiaryEntry.child_id, db.func.max(DiaryEntry.served_on))
         .join(Volunteer, DiaryEntry.volunteer_id == Volunteer.id)
@@ -148,7 +149,7 @@ def last_visits(organisation_id: int, today: dt.date, children: list[Child]) -> 
 
 def signs(organisation_id: int, today: dt.date) -> dict[Key, dict[str, Any]]:
     """Every warning sign that holds today, keyed by (kind, child id, volunteer id), with its figures."""
-    org = db.session.get(Organisation, organisation_id)
+    org = db.session.get_one(Organisation, organisation_id)
     children = list(db.session.execute(db.select(Child).where(Child.organisation_id == organisation_id,
                                                               Child.active)).scalars())
     found = _not_visited(org, today, last_visits(organisation_id, today, children), children)

@@ -40,7 +40,7 @@ class Overview:
 
 def organisation_overview(organisation_id: int) -> Overview:
     """Count the organisation's active children, volunteers and sites and what waits for review."""
-    def count(stmt) -> int:  # noqa: ANN001
+    def count(stmt) -> int:
         return db.session.execute(stmt).scalar_one() or 0
 
     child = db.select(func.count(Child.id)).where(Child.organisation_id == organisation_id, Child.active)

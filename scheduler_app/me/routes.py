@@ -43,7 +43,7 @@ from scheduler_app.volunteers.forms import CalendarLinkForm, DateAwayForm, Remov
 from scheduler_app.volunteers.services import remove_date_away
 
 
-def _answer(delivery: Delivery):  # noqa: ANN202 - JSON, or a redirect
+def _answer(delivery: Delivery):  # JSON, or a redirect
     """The phone's script gets JSON; a plain form post gets the message flashed and goes on."""
     if from_phone():
         if on_screen() and delivery.outcome == Outcome.DONE:
@@ -247,7 +247,7 @@ def _period_form() -> PeriodForm:
     return form
 
 
-def _hours_page(form: PeriodForm, status: int = 200):  # noqa: ANN202 - a page
+def _hours_page(form: PeriodForm, status: int = 200):  # a page
     """My hours by month; the plain page is kept on the phone for reading offline."""
     months = my_hours(current_user.volunteer)
     page = render_template("me/hours.html", months=months, form=form, approved=sum(m.approved for m in months),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +37,8 @@ from scheduler_app.records.fields import SUBJECTS
 from scheduler_app.volunteers.services import add_date_away, overlapping
 from scheduler_app.weekly import minutes_between, week_start_of
 from solver.geo import road_km, travel_minutes
+
+T = TypeVar("T")
 
 
 def my_assignment(volunteer: Volunteer, assignment_id: int) -> Assignment | None:
@@ -133,7 +135,8 @@ def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, A
     # Observations of a child's state are recorded only with a guardian's consent; the worry flag always can be.
     # Read before the entry changes: a query's autoflush would otherwise write it before the conflict handling
     # below could catch a save made meanwhile on another phone.
-    observable = visit and consented(assignment.child, ConsentCategory.OBSERVATIONS, day)
+    observable = (visit and assignment.child is not None  # a visit always has its child
+                  and consented(assignment.child, ConsentCategory.OBSERVATIONS, day))
     if entry is None:
         entry = DiaryEntry(volunteer_id=volunteer.id, assignment_id=assignment.id, child_id=assignment.child_id,
                            site_id=assignment.site_id, served_on=day)
@@ -188,22 +191,30 @@ class MyAssignment:
     seen: str  # its day and times, sent with an answer to detect a change since (scheduler_app.outbox)
 
 
+def _present(value: T | None, what: str) -> T:
+    """A value the rows' constraints guarantee (a tutoring assignment's site, a visit's child)."""
+    if value is None:
+        raise LookupError(f"a {what} is missing")
+    return value
+
+
 def my_week(volunteer: Volunteer, assignments: list[Assignment]) -> list[MyAssignment]:
     """The volunteer's assignments with place, the child's given name, what the activity needs and the
     travel time from home (road distance at the organisation's speed, as the optimiser counts it)."""
-    org = db.session.get(Organisation, volunteer.organisation_id)
+    org = db.session.get_one(Organisation, volunteer.organisation_id)
     home = volunteer.home_point
     items = []
     for a in assignments:
         if a.kind == AssignmentKind.TUTORING:
-            site, target = a.site, (a.site.lat, a.site.lon)
+            site = _present(a.site, "tutoring's site")
+            target = (site.lat, site.lon)
             attending = db.session.execute(db.select(Child).where(
                 Child.site_id == site.id, Child.active)).scalars()
             subjects = sorted({s for c in attending if a.day in (c.attends or []) for s in (c.subjects or [])})
             needs = [_(", ").join(str(SUBJECTS[s]) for s in subjects if s in SUBJECTS)] if subjects else []
             items.append(MyAssignment(a, site.name, "", needs, _minutes(home, target, org), assignment_seen(a)))
             continue
-        child = a.child
+        child = _present(a.child, "visit's child")
         needs = []
         if child.guardian_relationship:
             needs.append(_("lives with: %(who)s", who=relationship(child.guardian_relationship)))
@@ -260,7 +271,7 @@ def certificate(volunteer: Volunteer, first_day: dt.date, last_day: dt.date) -> 
     entries = _served(volunteer, first_day, last_day)
     tutoring = [e for e in entries if entry_kind(e) == AssignmentKind.TUTORING]
     visits = [e for e in entries if entry_kind(e) == AssignmentKind.VISIT]
-    org = db.session.get(Organisation, volunteer.organisation_id)
+    org = db.session.get_one(Organisation, volunteer.organisation_id)
     audit.record("certificate_printed", "volunteer", volunteer.id, first_day=first_day.isoformat(),
                  last_day=last_day.isoformat(), minutes=sum(e.minutes for e in entries))
     db.session.commit()
@@ -276,7 +287,7 @@ def national_rows(volunteer: Volunteer, first_day: dt.date, last_day: dt.date) -
     """One row per approved activity, in the national volunteer service system's order of data elements
     (name, ID number, phone, date, start, end, hours, programme, place, content, organisation). The ID
     number column is left for the volunteer to fill: Peiban does not keep ID numbers. No child is named."""
-    org = db.session.get(Organisation, volunteer.organisation_id)
+    org = db.session.get_one(Organisation, volunteer.organisation_id)
     rows: list[list[object]] = []
     for entry in _served(volunteer, first_day, last_day):
         visit = entry_kind(entry) == AssignmentKind.VISIT

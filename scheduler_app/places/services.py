@@ -13,7 +13,7 @@ def list_sites(organisation_id: int) -> list[tuple[Site, int]]:
     """Every site of the organisation by code, with how many active children attend it."""
     counts = dict(db.session.execute(
         db.select(Child.site_id, func.count()).where(Child.organisation_id == organisation_id, Child.active)
-        .group_by(Child.site_id)).all())
+        .group_by(Child.site_id)).tuples().all())
     sites = db.session.execute(db.select(Site).where(Site.organisation_id == organisation_id)
                                .options(selectinload(Site.sessions)).order_by(Site.code)).scalars()
     return [(s, counts.get(s.id, 0)) for s in sites]

@@ -86,7 +86,8 @@ def hidden_child_fields(user: Any, child_ids: list[int]) -> dict[int, set[str]]:
 def observations_shown(user: Any, entries: list[DiaryEntry]) -> set[int]:
     """The ids of the diary entries whose observations the user may read (see readable_categories)."""
     readable = readable_categories(user, list({e.child_id for e in entries if e.child_id is not None}))
-    return {e.id for e in entries if ConsentCategory.OBSERVATIONS.value in readable.get(e.child_id, set())}
+    return {e.id for e in entries
+            if e.child_id is not None and ConsentCategory.OBSERVATIONS.value in readable.get(e.child_id, set())}
 
 
 def child_consents(child: Child) -> list[GuardianConsent]:

@@ -41,7 +41,7 @@ class EditConflictError(Exception):
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="peiban-record-snapshot")
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="peiban-record-snapshot")
 
 
 def snapshot(spec: RecordSpec, values: dict[str, Any], lookups: Lookups) -> str:
@@ -117,7 +117,7 @@ def save(spec: RecordSpec, organisation_id: int, record_id: int | None, values: 
     except StaleDataError:
         # The row changed between our read and our write: report it like any other conflict.
         db.session.rollback()
-        record = find(spec, organisation_id, record_id)
+        record = find(spec, organisation_id, record_id) if record_id is not None else None
         raise _conflict(spec, record, token, values, lookups) from None
     return record, sorted(changes)
 

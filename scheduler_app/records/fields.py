@@ -209,7 +209,7 @@ class Choice(Kind):
     default: str = ""
 
     @property
-    def empty(self) -> Any:  # type: ignore[override]
+    def empty(self) -> Any:
         """The default option, or none."""
         return self.default or None
 
@@ -229,7 +229,7 @@ class Choices(Kind):
     options: dict[str, Any]
 
     @property
-    def empty(self) -> Any:  # type: ignore[override]
+    def empty(self) -> Any:
         """No option."""
         return []
 
@@ -275,7 +275,7 @@ class Days(Kind):
     """Days of the week, e.g. "mon, wed" or "周一、周三"."""
 
     @property
-    def empty(self) -> Any:  # type: ignore[override]
+    def empty(self) -> Any:
         """No day."""
         return []
 
@@ -292,7 +292,7 @@ class Intervals(Kind):
     """Weekly intervals, e.g. "周六 09:00-12:00; sun 14:00-17:00"."""
 
     @property
-    def empty(self) -> Any:  # type: ignore[override]
+    def empty(self) -> Any:
         """No interval."""
         return []
 
@@ -363,7 +363,7 @@ class RecordSpec:
     read: Callable[[Any], dict[str, Any]]
     rules: Callable[[dict[str, Any], Lookups], dict[str, str]]
     apply: Callable[[Any, dict[str, Any], Lookups], None]
-    model: type
+    model: type[Any]
 
     def new_values(self) -> dict[str, Any]:
         """The values of a record not yet filled in: every field empty, and active."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request
@@ -30,7 +30,7 @@ def entered(form: forms.RecordForm, spec: RecordSpec) -> tuple[dict[str, Any], i
     return values, int(form.version.data) if (form.version.data or "").isdigit() else None
 
 
-def edit_record(spec: RecordSpec, record_id: int | None, *, sections: list[tuple[Any, tuple[str, ...]]],
+def edit_record(spec: RecordSpec, record_id: int | None, *, sections: Sequence[tuple[Any, tuple[str, ...]]],
                 title: str, done: Callable[[Any], str], cancel: str):
     """GET shows the form (a new record when ``record_id`` is None); POST saves it and redirects to ``done``.
 

@@ -110,7 +110,7 @@ def bar_chart(title: str, labels: Sequence[str], series: Sequence[Series], *, un
                      f'text-anchor="middle">{escape(x_title)}</text>')
     legend = [(s.css, s.name) for s in series] + ([(f"{series[-1].css} partial", partial_label)]
                                                   if partial is not None and partial_label else [])
-    x = LEFT
+    x: float = LEFT
     for css, name in legend:
         parts.append(f'<rect class="{escape(css)}" x="{x}" y="{TOP + band + 6}" width="14" height="14"/>'
                      f'<text class="label" x="{x + 19}" y="{TOP + band + 18}">{escape(name)}</text>')

@@ -146,6 +146,8 @@ def period_report(organisation_id: int, first_day: dt.date, last_day: dt.date, t
     instances: dict[dt.date, dict[str, list[dict]]] = {}
     for d in tutoring:
         site = d.assignment.site
+        if site is None:  # a tutoring assignment always has its site
+            continue
         line = per_site[site.id]
         line["name"], line["places"] = site.name, line["places"] + 1
         line["sessions"].add(d.day)
@@ -205,7 +207,8 @@ def weekly_figures(organisation_id: int, today: dt.date, weeks: int = DASHBOARD_
         last = min(week_start + dt.timedelta(days=6), today)
         primary = {c["id"]: c.get("primary_volunteer") for c in roster.instance.get("children", [])}
         visits = [d for d in by_week[week_start] if d.assignment.kind == AssignmentKind.VISIT]
-        regular = sum(1 for d in visits if primary.get(d.assignment.child.code) == d.assignment.volunteer.code)
+        regular = sum(1 for d in visits if d.assignment.child is not None  # a visit always has its child
+                      and primary.get(d.assignment.child.code) == d.assignment.volunteer.code)
         figures.append(WeekFigures(
             week_start=week_start, visits_required=round(_visits_required(roster, week_start, week_start, last)),
             visits_made=len(visits), places_required=_places_required(roster, week_start, week_start, last),

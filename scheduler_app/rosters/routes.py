@@ -68,7 +68,7 @@ def _rule_form(organisation_id: int) -> RuleForm:
     return form
 
 
-def _replan_form(roster) -> ReplanForm:  # noqa: ANN001
+def _replan_form(roster) -> ReplanForm:
     form = ReplanForm()
     people = {a.volunteer.id: a.volunteer for a in roster.assignments} if roster is not None else {}
     form.volunteer.choices = [(v.id, f"{v.code} {v.name}") for v in sorted(people.values(), key=lambda v: v.code)]
@@ -121,7 +121,7 @@ def index():
     return redirect(url_for("rosters.week", week_start=week_start_of(dt.date.today()).isoformat()))
 
 
-def _progress_text(run) -> str:  # noqa: ANN001 - a SolveRun
+def _progress_text(run) -> str:  # a SolveRun
     """What a running solve has done so far, in the reader's language."""
     text = _("Generating: %(seconds)d s of at most %(limit)d s.",
              seconds=int(seconds_since(run.started_at)) if run.started_at else 0, limit=run.time_limit_s)

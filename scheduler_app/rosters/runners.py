@@ -112,7 +112,7 @@ def run_solve(app: Flask, run_id: int, instance: dict[str, Any]) -> None:
         if not claim(run_id):
             db.session.remove()
             return
-        run = db.session.get(SolveRun, run_id)
+        run = db.session.get_one(SolveRun, run_id)
         outcome = watch(app, run, instance, run.time_limit_s)
         try:
             finish(app, run_id, instance, outcome)
@@ -171,6 +171,7 @@ def _watch(run: SolveRun, instance: dict[str, Any], time_limit_s: float, progres
                threading.Thread(target=stream.read_stderr, args=(process.stderr,), daemon=True)]
     for reader in readers:
         reader.start()
+    assert process.stdin is not None  # noqa: S101 - made with stdin=PIPE just above
     with contextlib.suppress(BrokenPipeError):  # a solver that died at once says why on its standard error
         process.stdin.write(json.dumps(instance, ensure_ascii=False).encode("utf-8"))
         process.stdin.close()
@@ -258,7 +259,7 @@ def solve_queue(app: Flask) -> Queue:
 def _worker_app() -> Flask:
     """The solve worker's app, in the forked work horse: its connections are the parent's, so drop them (without
     closing what the parent may still use) and open new ones."""
-    app = current_app._get_current_object()
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy method
     db.engine.dispose(close=False)
     return app
 
@@ -294,7 +295,7 @@ def _fan_out(app: Flask, run_id: int, instance: dict[str, Any]) -> bool:
     try:
         if not claim(run_id, parts=len(parts)):
             return True
-        run = db.session.get(SolveRun, run_id)
+        run = db.session.get_one(SolveRun, run_id)
         limits = part_time_limits(run.time_limit_s, [len(p["children"]) for p in parts],
                                   Worker.count(queue=queue), seconds_since(run.created_at))
         part_jobs = [queue.enqueue(solve_part_job, run_id, part, limit, job_id=f"peiban-solve-{run_id}-{k}",

@@ -10,9 +10,10 @@ rosters exactly as they were.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, current_app
+from sqlalchemy import CursorResult
 
 from scheduler_app.extensions import db
 from scheduler_app.models import Ending, RunState, SolveRun, Week, as_utc, utcnow
@@ -64,9 +65,9 @@ def _stale(run: SolveRun) -> bool:
 def claim(run_id: int, parts: int | None = None) -> bool:
     """Mark a queued run running (with the number of parts it is split into), unless it is no longer queued (one
     abandoned while it waited is never solved late)."""
-    claimed = db.session.execute(db.update(SolveRun).where(SolveRun.id == run_id, SolveRun.state == RunState.QUEUED)
+    claimed = cast("CursorResult[Any]", db.session.execute(db.update(SolveRun).where(SolveRun.id == run_id, SolveRun.state == RunState.QUEUED)
                                  .values(state=RunState.RUNNING, started_at=utcnow(), heartbeat_at=utcnow(),
-                                         parts=parts))
+                                         parts=parts)))  # an UPDATE's result
     db.session.commit()
     return claimed.rowcount == 1
 
@@ -79,7 +80,7 @@ def finish(app: Flask, run_id: int, instance: dict[str, Any], outcome: SolveOutc
         app.logger.warning("solve run %s ended after it was given up; its result is dropped", run_id)
         return
     try:
-        if outcome.state == RunState.SUCCEEDED:
+        if outcome.roster is not None:  # a succeeded outcome always has one
             roster = store_roster(run.week, instance, outcome.roster, run.requested_by_id, carry_from=run.replan_of,
                                   reasons=outcome.reasons)
             run.roster_id, run.best_shortfall = roster.id, roster.stats.get("shortfall")
@@ -88,15 +89,13 @@ def finish(app: Flask, run_id: int, instance: dict[str, Any], outcome: SolveOutc
     except Exception as exc:  # noqa: BLE001 - storing failed: nothing of the roster is kept
         db.session.rollback()
         app.logger.exception("storing the roster of run %s failed", run_id)
-        run = db.session.get(SolveRun, run_id)
-        _store(run, failed(exc))
+        _store(db.session.get_one(SolveRun, run_id), failed(exc))
         db.session.commit()
 
 
 def give_up(run_id: int, outcome: SolveOutcome) -> None:
     """End a run that was never claimed (its queue did not answer) with this outcome."""
-    run = db.session.get(SolveRun, run_id)
-    _store(run, outcome)
+    _store(db.session.get_one(SolveRun, run_id), outcome)
     db.session.commit()
 
 

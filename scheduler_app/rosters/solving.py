@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import gettext as _
 
 from scheduler_app import audit
@@ -27,6 +27,8 @@ def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_li
     the assignments of ``replan_of`` that ``keep`` accepts are pinned. Raises ContractError or
     RunInProgressError."""
     week = week_of(organisation_id, week_start, create=True)
+    if week is None:  # create=True makes it when it is missing
+        raise LookupError(week_start)
     if (run := latest_run(week)) is not None and run.state in ACTIVE:
         raise RunInProgressError(run.id)
     instance = build_instance(organisation_id, week_start, replan_of=replan_of, keep=keep)
@@ -37,7 +39,8 @@ def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_li
     audit.record("solve_started", "week", week.id, run=run.id, time_limit_s=time_limit_s,
                  replan_of=replan_of.id if replan_of is not None else None)
     db.session.commit()
-    app = current_app._get_current_object()  # the runner's thread needs the app, not the request's proxy
+    # The runner's thread needs the app, not the request's proxy (werkzeug's proxy method, unknown to the stubs).
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
     runner_for(app).start(app, run.id, instance, time_limit_s)
     return run
 

@@ -135,8 +135,8 @@ def import_table(organisation_id: int, kind: str, table: Table, filename: str = 
                 report.errors.append(RowError(number, labels[key], str(exc), record_name))
         if len(parsed) < len(columns):
             continue
-        key = _key(spec, parsed)
-        record = existing.get(key)
+        natural = _key(spec, parsed)
+        record = existing.get(natural)
         stored = spec.read(record) if record is not None else spec.new_values()
         values = {**stored, **parsed}
         for field_key in hidden.get(record.id, set()) if record is not None else ():
@@ -147,12 +147,12 @@ def import_table(organisation_id: int, kind: str, table: Table, filename: str = 
                 report.errors.append(RowError(number, labels[field_key], _(
                     "sensitive data: your account may not change it (ask for the sensitive-data permission)"),
                     record_name))
-        if key in seen:
+        if natural in seen:
             report.errors.append(RowError(number, labels[spec.natural_key[-1]],
-                                          _("the same record is already on row %(row)d", row=seen[key]),
+                                          _("the same record is already on row %(row)d", row=seen[natural]),
                                           record_name))
             continue
-        seen[key] = number
+        seen[natural] = number
         for field_key, reason in spec.check(values, lookups).items():
             report.errors.append(RowError(number, labels[field_key], reason, record_name))
         planned.append((record, values))

@@ -44,7 +44,7 @@ def pyvrp_roster(instance: Instance, seconds: float, seed: int) -> Roster:
     model = pyvrp.Model()
     locations: dict = {}
 
-    def location(place: tuple) -> object:
+    def location(place: tuple[str, str]) -> pyvrp.Location:
         if place not in locations:
             lat, lon = geo.point(place)
             locations[place] = model.add_location(x=round(lon * 1e5), y=round(lat * 1e5))
@@ -107,7 +107,7 @@ def runs_in_best_order(instance: Instance, roster: Roster) -> bool:
     geo = Geography(instance)
     cands = {(c.volunteer, c.target, c.day): c for c in build_candidates(instance, geo)}
     for (vid, _day), acts in volunteer_days(roster).items():
-        run = [cands[(a.volunteer, a.child, a.day)] for a in acts]
+        run = [cands[(a.volunteer, a.child, a.day)] for a in acts if isinstance(a, Visit)]  # a dense week: visits only
         by_interval: dict = defaultdict(list)
         for c in run:
             by_interval[c.interval].append(c)
@@ -125,7 +125,10 @@ def run_one(engine: str, seed: int, time_limit: float) -> dict:
     instance = parse_instance(dense_week(seed))
     started = time.monotonic()
     if engine == "peiban":
-        roster = solve(instance, SolverSettings(time_limit_s=time_limit, seed=seed)).roster
+        result = solve(instance, SolverSettings(time_limit_s=time_limit, seed=seed))
+        if result.roster is None:
+            raise RuntimeError(str(result.error))
+        roster = result.roster
     else:
         roster = pyvrp_roster(instance, time_limit, seed)
     seconds = time.monotonic() - started

@@ -12,18 +12,25 @@ import argparse
 import copy
 import json
 import time
+from typing import Any
 
 from solver.bench.common import in_process, machine
 from solver.generate import generate, varied_shape
 from solver.instance import parse_instance
 from solver.roster import Roster
 from solver.settings import SolverSettings
-from solver.solve import solve
+from solver.solve import SolveResult, solve
 from solver.timeutil import DAYS
 from solver.validate import validate
 
 FROM_DAY = 2  # Wednesday
 FULL_LIMIT_S = 20.0
+
+
+def _roster(result: SolveResult) -> Roster:
+    if result.roster is None:
+        raise RuntimeError(str(result.error))
+    return result.roster
 
 
 def _refs(roster: Roster) -> list[dict]:
@@ -47,7 +54,8 @@ def changed_weeks(document: dict, base: Roster) -> dict[str, tuple[dict, set[tup
     freed = {_key(r) for r in refs if r["volunteer"] == busiest and r["day"] in away}
     dropout.update(previous=refs, pinned=[r for r in refs if _key(r) not in freed])
     visits = [r for r in refs if r["kind"] == "visit"]
-    declined, seen = [], set()
+    declined: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for r in visits:  # three visits of three different volunteers
         if r["volunteer"] not in seen and len(declined) < 3:
             declined.append(r)
@@ -60,7 +68,7 @@ def changed_weeks(document: dict, base: Roster) -> dict[str, tuple[dict, set[tup
 def run_one(size: str, seed: int, base_limit: float, replan_limit: float) -> list[dict]:
     """Solve the week, then each re-plan and its full re-solve; their figures."""
     document = generate(size, seed=seed, shape=varied_shape(seed))
-    base = solve(parse_instance(document), SolverSettings(time_limit_s=base_limit, seed=seed)).roster
+    base = _roster(solve(parse_instance(document), SolverSettings(time_limit_s=base_limit, seed=seed)))
     before = {_key(r) for r in _refs(base)}
     rows = []
     for name, (week, freed) in changed_weeks(document, base).items():
@@ -68,15 +76,17 @@ def run_one(size: str, seed: int, base_limit: float, replan_limit: float) -> lis
         started = time.monotonic()
         result = solve(instance, SolverSettings(time_limit_s=replan_limit, seed=seed))
         seconds = time.monotonic() - started
-        after = {_key(r) for r in _refs(result.roster)}
+        roster = _roster(result)
+        after = {_key(r) for r in _refs(roster)}
         scratch_week = {**week, "pinned": []}
-        scratch = solve(parse_instance(scratch_week), SolverSettings(time_limit_s=FULL_LIMIT_S, seed=seed))
+        scratch = _roster(solve(parse_instance(scratch_week),
+                                SolverSettings(time_limit_s=FULL_LIMIT_S, seed=seed)))
         rows.append({"change": name, "seconds": round(seconds, 2), "status": result.status,
                      "freed": len(freed), "moved": len((before - after) - freed),
-                     "shortfall": validate(instance, result.roster).levels.shortfall,
-                     "full_shortfall": validate(instance, scratch.roster).levels.shortfall,
-                     "full_moved": len((before - {_key(r) for r in _refs(scratch.roster)}) - freed),
-                     "valid": validate(instance, result.roster).ok})
+                     "shortfall": validate(instance, roster).levels.shortfall,
+                     "full_shortfall": validate(instance, scratch).levels.shortfall,
+                     "full_moved": len((before - {_key(r) for r in _refs(scratch)}) - freed),
+                     "valid": validate(instance, roster).ok})
     return rows
 
 

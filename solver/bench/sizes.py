@@ -28,6 +28,8 @@ def run_one(size: str, seed: int, time_limit: float, shape: str) -> dict:
     instance = parse_instance(generate(size, seed=seed, shape=week))
     greedy = validate(instance, greedy_only(instance))
     result = solve(instance, SolverSettings(time_limit_s=time_limit, seed=seed))
+    if result.roster is None:
+        raise RuntimeError(str(result.error))
     solved = validate(instance, result.roster)
     stats = result.stats
     return {

@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any, cast
 
 from solver.bench.common import demand
 from solver.generate import prefecture
@@ -58,7 +59,7 @@ def run(document: dict, parts: list[dict], workers: int, time_limit_s: float, se
     failed = [job.id for job in jobs if not job.is_finished]
     if failed:
         raise SystemExit(f"{len(failed)} parts failed: {failed}")
-    rosters = [job.return_value() for job in jobs]
+    rosters = [cast(dict[str, Any], job.return_value()) for job in jobs]  # every job finished (checked above)
     queue.delete(delete_jobs=True)
     merged, report = merge_and_check(document, rosters)
     total, bound = demand(parse_instance(document)), merged["stats"]["shortfall_bound"]

@@ -42,8 +42,8 @@ def solve_yardstick(instance: Instance, time_limit_s: float, workers: int = 0, s
     geo = Geography(instance)
     cands = build_candidates(instance, geo)
     model = cp_model.CpModel()
-    take = {c.index: model.NewBoolVar("") for c in cands}
-    start = {c.index: model.NewIntVarFromDomain(cp_model.Domain.FromIntervals([list(r) for r in c.starts]), "")
+    take = {c.index: model.new_bool_var("") for c in cands}
+    start = {c.index: model.new_int_var_from_domain(cp_model.Domain.FromIntervals([list(r) for r in c.starts]), "")
              for c in cands}
     by_child_day: dict[tuple[str, str], list] = defaultdict(list)
     by_child: dict[str, list] = defaultdict(list)
@@ -63,11 +63,11 @@ def solve_yardstick(instance: Instance, time_limit_s: float, workers: int = 0, s
             by_session[(c.target, c.day)].append(c)
             sessions_of[c.volunteer].append(take[c.index])
     for lits in by_child_day.values():
-        model.AddAtMostOne(lits)
+        model.add_at_most_one(lits)
     shortfall = []
     for child in instance.children:
         if child.visits_per_week:
-            model.Add(sum(by_child[child.id]) <= child.visits_per_week)
+            model.add(sum(by_child[child.id]) <= child.visits_per_week)
             shortfall.append(child.priority * (child.visits_per_week - sum(by_child[child.id])))
     for site in instance.sites:
         for session in site.sessions:
@@ -75,30 +75,30 @@ def solve_yardstick(instance: Instance, time_limit_s: float, workers: int = 0, s
             if not need:
                 continue
             staff = by_session[(site.id, session.day)]
-            gap = model.NewIntVar(0, need, "")
-            model.Add(gap >= need - sum(take[c.index] for c in staff))
+            gap = model.new_int_var(0, need, "")
+            model.add(gap >= need - sum(take[c.index] for c in staff))
             shortfall.append(SHORTFALL_WEIGHT_TUTOR * gap)
             for subject in instance.needed_subjects(site, session.day):
-                uncovered = model.NewBoolVar("")
-                model.AddBoolOr([uncovered, *(take[c.index] for c in staff
+                uncovered = model.new_bool_var("")
+                model.add_bool_or([uncovered, *(take[c.index] for c in staff
                                               if subject in instance.volunteer_by_id[c.volunteer].subjects)])
                 shortfall.append(uncovered)
     for v in instance.volunteers:
-        model.Add(sum(sessions_of[v.id]) <= v.max_sessions_per_week)
-        model.Add(sum(visits_of[v.id]) <= v.max_visits_per_week)
+        model.add(sum(sessions_of[v.id]) <= v.max_sessions_per_week)
+        model.add(sum(visits_of[v.id]) <= v.max_visits_per_week)
         for day in DAYS:
-            model.Add(sum(visits_on[(v.id, day)]) <= v.max_visits_per_day)
+            model.add(sum(visits_on[(v.id, day)]) <= v.max_visits_per_day)
     for pin in instance.pinned:
-        model.AddBoolOr([take[c.index] for c in cands if (c.kind, c.volunteer, c.target, c.day)
-                         == (pin.kind, pin.volunteer, pin.target, pin.day)] or [model.NewConstant(0)])
+        model.add_bool_or([take[c.index] for c in cands if (c.kind, c.volunteer, c.target, c.day)
+                         == (pin.kind, pin.volunteer, pin.target, pin.day)] or [model.new_constant(0)])
     continuity = [take[c.index] for c in cands if c.kind == "visit"
                   and instance.child_by_id[c.target].primary_volunteer not in (None, c.volunteer)]
     for ref in {(p.kind, p.volunteer, p.target, p.day if p.kind == "tutoring" else None) for p in instance.previous}:
-        kind, vid, target, day = ref
+        kind, vid, target, on_day = ref
         kept = [take[c.index] for c in cands if (c.kind, c.volunteer, c.target) == (kind, vid, target)
-                and (day is None or c.day == day)]
-        lost = model.NewBoolVar("")
-        model.AddBoolOr([lost, *kept])
+                and (on_day is None or c.day == on_day)]
+        lost = model.new_bool_var("")
+        model.add_bool_or([lost, *kept])
         continuity.append(lost)
     travel = []
     # The most travel any roster can have, so that the weights stay within CP-SAT's 64-bit objective (the sum
@@ -111,11 +111,11 @@ def solve_yardstick(instance: Instance, time_limit_s: float, workers: int = 0, s
         sessions = sum(c.kind == "tutoring" for c in route)
         most = sessions + min(len(route) - sessions, instance.volunteer_by_id[vid].max_visits_per_day)
         travel_max += (most + 1) * round(longest / TRAVEL_UNIT_KM)
-        arcs = [(0, 0, model.NewBoolVar(""))]
+        arcs: list[cp_model.ArcT] = [(0, 0, model.new_bool_var(""))]
         for n, c in enumerate(route, start=1):
-            out, back = model.NewBoolVar(""), model.NewBoolVar("")
+            out, back = model.new_bool_var(""), model.new_bool_var("")
             arcs += [(n, n, take[c.index].Not()), (0, n, out), (n, 0, back)]
-            model.AddImplication(arcs[0][2], take[c.index].Not())
+            model.add_implication(arcs[0][2], take[c.index].Not())
             travel += [(out, c.km_from_home), (back, geo.km(c.place, home))]
             for m, d in enumerate(route, start=1):
                 if c is d:
@@ -123,33 +123,33 @@ def solve_yardstick(instance: Instance, time_limit_s: float, workers: int = 0, s
                 gap = c.duration + geo.minutes(c.place, d.place)
                 if c.earliest + gap > d.latest:
                     continue
-                lit = model.NewBoolVar("")
+                lit = model.new_bool_var("")
                 arcs.append((n, m, lit))
-                model.Add(start[d.index] >= start[c.index] + gap).OnlyEnforceIf(lit)
+                model.add(start[d.index] >= start[c.index] + gap).OnlyEnforceIf(lit)
                 travel.append((lit, geo.km(c.place, d.place)))
-        model.AddCircuit(arcs)
-    top = model.NewIntVar(0, FAIRNESS_SCALE, "")
+        model.add_circuit(arcs)
+    top = model.new_int_var(0, FAIRNESS_SCALE, "")
     for v in instance.volunteers:
         cap = (v.max_sessions_per_week if v.is_tutor() else 0) + (v.max_visits_per_week if v.is_visitor() else 0)
         if cap:
-            model.Add(cap * top >= FAIRNESS_SCALE * (sum(sessions_of[v.id]) + sum(visits_of[v.id])))
+            model.add(cap * top >= FAIRNESS_SCALE * (sum(sessions_of[v.id]) + sum(visits_of[v.id])))
     travel_units = sum(round(km / TRAVEL_UNIT_KM) * lit for lit, km in travel)
     w_travel = FAIRNESS_SCALE + 1
     w_continuity = w_travel * travel_max
     w_shortfall = w_continuity * (len(continuity) + 1)
-    model.Minimize(w_shortfall * sum(shortfall) + w_continuity * sum(continuity) + w_travel * travel_units + top)
+    model.minimize(w_shortfall * sum(shortfall) + w_continuity * sum(continuity) + w_travel * travel_units + top)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit_s - (time.monotonic() - t0))
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    status = solver.Solve(model)
-    name = solver.StatusName(status)
+    status = solver.solve(model)
+    name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return YardstickResult(None, name, time.monotonic() - t0)
-    chosen = [c for c in cands if solver.Value(take[c.index])]
+    chosen = [c for c in cands if solver.value(take[c.index])]
     tutoring = tuple(TutoringAssignment(c.volunteer, c.target, c.day, c.earliest, c.earliest + c.duration)
                      for c in chosen if c.kind == "tutoring")
-    visits = tuple(Visit(c.volunteer, c.target, c.day, solver.Value(start[c.index]),
-                         solver.Value(start[c.index]) + c.duration) for c in chosen if c.kind == "visit")
+    visits = tuple(Visit(c.volunteer, c.target, c.day, solver.value(start[c.index]),
+                         solver.value(start[c.index]) + c.duration) for c in chosen if c.kind == "visit")
     return YardstickResult(Roster(week_start=instance.week_start, tutoring=tutoring, visits=visits), name,
                            time.monotonic() - t0)

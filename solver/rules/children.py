@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from solver.backend import CpSatBackend, MipBackend
+from solver.backend import CpSatBackend, Expr, MipBackend
+from solver.candidates import Candidate
 from solver.instance import Instance
 from solver.variables import RosterVars
 
 Backend = CpSatBackend | MipBackend
 
 
-def add_child_rules(m: Backend, xs: RosterVars, instance: Instance, children: list[str]) -> dict:
+def add_child_rules(m: Backend, xs: RosterVars, instance: Instance, children: list[str]) -> dict[str, Expr]:
     """A child gets at most one visit a day and at most visits_per_week in the week.
 
     Returns, per child, the expression for the visits it still misses (need minus visits taken).
     """
-    by_child_day: dict[tuple[str, str], list] = defaultdict(list)
-    by_child: dict[str, list] = defaultdict(list)
+    by_child_day: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
+    by_child: dict[str, list[Candidate]] = defaultdict(list)
     for c in xs.candidates:
         if c.kind == "visit":
             by_child_day[(c.target, c.day)].append(c)
@@ -25,7 +26,7 @@ def add_child_rules(m: Backend, xs: RosterVars, instance: Instance, children: li
     for cands in by_child_day.values():
         if len(cands) > 1:
             m.at_most_one([xs.take[c.index] for c in cands])
-    missing = {}
+    missing: dict[str, Expr] = {}
     for cid in children:
         need = instance.child_by_id[cid].visits_per_week
         taken = xs.taken(by_child[cid])

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from solver.backend import CpSatBackend, MipBackend
+from solver.backend import CpSatBackend, MipBackend, Var
 from solver.columns import RouteKey, Run
 from solver.variables import RosterVars
 
@@ -30,10 +30,12 @@ def add_run_rules(m: CpSatBackend | MipBackend, xs: RosterVars, runs: Iterable[R
     Only routes with runs get rows: the caller sees to the others' candidates (a neighbourhood fixes them).
     With ``relaxed`` the run variables are continuous, for the linear relaxation that prices new runs."""
     rows = RunRows()
-    by_route: dict[RouteKey, list] = defaultdict(list)
-    holding: dict[int, list] = defaultdict(list)
+    by_route: dict[RouteKey, list[Var]] = defaultdict(list)
+    holding: dict[int, list[Var]] = defaultdict(list)
+    if relaxed and not isinstance(m, MipBackend):
+        raise TypeError("a linear relaxation needs a MIP back-end")
     for run in runs:
-        var = m.num_var(0, 1) if relaxed else m.bool_var("")
+        var = m.num_var(0, 1) if isinstance(m, MipBackend) and relaxed else m.bool_var("")
         rows.chosen[run] = var
         by_route[run.route].append(var)
         for i in run.order:

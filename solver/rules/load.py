@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from solver.backend import CpSatBackend, MipBackend
+from solver.backend import CpSatBackend, Expr, MipBackend
+from solver.candidates import Candidate
 from solver.instance import Instance
 from solver.variables import RosterVars
 
 Backend = CpSatBackend | MipBackend
 
 
-def add_load_rules(m: Backend, xs: RosterVars, instance: Instance) -> dict:
+def add_load_rules(m: Backend, xs: RosterVars, instance: Instance) -> dict[str, Expr]:
     """Per volunteer: sessions ≤ max_sessions_per_week, visits ≤ max_visits_per_week, visits on a day ≤
     max_visits_per_day. Returns each volunteer's total load (sessions + visits) for the fairness level."""
-    sessions: dict[str, list] = defaultdict(list)
-    visits: dict[str, list] = defaultdict(list)
-    visits_day: dict[tuple[str, str], list] = defaultdict(list)
+    sessions: dict[str, list[Candidate]] = defaultdict(list)
+    visits: dict[str, list[Candidate]] = defaultdict(list)
+    visits_day: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
     for c in xs.candidates:
         if c.kind == "tutoring":
             sessions[c.volunteer].append(c)

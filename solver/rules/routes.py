@@ -7,13 +7,15 @@ from collections.abc import Collection
 
 from ortools.sat.python import cp_model
 
-from solver.backend import CpSatBackend
+from solver.backend import CpSatBackend, Var
 from solver.candidates import Candidate
-from solver.places import Geography
+from solver.columns import RouteKey
+from solver.places import Geography, Place
 from solver.variables import RosterVars
 
 
-def add_route_rules(m: CpSatBackend, xs: RosterVars, geo: Geography, routes: Collection | None = None) -> None:
+def add_route_rules(m: CpSatBackend, xs: RosterVars, geo: Geography, routes: Collection[RouteKey] | None = None
+                    ) -> None:
     """For each volunteer and availability interval (of ``routes``, when given: a neighbourhood leaves the
     others as they are), the taken activities form one circuit through home.
 
@@ -33,19 +35,20 @@ def add_route_rules(m: CpSatBackend, xs: RosterVars, geo: Geography, routes: Col
         _add_circuit(model, xs, geo, home, cands)
 
 
-def _add_circuit(model: cp_model.CpModel, xs: RosterVars, geo: Geography, home, cands: list[Candidate]) -> None:
+def _add_circuit(model: cp_model.CpModel, xs: RosterVars, geo: Geography, home: Place, cands: list[Candidate]
+                 ) -> None:
     """A circuit over home (node 0) and the candidates; skipped candidates loop on themselves."""
-    arcs = []
-    named: dict[tuple[int, int], cp_model.IntVar] = {}
-    stay_home = model.NewBoolVar(f"stay_home_{cands[0].volunteer}_{cands[0].day}_{cands[0].interval.start}")
+    arcs: list[tuple[int, int, Var]] = []
+    named: dict[tuple[int, int], Var] = {}
+    stay_home = model.new_bool_var(f"stay_home_{cands[0].volunteer}_{cands[0].day}_{cands[0].interval.start}")
     arcs.append((0, 0, stay_home))
     for n, c in enumerate(cands, start=1):
         take = xs.take[c.index]
         arcs.append((n, n, take.Not()))
         # With home on its self-loop the other nodes could still form a circuit of their own.
-        model.AddImplication(stay_home, take.Not())
-        out_lit = model.NewBoolVar("")
-        in_lit = model.NewBoolVar("")
+        model.add_implication(stay_home, take.Not())
+        out_lit = model.new_bool_var("")
+        in_lit = model.new_bool_var("")
         arcs.append((0, n, out_lit))
         arcs.append((n, 0, in_lit))
         named[(-1, c.index)], named[(c.index, -1)] = out_lit, in_lit
@@ -58,10 +61,10 @@ def _add_circuit(model: cp_model.CpModel, xs: RosterVars, geo: Geography, home, 
             gap = a.duration + geo.minutes(a.place, b.place)
             if a.earliest + gap > b.latest:
                 continue  # b can never follow a: no arc
-            lit = model.NewBoolVar("")
+            lit = model.new_bool_var("")
             arcs.append((i, j, lit))
             named[(a.index, b.index)] = lit
-            model.Add(xs.start[b.index] >= xs.start[a.index] + gap).OnlyEnforceIf(lit)
+            model.add(xs.start[b.index] >= xs.start[a.index] + gap).OnlyEnforceIf(lit)
             xs.travel_terms.append((lit, geo.km(a.place, b.place)))
-    model.AddCircuit(arcs)
+    model.add_circuit(arcs)
     xs.route_arcs[(cands[0].volunteer, cands[0].interval)] = (stay_home, named)

@@ -4,9 +4,12 @@ becomes a cut that forbids that set of activities together."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from solver.backend import CpSatBackend, MipBackend
 from solver.candidates import Candidate
-from solver.places import Geography
+from solver.columns import RouteKey
+from solver.places import Geography, Place
 from solver.schedule import best_order, can_follow
 from solver.variables import RosterVars
 
@@ -19,18 +22,18 @@ def add_pair_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geography,
     are covered by cliques instead: for each activity, a largest-found group of activities no two of which
     fit together, of which at most one is taken. That is fewer rows and a tighter relaxation; a pair no
     clique covers is left to the cut loop (its run cannot be timed, so it is cut). Returns the rows added."""
-    incompatible: dict[tuple, dict[int, set[int]]] = {}
+    incompatible: dict[RouteKey, dict[int, set[int]]] = {}
     pairs = 0
     for key, cands in xs.by_route.items():
         single = [{c.index for c in inside} for inside, fits in _stretches(cands, geo) if fits == 1]
         apart: dict[int, set[int]] = {c.index: set() for c in cands}
-        for i, a in enumerate(cands):
-            for b in cands[i + 1:]:
-                if any(a.index in group and b.index in group for group in single):
+        for i, ca in enumerate(cands):
+            for cb in cands[i + 1:]:
+                if any(ca.index in group and cb.index in group for group in single):
                     continue
-                if not can_follow(geo, a, b) and not can_follow(geo, b, a):
-                    apart[a.index].add(b.index)
-                    apart[b.index].add(a.index)
+                if not can_follow(geo, ca, cb) and not can_follow(geo, cb, ca):
+                    apart[ca.index].add(cb.index)
+                    apart[cb.index].add(ca.index)
                     pairs += 1
         incompatible[key] = apart
     rows = 0
@@ -62,7 +65,7 @@ def star_travel_terms(xs: RosterVars, geo: Geography) -> None:
         xs.travel_terms.append((xs.take[c.index], c.km_from_home + geo.km(c.place, geo.home(c.volunteer))))
 
 
-def minimal_infeasible(geo: Geography, home, run: list[Candidate]) -> list[Candidate]:
+def minimal_infeasible(geo: Geography, home: Place, run: list[Candidate]) -> list[Candidate]:
     """Shrink a run that cannot be timed to a smallest-found subset that still cannot (deletion filter)."""
     core = list(run)
     for c in list(core):
@@ -72,7 +75,8 @@ def minimal_infeasible(geo: Geography, home, run: list[Candidate]) -> list[Candi
     return core
 
 
-def time_runs(geo: Geography, xs: RosterVars, chosen: set[int], value=None  # noqa: ANN001
+def time_runs(geo: Geography, xs: RosterVars, chosen: set[int],
+              value: Callable[[Candidate], float] | None = None
               ) -> tuple[dict[int, int], list[list[Candidate]]]:
     """Time every run of the chosen candidates (fewest km order); return the start times and the runs
     that cannot be timed, each shrunk to a small infeasible core. With ``value``, a run that cannot be
@@ -126,7 +130,8 @@ def add_energy_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geograph
     return count
 
 
-def repair_run(geo: Geography, home, run: list[Candidate], value) -> tuple[list[Candidate], list[int]]:  # noqa: ANN001
+def repair_run(geo: Geography, home: Place, run: list[Candidate], value: Callable[[Candidate], float]
+               ) -> tuple[list[Candidate], list[int]]:
     """Drop the least valuable activities of a run until it can be timed; return the timed remainder."""
     keep = sorted(run, key=value, reverse=True)
     while keep:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from solver.backend import CpSatBackend, MipBackend
+from solver.backend import CpSatBackend, MipBackend, Var
+from solver.candidates import Candidate
 from solver.instance import Instance
 from solver.variables import RosterVars
 
@@ -12,14 +13,15 @@ Backend = CpSatBackend | MipBackend
 
 
 def add_session_rules(m: Backend, xs: RosterVars, instance: Instance,
-                      sessions: list[tuple[str, str]]) -> tuple[dict, dict]:
+                      sessions: list[tuple[str, str]]
+                      ) -> tuple[dict[tuple[str, str], Var], dict[tuple[str, str, str], Var]]:
     """A tutor staffs a session at most once; a session lacks max(0, required − tutors) tutors,
     and a needed subject is uncovered unless one of its tutors teaches it.
 
     Returns (missing tutors per (site, day), uncovered literal per (site, day, subject)).
     """
-    by_tutor_session: dict[tuple[str, str, str], list] = defaultdict(list)
-    by_session: dict[tuple[str, str], list] = defaultdict(list)
+    by_tutor_session: dict[tuple[str, str, str], list[Candidate]] = defaultdict(list)
+    by_session: dict[tuple[str, str], list[Candidate]] = defaultdict(list)
     for c in xs.candidates:
         if c.kind == "tutoring":
             by_tutor_session[(c.volunteer, c.target, c.day)].append(c)
@@ -27,8 +29,8 @@ def add_session_rules(m: Backend, xs: RosterVars, instance: Instance,
     for cands in by_tutor_session.values():
         if len(cands) > 1:
             m.at_most_one([xs.take[c.index] for c in cands])
-    missing: dict[tuple[str, str], object] = {}
-    uncovered: dict[tuple[str, str, str], object] = {}
+    missing: dict[tuple[str, str], Var] = {}
+    uncovered: dict[tuple[str, str, str], Var] = {}
     for site_id, day in sessions:
         site = instance.site_by_id[site_id]
         need = instance.required_tutors(site, day)

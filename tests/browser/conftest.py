@@ -152,7 +152,7 @@ def journey(browser) -> Iterator[Callable[..., object]]:
         context.close()
 
 
-def log_in(walk, server: LiveServer, username: str, password: str = DEMO_PASSWORD) -> None:  # noqa: ANN001
+def log_in(walk, server: LiveServer, username: str, password: str = DEMO_PASSWORD) -> None:
     """Log in through the login form, as a person would: type, then press Enter."""
     page = walk.page
     page.goto(server.url + "/auth/login")

@@ -24,7 +24,7 @@ def say(app: Flask, language: str, text: str, plural: str | None = None, num: in
         return gettext(text, **params)
 
 
-def accessibility_problems(page) -> list[str]:  # noqa: ANN001 - a Playwright page
+def accessibility_problems(page) -> list[str]:  # a Playwright page
     """axe-core's WCAG 2.1 A/AA violations on the page as it stands, one line per element."""
     from axe_playwright_python.sync_playwright import Axe
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
@@ -36,7 +36,7 @@ def accessibility_problems(page) -> list[str]:  # noqa: ANN001 - a Playwright pa
     return problems
 
 
-def overflow_problem(page) -> str | None:  # noqa: ANN001 - a Playwright page
+def overflow_problem(page) -> str | None:  # a Playwright page
     """Whether the page is wider than the screen (a phone user would scroll sideways to read it)."""
     width = page.viewport_size["width"]
     scroll = page.evaluate("document.documentElement.scrollWidth")
@@ -70,13 +70,13 @@ SMALL_TARGETS = """(least) => {
 }"""
 
 
-def small_target_problem(page) -> str | None:  # noqa: ANN001 - a Playwright page
+def small_target_problem(page) -> str | None:  # a Playwright page
     """On a volunteer's page (and the login page), the tap targets smaller than 44 × 44 px."""
     small = page.evaluate(SMALL_TARGETS, TAP_TARGET_PX)
     return f"{page.url}: tap targets under {TAP_TARGET_PX} px: {'; '.join(small[:8])}" if small else None
 
 
-def untranslated_problem(page, language: str) -> str | None:  # noqa: ANN001 - a Playwright page
+def untranslated_problem(page, language: str) -> str | None:  # a Playwright page
     """Whether the page says it is in another language than the one asked for."""
     lang = page.evaluate("document.documentElement.lang")
     wanted = "zh-CN" if language == "zh_CN" else "en"
@@ -86,7 +86,7 @@ def untranslated_problem(page, language: str) -> str | None:  # noqa: ANN001 - a
 class Journey:
     """One user's journey in one language: screenshots, and the checks made on every page shown."""
 
-    def __init__(self, page, language: str, folder: Path, phone: bool = False):  # noqa: ANN001
+    def __init__(self, page, language: str, folder: Path, phone: bool = False):
         self.page, self.language, self.folder, self.phone = page, language, folder, phone
         self.count = 0
         self.problems: list[str] = []

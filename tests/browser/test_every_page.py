@@ -76,7 +76,7 @@ def _pattern(url: str) -> str:
     return re.sub(r"\d+", "N", parts.path) + ("?" + "&".join(keys) if keys else "")
 
 
-def _endpoint(app, url: str) -> str | None:  # noqa: ANN001
+def _endpoint(app, url: str) -> str | None:
     """The Flask endpoint answering a GET of ``url``, or None when no route does."""
     try:
         endpoint, _args = app.url_map.bind("localhost").match(urlsplit(url).path, method="GET")
@@ -85,7 +85,7 @@ def _endpoint(app, url: str) -> str | None:  # noqa: ANN001
     return endpoint
 
 
-def _walk(walk, server) -> tuple[set[str], list[str]]:  # noqa: ANN001
+def _walk(walk, server) -> tuple[set[str], list[str]]:
     """Follow every link from the home page; the endpoints reached, and the problems of every page."""
     page, base = walk.page, server.url
     queue, seen, reached, problems = [base + "/"], set(), set(), []

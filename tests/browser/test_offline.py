@@ -36,7 +36,7 @@ STORAGE_LEFT = """async () => {
 }"""
 
 
-def until(page, predicate: str, arg: object = None, timeout_ms: int = 15_000) -> None:  # noqa: ANN001
+def until(page, predicate: str, arg: object = None, timeout_ms: int = 15_000) -> None:
     """Poll the async ``predicate`` in the page until it holds (Playwright's wait_for_function evaluates a
     string with eval, which the app's CSP rightly refuses; evaluate does not)."""
     deadline = time.monotonic() + timeout_ms / 1000
@@ -50,7 +50,7 @@ def until(page, predicate: str, arg: object = None, timeout_ms: int = 15_000) ->
     raise AssertionError(f"not reached within {timeout_ms} ms: {predicate}")
 
 
-def _mother(server) -> User:  # noqa: ANN001
+def _mother(server) -> User:
     with server.app.app_context():
         user = db.session.execute(db.select(User).where(User.username == "mother")).scalar_one()
         db.session.expunge(user)

@@ -18,7 +18,7 @@ VILLAGE = (30.452, 114.894)
 def saturday_with_a_visit(make_org, make_site, make_volunteer, make_child, make_week):
     """Builder: a published Saturday with tutoring at the two sites and a visit to C1, whose house is at HOME and
     whose village is at VILLAGE (``consent`` as make_child takes it); returns the organisation."""
-    def build(**consent):  # noqa: ANN003, ANN202
+    def build(**consent):
         org = make_org()
         s1 = make_site(org, "S1", days=(5,), lat=SITES["S1"][0], lon=SITES["S1"][1])
         s2 = make_site(org, "S2", days=(5,), lat=SITES["S2"][0], lon=SITES["S2"][1])

@@ -284,7 +284,7 @@ def test_the_right_password_does_not_reset_the_count_of_wrong_codes(app, make_us
     assert client.get("/children/").status_code == 302  # still not logged in
 
 
-def _two_step_user(client, make_user):  # noqa: ANN001, ANN202
+def _two_step_user(client, make_user):
     """A coordinator who has turned two-step login on; her secret and her ten recovery codes."""
     import pyotp
     user = make_user(Role.COORDINATOR, locale="en")
@@ -411,7 +411,7 @@ def test_turning_on_two_step_login_asks_for_the_password(app, make_user, client)
     assert db.session.get(User, user.id).totp_secret == secret
 
 
-def _log_in(client, username: str, password: str = PASSWORD) -> bool:  # noqa: ANN001
+def _log_in(client, username: str, password: str = PASSWORD) -> bool:
     """Whether this login form post logged in."""
     response = post_form(client, "/auth/login", {"username": username, "password": password})
     return response.status_code == 302 and "/auth/login" not in response.headers["Location"]

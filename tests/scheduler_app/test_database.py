@@ -119,7 +119,7 @@ def test_sqlite_transactions_begin_immediate(app) -> None:
 
     from sqlalchemy import event
 
-    def capture(conn, cursor, statement, *args):  # noqa: ANN001
+    def capture(conn, cursor, statement, *args):
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", capture)

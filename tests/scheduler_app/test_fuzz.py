@@ -23,7 +23,7 @@ VALUES = st.one_of(st.sampled_from(NASTY), st.text(max_size=40), st.integers().m
                    st.dates().map(lambda d: d.isoformat()))
 
 
-def _fields(client, urls: list[str]) -> list[str]:  # noqa: ANN001
+def _fields(client, urls: list[str]) -> list[str]:
     """Every field name of every form on these pages (as the role sees them)."""
     names: set[str] = set()
     for url in urls:
@@ -33,7 +33,7 @@ def _fields(client, urls: list[str]) -> list[str]:  # noqa: ANN001
     return sorted(names - {"csrf_token"})
 
 
-def _fuzz(client, role: Role, endpoint: str, method: str, url: str, names: list[str]) -> None:  # noqa: ANN001
+def _fuzz(client, role: Role, endpoint: str, method: str, url: str, names: list[str]) -> None:
     """EXAMPLES_PER_ROUTE requests to one route with random values for a random choice of ``names``."""
 
     @settings(max_examples=EXAMPLES_PER_ROUTE, deadline=None, derandomize=True, database=None,

@@ -63,7 +63,7 @@ def test_volunteer_pages_are_only_their_own(app, make_org, make_user, make_volun
     assert len(db.session.get(Volunteer, other.id).dates_away) == 1
 
 
-def published_visit(org, volunteer, child, days_ago: int = 3):  # noqa: ANN001, ANN201
+def published_visit(org, volunteer, child, days_ago: int = 3):
     """A visit by the volunteer to the child, ``days_ago`` days before today, in that week's published roster
     (made when the week has none)."""
     from scheduler_app.models import Assignment, AssignmentKind, Roster, RosterStatus, Week
@@ -150,7 +150,7 @@ def test_diary_rules(app, make_org, make_user, make_volunteer, make_child, login
     volunteer = login(make_user(Role.VOLUNTEER, org=org, volunteer=mother))
     en = {"Accept-Language": "en"}
 
-    def post(assignment_id: int, **changes):  # noqa: ANN003, ANN202
+    def post(assignment_id: int, **changes):
         url = f"/me/assignments/{assignment_id}/diary"
         data = form_data(volunteer.get(url).get_data(as_text=True))
         data.update({k: [v] for k, v in changes.items()})
@@ -189,7 +189,7 @@ def test_my_week_shows_what_the_visit_needs_and_no_more(app, make_org, make_user
     assert "王欣怡" not in page and "13900001111" not in page and "深圳" not in page
 
 
-def served(volunteer, child, day: dt.date, minutes: int, status, site=None):  # noqa: ANN001, ANN201
+def served(volunteer, child, day: dt.date, minutes: int, status, site=None):
     """A diary entry of ``minutes`` served on ``day`` (a visit to the child, or tutoring at the site)."""
     from scheduler_app.models import DiaryEntry
     start = dt.time(9)
@@ -339,7 +339,7 @@ def test_a_diary_saved_on_another_phone_mid_save_is_a_conflict_not_an_error(app,
     data.update({"what_was_done": ["这部手机上写的"], "send": ["y"]})
     consented = services.consented
 
-    def other_phone_saves_now(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - in the middle of the save
+    def other_phone_saves_now(*args, **kwargs):  # in the middle of the save
         with db.engine.begin() as other:
             # If this save already holds the row (its autoflush wrote it early), waiting would never end.
             other.execute(db.text("SET LOCAL lock_timeout = '2s'"))

@@ -14,7 +14,7 @@ from tests.scheduler_app.test_me import published_visit
 PHONE = {"Peiban-Outbox": "1", "Accept-Language": "en"}
 
 
-def _volunteer(make_org, make_user, make_volunteer, make_child, login, days_ago: int = 2):  # noqa: ANN001, ANN202
+def _volunteer(make_org, make_user, make_volunteer, make_child, login, days_ago: int = 2):
     """A logged-in volunteer mother and a visit of hers that has happened."""
     org = make_org()
     mother = make_volunteer(org, "M1")

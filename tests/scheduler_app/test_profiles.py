@@ -33,7 +33,7 @@ def child_in(instance: dict, code: str) -> dict:
     return next(c for c in instance["children"] if c["id"] == code)
 
 
-def submit(client, url: str, changes: dict, html: str | None = None):  # noqa: ANN201
+def submit(client, url: str, changes: dict, html: str | None = None):
     """Open the form (or use a page already opened), change some fields, and post it as a browser would."""
     data = form_data(html if html is not None else client.get(url, headers=EN).get_data(as_text=True))
     data.update({k: v if isinstance(v, list) else [v] for k, v in changes.items()})

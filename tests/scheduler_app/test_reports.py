@@ -17,7 +17,7 @@ MONDAY = dt.date(2026, 11, 2)
 LATER = dt.date(2026, 11, 30)  # "today" for the service calls: the whole week has happened
 
 
-def history(make_org, make_site, make_volunteer, make_child, make_week, make_diary):  # noqa: ANN001, ANN201
+def history(make_org, make_site, make_volunteer, make_child, make_week, make_diary):
     """A site meeting Monday and Wednesday with one child attending both days; a child needing a visit a week,
     whose regular visitor visits her on Saturday; the Wednesday tutor declined; diaries: two approved, one
     waiting."""

@@ -12,7 +12,7 @@ from scheduler_app.models import AuditEvent, LoginSession, Role
 from tests.conftest import PASSWORD, csrf_token, post_form
 
 
-def _log_in(app, user, keep: bool):  # noqa: ANN001, ANN202
+def _log_in(app, user, keep: bool):
     client = app.test_client()
     data = {"username": user.username, "password": PASSWORD} | ({"keep": "y"} if keep else {})
     response = post_form(client, "/auth/login", data)
@@ -20,12 +20,12 @@ def _log_in(app, user, keep: bool):  # noqa: ANN001, ANN202
     return client, response
 
 
-def _session_cookie(response) -> str:  # noqa: ANN001
+def _session_cookie(response) -> str:
     """The Set-Cookie header of the session cookie (the login also sets the known-browser cookie)."""
     return next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
 
 
-def _idle(client, hours: float) -> None:  # noqa: ANN001
+def _idle(client, hours: float) -> None:
     """Make the session look as if its last request was ``hours`` ago (and its login as long ago)."""
     with client.session_transaction() as session:
         session[SESSION_SEEN] = session[SESSION_STARTED] = time.time() - hours * 3600

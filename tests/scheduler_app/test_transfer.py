@@ -26,7 +26,7 @@ def desk(make_org, make_user, make_child, login):
     return {"org": org, "village": village.name, "client": client}
 
 
-def upload(client, kind: str, body: bytes, name: str = "children.csv"):  # noqa: ANN201
+def upload(client, kind: str, body: bytes, name: str = "children.csv"):
     """Post a spreadsheet to the import form as a browser would."""
     return client.post("/data/", headers=EN, content_type="multipart/form-data",
                        data={"csrf_token": csrf_token(client, "/data/"), "kind": kind,
@@ -241,7 +241,7 @@ def test_an_import_cannot_change_what_the_account_may_not_see(app, desk, make_us
     assert kept.status_code == 302 and children(desk["org"].id)["C9"].guardian_phone == "13900000000"
 
 
-def _sqlite_path(app) -> str:  # noqa: ANN001
+def _sqlite_path(app) -> str:
     """The file of the app's SQLite database."""
     return db.engine.url.database
 
@@ -257,7 +257,7 @@ def test_other_saves_go_on_while_an_import_reads_its_file(app, desk, monkeypatch
         pytest.skip("SQLite's single write lock")
     saved, org_id, path = [], desk["org"].id, _sqlite_path(app)
 
-    def read_while_someone_saves(name, data):  # noqa: ANN001, ANN202
+    def read_while_someone_saves(name, data):
         other = sqlite3.connect(path, timeout=0.2)
         other.execute("UPDATE organisation SET road_factor = 1.5 WHERE id = ?", (org_id,))
         other.commit()
@@ -280,7 +280,7 @@ def test_a_record_changed_while_the_import_read_its_file_refuses_the_import(app,
     assert first.status_code == 302
     saved = []
 
-    def someone_saves_before_the_write(*args):  # noqa: ANN002, ANN202
+    def someone_saves_before_the_write(*args):
         if not saved:
             with app.app_context():  # someone else's request: a session of its own
                 child = db.session.execute(db.select(Child).where(Child.code == "C1")).scalar_one()

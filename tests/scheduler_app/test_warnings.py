@@ -16,7 +16,7 @@ TODAY = dt.date.today()
 MONDAY = TODAY - dt.timedelta(days=TODAY.weekday())
 
 
-def backdate(*records) -> None:  # noqa: ANN002
+def backdate(*records) -> None:
     """Registered two months ago (the scan counts an unvisited child from registration)."""
     for record in records:
         record.created_at = dt.datetime.now(dt.UTC) - dt.timedelta(days=60)

@@ -29,7 +29,7 @@ def test_shipped_files_are_what_the_generator_writes(tmp_path: Path) -> None:
         assert read_table(name, (tmp_path / name).read_bytes()) == read_table(name, (OUT / name).read_bytes()), name
 
 
-def upload(client, kind: str, path: Path, data: bytes | None = None):  # noqa: ANN201
+def upload(client, kind: str, path: Path, data: bytes | None = None):
     """Import one spreadsheet through the import page."""
     return client.post("/data/", headers=EN, content_type="multipart/form-data",
                        data={"csrf_token": csrf_token(client, "/data/"), "kind": kind,

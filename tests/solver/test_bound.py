@@ -10,7 +10,7 @@ from solver.candidates import build_candidates
 from solver.places import Geography
 
 
-def _bounds(inst) -> tuple[int, int, int]:  # noqa: ANN001
+def _bounds(inst) -> tuple[int, int, int]:
     cands = build_candidates(inst, Geography(inst))
     return visit_bound(inst, cands), tutor_bound(inst, cands), subject_bound(inst, cands)
 

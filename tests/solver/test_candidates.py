@@ -10,7 +10,7 @@ from solver.places import Geography
 from solver.settings import SolverSettings
 
 
-def _key(c) -> tuple:  # noqa: ANN001
+def _key(c) -> tuple:
     return (c.kind, c.volunteer, c.target, c.day, c.interval, c.starts)
 
 

@@ -15,9 +15,9 @@ SESSION = (16 * 60 + 30, 18 * 60)
 
 
 @pytest.fixture
-def explain():  # noqa: ANN201 - a builder
+def explain():  # a builder
     """Builder: the explainer of an instance with a roster of these tutoring assignments and visits."""
-    def make(inst, tutoring: tuple = (), visits: tuple = ()) -> Explainer:  # noqa: ANN001
+    def make(inst, tutoring: tuple = (), visits: tuple = ()) -> Explainer:
         geo = Geography(inst)
         return Explainer(inst, geo, build_candidates(inst, geo), list(tutoring), list(visits))
     return make

@@ -14,7 +14,7 @@ from solver.solve import greedy_only
 from solver.validate import validate
 
 
-def _greedy(inst) -> tuple:  # noqa: ANN001
+def _greedy(inst) -> tuple:
     """The greedy roster of a week and the checker's report on it, which must find no broken rule."""
     roster = greedy_only(inst)
     report = validate(inst, roster)
@@ -22,7 +22,7 @@ def _greedy(inst) -> tuple:  # noqa: ANN001
     return roster, report
 
 
-def _pairs(roster) -> set[tuple[str, str]]:  # noqa: ANN001
+def _pairs(roster) -> set[tuple[str, str]]:
     return {(v.volunteer, v.child) for v in roster.visits} | {(t.volunteer, t.site) for t in roster.tutoring}
 
 

@@ -34,7 +34,7 @@ def test_dataclasses_are_frozen(tiny_doc) -> None:
     """Instance objects cannot be changed after validation."""
     inst = parse_instance(tiny_doc())
     with pytest.raises(dataclasses.FrozenInstanceError):
-        inst.children[0].priority = 5  # type: ignore[misc]
+        inst.children[0].priority = 5  # type: ignore[misc]  # the assignment this test expects to be refused
 
 
 def test_dataclasses_validate_themselves() -> None:

@@ -15,7 +15,7 @@ from solver.solve import greedy_only, solve
 from solver.validate import validate
 
 
-def _neighbour_of_c1(tiny_doc) -> dict:  # noqa: ANN001
+def _neighbour_of_c1(tiny_doc) -> dict:
     """The tiny week with one more volunteer mother, next door to C1 and free on Saturday morning. C1's regular
     visitor is V3, who also has time for her that morning."""
     doc = tiny_doc()

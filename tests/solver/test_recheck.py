@@ -31,7 +31,7 @@ def test_a_visit_outside_availability_is_named(tiny_doc, tiny_roster_doc) -> Non
     assert not result.ok and any(tutor in v for v in result.violations)
 
 
-def _reassigned(roster, activity, volunteer: str):  # noqa: ANN001, ANN202
+def _reassigned(roster, activity, volunteer: str):
     """The roster with one activity given to another volunteer."""
     field = "tutoring" if activity in roster.tutoring else "visits"
     items = tuple(replace(a, volunteer=volunteer) if a == activity else a for a in getattr(roster, field))

@@ -13,7 +13,7 @@ from solver.routing import applies, reroute
 from solver.validate import levels, validate
 
 
-def _setup(doc: dict):  # noqa: ANN202
+def _setup(doc: dict):
     instance = parse_instance(doc)
     geo = Geography(instance)
     cands = build_candidates(instance, geo)

@@ -9,7 +9,7 @@ from solver.places import Geography
 from solver.schedule import START_STEP_MIN, best_order, tidy_starts, time_run
 
 
-def _sat_run(tiny_doc) -> tuple:  # noqa: ANN001
+def _sat_run(tiny_doc) -> tuple:
     inst = parse_instance(tiny_doc())
     geo = Geography(inst)
     run = [c for c in build_candidates(inst, geo) if c.volunteer == "V3" and c.day == "sat"]

@@ -76,7 +76,7 @@ def test_forbidden_pairs_are_never_used(tiny_doc) -> None:
     assert wed == {"V2"} and validate(inst, roster).ok
 
 
-def _as_previous(roster) -> list[dict]:  # noqa: ANN001
+def _as_previous(roster) -> list[dict]:
     return ([{"kind": "tutoring", "volunteer": t.volunteer, "site": t.site, "day": t.day} for t in roster.tutoring]
             + [{"kind": "visit", "volunteer": v.volunteer, "child": v.child, "day": v.day} for v in roster.visits])
 

@@ -11,7 +11,7 @@ from solver.validate import validate
 @pytest.fixture
 def check(tiny_doc, tiny_roster_doc):
     """Builder: check the tiny example after edits of the instance and roster JSON; returns the report."""
-    def run(edit_instance=None, edit_roster=None):  # noqa: ANN001, ANN202
+    def run(edit_instance=None, edit_roster=None):
         inst, ros = tiny_doc(), tiny_roster_doc()
         if edit_instance:
             edit_instance(inst)
@@ -21,7 +21,7 @@ def check(tiny_doc, tiny_roster_doc):
     return run
 
 
-def rules(report) -> list[int]:  # noqa: ANN001
+def rules(report) -> list[int]:
     """The rule numbers broken, sorted."""
     return sorted({v.rule for v in report.violations})
 

@@ -9,7 +9,7 @@ from tests.scheduler_app.records.conftest import t
 SESSION = Interval(0, t("16:30"), t("18:00"))
 
 
-def site_values(**overrides):  # noqa: ANN003, ANN201
+def site_values(**overrides):
     """A valid site's values, with overrides."""
     return {"code": "S9", "name": "幸福村小学", "village_id": None, "lat": 30.44, "lon": 114.92,
             "sessions": [SESSION], "children_per_tutor": 6, "min_tutors": 1, "active": True, **overrides}

@@ -39,14 +39,14 @@ def saturday(make_org, make_user, make_site, make_volunteer, make_child, make_we
             "s2": s2, "client": coordinator, "make_user": make_user}
 
 
-def _volunteer_client(app, fixture, volunteer: Volunteer):  # noqa: ANN001, ANN202
+def _volunteer_client(app, fixture, volunteer: Volunteer):
     account = fixture["make_user"]("volunteer", org=fixture["org"], volunteer=volunteer)
     client = app.test_client()
     assert post_form(client, "/auth/login", {"username": account.username, "password": PASSWORD}).status_code == 302
     return client
 
 
-def _decline(app, fixture, volunteer: Volunteer, kind: AssignmentKind, when: str, reason: str = "那天有事") -> None:  # noqa: ANN001
+def _decline(app, fixture, volunteer: Volunteer, kind: AssignmentKind, when: str, reason: str = "那天有事") -> None:
     assignment = next(a for a in fixture["roster"].assignments if a.kind == kind)
     client, url = _volunteer_client(app, fixture, volunteer), f"/me/assignments/{assignment.id}/decline"
     db.session.rollback()
@@ -54,7 +54,7 @@ def _decline(app, fixture, volunteer: Volunteer, kind: AssignmentKind, when: str
     assert answer.status_code == 302, answer.get_data(as_text=True)[-2000:]
 
 
-def _replan(fixture) -> Roster:  # noqa: ANN001
+def _replan(fixture) -> Roster:
     client = fixture["client"]
     token = csrf_token(client, f"/rosters/{WEEK}")
     db.session.rollback()  # on SQLite the test's open transaction would hold the write lock

@@ -28,7 +28,7 @@ WEEK = "2026-11-30"
 SLOW_WEEK = {"size": "medium", "seed": 4}
 
 
-def _slow_week(make_user):  # noqa: ANN001, ANN202
+def _slow_week(make_user):
     """The organisation of a week that takes the solver its whole limit, and its coordinator."""
     org = load_instance(generate_week(SLOW_WEEK["size"], seed=SLOW_WEEK["seed"], shape=varied_shape(4),
                                       week_start=WEEK), "繁忙的区")
@@ -49,7 +49,7 @@ def _solver_pids(parent: int | None = None) -> list[int]:
     return found
 
 
-def _until(condition, seconds: float, what: str):  # noqa: ANN001, ANN202
+def _until(condition, seconds: float, what: str):
     deadline = time.monotonic() + seconds
     while not (value := condition()):
         assert time.monotonic() < deadline, what
@@ -104,7 +104,7 @@ WEB_PROCESS = textwrap.dedent("""
 
 
 @pytest.fixture
-def web_process(app, make_user):  # noqa: ANN001, ANN201
+def web_process(app, make_user):
     """Builder: a web process of its own (on the test's database) that has started a solve of a slow week;
     returns the process, its run's id and its solver's pid."""
     org, user = _slow_week(make_user)
@@ -112,7 +112,7 @@ def web_process(app, make_user):  # noqa: ANN001, ANN201
     db.session.commit()
     started = []
 
-    def start(ending: str):  # noqa: ANN202
+    def start(ending: str):
         process = subprocess.Popen([sys.executable, "-c", WEB_PROCESS, app.config["SQLALCHEMY_DATABASE_URI"],  # noqa: S603
                                     str(org_id), str(user_id), WEEK, ending], cwd=ROOT, stdout=subprocess.PIPE,
                                    stdin=subprocess.PIPE, text=True)

@@ -52,7 +52,7 @@ def district(make_org, make_user, make_site, make_volunteer, make_child, login):
     return {"org": org, "site": site, "tutor": tutor, "mother": mother, "client": client}
 
 
-def generate(client, limit: int = 10) -> int:  # noqa: ANN201
+def generate(client, limit: int = 10) -> int:
     """Press Generate and return the id of the newest run."""
     response = client.post(f"/rosters/{WEEK}/generate", data={"time_limit": str(limit),
                                                              "csrf_token": csrf_token(client, f"/rosters/{WEEK}")})
@@ -76,7 +76,7 @@ def finish(run_id: int) -> SolveRun:
     return db.session.get(SolveRun, run_id)
 
 
-def publish(client, roster: Roster, version: int | None = None):  # noqa: ANN001, ANN201
+def publish(client, roster: Roster, version: int | None = None):
     """Press "Publish" on a roster as the week page shows it (``version`` stands in for a stale page's)."""
     url = f"/rosters/{WEEK}/rosters/{roster.id}/publish"
     data = {"version": str(roster.version_id if version is None else version),
@@ -380,12 +380,12 @@ def test_print_and_export_the_roster(app, district) -> None:
     assert any(line.startswith("2026-12-02,Wed,16:30,18:00,T1,") for line in lines)
 
 
-def monday_session(roster: Roster):  # noqa: ANN201 - an Assignment
+def monday_session(roster: Roster):  # an Assignment
     """The roster's first tutoring assignment on Monday."""
     return next(a for a in roster.assignments if a.kind == AssignmentKind.TUTORING and a.day_index == 0)
 
 
-def edit(client, roster: Roster, assignment_id: int, **data):  # noqa: ANN003, ANN201
+def edit(client, roster: Roster, assignment_id: int, **data):
     """Post the assignment's change form as the page shows it, with these fields."""
     url = f"/rosters/{WEEK}/assignments/{assignment_id}"
     fields = {"csrf_token": csrf_token(client, url), "version": str(roster.version_id), **data}
@@ -579,7 +579,7 @@ def test_moving_a_visit_to_another_time_is_checked(app, district) -> None:
     assert (again.day_index, f"{again.start:%H:%M}") == (5, "10:00")
 
 
-def volunteer_client(app, make_user, org, volunteer):  # noqa: ANN001, ANN201
+def volunteer_client(app, make_user, org, volunteer):
     """A logged-in client for the account of a volunteer record."""
     account = make_user("volunteer", org=org, volunteer=volunteer)
     client = app.test_client()

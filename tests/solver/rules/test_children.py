@@ -12,7 +12,7 @@ from solver.variables import RosterVars
 WEEKEND = (("sat", "08:00", "13:00"), ("sun", "08:00", "13:00"))
 
 
-def _visits(roster) -> set[tuple[str, str, str]]:  # noqa: ANN001
+def _visits(roster) -> set[tuple[str, str, str]]:
     return {(v.volunteer, v.child, v.day) for v in roster.visits}
 
 

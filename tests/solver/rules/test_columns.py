@@ -14,14 +14,14 @@ from solver.rules.columns import add_run_rules
 from solver.variables import RosterVars
 
 
-def _two_visits(week, until: str) -> object:  # noqa: ANN001
+def _two_visits(week, until: str) -> object:
     """C1 lives at M1's home and C2 9.5 km north (10 minutes each way): both visits in one trip take
     60 + 10 + 60 + 10 = 140 minutes, and M1 is free on Saturday from 09:00 until ``until``."""
     return week.instance(children=[week.child("C1"), week.child("C2", km=9.5)],
                          volunteers=[week.visitor("M1", availability=(("sat", "09:00", until),))])
 
 
-def _model(inst) -> tuple[CpSatBackend, RosterVars, list]:  # noqa: ANN001
+def _model(inst) -> tuple[CpSatBackend, RosterVars, list]:
     geo = Geography(inst)
     m = CpSatBackend(1, 0, exact=False)
     xs = RosterVars(m, build_candidates(inst, geo))

@@ -12,7 +12,7 @@ from solver.variables import RosterVars
 SAT_SUN = (("sat", "08:00", "13:00"), ("sun", "08:00", "13:00"))
 
 
-def _three_children(week, windows: tuple = (("sat", "09:00", "12:00"),)) -> list[dict]:  # noqa: ANN001
+def _three_children(week, windows: tuple = (("sat", "09:00", "12:00"),)) -> list[dict]:
     """Three children next door; the third matters least (priority 1 against 2)."""
     return [week.child("C1", priority=2, windows=windows), week.child("C2", priority=2, windows=windows),
             week.child("C3", priority=1, windows=windows)]

@@ -10,7 +10,7 @@ from solver.rules.objectives import shortfall_expr
 WEEKEND = (("sat", "08:00", "13:00"), ("sun", "08:00", "13:00"))
 
 
-def _tutor_or_visit(week, priority: int) -> object:  # noqa: ANN001
+def _tutor_or_visit(week, priority: int) -> object:
     """One volunteer who tutors and visits, free Monday 16:00–19:00: the session (one pupil, so one tutor) and a
     visit to C9 whose window is 16:30–18:00 overlap, so she can do only one of them."""
     both = week.tutor("V1", availability=(("mon", "16:00", "19:00"),), sessions=1, roles=["tutor", "visitor"],

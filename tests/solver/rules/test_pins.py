@@ -19,7 +19,7 @@ PIN_SAT = {"kind": "visit", "volunteer": "M1", "child": "C1", "day": "sat"}
 PIN_SUN = {"kind": "visit", "volunteer": "M1", "child": "C2", "day": "sun"}
 
 
-def _two_days(week, cap: int) -> object:  # noqa: ANN001
+def _two_days(week, cap: int) -> object:
     """C1 on Saturday and C2 on Sunday, both pinned to M1, whose weekly limit is ``cap``; M2 is free too."""
     return week.instance(children=[week.child("C1"), week.child("C2", windows=(("sun", "09:00", "12:00"),))],
                          volunteers=[week.visitor("M1", per_week=cap, availability=WEEKEND),

@@ -16,7 +16,7 @@ from solver.variables import RosterVars
 KM_WEIGHT = 100  # travel in the test's objective: hundredths of a km, far below one visit
 
 
-def _week(week, until: str, start: str = "09:00", children: tuple = (("C1", 0), ("C2", 9.5)),  # noqa: ANN001
+def _week(week, until: str, start: str = "09:00", children: tuple = (("C1", 0), ("C2", 9.5)),
           window: tuple = ("sat", "09:00", "12:00")) -> object:
     """Children at these km north of M1's home (C2: 10 minutes away) with this visit window, M1 free on Saturday
     from start to until."""
@@ -24,7 +24,7 @@ def _week(week, until: str, start: str = "09:00", children: tuple = (("C1", 0), 
                          volunteers=[week.visitor("M1", availability=(("sat", start, until),))])
 
 
-def _circuit(inst) -> tuple[Roster, float]:  # noqa: ANN001
+def _circuit(inst) -> tuple[Roster, float]:
     """The circuit model on its own: as many visits as fit, then the fewest km; the roster it times (with its
     honest unmet) and the km of the arcs taken."""
     geo = Geography(inst)

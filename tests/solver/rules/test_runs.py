@@ -14,7 +14,7 @@ from solver.variables import RosterVars
 DECOMPOSED = {"runs_max_candidates": 0, "runs_priced_candidates": 0, "time_limit_s": 0.5}
 
 
-def _neighbours(week, window_end: str) -> tuple:  # noqa: ANN001
+def _neighbours(week, window_end: str) -> tuple:
     """Three children at M1's home, each with a Saturday window from 09:00 to ``window_end``; the model's rows."""
     inst = week.instance(children=[week.child(f"C{i}", windows=(("sat", "09:00", window_end),)) for i in (1, 2, 3)],
                          volunteers=[week.visitor("M1")])
@@ -23,7 +23,7 @@ def _neighbours(week, window_end: str) -> tuple:  # noqa: ANN001
     return m, RosterVars(m, build_candidates(inst, geo)), geo
 
 
-def _trip(week, until: str) -> tuple:  # noqa: ANN001
+def _trip(week, until: str) -> tuple:
     """C1 and C3 at M1's home, C2 9.5 km north (10 minutes), all with a window 08:00–13:00; M1 free on Saturday
     09:00 until ``until``."""
     morning = (("sat", "08:00", "13:00"),)

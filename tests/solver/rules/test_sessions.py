@@ -11,11 +11,11 @@ from solver.rules.sessions import add_session_rules
 from solver.variables import RosterVars
 
 
-def _tutors(roster, day: str = "mon") -> set[str]:  # noqa: ANN001
+def _tutors(roster, day: str = "mon") -> set[str]:
     return {t.volunteer for t in roster.tutoring if t.day == day}
 
 
-def _pupils(week, n: int, subjects: tuple[str, ...] = ()) -> list[dict]:  # noqa: ANN001
+def _pupils(week, n: int, subjects: tuple[str, ...] = ()) -> list[dict]:
     return [week.pupil(f"C{i}", subjects=subjects) for i in range(1, n + 1)]
 
 
