@@ -65,9 +65,9 @@ def _stale(run: SolveRun) -> bool:
 def claim(run_id: int, parts: int | None = None) -> bool:
     """Mark a queued run running (with the number of parts it is split into), unless it is no longer queued (one
     abandoned while it waited is never solved late)."""
-    claimed = cast("CursorResult[Any]", db.session.execute(db.update(SolveRun).where(SolveRun.id == run_id, SolveRun.state == RunState.QUEUED)
-                                 .values(state=RunState.RUNNING, started_at=utcnow(), heartbeat_at=utcnow(),
-                                         parts=parts)))  # an UPDATE's result
+    update = (db.update(SolveRun).where(SolveRun.id == run_id, SolveRun.state == RunState.QUEUED)
+              .values(state=RunState.RUNNING, started_at=utcnow(), heartbeat_at=utcnow(), parts=parts))
+    claimed = cast("CursorResult[Any]", db.session.execute(update))  # an UPDATE's result
     db.session.commit()
     return claimed.rowcount == 1
 
