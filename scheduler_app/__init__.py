@@ -52,6 +52,8 @@ def create_app(config: dict | None = None) -> Flask:
     from scheduler_app.earlywarning import bp as earlywarning_bp
     from scheduler_app.main import bp as main_bp
     from scheduler_app.me import bp as me_bp
+    from scheduler_app.messages import bp as messages_bp
+    from scheduler_app.messages.jobs import init_app as init_message_jobs
     from scheduler_app.places import bp as places_bp
     from scheduler_app.privacy import bp as privacy_bp
     from scheduler_app.reports import bp as reports_bp
@@ -74,6 +76,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")
     app.register_blueprint(auditlog_bp, url_prefix="/audit")
+    app.register_blueprint(messages_bp, url_prefix="/messages")
+    init_message_jobs(app)
     cli.register(app)
     _register_headers(app)
     _register_errors(app)

@@ -130,6 +130,27 @@ def register(app: Flask) -> None:
         db.engine.dispose()  # each job makes its own app and connections in the forked work horse
         Worker([queue], connection=queue.connection).work(burst=burst, logging_level="WARNING")
 
+    @app.cli.command("send-messages")
+    def send_messages() -> None:
+        """Put the reminders, missing-diary requests and digests now due in the outbox, then send every message
+        due (for cron, every few minutes; safe to run twice at once)."""
+        from scheduler_app.messages.jobs import run_once
+        done = run_once()
+        click.echo(f"{done.sent} sent, {done.retrying} to try again later, {done.failed} given up")
+
+    @app.cli.command("message-worker")
+    @click.option("--burst", is_flag=True, help="Send what is queued, then stop.")
+    def message_worker(burst: bool) -> None:
+        """Take sender jobs from the Redis queue (REDIS_URL): messages go out as soon as they are put in."""
+        from rq import Worker
+
+        from scheduler_app.messages.jobs import message_queue
+        if not app.config["REDIS_URL"]:
+            raise click.UsageError("Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) for the web app and the workers.")
+        queue = message_queue(app)
+        db.engine.dispose()  # each job makes its own app and connections in the forked work horse
+        Worker([queue], connection=queue.connection).work(burst=burst, logging_level="WARNING")
+
     @app.cli.command("backup")
     @click.option("--to", "target", type=click.Path(path_type=Path, dir_okay=False), default=None,
                   help="The backup file (default: instance/backups/peiban-<UTC time>.sqlite3).")

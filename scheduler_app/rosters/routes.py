@@ -383,6 +383,10 @@ def edit_assignment_page(week_start: str, assignment_id: int):
     form.move_day.choices = [("", "—")] + [(str(i), day_label(i)) for i in range(7)]
     if request.method == "GET":
         form.version.data = str(roster.version_id)
+        # A decline's message links here with the volunteer free to take it over: one tap on Give to hand it on.
+        offered = request.args.get("to", type=int)
+        if offered in {v.id for v in others}:
+            form.volunteer.data = offered
     elif form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else -1
         move_day = int(form.move_day.data) if (form.move_day.data or "").isdigit() else None
