@@ -3,7 +3,6 @@ JSON webhooks, SMS gateways). One call sends one message and says whether it wen
 
 from __future__ import annotations
 
-import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -118,13 +117,13 @@ def _email(channel: ChannelSettings, password: str, outgoing: Outgoing) -> Sent:
 
 
 def _apprise(url: str, outgoing: Outgoing) -> Sent:
-    """One message to an Apprise URL; Apprise's own log of the attempt is the reason when it fails."""
+    """One message to an Apprise URL; Apprise's own log of the attempt (its last warning) is the reason when it
+    fails."""
     notifier = apprise.Apprise()
     if not notifier.add(url):
         return Sent(False, _("Apprise does not know this kind of address."))
-    with apprise.LogCapture(level=logging.WARNING) as log:
-        ok = notifier.notify(title=outgoing.subject, body=outgoing.body)
-        captured = log.getvalue().strip()
-    if ok:
+    result = notifier.notify(title=outgoing.subject, body=outgoing.body)
+    if result:
         return Sent(True)
-    return Sent(False, captured.splitlines()[-1] if captured else _("The channel did not take the message."))
+    said = [entry.message for entry in result.logs() if entry.level in ("WARNING", "ERROR", "CRITICAL")]
+    return Sent(False, said[-1] if said else _("The channel did not take the message."))

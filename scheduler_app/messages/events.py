@@ -133,7 +133,7 @@ def reminders(org: Organisation, now: dt.datetime) -> int:
             return Text(_("Tomorrow: %(what)s at %(time)s", what=what(a), time=f"{a.start:%H:%M}"),
                         _with_link([activity_line(a)], _("Cannot come? Say so in Peiban:"), link("main.home")))
 
-        count += put(user, f"reminder:{assignment.id}", "reminder", compose)
+        count += put(user, f"reminder:{assignment.id}", "reminder", compose, due_at=now)
     return count
 
 
@@ -158,7 +158,7 @@ def missing_diaries(org: Organisation, now: dt.datetime) -> int:
                           date=f"{a.date:%m-%d}"),
                         _with_link([activity_line(a)], _("Write it in Peiban:"), link("main.home")))
 
-        count += put(user, f"diary_missing:{assignment.id}", "diary_missing", compose)
+        count += put(user, f"diary_missing:{assignment.id}", "diary_missing", compose, due_at=now)
     return count
 
 
@@ -174,11 +174,12 @@ def digest(org: Organisation, now: dt.datetime) -> int:
         return 0
 
     def compose() -> Text:
-        lines = [f"{WARNING_KINDS[kind]}: {n}" for kind, n in counts.items() if kind in WARNING_KINDS and n]
+        lines = [_("%(kind)s: %(count)d", kind=WARNING_KINDS[kind], count=n) for kind, n in counts.items()
+                 if kind in WARNING_KINDS and n]
         return Text(_("Peiban: %(count)d warnings to look at", count=sum(counts.values())),
                     _with_link(lines, _("Open the warnings:"), link("earlywarning.index")))
 
-    return sum(put(person, f"digest:{org.id}:{local.date().isoformat()}", "digest", compose)
+    return sum(put(person, f"digest:{org.id}:{local.date().isoformat()}", "digest", compose, due_at=now)
                for person in staff(org.id, Role.MANAGER, Role.COORDINATOR))
 
 

@@ -14,7 +14,7 @@ from wtforms import (
     SubmitField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from scheduler_app.messages.sealing import ENV_PREFIX
 from scheduler_app.records.forms import MultiCheckboxField
@@ -67,12 +67,17 @@ class ChoicesForm(FlaskForm):
                                            "07:00)."))
     submit = SubmitField(_l("Save"))
 
-    def validate_quiet_until(self, field: TimeField) -> None:
-        """Quiet hours need both ends, and two different times."""
-        if (self.quiet_from.data is None) != (field.data is None):
-            raise ValidationError(_l("Give both times of the quiet hours, or neither."))
-        if field.data is not None and field.data == self.quiet_from.data:
-            raise ValidationError(_l("The quiet hours must end at another time than they start."))
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """The fields, then the quiet hours as a whole: both ends or neither, and two different times (an empty
+        end stops the field's own checks, so this is checked here)."""
+        if not super().validate(extra_validators):
+            return False
+        start, end = self.quiet_from.data, self.quiet_until.data
+        if (start is None) != (end is None):
+            self.quiet_until.errors.append(_l("Give both times of the quiet hours, or neither."))
+        elif start is not None and start == end:
+            self.quiet_until.errors.append(_l("The quiet hours must end at another time than they start."))
+        return not self.quiet_until.errors
 
 
 class LogFilterForm(FlaskForm):

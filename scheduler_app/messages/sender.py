@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import or_, update
 
 from scheduler_app.extensions import db
@@ -73,10 +74,12 @@ def claim(token: str, now: dt.datetime, size: int) -> list[Claimed]:
     return taken
 
 
-def deliver(token: str, message: Claimed) -> Round:
-    """Send one claimed message and write what became of it (only while the claim is still this sender's)."""
-    result = send(message.channel, message.outgoing)
-    now = utcnow()
+def deliver(token: str, message: Claimed, now: dt.datetime | None = None) -> Round:
+    """Send one claimed message and write what became of it (only while the claim is still this sender's). A
+    reason is written in the app's default language: the sender has no reader (it runs from cron or a worker)."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        result = send(message.channel, message.outgoing)
+    now = now or utcnow()
     attempts = message.attempts + 1
     mine = (Message.id == message.id, Message.claim == token)
     if result.ok:
@@ -100,8 +103,8 @@ def deliver(token: str, message: Claimed) -> Round:
 
 
 def send_due(now: dt.datetime | None = None, limit: int | None = None) -> Round:
-    """Send every message due now, batch by batch (at most ``limit`` messages when given). A channel that fails
-    puts its message back for later; the other channels' messages go on."""
+    """Send every message due now (or at ``now``: the tests' clock), batch by batch (at most ``limit`` messages when
+    given). A channel that fails puts its message back for later; the other channels' messages go on."""
     token = secrets.token_hex(16)
     done, taken = Round(), 0
     size = current_app.config["PEIBAN_MESSAGE_BATCH"]
@@ -111,5 +114,5 @@ def send_due(now: dt.datetime | None = None, limit: int | None = None) -> Round:
             break
         taken += len(batch)
         for message in batch:
-            done += deliver(token, message)
+            done += deliver(token, message, now)
     return done
