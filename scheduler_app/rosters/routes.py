@@ -14,6 +14,7 @@ from scheduler_app.auth.services import require, roles_required
 from scheduler_app.contract import ContractError
 from scheduler_app.extensions import db
 from scheduler_app.inputs import record_id
+from scheduler_app.messages.weektext import week_blocks
 from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
 from scheduler_app.permissions import Permission
 from scheduler_app.privacy.services import hidden_child_fields
@@ -339,6 +340,15 @@ def print_roster(week_start: str):
     for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start, a.volunteer.code)):
         groups.setdefault(f"{a.volunteer.name} ({a.volunteer.code})", []).append(a)
     return render_template("rosters/print.html", roster=roster, monday=monday, by=by, groups=sorted(groups.items()))
+
+
+@bp.route("/<week_start>/copy")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def copy_text(week_start: str):
+    """The week as text to paste in the WeChat group, per site and day, Chinese first."""
+    monday = _monday(week_start)
+    roster = _roster_for(monday)
+    return render_template("rosters/copy.html", roster=roster, monday=monday, blocks=week_blocks(roster))
 
 
 @bp.route("/<week_start>/export.<fmt>")

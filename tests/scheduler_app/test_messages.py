@@ -450,3 +450,24 @@ def test_the_delivery_log_shows_each_messages_state_tries_and_reason(app, world,
     assert html.count("status-sent") == 2
     en = client.get("/messages/log", headers={"Accept-Language": "en"})
     assert en.status_code == 200
+
+
+def test_the_week_as_text_for_the_wechat_group_is_per_site_and_day_chinese_first(
+        app, world, make_week, make_volunteer, login) -> None:
+    tutor = make_volunteer(world["org"], "T1", name="周老师", roles=("tutor",))
+    roster = make_week(world["org"], MONDAY, (world["fang"], world["child"], 5, "09:00", "10:00"),
+                       (world["lan"], world["child"], 6, "09:00", "10:00", AssignmentStatus.DECLINED),
+                       (tutor, world["site"], 0, "16:30", "18:00"), (world["fang"], world["site"], 0, "16:30", "18:00"))
+    client = login(world["coordinator"])
+    week_page = client.get(f"/rosters/{MONDAY}?roster={roster.id}").get_data(as_text=True)
+    assert f"/rosters/{MONDAY}/copy?roster={roster.id}" in week_page
+    html = client.get(f"/rosters/{MONDAY}/copy?roster={roster.id}").get_data(as_text=True)
+    import re
+    from html import unescape
+    texts = [unescape(t) for t in re.findall(r'<textarea[^>]*class="copy-text"[^>]*>(.*?)</textarea>', html, re.S)]
+    assert len(texts) == 2  # Monday at the school; Saturday's visits (Sunday's was declined: not shown)
+    monday, saturday = texts
+    assert monday.startswith("周一 12-07 石桥小学课堂 16:30–18:00\n辅导志愿者：周老师、李芳")
+    assert "\n\nMon 12-07 石桥小学课堂 16:30–18:00\nTutors: 周老师, 李芳" in monday  # then English
+    assert saturday.splitlines()[:2] == ["周六 12-12 家访", "09:00–10:00 李芳 → 小红（石桥村）"]
+    assert "张兰" not in html and "王小红" not in html

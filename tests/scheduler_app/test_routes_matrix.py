@@ -56,6 +56,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "me.calendar": ("GET", frozenset({Role.VOLUNTEER})),
     "me.remove_away": ("POST", frozenset({Role.VOLUNTEER})),
     "rosters.print_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "rosters.copy_text": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.day_map_page": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.export_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.add_week_rule": ("POST", frozenset({Role.COORDINATOR})),
