@@ -91,7 +91,8 @@ def week_published(roster: Roster, volunteer_ids: Iterable[int], kind: str) -> i
 
 
 def diary_concern(entry: DiaryEntry) -> int:
-    """A diary handed in with a concern flag: the organisation's managers are told the same day."""
+    """A diary handed in with a concern flag: the organisation's managers are told the same day, each on her own
+    e-mail only (a worry about a named child is not for a group's other members)."""
     if not entry.concern or entry.status != DiaryStatus.SUBMITTED or entry.child is None:
         return 0
     volunteer = entry.volunteer
@@ -102,7 +103,7 @@ def diary_concern(entry: DiaryEntry) -> int:
                                   date=f"{entry.served_on:%m-%d}")],
                                _("Review it:"), link("diaries.index", concern="y")))
 
-    return sum(put(manager, f"concern:{entry.id}", "concern", compose)
+    return sum(put(manager, f"concern:{entry.id}", "concern", compose, personal=True)
                for manager in staff(volunteer.organisation_id, Role.MANAGER))
 
 

@@ -88,11 +88,13 @@ def receiving(user: User) -> list[MessageChannel]:
     return [c for c in channels if c.kind != ChannelKind.EMAIL or user.email]
 
 
-def put(user: User, event_key: str, kind: str, compose: Callable[[], Text], due_at: dt.datetime | None = None) -> int:
-    """Put an event's message for her in the outbox, one per channel she receives on, in the caller's transaction;
-    an event already put for her on a channel is left as it is (the key makes it at most once). Returns how
-    many channels it was put on."""
-    channels = receiving(user)
+def put(user: User, event_key: str, kind: str, compose: Callable[[], Text], due_at: dt.datetime | None = None,
+        personal: bool = False) -> int:
+    """Put an event's message for her in the outbox, one per channel she receives on (only her own e-mail when
+    ``personal``: a group's other members must not read it), in the caller's transaction; an event already put
+    for her on a channel is left as it is (the key makes it at most once). Returns how many channels it was put
+    on."""
+    channels = [c for c in receiving(user) if not personal or c.kind == ChannelKind.EMAIL]
     if not channels:
         return 0
     with force_locale(user.locale or DEFAULT_LANGUAGE):

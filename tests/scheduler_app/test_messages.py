@@ -187,7 +187,9 @@ def _diary_values(concern: bool) -> dict:
             "gained": "", "observations": {"emotional": "想妈妈"}, "concern": concern}
 
 
-def test_a_diary_with_a_concern_reaches_the_managers_the_same_day(app, world, inbox, make_week) -> None:
+def test_a_diary_with_a_concern_reaches_the_managers_the_same_day_on_their_own_email_only(
+        app, world, inbox, make_week, reach) -> None:
+    reach(world["manager"], world["email"], world["group"], email="boss@example.org")
     roster = _saturday_week(make_week, world)
     visit = next(a for a in roster.assignments if a.child_id is not None)
     with app.test_request_context():
@@ -197,6 +199,7 @@ def test_a_diary_with_a_concern_reaches_the_managers_the_same_day(app, world, in
     assert to == "boss@example.org"
     assert subject == "日记中有担忧：小红（石桥村）"
     assert "想妈妈" not in text  # the observation stays in the app
+    assert inbox.posts == []  # not to the group she also reads
 
 
 def test_a_decline_tells_the_coordinator_at_once_with_the_best_volunteer_free_to_take_it_over(
