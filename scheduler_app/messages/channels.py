@@ -3,6 +3,7 @@ JSON webhooks, SMS gateways). One call sends one message and says whether it wen
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -122,8 +123,12 @@ def _apprise(url: str, outgoing: Outgoing) -> Sent:
     notifier = apprise.Apprise()
     if not notifier.add(url):
         return Sent(False, _("Apprise does not know this kind of address."))
-    result = notifier.notify(title=outgoing.subject, body=outgoing.body)
+    # Apprise keeps an attempt's warnings on its result only when its logger lets them through: the capture holds
+    # it at WARNING whatever the server's logging set-up, and its text is the fallback.
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
+        result = notifier.notify(title=outgoing.subject, body=outgoing.body)
+        captured = [line for line in log.getvalue().splitlines() if line.strip()]
     if result:
         return Sent(True)
-    said = [entry.message for entry in result.logs() if entry.level in ("WARNING", "ERROR", "CRITICAL")]
+    said = [entry.message for entry in result.logs() if entry.level in ("WARNING", "ERROR", "CRITICAL")] or captured
     return Sent(False, said[-1] if said else _("The channel did not take the message."))

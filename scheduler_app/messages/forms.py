@@ -29,7 +29,7 @@ class ChannelForm(FlaskForm):
     """A channel of the organisation; the secret is never filled in again (empty keeps the stored one)."""
 
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES, validators=[DataRequired()])
-    label = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)],
+    label = StringField(_l("Channel name"), validators=[DataRequired(), Length(max=100)],
                         description=_l("As people choose it, e.g. \"Volunteers' WeCom group\"."))
     secret = PasswordField(_l("Secret: the Apprise URL, or the SMTP password"), validators=[Optional(),
                                                                                           Length(max=2000)],

@@ -264,7 +264,8 @@ def test_a_channel_that_refuses_connections_keeps_its_messages_for_later_while_o
     assert (first.sent, first.retrying) == (1, 1)
     assert len(inbox.mails) == 1
     (waiting,) = _messages(channel_id=dead.id)
-    assert waiting.state == MessageState.QUEUED and waiting.attempts == 1 and waiting.last_error
+    assert waiting.state == MessageState.QUEUED and waiting.attempts == 1
+    assert waiting.last_error == "A Connection error occurred sending JSON notification to 127.0.0.1."
     delays = [waiting.due_at]
     assert send_due(now + dt.timedelta(seconds=59)).retrying == 0  # not due yet
     second = send_due(now + dt.timedelta(seconds=60))
