@@ -475,3 +475,26 @@ def test_the_week_as_text_for_the_wechat_group_is_per_site_and_day_chinese_first
     assert "\n\nMon 12-07 石桥小学课堂 16:30–18:00\nTutors: 周老师, 李芳" in monday  # then English
     assert saturday.splitlines()[:2] == ["周六 12-12 家访", "09:00–10:00 李芳 → 小红（石桥村）"]
     assert "张兰" not in html and "王小红" not in html
+
+
+def test_a_changed_week_reaches_only_the_volunteers_whose_week_changed(
+        app, world, inbox, make_week, make_user, make_volunteer, reach) -> None:
+    from scheduler_app.rosters.changes import Edit, edit_assignment
+    lan = reach(make_user(Role.VOLUNTEER, org=world["org"], volunteer=world["lan"], display_name="张兰"),
+                world["email"], email="lan@example.org")
+    other = make_volunteer(world["org"], "T9", name="何梅", roles=("tutor",), availability=((0, "16:00", "18:30"),),
+                           max_sessions_per_week=2)
+    reach(make_user(Role.VOLUNTEER, org=world["org"], volunteer=other), world["email"], email="mei@example.org")
+    roster = make_week(world["org"], MONDAY, (world["fang"], world["child"], 5, "09:00", "10:00"),
+                       (other, world["site"], 0, "16:30", "18:00"))
+    visit = next(a for a in roster.assignments if a.volunteer_id == world["fang"].id)
+    with app.test_request_context():
+        draft = edit_assignment(world["org"].id, roster.id, roster.version_id, visit.id, lan.id,
+                                Edit(volunteer_id=world["lan"].id))
+        publish(world["org"].id, draft.id, draft.version_id)
+    send_due()
+    got = {to: (subject, text) for to, subject, text, _id in inbox.mails}
+    assert sorted(got) == ["fang@example.org", "lan@example.org"]  # 何梅's week is as it was
+    assert got["lan@example.org"][0] == "您 12-07 起这一周的安排有变"
+    assert "周六 12-12 09:00–10:00 家访 小红（石桥村）" in got["lan@example.org"][1]
+    assert "您这一周没有活动。" in got["fang@example.org"][1]
