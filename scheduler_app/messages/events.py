@@ -143,12 +143,13 @@ def missing_diaries(org: Organisation, now: dt.datetime) -> int:
     zone = organisation_zone(org.id)
     today = now.astimezone(zone).date()
     days = [today - dt.timedelta(days=n) for n in range(1, MISSING_LOOKBACK_DAYS + 1)]
+    ended = [a for a in _published_on(org.id, days)
+             if dt.datetime.combine(a.date, a.end, zone) + MISSING_AFTER <= now]
     done = set(db.session.execute(db.select(DiaryEntry.assignment_id).where(
-        DiaryEntry.assignment_id.is_not(None), DiaryEntry.status != DiaryStatus.DRAFT)).scalars())
+        DiaryEntry.assignment_id.in_([a.id for a in ended]), DiaryEntry.status != DiaryStatus.DRAFT)).scalars())
     count = 0
-    for assignment in _published_on(org.id, days):
-        ended = dt.datetime.combine(assignment.date, assignment.end, zone)
-        if assignment.id in done or ended + MISSING_AFTER > now:
+    for assignment in ended:
+        if assignment.id in done:
             continue
         user = account_of(assignment.volunteer_id)
         if user is None:
