@@ -458,6 +458,9 @@ def inbox(app: Flask) -> Iterator[Inbox]:
         http.server_close()
 
 
+_CHECKED = {"tests": 0, "texts": 0}  # over the run, for the security figures
+
+
 def _assert_no_child_identified(box: Inbox) -> None:
     """No message (received, or in the outbox) carries a child's full name, guardian, phone, school or
     background: a given name and a village at most."""
@@ -472,7 +475,10 @@ def _assert_no_child_identified(box: Inbox) -> None:
             if len(value) >= 3:  # a two-character name is her given name too (names.first_name)
                 leaking = [t for t in texts if value in t]
                 assert not leaking, f"a message holds the child's {field}: {leaking[0]!r}"
-    SECURITY_REPORT["messages"] = f"{len(texts)} message texts checked: no child's full name or sensitive field"
+    _CHECKED["tests"] += 1
+    _CHECKED["texts"] += len(texts)
+    SECURITY_REPORT["messages"] = (f"{_CHECKED['texts']} message texts of {_CHECKED['tests']} tests checked: none "
+                                   "holds a child's full name or sensitive field")
 
 
 @pytest.fixture
