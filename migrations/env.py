@@ -10,7 +10,9 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name)
+# Keep the loggers already made (Apprise's, the app's): by default fileConfig disables them, and a process that
+# migrated (dev.py, the tests) would lose their warnings, e.g. why a message channel refused.
+fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

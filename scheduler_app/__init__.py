@@ -26,6 +26,8 @@ from scheduler_app.earlywarning.services import open_count
 from scheduler_app.extensions import csrf, db, limiter, migrate
 from scheduler_app.main import bp as main_bp
 from scheduler_app.me import bp as me_bp
+from scheduler_app.messages import bp as messages_bp
+from scheduler_app.messages.jobs import init_app as init_message_jobs
 from scheduler_app.models import Role
 from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
@@ -81,6 +83,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")
     app.register_blueprint(auditlog_bp, url_prefix="/audit")
+    app.register_blueprint(messages_bp, url_prefix="/messages")
+    init_message_jobs(app)
     cli.register(app)
     _register_headers(app)
     _register_errors(app)

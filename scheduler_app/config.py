@@ -58,6 +58,18 @@ class Config:
     # On the job queue, a week with more children than this is split into parts that share nothing (about
     # this many children each, a county's size), each solved as its own job by whichever worker is free.
     PEIBAN_PART_CHILDREN = 2000
+    # Messages (scheduler_app.messages): the app's public address for the links they carry; how long one sending
+    # may take; how long a sender's claim on a batch lasts (longer than a batch's sendings can take: a sender
+    # killed mid-batch leaves its messages to be taken again after it); how many tries before a message is given
+    # up, the first retry's delay (each next one doubles) and the batch size. With REDIS_URL, the RQ queue the
+    # sender's jobs go to (`flask message-worker`).
+    PEIBAN_BASE_URL = ""
+    PEIBAN_MESSAGE_TIMEOUT_SECONDS = 20.0
+    PEIBAN_MESSAGE_LEASE_SECONDS = 300.0
+    PEIBAN_MESSAGE_ATTEMPTS = 6
+    PEIBAN_MESSAGE_RETRY_SECONDS = 60.0
+    PEIBAN_MESSAGE_BATCH = 10
+    PEIBAN_MESSAGE_QUEUE = "peiban-messages"
 
 
 def _secret_key(instance_path: Path) -> str:

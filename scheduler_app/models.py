@@ -186,6 +186,10 @@ class Organisation(db.Model):
     retention_years: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     # Roster times are wall-clock times here; every time the app stores (UTC) is shown in this zone.
     time_zone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE)
+    # Messages: the evening-before reminder and the managers' daily warnings digest go out at these clock times
+    # (in ``time_zone``).
+    reminder_at: Mapped[dt.time] = mapped_column(Time, default=dt.time(19, 0), server_default="19:00:00")
+    digest_at: Mapped[dt.time] = mapped_column(Time, default=dt.time(8, 0), server_default="08:00:00")
     # Two admins saving the settings at once: the second is told, not silently overwritten.
     version_id: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
@@ -524,6 +528,12 @@ class User(UserMixin, Timestamped, db.Model):
     permissions: Mapped[list[str]] = mapped_column(JSON, default=_role_defaults)
     # Base32 secret of the account's authenticator app; None while two-step login is off.
     totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Messages outside the app: her e-mail address, the organisation's channels she chose (ids; none: the app's
+    # notices only) and her quiet hours (a message due then waits till they end; from after until wraps midnight).
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    message_channels: Mapped[list[int] | None] = mapped_column(JSON, default=list)
+    quiet_from: Mapped[dt.time | None] = mapped_column(Time)
+    quiet_until: Mapped[dt.time | None] = mapped_column(Time)
 
     organisation: Mapped[Organisation] = relationship()
     volunteer: Mapped[Volunteer | None] = relationship()
@@ -805,3 +815,79 @@ class ErasureRequest(db.Model):
     child: Mapped[Child] = relationship()
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
     decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+
+class ChannelKind(enum.StrEnum):
+    """How an organisation's messages leave the app: its SMTP server, or an Apprise URL (a WeCom or DingTalk
+    group robot, a JSON webhook, an SMS gateway)."""
+
+    EMAIL = "email"
+    APPRISE = "apprise"
+
+
+class MessageState(enum.StrEnum):
+    """A message waits in the outbox until it is sent, or until it has failed too often to try again."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class MessageChannel(Timestamped, db.Model):
+    """One of an organisation's ways to send messages. Its secret (the SMTP password, or the Apprise URL, which
+    holds the robot's key) is stored sealed with a key derived from the app's secret key, or named as an
+    environment variable; only its last characters are shown back."""
+
+    __tablename__ = "message_channel"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    kind: Mapped[ChannelKind] = mapped_column(_enum(ChannelKind))
+    label: Mapped[str] = mapped_column(String(100))
+    smtp_host: Mapped[str] = mapped_column(String(200), default="")
+    smtp_port: Mapped[int] = mapped_column(Integer, default=587)
+    smtp_security: Mapped[str] = mapped_column(String(10), default="starttls")  # starttls | ssl | none
+    smtp_username: Mapped[str] = mapped_column(String(200), default="")
+    sender: Mapped[str] = mapped_column(String(254), default="")  # the From: address
+    secret_sealed: Mapped[str] = mapped_column(Text, default="")
+    secret_env: Mapped[str] = mapped_column(String(64), default="")
+    secret_tail: Mapped[str] = mapped_column(String(4), default="")  # what the settings page shows of it
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (
+        CheckConstraint("smtp_security IN ('starttls', 'ssl', 'none')", name="smtp_security_kind"),
+        CheckConstraint("smtp_port > 0 AND smtp_port < 65536", name="smtp_port_range"),
+    )
+
+
+class Message(db.Model):
+    """One message in the outbox: an event for one recipient on one channel, sent at most once (the key), tried
+    again later with a growing delay when the channel fails, and given up after a limit with the reason."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    channel_id: Mapped[int] = mapped_column(ForeignKey("message_channel.id", ondelete="CASCADE"), index=True)
+    event_key: Mapped[str] = mapped_column(String(120))  # e.g. "reminder:assignment:12"
+    kind: Mapped[str] = mapped_column(String(30))  # see scheduler_app.messages.events.KINDS
+    address: Mapped[str] = mapped_column(String(254), default="")  # her e-mail address; empty for a group
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[MessageState] = mapped_column(_enum(MessageState), default=MessageState.QUEUED)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A sender's claim: while claimed_until is ahead, no other sender takes the message; a sender killed
+    # mid-batch leaves its claims to run out, and the messages are taken again.
+    claim: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship()
+    channel: Mapped[MessageChannel] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("event_key", "user_id", "channel_id"),
+        CheckConstraint("attempts >= 0", name="attempts_nonneg"),
+        db.Index("ix_message_state_due_at", "state", "due_at"),
+    )

@@ -15,10 +15,12 @@ from scheduler_app.extensions import db
 from scheduler_app.models import (
     DAYS,
     Availability,
+    ChannelKind,
     Child,
     ConsentCategory,
     GuardianConsent,
     LeftBehindType,
+    MessageChannel,
     Organisation,
     Role,
     Site,
@@ -130,6 +132,10 @@ def load_demo(today: dt.date | None = None) -> Organisation:
     db.session.flush()
     _consents(children, today)
     _accounts(org, tutors[0], mothers[0])
+    # A channel to look at, turned off: the demo sends nothing until an admin gives it a real robot's URL.
+    db.session.add(MessageChannel(organisation_id=org.id, kind=ChannelKind.APPRISE, label="志愿者企业微信群（演示）",
+                                  secret_env="PEIBAN_CHANNEL_DEMO_WECOM",  # noqa: S106 - a variable name
+                                  active=False))
     db.session.commit()
     return org
 

@@ -368,3 +368,145 @@ def form_data(html: str, form_index: int = -1) -> dict[str, list[str]]:
     reader = Reader()
     reader.feed(html)
     return reader.forms[form_index]
+
+
+# --- messages: a real SMTP server and a real webhook receiver on loopback ---
+
+def free_port() -> int:
+    """A loopback port nothing listens on (for a server to take, or for a channel that must be refused)."""
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """What reached the local SMTP server and the local webhook receiver: (address or path, subject, text)."""
+
+    def __init__(self) -> None:
+        import threading
+        self.mails: list[tuple[str, str, str, str]] = []  # to, subject, text, Message-ID
+        self.posts: list[tuple[str, str, str]] = []  # path, title, message
+        self.lock = threading.Lock()
+        self.stall_at: int | None = None  # the nth e-mail is held, then refused (a sender killed meanwhile)
+        self.stalled = threading.Event()
+        self.release = threading.Event()
+        self.seen = 0
+
+    def texts(self) -> list[str]:
+        """Every subject and text that reached either receiver."""
+        with self.lock:
+            return [part for m in self.mails for part in m[1:3]] + [part for p in self.posts for part in p[1:]]
+
+
+@pytest.fixture
+def inbox(app: Flask) -> Iterator[Inbox]:
+    """A real SMTP server (aiosmtpd) and a webhook receiver (http.server) on loopback ports, recording what they
+    take; ``inbox.smtp_port`` and ``inbox.webhook`` (a json:// Apprise URL) point at them. At the end, no message
+    any test produced (received, or left in the outbox) may hold a child's full name or a sensitive field."""
+    import asyncio
+    import email
+    import json
+    import threading
+    from email import policy
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from aiosmtpd.controller import Controller
+
+    box = Inbox()
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802 - aiosmtpd's hook
+            with box.lock:
+                box.seen += 1
+                held = box.stall_at is not None and box.seen == box.stall_at
+            if held:
+                box.stalled.set()
+                while not box.release.is_set():  # the sender is killed while it waits for the answer
+                    await asyncio.sleep(0.05)
+                return "451 Try again later"
+            mail = email.message_from_bytes(envelope.content, policy=policy.default)
+            with box.lock:
+                box.mails.append((", ".join(envelope.rcpt_tos), str(mail["Subject"]),
+                                  mail.get_body(("plain",)).get_content(), str(mail["Message-ID"])))
+            return "250 OK"
+
+    class Receiver(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's hook
+            payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+            with box.lock:
+                box.posts.append((self.path, payload.get("title", ""), payload.get("message", "")))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:  # noqa: ANN002 - quiet
+            pass
+
+    box.smtp_port = free_port()
+    controller = Controller(Handler(), hostname="127.0.0.1", port=box.smtp_port)
+    controller.start()
+    http = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    box.webhook = f"json://127.0.0.1:{http.server_address[1]}/peiban"
+    try:
+        yield box
+        _assert_no_child_identified(box)
+    finally:
+        box.release.set()
+        controller.stop()
+        http.shutdown()
+        http.server_close()
+
+
+_CHECKED = {"tests": 0, "texts": 0}  # over the run, for the security figures
+
+
+def _assert_no_child_identified(box: Inbox) -> None:
+    """No message (received, or in the outbox) carries a child's full name, guardian, phone, school or
+    background: a given name and a village at most."""
+    from scheduler_app.models import Child, Message
+    db.session.rollback()
+    texts = box.texts() + [part for m in db.session.execute(db.select(Message)).scalars()
+                           for part in (m.subject, m.body)]
+    for child in db.session.execute(db.select(Child)).scalars():
+        for field in ("name", "guardian_name", "guardian_phone", "school", "background", "academic_notes",
+                      "parents_work_place"):
+            value = getattr(child, field) or ""
+            if len(value) >= 3:  # a two-character name is her given name too (names.first_name)
+                leaking = [t for t in texts if value in t]
+                assert not leaking, f"a message holds the child's {field}: {leaking[0]!r}"
+    _CHECKED["tests"] += 1
+    _CHECKED["texts"] += len(texts)
+    SECURITY_REPORT["messages"] = (f"{_CHECKED['texts']} message texts of {_CHECKED['tests']} tests checked: none "
+                                   "holds a child's full name or sensitive field")
+
+
+@pytest.fixture
+def make_channel() -> Callable[..., object]:
+    """Builder: one of an organisation's channels, saved by the settings service (secret sealed): ``email`` to a
+    local SMTP port, or ``apprise`` to a URL."""
+    def build(org: Organisation, kind: str = "apprise", *, url: str = "", smtp_port: int = 0,
+              label: str | None = None) -> object:
+        from scheduler_app.messages.services import ChannelValues, save_channel
+        from scheduler_app.models import ChannelKind
+        if kind == "email":
+            values = ChannelValues(kind=ChannelKind.EMAIL, label=label or "邮件", smtp_host="127.0.0.1",
+                                   smtp_port=smtp_port, smtp_security="none", sender="peiban@ngo.example")
+        else:
+            values = ChannelValues(kind=ChannelKind.APPRISE, label=label or "企业微信群", secret=url)
+        return save_channel(org.id, values)
+    return build
+
+
+@pytest.fixture
+def reach() -> Callable[..., User]:
+    """Builder: a person's message choices (channels, her e-mail address, quiet hours), saved as she would."""
+    def choose(user: User, *channels: object, email: str = "", quiet: tuple[str, str] | None = None,
+               locale: str | None = None) -> User:
+        from scheduler_app.messages.services import Choices, save_choices
+        if locale:
+            user.locale = locale
+        save_choices(user, Choices(email, tuple(c.id for c in channels),
+                                   *(tuple(_t(q) for q in quiet) if quiet else (None, None))))
+        return user
+    return choose

@@ -5,7 +5,7 @@ from zoneinfo import available_timezones
 import pytz
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from scheduler_app.records.forms import MultiCheckboxField
@@ -65,6 +65,10 @@ class OrganisationForm(FlaskForm):
                             validators=[DataRequired()],
                             description=_l("Roster times are clock times there, and every time Peiban shows "
                                            "(the audit log, when a roster was made) is in it."))
+    reminder_at = TimeField(_l("Evening-before reminder at"), validators=[InputRequired()],
+                            description=_l("Volunteers are reminded of the next day's activities from this time on."))
+    digest_at = TimeField(_l("Daily warnings digest at"), validators=[InputRequired()],
+                          description=_l("Managers and coordinators get the open warnings from this time on."))
     version = HiddenField()
     submit = SubmitField(_l("Save settings"))
 

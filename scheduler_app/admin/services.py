@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,7 +98,13 @@ def set_permissions(organisation_id: int, user_id: int, granted: list[str]) -> U
 
 
 # What an organisation's admin may change; the roster, the warnings and the retention purge read them.
-SETTINGS = ("name", "visit_minutes", "speed_kmh", "road_factor", "warn_after_days", "retention_years", "time_zone")
+SETTINGS = ("name", "visit_minutes", "speed_kmh", "road_factor", "warn_after_days", "retention_years", "time_zone",
+            "reminder_at", "digest_at")
+
+
+def _as_logged(value: Any) -> Any:
+    """A setting as the audit log's JSON holds it (a clock time as HH:MM)."""
+    return value.strftime("%H:%M") if isinstance(value, dt.time) else value
 
 
 class SettingsConflictError(Exception):
@@ -142,7 +149,8 @@ def save_settings(organisation_id: int, version: int, values: dict[str, Any]) ->
     for key, (_before, after) in changed.items():
         setattr(organisation, key, after)
     audit.record("organisation_settings_changed", "organisation", organisation.id,
-                 before={k: b for k, (b, _a) in changed.items()}, after={k: a for k, (_b, a) in changed.items()})
+                 before={k: _as_logged(b) for k, (b, _a) in changed.items()},
+                 after={k: _as_logged(a) for k, (_b, a) in changed.items()})
     try:
         db.session.commit()
     except StaleDataError:  # saved by someone else between the check above and this write

@@ -45,6 +45,9 @@ ACTION_LABELS = {
     "password_reset": _l("reset a password"), "session_ended": _l("ended a signed-in session"),
     "two_step_removed": _l("removed someone's two-step login"), "warning_acknowledged": _l("acknowledged a warning"),
     "warning_resolved": _l("resolved a warning"), "warnings_raised": _l("raised warnings"),
+    "channel_added": _l("added a message channel"), "channel_changed": _l("changed a message channel"),
+    "channel_removed": _l("removed a message channel"), "channel_tested": _l("sent a test message"),
+    "message_choices_saved": _l("saved their message choices"),
 }
 # How the log's record types read, with the record's number; a child is shown by her code instead.
 RECORD_LABELS = {
@@ -52,7 +55,7 @@ RECORD_LABELS = {
     "week": _l("week %(id)s"), "assignment": _l("assignment %(id)s"), "diary_entry": _l("diary entry %(id)s"),
     "early_warning": _l("warning %(id)s"), "organisation": _l("the organisation"),
     "children": _l("children's records"), "volunteers": _l("volunteers' records"), "sites": _l("sites"),
-    "villages": _l("villages"),
+    "villages": _l("villages"), "message_channel": _l("message channel %(id)s"),
 }
 
 

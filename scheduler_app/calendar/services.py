@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Alarm, Calendar, Event
 
 from scheduler_app import audit
 from scheduler_app.auth.services import link_qr_svg
@@ -85,7 +85,8 @@ def calendar_feed(token: str, today: dt.date | None = None) -> bytes | None:
                Week.start_date >= monday - dt.timedelta(weeks=FEED_WEEKS_BACK),
                Week.start_date <= monday + dt.timedelta(weeks=FEED_WEEKS_AHEAD))
         .order_by(Week.start_date, Assignment.day_index, Assignment.start)).all()
-    zone = ZoneInfo(db.session.get_one(Organisation, volunteer.organisation_id).time_zone)
+    organisation = db.session.get_one(Organisation, volunteer.organisation_id)
+    zone = ZoneInfo(organisation.time_zone)
     calendar = Calendar()
     calendar.add("prodid", "-//Peiban//roster//EN")
     calendar.add("version", "2.0")
@@ -108,9 +109,20 @@ def calendar_feed(token: str, today: dt.date | None = None) -> bytes | None:
                 event.add("summary", _("Home visit: %(name)s", name=first_name(child.name)))
                 if child.village is not None:
                     event.add("location", child.village.label)
+            event.add_component(_evening_before(event, day, assignment.start, organisation.reminder_at))
             calendar.add_component(event)
     calendar.add_missing_timezones()  # a VTIMEZONE for Asia/Shanghai: calendars that lack the zone need it
     return calendar.to_ical()
+
+
+def _evening_before(event: Event, day: dt.date, start: dt.time, reminder_at: dt.time) -> Alarm:
+    """A reminder on her phone the evening before, at the organisation's reminder time (as the message is sent)."""
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", event["summary"])
+    before = dt.datetime.combine(day, start) - dt.datetime.combine(day - dt.timedelta(days=1), reminder_at)
+    alarm.add("trigger", -before)
+    return alarm
 
 
 @dataclass(frozen=True)

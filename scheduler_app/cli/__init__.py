@@ -1,5 +1,6 @@
 """Peiban's ``flask`` commands, one module per group: accounts (organisations and their admins), database
-(prepare, backup, restore), upkeep (warnings, retention) and workers (the solve queue). The demo data has
+(prepare, backup, restore), upkeep (warnings, retention, messages) and workers (the solve and message
+queues). The demo data has
 commands of its own, outside the app: ``python -m seed``."""
 
 from __future__ import annotations

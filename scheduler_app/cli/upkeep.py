@@ -1,4 +1,4 @@
-"""Commands cron runs to keep the records in shape: scan-warnings, purge-expired."""
+"""Commands cron runs: scan-warnings, purge-expired, send-messages."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from flask.cli import with_appcontext
 
 from scheduler_app.earlywarning.services import scan
 from scheduler_app.extensions import db
+from scheduler_app.messages.jobs import run_once
 from scheduler_app.models import Organisation
 from scheduler_app.privacy.services import purge_expired
 
@@ -32,4 +33,13 @@ def purge_expired_command(dry_run: bool) -> None:
                    f"{len(result.child_codes)} children {' '.join(result.child_codes)}".rstrip())
 
 
-COMMANDS = (scan_warnings, purge_expired_command)
+@click.command("send-messages")
+@with_appcontext
+def send_messages() -> None:
+    """Put the reminders, missing-diary requests and digests now due in the outbox, then send every message
+    due (for cron, every few minutes; safe to run twice at once)."""
+    done = run_once()
+    click.echo(f"{done.sent} sent, {done.retrying} to try again later, {done.failed} given up")
+
+
+COMMANDS = (scan_warnings, purge_expired_command, send_messages)

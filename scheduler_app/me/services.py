@@ -15,6 +15,8 @@ from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.kinship import relationship
 from scheduler_app.me.forms import ACTIVITIES
+from scheduler_app.messages import declines as message_declines
+from scheduler_app.messages import events as message_events
 from scheduler_app.models import (
     Assignment,
     AssignmentKind,
@@ -65,6 +67,7 @@ def decline(assignment: Assignment, reason: str, free_then: bool = False) -> Dat
     same time at another site or another home. Returns that stretch, if one was recorded."""
     assignment.status, assignment.decline_reason = AssignmentStatus.DECLINED, reason.strip()
     audit.record("assignment_declined", "assignment", assignment.id, free_then=free_then)
+    message_declines.declined(assignment)
     away = None if free_then else _away_for(assignment)
     if away is None:
         db.session.commit()
@@ -153,6 +156,7 @@ def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, A
         db.session.rollback()
         raise changed_elsewhere from None
     audit.record("diary_submitted" if hand_in else "diary_saved", "diary_entry", entry.id, concern=entry.concern)
+    message_events.diary_concern(entry)
     commit_or_raise(changed_elsewhere)
     return entry
 

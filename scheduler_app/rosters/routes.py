@@ -14,6 +14,7 @@ from scheduler_app.auth.services import require, roles_required
 from scheduler_app.contract.instance import ContractError
 from scheduler_app.extensions import db
 from scheduler_app.inputs import record_id
+from scheduler_app.messages.weektext import week_blocks
 from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
 from scheduler_app.permissions import Permission
 from scheduler_app.privacy.services import hidden_child_fields
@@ -333,6 +334,15 @@ def print_roster(week_start: str):
     return render_template("rosters/print.html", roster=roster, monday=monday, by=by, groups=sorted(groups.items()))
 
 
+@bp.route("/<week_start>/copy")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def copy_text(week_start: str):
+    """The week as text to paste in the WeChat group, per site and day, Chinese first."""
+    monday = _monday(week_start)
+    roster = _roster_for(monday)
+    return render_template("rosters/copy.html", roster=roster, monday=monday, blocks=week_blocks(roster))
+
+
 @bp.route("/<week_start>/export.<fmt>")
 @roles_required(Role.COORDINATOR, Role.MANAGER)
 def export_roster(week_start: str, fmt: str):
@@ -375,6 +385,10 @@ def edit_assignment_page(week_start: str, assignment_id: int):
     form.move_day.choices = [("", "—")] + [(str(i), day_label(i)) for i in range(7)]
     if request.method == "GET":
         form.version.data = str(roster.version_id)
+        # A decline's message links here with the volunteer free to take it over: one tap on Give to hand it on.
+        offered = request.args.get("to", type=int)
+        if offered in {v.id for v in others}:
+            form.volunteer.data = offered
     elif form.validate_on_submit():
         version = int(form.version.data) if (form.version.data or "").isdigit() else -1
         move_day = int(form.move_day.data) if (form.move_day.data or "").isdigit() else None

@@ -13,6 +13,7 @@ from scheduler_app import audit
 from scheduler_app.contract.roster import assignments
 from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
+from scheduler_app.messages import events as message_events
 from scheduler_app.models import (
     Assignment,
     AssignmentKind,
@@ -138,7 +139,8 @@ def publish(organisation_id: int, roster_id: int, version: int) -> tuple[Roster,
 
 
 def _notify(roster: Roster, previous: Roster | None) -> int:
-    """Tell the volunteers of a newly published roster, or only those whose week changed."""
+    """Tell the volunteers of a newly published roster, or only those whose week changed: in the app, and on the
+    channels each chose (each with her own activities)."""
     if previous is None:
         kind, volunteer_ids = "week_published", {a.volunteer_id for a in roster.assignments}
     else:
@@ -149,6 +151,7 @@ def _notify(roster: Roster, previous: Roster | None) -> int:
     for volunteer_id in sorted(volunteer_ids):
         db.session.add(Notification(organisation_id=roster.week.organisation_id, volunteer_id=volunteer_id,
                                     kind=kind, week_start=roster.week.start_date))
+    message_events.week_published(roster, sorted(volunteer_ids), kind)
     return len(volunteer_ids)
 
 

@@ -105,3 +105,23 @@ def test_the_feed_stops_when_her_account_is_disabled(app, make_org, make_user, m
     account.active = True
     db.session.commit()
     assert client.get(f"/calendar/{'t' * 43}.ics").status_code == 200
+
+
+def test_each_activity_in_the_feed_rings_the_evening_before_at_the_organisations_reminder_time(
+        app, make_org, make_volunteer, make_child) -> None:
+    """A VALARM the evening before, at the organisation's reminder time (as the reminder message is sent)."""
+    from scheduler_app.calendar.services import calendar_feed
+    org = make_org(reminder_at=dt.time(19, 30))
+    mother = make_volunteer(org, "M1", calendar_token="valarm-token-0123456789")
+    child = make_child(org, "C1", name="潘皓轩")
+    today = dt.date.today()
+    week = Week(organisation_id=org.id, start_date=today - dt.timedelta(days=today.weekday()))
+    db.session.add(Roster(week=week, status=RosterStatus.PUBLISHED, assignments=[
+        Assignment(kind=AssignmentKind.VISIT, child=child, start=dt.time(9), end=dt.time(10), volunteer=mother,
+                   day_index=5)]))
+    db.session.commit()
+    with app.test_request_context():
+        event, = Calendar.from_ical(calendar_feed("valarm-token-0123456789")).walk("VEVENT")
+    alarm, = event.walk("VALARM")
+    assert alarm.decoded("trigger") == -dt.timedelta(hours=13, minutes=30)  # Friday 19:30 for Saturday 09:00
+    assert str(alarm["action"]) == "DISPLAY" and "皓轩" in str(alarm["description"])

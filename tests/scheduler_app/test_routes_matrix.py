@@ -56,6 +56,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "me.calendar": ("GET", frozenset({Role.VOLUNTEER})),
     "me.remove_away": ("POST", frozenset({Role.VOLUNTEER})),
     "rosters.print_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "rosters.copy_text": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.day_map_page": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.export_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.add_week_rule": ("POST", frozenset({Role.COORDINATOR})),
@@ -90,6 +91,12 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "privacy.erasures": ("GET", frozenset({Role.MANAGER})),
     "privacy.decide": ("POST", frozenset({Role.MANAGER})),
     "auditlog.index": ("GET", frozenset({Role.MANAGER, Role.ADMIN})),
+    "messages.mine": ("GET", ALL),
+    "messages.log": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "messages.channels": ("GET", frozenset({Role.ADMIN})),
+    "messages.edit_channel": ("GET", frozenset({Role.ADMIN})),
+    "messages.test_channel": ("POST", frozenset({Role.ADMIN})),  # its channel refuses at once: nothing listens
+    "messages.remove_channel_page": ("POST", frozenset({Role.ADMIN})),  # last: the channel is gone after it
     "static": ("GET", None),
 }
 
@@ -101,7 +108,8 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "village_id": ids["village"], "kind": "children", "fmt": "csv", "week_start": "2026-11-30",
             "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"],
             "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"],
-            "consent_id": ids["consent"], "request_id": ids["erasure"], "sid": "no-such-session"}
+            "consent_id": ids["consent"], "request_id": ids["erasure"], "sid": "no-such-session",
+            "channel_id": ids["channel"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -141,6 +149,7 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
         EarlyWarning,
         ErasureRequest,
         GuardianConsent,
+        MessageChannel,
         Roster,
         RosterStatus,
         Week,
@@ -169,14 +178,16 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     warning = EarlyWarning(organisation_id=org.id, kind="not_visited", child_id=child.id, detail={"days": 20})
     erasure = ErasureRequest(organisation_id=org.id, child_id=child.id, reason="guardian asked",
                              requested_by_id=users[Role.COORDINATOR].id)
-    db.session.add_all([roster, assignment, rule, entry, warning, erasure])
+    channel = MessageChannel(organisation_id=org.id, kind="apprise", label=f"群{org.id}号",
+                             secret_env="PEIBAN_CHANNEL_MATRIX_UNSET")  # unset: its test fails without sending
+    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel])
     db.session.commit()
     consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
                    "site": site.id, "village": child.village_id, "roster": roster.id,
                    "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token,
                    "my_away": my_away.id, "entry": entry.id, "warning": warning.id, "consent": consent.id,
-                   "erasure": erasure.id, "names": (child.name, site.name, volunteer.name)}
+                   "erasure": erasure.id, "channel": channel.id, "names": (child.name, site.name, volunteer.name)}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -230,7 +241,8 @@ def test_refused_access_is_audited(app, login, world) -> None:
 
 
 ID_ARGUMENTS = frozenset({"child_id", "user_id", "volunteer_id", "date_away_id", "site_id", "village_id", "roster_id",
-                          "assignment_id", "rule_id", "away_id", "entry_id", "warning_id", "consent_id", "request_id"})
+                          "assignment_id", "rule_id", "away_id", "entry_id", "warning_id", "consent_id", "request_id",
+                          "channel_id"})
 
 
 def test_nobody_reaches_another_organisations_records(app, login, make_world) -> None:
