@@ -348,7 +348,7 @@ def form_data(html: str, form_index: int = -1) -> dict[str, list[str]]:
                 if "selected" in a:
                     self.forms[-1].setdefault(self.select, []).append(a.get("value", ""))
                     self.selected = True
-            elif tag == "textarea":
+            elif tag == "textarea" and a.get("name"):  # one without a name is not sent (a text to copy)
                 self.textarea = a.get("name")
                 self.forms[-1][self.textarea] = [""]
 
