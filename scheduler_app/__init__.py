@@ -27,6 +27,7 @@ from scheduler_app.extensions import csrf, db, limiter, migrate
 from scheduler_app.main import bp as main_bp
 from scheduler_app.me import bp as me_bp
 from scheduler_app.models import Role
+from scheduler_app.operations import bp as operations_bp
 from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
 from scheduler_app.places import bp as places_bp
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(operations_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(children_bp, url_prefix="/children")
     app.register_blueprint(me_bp, url_prefix="/me")
