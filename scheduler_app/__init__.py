@@ -28,6 +28,7 @@ from scheduler_app.main import bp as main_bp
 from scheduler_app.me import bp as me_bp
 from scheduler_app.models import Role
 from scheduler_app.operations import bp as operations_bp
+from scheduler_app.operations import init_app as init_operations
 from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
 from scheduler_app.places import bp as places_bp
@@ -50,6 +51,8 @@ def create_app(config: dict | None = None) -> Flask:
     with contextlib.suppress(PermissionError):  # the database, its backups and the secret key live here
         instance_path.chmod(0o700)
     app.config.update(load_config(instance_path, config))
+    # First of the request hooks: every request is counted and timed, even one a later hook answers early.
+    init_operations(app)
     inputs.init_app(app)
 
     if app.config["PEIBAN_PROXY_HOPS"]:

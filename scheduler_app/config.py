@@ -48,6 +48,8 @@ class Config:
     PEIBAN_PROXY_HOPS = 0
     # Login attempts one address may make (a person mistyping needs a few; a sprayer of usernames needs many).
     PEIBAN_LOGIN_RATE = "20 per minute;200 per hour"
+    # Set, /metrics asks for "Authorization: Bearer <token>"; unset, it answers only to this machine (loopback).
+    PEIBAN_METRICS_TOKEN = ""
     # Solves run on Redis + RQ workers (`flask solve-worker`) when REDIS_URL is set, else in the web process.
     REDIS_URL = ""
     PEIBAN_SOLVE_QUEUE = "peiban-solves"

@@ -1,10 +1,10 @@
-"""Health and readiness: JSON for probes, no login."""
+"""Health, readiness and metrics: JSON and Prometheus text for probes and scrapers, no login."""
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import Response, abort, current_app, jsonify
 
-from scheduler_app.operations import bp
+from scheduler_app.operations import bp, metrics
 from scheduler_app.operations.services import readiness
 
 
@@ -23,3 +23,14 @@ def readyz():
             "checks": {check.name: {"ok": check.ok, "detail": check.detail} for check in outcome.checks}}
     return jsonify(body), 200 if outcome.ready else 503
 
+
+@bp.route("/metrics")
+def metrics_page():
+    """Prometheus metrics, for the configured token or, without one, for loopback addresses only."""
+    refusal = metrics.refusal(current_app)
+    if refusal == 401:
+        return Response("token required\n", 401, {"WWW-Authenticate": "Bearer"}, mimetype="text/plain")
+    if refusal:
+        abort(refusal)
+    body, content_type = metrics.exposition(current_app)
+    return Response(body, content_type=content_type)

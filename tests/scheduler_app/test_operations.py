@@ -1,16 +1,21 @@
-"""Operations: /healthz and /readyz."""
+"""Operations: /healthz and /readyz, /metrics and its access rule."""
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 import uuid
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Worker
 
 from scheduler_app import create_app
+from scheduler_app.extensions import db
+from scheduler_app.models import RunState, SolveRun, Week
 from scheduler_app.operations import services
 
 REDIS = "redis://127.0.0.1:6379/0"
@@ -101,3 +106,95 @@ def test_readyz_names_redis_down(app, client) -> None:
     assert response.status_code == 503
     assert response.get_json()["failed"] == ["redis", "solve_workers"]
     assert "s3cret" not in response.get_data(as_text=True)
+
+
+def _samples(response) -> dict[tuple[str, tuple], float]:  # noqa: ANN001
+    """The scrape's samples by (name, sorted labels)."""
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert response.content_type.startswith("text/plain; version=")
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(response.get_data(as_text=True)) for s in family.samples}
+
+
+def test_metrics_count_requests_by_endpoint_and_status(client) -> None:
+    """Two probes and a missing page are counted by endpoint and status, with their latency."""
+    client.get("/healthz")
+    client.get("/healthz")
+    client.get("/no-such-page")
+    samples = _samples(client.get("/metrics"))
+    ok = (("endpoint", "operations.healthz"), ("method", "GET"), ("status", "200"))
+    assert samples[("peiban_http_requests_total", ok)] == 2
+    assert samples[("peiban_http_requests_total", (("endpoint", "none"), ("method", "GET"), ("status", "404")))] == 1
+    assert samples[("peiban_http_request_duration_seconds_count", (("endpoint", "operations.healthz"),))] == 2
+
+
+def test_metrics_registry_is_the_apps_own(client, tmp_path: Path) -> None:
+    """Another app in the same process starts from zero (no global registry shared between apps)."""
+    client.get("/healthz")
+    other = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'other.sqlite3'}", "SECRET_KEY": "x",
+                        "TESTING": True})
+    text = other.test_client().get("/metrics").get_data(as_text=True)
+    assert "operations.healthz" not in text
+
+
+def test_metrics_count_solve_runs_by_state(client, make_org) -> None:
+    """Solve runs are counted by state from the database at scrape time, every state present (0 included)."""
+    org = make_org()
+    week = Week(organisation_id=org.id, start_date=dt.date(2026, 11, 30))
+    db.session.add(week)
+    db.session.flush()
+    db.session.add_all([SolveRun(organisation_id=org.id, week_id=week.id, time_limit_s=10, state=state)
+                        for state in (RunState.SUCCEEDED, RunState.SUCCEEDED, RunState.FAILED)])
+    db.session.commit()
+    samples = _samples(client.get("/metrics"))
+    runs = {labels[0][1]: value for (name, labels), value in samples.items() if name == "peiban_solve_runs"}
+    assert runs == {"queued": 0, "running": 0, "succeeded": 2, "failed": 1, "abandoned": 0}
+
+
+def test_metrics_queue_depth_with_redis(app, client) -> None:
+    """With REDIS_URL set, the solve queue's depth is reported."""
+    _redis_or_skip()
+    name = f"peiban-test-{uuid.uuid4().hex[:8]}"
+    app.config.update(REDIS_URL=REDIS, PEIBAN_SOLVE_QUEUE=name)
+    queue = Queue(name, connection=Redis.from_url(REDIS))
+    queue.enqueue("os.getcwd")
+    try:
+        assert _samples(client.get("/metrics"))[("peiban_solve_queue_depth", ())] == 1
+    finally:
+        queue.empty()
+        queue.delete(delete_jobs=True)
+
+
+def test_metrics_with_a_token_refuse_without_it(app, client) -> None:
+    """With PEIBAN_METRICS_TOKEN set: 401 without the token or with a wrong one, 200 with it, even from afar."""
+    app.config["PEIBAN_METRICS_TOKEN"] = "scrape-me-please-0123456789"
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics").headers["WWW-Authenticate"] == "Bearer"
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.get("/metrics", headers={"Authorization": "Basic scrape-me-please-0123456789"}).status_code == 401
+    far = {"REMOTE_ADDR": "203.0.113.7"}
+    response = client.get("/metrics", headers={"Authorization": "Bearer scrape-me-please-0123456789"},
+                          environ_base=far)
+    assert response.status_code == 200 and "peiban_http_requests_total" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("address", "headers", "status"), [
+    ("127.0.0.1", {}, 200), ("127.8.9.10", {}, 200), ("::1", {}, 200),
+    ("203.0.113.7", {}, 403), ("10.0.0.5", {}, 403),
+    ("127.0.0.1", {"X-Forwarded-For": "203.0.113.7"}, 403),  # a proxy on this machine forwarded it
+])
+def test_metrics_without_a_token_answer_only_loopback(client, address: str, headers: dict, status: int) -> None:
+    """Without a token /metrics answers this machine only; a request a local proxy forwarded is not local."""
+    assert client.get("/metrics", headers=headers, environ_base={"REMOTE_ADDR": address}).status_code == status
+
+
+def test_metrics_scrape_is_quick(client) -> None:
+    """A scrape (a database query for the runs) takes well under a second; the time is printed."""
+    for _ in range(20):
+        client.get("/healthz")
+    started = time.perf_counter()
+    for _ in range(10):
+        assert client.get("/metrics").status_code == 200
+    each = (time.perf_counter() - started) / 10
+    print(f"/metrics scrape: {each * 1000:.1f} ms")  # noqa: T201 - the figure, for the report
+    assert each < 0.5
