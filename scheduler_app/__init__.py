@@ -51,7 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     with contextlib.suppress(PermissionError):  # the database, its backups and the secret key live here
         instance_path.chmod(0o700)
     app.config.update(load_config(instance_path, config))
-    # First of the request hooks: every request is counted and timed, even one a later hook answers early.
+    # First of the request hooks: every request gets its id and clock, even one a later hook answers early.
     init_operations(app)
     inputs.init_app(app)
 

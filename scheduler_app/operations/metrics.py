@@ -77,12 +77,8 @@ def _queue_depth(app: Flask) -> Iterator[GaugeMetricFamily]:
 
 
 def init_app(app: Flask) -> None:
-    """Create the app's registry and time every request."""
+    """Create the app's registry and count every request (timed from the clock operations.init_app starts)."""
     app.extensions[EXTENSION] = AppMetrics(app)
-
-    @app.before_request
-    def _start_clock() -> None:
-        g.setdefault("request_started", time.perf_counter())
 
     @app.after_request
     def _count(response):  # noqa: ANN001, ANN202

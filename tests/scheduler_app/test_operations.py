@@ -1,8 +1,10 @@
-"""Operations: /healthz and /readyz, /metrics and its access rule."""
+"""Operations: /healthz and /readyz, /metrics and its access rule, request ids and JSON logs without child data."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import time
 import uuid
 from pathlib import Path
@@ -16,7 +18,9 @@ from rq import Queue, Worker
 from scheduler_app import create_app
 from scheduler_app.extensions import db
 from scheduler_app.models import RunState, SolveRun, Week
-from scheduler_app.operations import services
+from scheduler_app.operations import logs, services
+from scheduler_app.records import editing
+from tests.conftest import form_data
 
 REDIS = "redis://127.0.0.1:6379/0"
 
@@ -35,9 +39,10 @@ def _private(body: str) -> list[str]:
 
 
 def test_healthz_answers_without_login(client) -> None:
-    """The liveness probe answers ok to anyone, as JSON."""
+    """The liveness probe answers ok to anyone, as JSON, with a request id."""
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert len(response.headers["X-Request-Id"]) == 32
 
 
 def test_readyz_is_ready_on_a_migrated_database(client) -> None:
@@ -198,3 +203,85 @@ def test_metrics_scrape_is_quick(client) -> None:
     each = (time.perf_counter() - started) / 10
     print(f"/metrics scrape: {each * 1000:.1f} ms")  # noqa: T201 - the figure, for the report
     assert each < 0.5
+
+
+@pytest.mark.parametrize(("incoming", "kept"), [
+    ("abc-123-DEF", True), ("a" * 64, True), ("a" * 65, False), ("id with spaces", False),
+    ("x;Set-Cookie: a=b", False), ("<script>", False), ("../etc", False), ("", False),
+])
+def test_request_id_kept_only_when_safe(client, incoming: str, kept: bool) -> None:
+    """A proxy's X-Request-Id is sent back when it is a safe token, else a new id replaces it."""
+    response = client.get("/healthz", headers={"X-Request-Id": incoming} if incoming else {})
+    sent = response.headers["X-Request-Id"]
+    assert (sent == incoming) is kept
+    assert logs.SAFE_REQUEST_ID.fullmatch(sent)
+
+
+def _json_lines(caplog) -> list[dict]:  # noqa: ANN001
+    """The request lines the app logged, as the JSON formatter writes them."""
+    formatter = logs.JsonFormatter()
+    return [json.loads(formatter.format(r)) for r in caplog.records if getattr(r, "request_fields", None)]
+
+
+def test_json_log_line_per_request(database_url: str, make_user, caplog) -> None:
+    """With PEIBAN_LOG_FORMAT=json each request is one JSON line: method, path without its query, endpoint,
+    status, ms, request id and the logged-in user's id."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x", "TESTING": True,
+                      "PEIBAN_LOG_FORMAT": "json"})
+    with app.app_context():
+        user = make_user()
+        user_id = user.id
+        db.session.remove()
+    client = app.test_client()
+    caplog.set_level(logging.INFO, logger=app.logger.name)
+    client.get("/healthz?who=王小明", headers={"X-Request-Id": "probe-1"})
+    from tests.conftest import PASSWORD, post_form
+    with app.app_context():
+        assert post_form(client, "/auth/login", {"username": user.username, "password": PASSWORD}).status_code == 302
+        caplog.clear()
+        client.get("/children/?q=王小明")
+        db.session.remove()
+    line = _json_lines(caplog)[-1]
+    assert line["path"] == "/children/" and line["endpoint"] == "children.index" and line["status"] == 200
+    assert line["method"] == "GET" and line["user_id"] == user_id and isinstance(line["ms"], float)
+    assert len(line["request_id"]) == 32 and line["time"].endswith("+00:00")
+    assert "王小明" not in json.dumps(line, ensure_ascii=False)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_engine_hides_parameters(app) -> None:
+    """The engine never quotes a statement's values in its errors or logs."""
+    assert db.engine.hide_parameters
+
+
+def test_a_failed_request_logs_no_child_name(app, make_user, login, monkeypatch, caplog) -> None:
+    """A request that fails (500) inside a database statement while a child's name is in its form leaves that
+    name in no log line of any logger, at any level: not the engine's statements, not the error, not the request
+    line; the error itself is logged."""
+    app.config.update(PROPAGATE_EXCEPTIONS=False, PEIBAN_LOG_FORMAT="json")
+    name = f"王测试{uuid.uuid4().hex[:6]}"
+    client = login(make_user())
+    form = form_data(client.get("/children/new").get_data(as_text=True))
+    form.update(code=["C-LOG"], name=[name], guardian_name=[name + "的奶奶"])
+
+    def fail(spec, organisation_id, record_id, values, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        # A statement carrying the name that the database refuses: its error would quote the name.
+        db.session.execute(db.text("INSERT INTO no_such_table (name) VALUES (:name)"), {"name": values["name"]})
+
+    monkeypatch.setattr(editing, "save", fail)
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("sqlalchemy.engine").setLevel(logging.DEBUG)  # the engine's statements and values too
+    try:
+        response = client.post("/children/new", data=form)
+    finally:
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.NOTSET)
+    assert response.status_code == 500
+    assert name not in response.get_data(as_text=True)
+    logged = caplog.records
+    assert any(r.exc_info and "no_such_table" in logging.Formatter().formatException(r.exc_info) for r in logged)
+    assert any("INSERT INTO no_such_table" in r.getMessage() for r in logged)  # the engine did log statements
+    formatter = logs.JsonFormatter()
+    for record in logged:
+        for text in (record.getMessage(), formatter.format(record), logging.Formatter().format(record)):
+            assert name not in text, text[:300]
