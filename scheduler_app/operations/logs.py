@@ -45,8 +45,7 @@ class JsonFormatter(logging.Formatter):
 
 def init_app(app: Flask) -> None:
     """Send each request's id back as X-Request-Id and, in JSON mode, log a line for it."""
-    json_lines = app.config["PEIBAN_LOG_FORMAT"] == "json"
-    if json_lines:
+    if app.config["PEIBAN_LOG_FORMAT"] == "json":
         _log_json(app.logger)
 
     @app.after_request
@@ -54,21 +53,25 @@ def init_app(app: Flask) -> None:
         if "request_id" not in g:  # a request that failed before any hook ran
             g.request_id = request_id(None)
         response.headers[REQUEST_ID_HEADER] = g.request_id
-        if json_lines:
+        if app.config["PEIBAN_LOG_FORMAT"] == "json":
             app.logger.info("request", extra={"request_fields": _fields(response.status_code)})
         return response
 
 
 def _log_json(logger: logging.Logger) -> None:
-    """Write the app logger's records as JSON lines to standard error, instead of Flask's plain format."""
-    # Every app of a process shares one logger (named after the package): one JSON handler is enough.
-    if any(isinstance(handler.formatter, JsonFormatter) for handler in logger.handlers):
-        return
+    """Write records as JSON lines on standard error instead of Flask's plain format: through the root logger
+    when nothing configured it (so a server's own log lines, waitress's, come out as JSON too and its
+    ``logging.basicConfig`` adds no second, plain copy), else through a handler of the app logger."""
     logger.removeHandler(default_handler)
+    logger.setLevel(min(logger.getEffectiveLevel(), logging.INFO))
+    root = logging.getLogger()
+    target = logger if root.handlers else root
+    # Every app of a process shares one logger (named after the package): one JSON handler is enough.
+    if any(isinstance(h.formatter, JsonFormatter) for h in (*root.handlers, *logger.handlers)):
+        return
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
-    logger.addHandler(handler)
-    logger.setLevel(min(logger.getEffectiveLevel(), logging.INFO))
+    target.addHandler(handler)
 
 
 def _fields(status: int) -> dict:

@@ -281,6 +281,8 @@ def test_a_failed_request_logs_no_child_name(app, make_user, login, monkeypatch,
     logged = caplog.records
     assert any(r.exc_info and "no_such_table" in logging.Formatter().formatException(r.exc_info) for r in logged)
     assert any("INSERT INTO no_such_table" in r.getMessage() for r in logged)  # the engine did log statements
+    assert [line["status"] for line in _json_lines(caplog)
+            if line["method"] == "POST" and line["path"] == "/children/new"] == [500]
     formatter = logs.JsonFormatter()
     for record in logged:
         for text in (record.getMessage(), formatter.format(record), logging.Formatter().format(record)):
