@@ -287,3 +287,36 @@ def test_a_failed_request_logs_no_child_name(app, make_user, login, monkeypatch,
     for record in logged:
         for text in (record.getMessage(), formatter.format(record), logging.Formatter().format(record)):
             assert name not in text, text[:300]
+
+
+@pytest.mark.parametrize(("hops", "recorded"), [(1, "203.0.113.9"), (0, "127.0.0.1")])
+def test_behind_a_proxy_the_audit_log_records_the_client(database_url: str, make_user, hops: int,
+                                                         recorded: str) -> None:
+    """With PEIBAN_PROXY_HOPS=1 the proxy's X-Forwarded-For names the client in the audit log, and with
+    PEIBAN_HTTPS=1 the session cookie is Secure and __Host-; with 0 hops the header is not believed."""
+    from tests.conftest import PASSWORD, csrf_token
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "x", "TESTING": True,
+                      "PEIBAN_PROXY_HOPS": hops, "PEIBAN_HTTPS": 1})
+    with app.app_context():
+        user = make_user()
+        username = user.username
+        db.session.remove()
+    client = app.test_client()
+    # What nginx sends: the client's address after whatever the client claimed, and the scheme it was reached by.
+    client.environ_base.update(HTTP_X_FORWARDED_FOR="127.0.0.1, 203.0.113.9", HTTP_X_FORWARDED_PROTO="https")
+    with app.app_context():
+        token = csrf_token(client)
+        # On HTTPS Flask-WTF also wants a same-origin Referer, as a browser sends it.
+        response = client.post("/auth/login", data={"username": username, "password": PASSWORD,
+                                                    "csrf_token": token}, base_url="https://localhost",
+                               headers={"Referer": "https://localhost/auth/login"})
+        assert response.status_code == 302
+        cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("__Host-peiban="))
+        assert "Secure" in cookie and "HttpOnly" in cookie
+        from scheduler_app.models import AuditEvent
+        event = db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "login")).scalar_one()
+        assert event.remote_addr == recorded
+        # /metrics without a token: the forwarded client is not this machine, whatever it claimed.
+        assert client.get("/metrics").status_code == 403
+        db.session.remove()
+        db.engine.dispose()
