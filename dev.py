@@ -90,24 +90,33 @@ def flask_env() -> dict:
     return {**os.environ, "FLASK_APP": APP}
 
 
-def run(extra: list[str]) -> None:
-    """Install, migrate, load the demo data if empty, and serve with waitress on 127.0.0.1:5000 (``--port N`` or
-    PEIBAN_PORT for another)."""
+def serve_port(extra: list[str]) -> int:
+    """The port ``run`` serves on: ``--port``, else PEIBAN_PORT, else 5000."""
     parser = argparse.ArgumentParser(prog="python3 dev.py run")
     parser.add_argument("--port", type=int, default=int(os.environ.get("PEIBAN_PORT") or 5000),
                         help="the port to serve on (default PEIBAN_PORT, else 5000)")
-    port = parser.parse_args(extra).port
+    return parser.parse_args(extra).port
+
+
+def server_command(port: int) -> list[str]:
+    """The waitress command ``run`` ends in, serving the app on 127.0.0.1:port."""
+    # waitress, not Flask's development server: a small NGO will run exactly this command as its server. It
+    # keeps the X-Forwarded-* headers (waitress 3 drops them): the app decides whom to trust (PEIBAN_PROXY_HOPS),
+    # and /metrics must see that a proxy on this machine forwarded a request rather than take it as local.
+    return [str(PY), "-m", "waitress", "--host=127.0.0.1", f"--port={port}", f"--threads={SERVER_THREADS}",
+            "--no-clear-untrusted-proxy-headers", "--call", APP.removesuffix("()")]
+
+
+def run(extra: list[str]) -> None:
+    """Install, migrate, load the demo data if empty, and serve with waitress on 127.0.0.1:5000 (``--port N`` or
+    PEIBAN_PORT for another)."""
+    port = serve_port(extra)
     ensure_venv("requirements.txt")
     compile_translations()
     env = flask_env()
     sh(PY, "-m", "seed", "prepare", env=env)
     print(f"\nPeiban is at http://127.0.0.1:{port}  (demo logins in README.md; Ctrl+C stops it)\n", flush=True)
-    # waitress, not Flask's development server: a small NGO will run exactly this command as its server. It
-    # keeps the X-Forwarded-* headers (waitress 3 drops them): the app decides whom to trust (PEIBAN_PROXY_HOPS),
-    # and /metrics must see that a proxy on this machine forwarded a request rather than take it as local.
-    server = [str(PY), "-m", "waitress", "--host=127.0.0.1", f"--port={port}", f"--threads={SERVER_THREADS}",
-              "--no-clear-untrusted-proxy-headers", "--call", APP.removesuffix("()")]
-    os.execve(str(PY), server, env)  # noqa: S606 - replace this process with the server
+    os.execve(str(PY), server_command(port), env)  # noqa: S606 - replace this process with the server
 
 
 def test(extra: list[str]) -> None:

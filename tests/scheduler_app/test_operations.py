@@ -320,3 +320,22 @@ def test_behind_a_proxy_the_audit_log_records_the_client(database_url: str, make
         assert client.get("/metrics").status_code == 403
         db.session.remove()
         db.engine.dispose()
+
+
+def test_dev_run_serves_with_waitress_on_the_chosen_port(monkeypatch) -> None:
+    """``dev.py run`` ends in waitress with 8 threads (options waitress itself accepts), on --port, else
+    PEIBAN_PORT, else 5000."""
+    from waitress.adjustments import Adjustments
+
+    import dev
+    monkeypatch.delenv("PEIBAN_PORT", raising=False)
+    assert dev.serve_port([]) == 5000
+    monkeypatch.setenv("PEIBAN_PORT", "8123")
+    assert dev.serve_port([]) == 8123 and dev.serve_port(["--port", "5123"]) == 5123
+    command = dev.server_command(8123)
+    assert command[1:3] == ["-m", "waitress"]
+    settings, args = Adjustments.parse_args(command[3:])
+    assert args == ["scheduler_app:create_app"] and settings["call"]
+    adjustments = Adjustments(**{k: v for k, v in settings.items() if k not in ("call", "help")})
+    assert adjustments.threads == 8 and adjustments.port == 8123 and adjustments.host == "127.0.0.1"
+    assert not adjustments.clear_untrusted_proxy_headers
