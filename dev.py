@@ -3,7 +3,8 @@
 
 run   creates .venv, installs requirements.txt, compiles translations, migrates the SQLite
       database in instance/, loads the demo data when it is empty, and serves http://127.0.0.1:5000
-      (``run --port 8080`` for another port)
+      with waitress, a production server that runs everywhere, Windows too (``run --port 8080`` or
+      PEIBAN_PORT=8080 for another port)
 test  creates .venv, installs requirements-dev.txt and (with apt-get, as root or with sudo) Debian's
       chromium and CJK fonts for the browser tests, compiles translations, runs ruff, mypy and the
       whole pytest suite (against PostgreSQL too when one is reachable)
@@ -25,6 +26,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 APP = "scheduler_app:create_app()"
+SERVER_THREADS = 8  # requests wait mostly on the database; a small NGO's office never has more at once
 # The browser tests drive Debian's chromium; Chinese pages need a CJK font to render.
 CHROMIUM = Path("/usr/bin/chromium")
 CJK_FONT = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
@@ -88,17 +90,33 @@ def flask_env() -> dict:
     return {**os.environ, "FLASK_APP": APP}
 
 
-def run(extra: list[str]) -> None:
-    """Install, migrate, load the demo data if empty, and serve on 127.0.0.1:5000 (``--port N`` for another)."""
+def serve_port(extra: list[str]) -> int:
+    """The port ``run`` serves on: ``--port``, else PEIBAN_PORT, else 5000."""
     parser = argparse.ArgumentParser(prog="python3 dev.py run")
-    parser.add_argument("--port", type=int, default=5000, help="the port to serve on (default 5000)")
-    port = parser.parse_args(extra).port
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PEIBAN_PORT") or 5000),
+                        help="the port to serve on (default PEIBAN_PORT, else 5000)")
+    return parser.parse_args(extra).port
+
+
+def server_command(port: int) -> list[str]:
+    """The waitress command ``run`` ends in, serving the app on 127.0.0.1:port."""
+    # waitress, not Flask's development server: a small NGO will run exactly this command as its server. It
+    # keeps the X-Forwarded-* headers (waitress 3 drops them): the app decides whom to trust (PEIBAN_PROXY_HOPS),
+    # and /metrics must see that a proxy on this machine forwarded a request rather than take it as local.
+    return [str(PY), "-m", "waitress", "--host=127.0.0.1", f"--port={port}", f"--threads={SERVER_THREADS}",
+            "--no-clear-untrusted-proxy-headers", "--call", APP.removesuffix("()")]
+
+
+def run(extra: list[str]) -> None:
+    """Install, migrate, load the demo data if empty, and serve with waitress on 127.0.0.1:5000 (``--port N`` or
+    PEIBAN_PORT for another)."""
+    port = serve_port(extra)
     ensure_venv("requirements.txt")
     compile_translations()
     env = flask_env()
     sh(PY, "-m", "seed", "prepare", env=env)
     print(f"\nPeiban is at http://127.0.0.1:{port}  (demo logins in README.md; Ctrl+C stops it)\n", flush=True)
-    os.execve(str(BIN / "flask"), [str(BIN / "flask"), "run", "--host", "127.0.0.1", "--port", str(port)], env)  # noqa: S606 - replace this process with the server
+    os.execve(str(PY), server_command(port), env)  # noqa: S606 - replace this process with the server
 
 
 def test(extra: list[str]) -> None:

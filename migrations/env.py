@@ -10,8 +10,8 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# Keep the loggers already made (Apprise's, the app's): by default fileConfig disables them, and a process that
-# migrated (dev.py, the tests) would lose their warnings, e.g. why a message channel refused.
+# Keep the loggers already made (the app's, Apprise's): by default fileConfig disables them, and a process that
+# migrated (dev.py, the tests, flask prepare) would lose their messages for the rest of its life, errors included.
 fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 

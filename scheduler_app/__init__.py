@@ -29,6 +29,8 @@ from scheduler_app.me import bp as me_bp
 from scheduler_app.messages import bp as messages_bp
 from scheduler_app.messages.jobs import init_app as init_message_jobs
 from scheduler_app.models import Role
+from scheduler_app.operations import bp as operations_bp
+from scheduler_app.operations import init_app as init_operations
 from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
 from scheduler_app.places import bp as places_bp
@@ -51,6 +53,8 @@ def create_app(config: dict | None = None) -> Flask:
     with contextlib.suppress(PermissionError):  # the database, its backups and the secret key live here
         instance_path.chmod(0o700)
     app.config.update(load_config(instance_path, config))
+    # First of the request hooks: every request gets its id and clock, even one a later hook answers early.
+    init_operations(app)
     inputs.init_app(app)
 
     if app.config["PEIBAN_PROXY_HOPS"]:
@@ -69,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(operations_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(children_bp, url_prefix="/children")
     app.register_blueprint(me_bp, url_prefix="/me")

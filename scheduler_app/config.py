@@ -15,7 +15,9 @@ class Config:
     """Defaults for every deployment; ``load_config`` overlays the environment."""
 
     SQLALCHEMY_DATABASE_URI: str | None = None  # None → SQLite in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's error (and the engine's own log) would otherwise quote its values,
+    # a child's name among them, into the logs.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     SQLITE_BUSY_TIMEOUT_MS = 15_000
     WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session; forms may sit open for hours
     BABEL_DEFAULT_LOCALE = "zh_CN"
@@ -48,6 +50,10 @@ class Config:
     PEIBAN_PROXY_HOPS = 0
     # Login attempts one address may make (a person mistyping needs a few; a sprayer of usernames needs many).
     PEIBAN_LOGIN_RATE = "20 per minute;200 per hour"
+    # "json": one JSON line per request (and for every app log record) on standard error; "" Flask's plain lines.
+    PEIBAN_LOG_FORMAT = ""
+    # Set, /metrics asks for "Authorization: Bearer <token>"; unset, it answers only to this machine (loopback).
+    PEIBAN_METRICS_TOKEN = ""
     # Solves run on Redis + RQ workers (`flask solve-worker`) when REDIS_URL is set, else in the web process.
     REDIS_URL = ""
     PEIBAN_SOLVE_QUEUE = "peiban-solves"

@@ -23,6 +23,10 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "main.service_worker": ("GET", None),  # public: the worker must load before anyone logs in
     "main.manifest": ("GET", None),
     "main.offline": ("GET", None),  # public: what a phone shows offline for a page it has not kept
+    # public: probes and scrapers cannot log in (/metrics has its own token or loopback rule)
+    "operations.healthz": ("GET", None),
+    "operations.readyz": ("GET", None),
+    "operations.metrics_page": ("GET", None),
     "children.index": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "children.view": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "children.new": ("GET", frozenset({Role.COORDINATOR})),

@@ -1,0 +1,115 @@
+"""Prometheus metrics on a registry of the app's own: requests by endpoint and status with their latency,
+solve runs by state (read from the database at scrape time) and the solve queue's depth when Redis is set."""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import time
+from collections.abc import Iterator
+
+from flask import Flask, g, request
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from redis.exceptions import RedisError
+from rq import Queue
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from scheduler_app.extensions import db
+from scheduler_app.models import RunState, SolveRun
+
+EXTENSION = "peiban_metrics"
+# Pages answer in tens of milliseconds; imports, exports and reports take seconds.
+LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
+# Proxies say whom they forward for in these: such a request came through a proxy, whatever its address.
+FORWARDING_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-Ip")
+
+
+class AppMetrics:
+    """One app's registry and its request metrics (a registry per app: tests and the CLI build many apps)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.registry = CollectorRegistry()
+        # The endpoint, not the path: paths hold ids, and an unknown path must not add a series per URL.
+        self.requests = Counter("peiban_http_requests", "HTTP requests answered, by endpoint and status",
+                                ("endpoint", "method", "status"), registry=self.registry)
+        self.latency = Histogram("peiban_http_request_duration_seconds", "Time to answer a request, by endpoint",
+                                 ("endpoint",), buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.registry.register(DatabaseCollector(app))
+
+
+class DatabaseCollector(Collector):
+    """Figures read at scrape time: solve runs by state, and the solve queue's depth when Redis is set."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        """Yield the gauges (called by the scrape, inside its request); a figure whose source does not answer is
+        left out, and /readyz says why."""
+        runs = GaugeMetricFamily("peiban_solve_runs", "Solve runs recorded, by state", labels=("state",))
+        try:
+            rows = db.session.execute(select(SolveRun.state, func.count()).group_by(SolveRun.state)).all()
+            counts: dict[RunState, int] = {state: count for state, count in rows}
+        except SQLAlchemyError:
+            db.session.rollback()
+        else:
+            for state in RunState:
+                runs.add_metric((state.value,), counts.get(state, 0))
+            yield runs
+        if self.app.config["REDIS_URL"]:
+            yield from _queue_depth(self.app)
+
+
+def _queue_depth(app: Flask) -> Iterator[GaugeMetricFamily]:
+    from scheduler_app.operations.services import redis_connection
+    connection = redis_connection(app)
+    try:
+        depth = Queue(app.config["PEIBAN_SOLVE_QUEUE"], connection=connection).count
+    except RedisError:
+        return
+    finally:
+        connection.close()
+    gauge = GaugeMetricFamily("peiban_solve_queue_depth", "Solve jobs waiting on the queue for a worker")
+    gauge.add_metric((), depth)
+    yield gauge
+
+
+def init_app(app: Flask) -> None:
+    """Create the app's registry and count every request (timed from the clock operations.init_app starts)."""
+    app.extensions[EXTENSION] = AppMetrics(app)
+
+    @app.after_request
+    def _count(response):  # noqa: ANN001, ANN202
+        record = app.extensions[EXTENSION]
+        endpoint = request.endpoint or "none"
+        record.requests.labels(endpoint, request.method, str(response.status_code)).inc()
+        record.latency.labels(endpoint).observe(time.perf_counter() - g.get("request_started", time.perf_counter()))
+        return response
+
+
+def exposition(app: Flask) -> tuple[bytes, str]:
+    """The metrics as Prometheus text, and its content type."""
+    return generate_latest(app.extensions[EXTENSION].registry), CONTENT_TYPE_LATEST
+
+
+def refusal(app: Flask) -> int | None:
+    """None when this request may read the metrics, else the status refusing it: 401 without the right token
+    when PEIBAN_METRICS_TOKEN is set, 403 when none is set and the request is not from this machine."""
+    token = app.config["PEIBAN_METRICS_TOKEN"]
+    if token:
+        given = request.headers.get("Authorization", "")
+        scheme, _, value = given.partition(" ")
+        ok = scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode())
+        return None if ok else 401
+    # Behind a proxy on the same machine every request comes from loopback: without PEIBAN_PROXY_HOPS (which
+    # puts the client's address in remote_addr) a forwarded request is refused rather than taken as local.
+    if not app.config["PEIBAN_PROXY_HOPS"] and any(h in request.headers for h in FORWARDING_HEADERS):
+        return 403
+    try:
+        local = ipaddress.ip_address(request.remote_addr or "").is_loopback
+    except ValueError:
+        return 403
+    return None if local else 403
