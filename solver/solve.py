@@ -346,7 +346,8 @@ def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, 
     searched = improve(instance, geo, part, part.chosen or {i: t for i, t in hint.items() if i in ids}, settings,
                        end)
     rerouted = routing.reroute(instance, geo, part.candidates, searched.chosen,
-                               lambda chosen: _part_levels(instance, geo, part, chosen), finish - time.monotonic())
+                               lambda chosen: _part_levels(instance, geo, part, chosen), finish - time.monotonic(),
+                               seed=settings.seed)
     part.chosen = rerouted if _holds_pins(part, rerouted) else searched.chosen  # a re-plan's pins stay
 
 
