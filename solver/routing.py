@@ -55,7 +55,7 @@ warnings.filterwarnings("ignore", category=PenaltyBoundWarning)
 FORBIDDEN_ARC = 1_000_000_000
 MINUTES_PER_DAY = 24 * 60
 MIN_SECONDS = 0.5  # below this the engine cannot improve a dense week
-SHARE = 0.3  # of a part's time, kept for re-routing when the part is one the routing model sees whole
+SHARE = 0.5  # of a part's time, kept for re-routing when the part is one the routing model sees whole
 # ... and the shares of the levels in the runs formulation's pass before it (shortfall, continuity, travel,
 # fairness; ``SolverSettings.priced_stage_shares``): the engine does the travel.
 PRICED_STAGE_SHARES = (0.7, 0.1, 0.1, 0.1)

@@ -324,11 +324,12 @@ def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, 
     start = time.monotonic()
     finish = start + budget
     # A part the routing model sees whole keeps the last of its time for it (solver.routing), which drives the runs
-    # far shorter than the travel stage over priced runs does: that stage's time goes to the shortfall instead.
+    # far shorter than the travel stage over priced runs does, and changes who is visited where neighbourhoods would:
+    # the pass over the levels before it takes the rest of the time, its travel stage's share going to the shortfall.
     routed = routing.applies(instance, part.candidates)
     end = finish - budget * routing.SHARE if routed else finish
     if routed:
-        settings = replace(settings, priced_stage_shares=routing.PRICED_STAGE_SHARES)
+        settings = replace(settings, priced_stage_shares=routing.PRICED_STAGE_SHARES, priced_pass_share=1.0)
     pool = None
     if len(part.candidates) <= settings.runs_priced_candidates:
         pool = make_pool(instance, geo, part.candidates, settings, whole=True) or make_pool(
