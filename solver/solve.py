@@ -326,8 +326,13 @@ def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, 
     """
     start = time.monotonic()
     finish = start + budget
-    # A part the routing model sees whole keeps the last of its time for it (solver.routing).
-    end = finish - budget * routing.SHARE if routing.applies(instance, part.candidates) else finish
+    # A part the routing model sees whole keeps the last of its time for it (solver.routing), which drives the runs
+    # far shorter than the travel stage over priced runs does, and changes who is visited where neighbourhoods would:
+    # the pass over the levels before it takes the rest of the time, its travel stage's share going to the shortfall.
+    routed = routing.applies(instance, part.candidates)
+    end = finish - budget * routing.SHARE if routed else finish
+    if routed:
+        settings = replace(settings, priced_stage_shares=routing.PRICED_STAGE_SHARES, priced_pass_share=1.0)
     pool = None
     if len(part.candidates) <= settings.runs_priced_candidates:
         pool = make_pool(instance, geo, part.candidates, settings, whole=True) or make_pool(
@@ -349,7 +354,8 @@ def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, 
     searched = improve(instance, geo, part, part.chosen or {i: t for i, t in hint.items() if i in ids}, settings,
                        end)
     rerouted = routing.reroute(instance, geo, part.candidates, searched.chosen,
-                               lambda chosen: _part_levels(instance, geo, part, chosen), finish - time.monotonic())
+                               lambda chosen: _part_levels(instance, geo, part, chosen), finish - time.monotonic(),
+                               seed=settings.seed)
     part.chosen = rerouted if _holds_pins(part, rerouted) else searched.chosen  # a re-plan's pins stay
 
 

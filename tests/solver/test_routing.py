@@ -1,13 +1,17 @@
-"""Dense days re-routed by OR-Tools' vehicle routing (solver.routing): it only ever returns a roster better on the
-checker's levels, every run timed as the solver times runs, and leaves alone the parts it cannot see whole."""
+"""Dense days re-routed by PyVRP (solver.routing): it only ever returns a roster better on the checker's levels,
+every run timed as the solver times runs, keeps the weekly limit it is given as part of the model, and leaves alone
+the parts it cannot see whole."""
 
 from __future__ import annotations
 
-from solver import parse_instance
+import pytest
+
+from solver import parse_instance, routing
 from solver.candidates import build_candidates
 from solver.generate import dense_week, generate
 from solver.greedy import greedy_roster
 from solver.places import Geography
+from solver.recheck import recheck
 from solver.roster import Roster, Visit
 from solver.routing import applies, reroute
 from solver.validate import levels, validate
@@ -38,6 +42,34 @@ def test_a_dense_week_is_rerouted_to_fewer_km_and_never_to_worse_levels() -> Non
     assert validate(instance, roster(after_chosen)).ok
     assert after.shortfall <= before.shortfall
     assert after.as_tuple() < before.as_tuple() and after.travel_km < before.travel_km
+
+
+def test_a_phase_that_keeps_the_assignments_children_visits_every_one_of_them_with_fewer_km(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """With only the phase that keeps the roster's children, the re-routed roster visits exactly the children the
+    assignment visited (shortfall unchanged) and drives fewer km."""
+    monkeypatch.setattr(routing, "PHASES", ((None, 1.0),))
+    instance, geo, cands, roster = _setup(dense_week(3, workers=3, families=40, per_day=6))
+    chosen = {c.index: t for c, t in greedy_roster(instance, geo, cands).chosen()}
+    after_chosen = reroute(instance, geo, cands, chosen, lambda ch: levels(instance, roster(ch), geo).as_tuple(), 3.0)
+    assert validate(instance, roster(after_chosen)).ok
+    assert sorted(v.child for v in roster(after_chosen).visits) == sorted(v.child for v in roster(chosen).visits)
+    assert levels(instance, roster(after_chosen), geo).travel_km < levels(instance, roster(chosen), geo).travel_km
+
+
+def test_the_weekly_limit_holds_in_the_model_where_it_binds() -> None:
+    """Each worker may make 6 visits in the week, fewer than the days could hold: the engine's roster never has a
+    worker over the limit (the checker would refuse it), and it still gains on the greedy roster."""
+    doc = dense_week(3, workers=3, families=40, per_day=6)
+    for volunteer in doc["volunteers"]:
+        volunteer["max_visits_per_week"] = 6
+    instance, geo, cands, roster = _setup(doc)
+    chosen = {c.index: t for c, t in greedy_roster(instance, geo, cands).chosen()}
+    after_chosen = reroute(instance, geo, cands, chosen, lambda ch: levels(instance, roster(ch), geo).as_tuple(), 3.0)
+    assert after_chosen is not chosen
+    assert recheck(instance, roster(after_chosen)).ok  # every rule, the weekly limit among them (unmet restated)
+    loads = [sum(v.volunteer == vid for v in roster(after_chosen).visits) for vid in instance.volunteer_by_id]
+    assert max(loads) <= 6 and sum(loads) == len(after_chosen)
 
 
 def test_a_roster_the_engine_cannot_improve_is_returned_as_it_is() -> None:
