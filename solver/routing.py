@@ -90,7 +90,8 @@ def applies(instance: Instance, candidates: list[Candidate]) -> bool:
 
 
 def reroute(instance: Instance, geo: Geography, candidates: list[Candidate], chosen: dict[int, int],
-            levels_of: Callable[[dict[int, int]], tuple], seconds: float, seed: int = 0) -> dict[int, int]:
+            levels_of: Callable[[dict[int, int]], tuple[float, int, float, float]], seconds: float,
+            seed: int = 0) -> dict[int, int]:
     """The part's roster re-routed within ``seconds``, or ``chosen`` itself when nothing better was found."""
     if seconds < MIN_SECONDS or not applies(instance, candidates):
         return chosen
@@ -201,7 +202,8 @@ def build_week(instance: Instance, geo: Geography, candidates: list[Candidate], 
             np.fill_diagonal(matrix, 0)
         distances.append(own_metres)
         durations.append(own_minutes)
-    data = ProblemData(locations, clients, depots, vehicle_types, distances, durations,
+    # PyVRP's stub gives a matrix's shape type as int where numpy's arrays carry a tuple: the same arrays.
+    data = ProblemData(locations, clients, depots, vehicle_types, distances, durations,  # type: ignore[arg-type]
                        [ClientGroup(members, required=keep is not None) for members in groups])
     return Week(data, volunteers, runs, tuple(visits), frozenset(stops))
 
