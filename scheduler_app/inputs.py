@@ -13,7 +13,7 @@ class RecordIdConverter(IntegerConverter):
     """The ``int`` of the app's URLs: a whole number from 1 to MAX_ID, so /children/99999999999999999999 is a
     404 like any other id that names no record, not a database error."""
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_ID,  # noqa: A002
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = 1, max: int | None = MAX_ID,
                  signed: bool = False) -> None:
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 

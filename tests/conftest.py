@@ -47,7 +47,7 @@ def _pg_reachable() -> str | None:
         url = _pg_admin_url().replace("postgresql+psycopg://", "postgresql://")
         with psycopg.connect(url, connect_timeout=3) as conn:
             conn.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means: skip the PostgreSQL runs
+    except Exception as exc:
         return f"PostgreSQL not reachable at {_pg_admin_url()}: {exc.__class__.__name__}"
     return None
 
@@ -416,7 +416,7 @@ def inbox(app: Flask) -> Iterator[Inbox]:
     box = Inbox()
 
     class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802 - aiosmtpd's hook
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook
             with box.lock:
                 box.seen += 1
                 held = box.stall_at is not None and box.seen == box.stall_at
@@ -432,14 +432,14 @@ def inbox(app: Flask) -> Iterator[Inbox]:
             return "250 OK"
 
     class Receiver(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - http.server's hook
+        def do_POST(self) -> None:
             payload = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             with box.lock:
                 box.posts.append((self.path, payload.get("title", ""), payload.get("message", "")))
             self.send_response(200)
             self.end_headers()
 
-        def log_message(self, *args) -> None:  # noqa: ANN002 - quiet
+        def log_message(self, *args) -> None:
             pass
 
     box.smtp_port = free_port()

@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
         _log_json(app.logger)
 
     @app.after_request
-    def _send_id_and_log(response):  # noqa: ANN001, ANN202
+    def _send_id_and_log(response):
         if "request_id" not in g:  # a request that failed before any hook ran
             g.request_id = request_id(None)
         response.headers[REQUEST_ID_HEADER] = g.request_id

@@ -82,7 +82,7 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = AppMetrics(app)
 
     @app.after_request
-    def _count(response):  # noqa: ANN001, ANN202
+    def _count(response):
         record = app.extensions[EXTENSION]
         endpoint = request.endpoint or "none"
         record.requests.labels(endpoint, request.method, str(response.status_code)).inc()

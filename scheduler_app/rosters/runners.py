@@ -129,7 +129,7 @@ def watch(app: Flask, run: SolveRun, instance: dict[str, Any], time_limit_s: flo
     run_id = run.id
     try:
         return _watch(run, instance, time_limit_s, progress)
-    except Exception as exc:  # noqa: BLE001 - whatever happens, the run must end with a reason
+    except Exception as exc:
         db.session.rollback()
         app.logger.exception("solve run %s failed", run_id)
         return failed(exc)

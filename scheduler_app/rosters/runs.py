@@ -86,7 +86,7 @@ def finish(app: Flask, run_id: int, instance: dict[str, Any], outcome: SolveOutc
             run.roster_id, run.best_shortfall = roster.id, roster.stats.get("shortfall")
         _store(run, outcome)
         db.session.commit()
-    except Exception as exc:  # noqa: BLE001 - storing failed: nothing of the roster is kept
+    except Exception as exc:
         db.session.rollback()
         app.logger.exception("storing the roster of run %s failed", run_id)
         _store(db.session.get_one(SolveRun, run_id), failed(exc))

@@ -25,7 +25,7 @@ from scheduler_app.extensions import db
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("PEIBAN_CHROMIUM", "/usr/bin/chromium"))
 SCREENSHOTS = Path(os.environ.get("PEIBAN_SCREENSHOTS", ROOT / "build" / "screenshots"))
-DEMO_PASSWORD = "peiban-demo"  # noqa: S105 - the documented password of the demo accounts
+DEMO_PASSWORD = "peiban-demo"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 # Playwright's waits, in ms: a page load on this server takes well under a second, a solve up to

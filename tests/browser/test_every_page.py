@@ -81,7 +81,7 @@ def _endpoint(app, url: str) -> str | None:
     """The Flask endpoint answering a GET of ``url``, or None when no route does."""
     try:
         endpoint, _args = app.url_map.bind("localhost").match(urlsplit(url).path, method="GET")
-    except Exception:  # noqa: BLE001 - werkzeug raises NotFound or MethodNotAllowed (a redirect for a slash)
+    except Exception:
         return None
     return endpoint
 

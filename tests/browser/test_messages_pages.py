@@ -21,12 +21,12 @@ SHOTS = "issue23"
 class _Receiver(BaseHTTPRequestHandler):
     posts: list[dict] = []
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's hook
+    def do_POST(self) -> None:
         _Receiver.posts.append(json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0)))))
         self.send_response(200)
         self.end_headers()
 
-    def log_message(self, *args) -> None:  # noqa: ANN002 - quiet
+    def log_message(self, *args) -> None:
         pass
 
 

@@ -75,7 +75,7 @@ def test_concurrent_writers_lose_no_update(app, make_org) -> None:
                         stmt = stmt.with_for_update()
                     row = session.execute(stmt).scalar_one()
                     row.visit_minutes += 1
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=worker) for _ in range(8)]

@@ -113,7 +113,7 @@ def test_readyz_names_redis_down(app, client) -> None:
     assert "s3cret" not in response.get_data(as_text=True)
 
 
-def _samples(response) -> dict[tuple[str, tuple], float]:  # noqa: ANN001
+def _samples(response) -> dict[tuple[str, tuple], float]:
     """The scrape's samples by (name, sorted labels)."""
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert response.content_type.startswith("text/plain; version=")
@@ -201,7 +201,7 @@ def test_metrics_scrape_is_quick(client) -> None:
     for _ in range(10):
         assert client.get("/metrics").status_code == 200
     each = (time.perf_counter() - started) / 10
-    print(f"/metrics scrape: {each * 1000:.1f} ms")  # noqa: T201 - the figure, for the report
+    print(f"/metrics scrape: {each * 1000:.1f} ms")
     assert each < 0.5
 
 
@@ -217,7 +217,7 @@ def test_request_id_kept_only_when_safe(client, incoming: str, kept: bool) -> No
     assert logs.SAFE_REQUEST_ID.fullmatch(sent)
 
 
-def _json_lines(caplog) -> list[dict]:  # noqa: ANN001
+def _json_lines(caplog) -> list[dict]:
     """The request lines the app logged, as the JSON formatter writes them."""
     formatter = logs.JsonFormatter()
     return [json.loads(formatter.format(r)) for r in caplog.records if getattr(r, "request_fields", None)]
@@ -265,7 +265,7 @@ def test_a_failed_request_logs_no_child_name(app, make_user, login, monkeypatch,
     form = form_data(client.get("/children/new").get_data(as_text=True))
     form.update(code=["C-LOG"], name=[name], guardian_name=[name + "的奶奶"])
 
-    def fail(spec, organisation_id, record_id, values, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    def fail(spec, organisation_id, record_id, values, **kwargs):
         # A statement carrying the name that the database refuses: its error would quote the name.
         db.session.execute(db.text("INSERT INTO no_such_table (name) VALUES (:name)"), {"name": values["name"]})
 

@@ -130,7 +130,7 @@ def test_a_queued_solve_waits_for_a_worker_and_is_solved_there(queued, demo_coor
     process takes it and stores the draft roster."""
     run_id = _generate(demo_coordinator, limit=10)
     assert _state(run_id)[0] == RunState.QUEUED and runners.solve_queue(queued).count == 1
-    assert run_id not in runners._threads  # noqa: SLF001 - nothing runs in the web process
+    assert run_id not in runners._threads
     _drain(queued)
     state, roster_id = _state(run_id)
     assert state == RunState.SUCCEEDED and roster_id is not None
