@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     from scheduler_app.extensions import db
     from scheduler_app.models import Role, User
     from seed.instance import load_instance
-    from solver.generate import prefecture
+    from solver.bench.generate import prefecture
 
     document = prefecture(seed=args.seed, counties=args.counties, size=args.size)
     week = dt.date.fromisoformat(document["week_start"])

@@ -27,6 +27,7 @@ from scheduler_app.models import (
 )
 from scheduler_app.rosters.services import store_roster
 from scheduler_app.weekly import minutes_between, week_start_of
+from seed.demo import load_demo
 from solver.instance import parse_instance
 from solver.solve import greedy_only
 
@@ -45,7 +46,6 @@ WORRY = {"emotional": "提到想妈妈时哭了，最近睡不好", "health": "�
 
 def load_demo_with_history(today: dt.date | None = None) -> Organisation:
     """The demo organisation as of ``today`` (default: the real today), with its weeks of history."""
-    from seed.demo import load_demo
 
     today = today or dt.date.today()
     org = load_demo(today=today)

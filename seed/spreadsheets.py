@@ -12,6 +12,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+from flask_babel import force_locale
+from flask_migrate import upgrade
+
+from scheduler_app import create_app
+from scheduler_app.extensions import db
+from scheduler_app.tabular import write_csv, write_xlsx
+from scheduler_app.transfer.services import KIND_LABELS, KINDS, export_rows
+from seed.demo import load_demo
+
 OUT = Path(__file__).resolve().parent / "spreadsheets"
 DEMO_DAY = dt.date(2026, 11, 23)  # birth dates follow from the day the demo is drawn; fix it for the files
 FILES = {"villages": ("villages.csv", "utf-8-sig"), "sites": ("sites.xlsx", None),
@@ -27,13 +36,7 @@ MISTAKES = (
 
 def build(out: Path = OUT) -> list[Path]:
     """Load the demo into a throwaway database and export each kind of record; returns the files written."""
-    from flask_babel import force_locale
-    from flask_migrate import upgrade
 
-    from scheduler_app import create_app
-    from scheduler_app.tabular import write_csv, write_xlsx
-    from scheduler_app.transfer.services import KIND_LABELS, KINDS, export_rows
-    from seed.demo import load_demo
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -58,7 +61,6 @@ def build(out: Path = OUT) -> list[Path]:
                         row[keys.index(key)] = value
                     (out / BROKEN).write_bytes(write_csv(header, broken, encoding="gb18030"))
                     written.append(out / BROKEN)
-            from scheduler_app.extensions import db
             db.engine.dispose()
     return written
 

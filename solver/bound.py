@@ -7,10 +7,17 @@ from collections import defaultdict
 
 from ortools.graph.python import min_cost_flow
 
+from solver.backend import MipBackend
 from solver.candidates import Candidate
 from solver.instance import Instance
 from solver.places import Geography
+from solver.rules.children import add_child_rules
+from solver.rules.load import add_load_rules
+from solver.rules.objectives import shortfall_expr
+from solver.rules.runs import add_energy_rules
+from solver.rules.sessions import add_session_rules
 from solver.validate import SHORTFALL_WEIGHT_TUTOR as TUTOR_WEIGHT
+from solver.variables import RosterVars
 
 LP_SOLVER = "GLOP"
 
@@ -106,13 +113,6 @@ def lp_relaxation(instance: Instance, geo: Geography, candidates: list[Candidate
 
     Returns the bound (None when the LP is not solved in time) and each candidate's LP value, which
     guides the first roster."""
-    from solver.backend import MipBackend
-    from solver.rules.children import add_child_rules
-    from solver.rules.load import add_load_rules
-    from solver.rules.objectives import shortfall_expr
-    from solver.rules.runs import add_energy_rules
-    from solver.rules.sessions import add_session_rules
-    from solver.variables import RosterVars
 
     m = MipBackend(solver=LP_SOLVER)
     xs = RosterVars(m, candidates)

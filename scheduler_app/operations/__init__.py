@@ -4,14 +4,14 @@ import time
 
 from flask import Blueprint, Flask, g, request
 
+from scheduler_app.operations import logs, metrics
+
 bp = Blueprint("operations", __name__)
 
 
 def init_app(app: Flask) -> None:
     """Give every request an id and a clock, count it for /metrics and, with PEIBAN_LOG_FORMAT=json, log it as
     one line."""
-    from scheduler_app.operations import logs, metrics
-
     @app.before_request
     def _start() -> None:
         # Assigned, not set by default: outside a request the tests keep one app context, and g with it.

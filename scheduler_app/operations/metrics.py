@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler_app.extensions import db
 from scheduler_app.models import RunState, SolveRun
+from scheduler_app.operations.services import redis_connection
 
 EXTENSION = "peiban_metrics"
 # Pages answer in tens of milliseconds; imports, exports and reports take seconds.
@@ -64,7 +65,6 @@ class DatabaseCollector(Collector):
 
 
 def _queue_depth(app: Flask) -> Iterator[GaugeMetricFamily]:
-    from scheduler_app.operations.services import redis_connection
     connection = redis_connection(app)
     try:
         depth = Queue(app.config["PEIBAN_SOLVE_QUEUE"], connection=connection).count

@@ -1,6 +1,6 @@
 """Dense weeks against a routing engine: ``python -m solver.bench dense [--seeds 6] [--time-limit 30]``.
 
-A social workers' week (``solver.generate.dense_week``: four workers, 120 family interviews, up to eight a day)
+A social workers' week (``solver.bench.generate.dense_week``: four workers, 120 family interviews, up to eight a day)
 is solved by Peiban, assignment and routing together, and by PyVRP alone (the engine Peiban itself re-routes dense
 parts with, ``solver.routing``; here as the issue's reference model) with the same time limit, one after the
 other. PyVRP sees the week as
@@ -21,8 +21,8 @@ import pyvrp
 from pyvrp.stop import MaxRuntime
 
 from solver.bench.common import in_process, machine
+from solver.bench.generate import dense_week
 from solver.candidates import build_candidates
-from solver.generate import dense_week
 from solver.instance import Instance, parse_instance
 from solver.places import Geography
 from solver.recheck import recheck

@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 from solver.bench.common import in_process, machine
-from solver.generate import generate, varied_shape
+from solver.bench.generate import generate, varied_shape
 from solver.instance import parse_instance
 from solver.roster import Roster
 from solver.settings import SolverSettings

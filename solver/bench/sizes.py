@@ -13,7 +13,7 @@ import sys
 import time
 
 from solver.bench.common import in_process, machine, peak_mb, service_vs_bound
-from solver.generate import PLAIN, SIZES, generate, varied_shape
+from solver.bench.generate import PLAIN, SIZES, generate, varied_shape
 from solver.instance import parse_instance
 from solver.settings import SolverSettings
 from solver.solve import greedy_only, solve

@@ -14,9 +14,9 @@ import sys
 import time
 
 from solver.bench.common import in_process, machine
+from solver.bench.generate import generate, varied_shape
 from solver.bench.sizes import TIME_LIMITS
 from solver.bench.yardstick import solve_yardstick
-from solver.generate import generate, varied_shape
 from solver.instance import parse_instance
 from solver.recheck import recheck
 from solver.settings import SolverSettings

@@ -19,8 +19,11 @@ import uuid
 from pathlib import Path
 from typing import Any, cast
 
+from redis import Redis
+from rq import Queue
+
 from solver.bench.common import demand
-from solver.generate import prefecture
+from solver.bench.generate import prefecture
 from solver.instance import parse_instance
 from solver.settings import SolverSettings
 from solver.solve import solve
@@ -42,8 +45,6 @@ def solve_part(document: dict, time_limit_s: float, seed: int) -> dict:
 
 def run(document: dict, parts: list[dict], workers: int, time_limit_s: float, seed: int, redis_url: str) -> dict:
     """Queue every part, run ``workers`` RQ workers until the queue is empty, merge and check; the figures."""
-    from redis import Redis
-    from rq import Queue
     queue = Queue(f"peiban-bench-{uuid.uuid4().hex[:8]}", connection=Redis.from_url(redis_url))
     started = time.monotonic()
     # By name: run as python -m, this module is __main__ here, which a worker cannot import.

@@ -6,7 +6,7 @@ import datetime as dt
 
 from scheduler_app.contract.instance import build_instance
 from seed.instance import load_instance
-from solver.generate import generate
+from solver.bench.generate import generate
 
 
 def _ordered(document: dict) -> dict:

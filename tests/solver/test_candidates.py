@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from solver import candidates as cand_module
 from solver import parse_instance
+from solver.bench.generate import generate
 from solver.candidates import build_candidates, prune_candidates
-from solver.generate import generate
 from solver.places import Geography
 from solver.settings import SolverSettings
 

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from solver import parse_instance
+from solver.bench.generate import dense_week, generate, varied_shape
 from solver.candidates import build_candidates
 from solver.columns import PricedRoute, enumerate_runs, price_runs, run_in_order, timed_run
-from solver.generate import dense_week, generate, varied_shape
 from solver.places import Geography
 from solver.schedule import best_order
 

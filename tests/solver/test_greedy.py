@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from solver import parse_instance
+from solver.bench.generate import generate
 from solver.candidates import build_candidates
-from solver.generate import generate
 from solver.greedy import GreedyState, greedy_roster, try_take
 from solver.places import Geography
 from solver.solve import greedy_only

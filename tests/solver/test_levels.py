@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from solver import parse_instance
+from solver.bench.generate import dense_week, generate, varied_shape
 from solver.bench.yardstick import solve_yardstick
-from solver.generate import dense_week, generate, varied_shape
 from solver.recheck import recheck
 from solver.settings import SolverSettings
 from solver.solve import greedy_only, solve

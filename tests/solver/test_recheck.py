@@ -41,7 +41,7 @@ def _reassigned(roster, activity, volunteer: str):
 def test_who_can_take_an_activity_agrees_with_checking_the_whole_edit() -> None:
     """For every activity of a small district's roster and every volunteer of its kind, taking_over finds no
     broken rule exactly when giving them the activity passes the full re-check."""
-    from solver.generate import generate
+    from solver.bench.generate import generate
     from solver.solve import greedy_only
     from solver.validate import taking_over
     instance = parse_instance(generate("small"))

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from solver import parse_instance, routing
+from solver.bench.generate import dense_week, generate
 from solver.candidates import build_candidates
-from solver.generate import dense_week, generate
 from solver.greedy import greedy_roster
 from solver.places import Geography
 from solver.recheck import recheck

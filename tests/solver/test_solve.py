@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from solver import parse_instance
-from solver.generate import generate
+from solver.bench.generate import generate
 from solver.settings import SolverSettings
 from solver.solve import greedy_only, solve
 from solver.validate import validate

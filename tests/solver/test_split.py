@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from solver.bench.generate import generate, prefecture
 from solver.candidates import build_candidates
-from solver.generate import generate, prefecture
 from solver.instance import parse_instance
 from solver.places import Geography
 from solver.roster import parse_roster

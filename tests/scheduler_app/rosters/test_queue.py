@@ -22,7 +22,7 @@ from scheduler_app.models import Ending, Roster, RunState, SolveRun
 from scheduler_app.rosters import runners
 from scheduler_app.rosters.outcome import SolveOutcome
 from seed.instance import load_instance
-from solver.generate import generate, varied_shape
+from solver.bench.generate import generate, varied_shape
 from solver.messages import Message
 from tests.conftest import csrf_token, post_form
 

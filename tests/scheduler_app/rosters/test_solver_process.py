@@ -18,8 +18,8 @@ from scheduler_app.extensions import db
 from scheduler_app.models import Ending, RunState, SolveRun
 from scheduler_app.rosters import runners
 from seed.instance import load_instance
-from solver.generate import generate as generate_week
-from solver.generate import varied_shape
+from solver.bench.generate import generate as generate_week
+from solver.bench.generate import varied_shape
 from tests.conftest import csrf_token
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -25,8 +25,8 @@ from scheduler_app.models import (
 )
 from scheduler_app.rosters import runners
 from seed.instance import load_instance
-from solver.generate import generate as generate_week
-from solver.generate import varied_shape
+from solver.bench.generate import generate as generate_week
+from solver.bench.generate import varied_shape
 from tests.conftest import PASSWORD, csrf_token, post_form
 
 WEEK = "2026-11-30"
