@@ -42,10 +42,10 @@ LOCKOUT_WINDOW = dt.timedelta(minutes=15)
 # A browser the account has logged in on carries a signed cookie saying so; failures from it are counted apart
 # from everyone else's, so strangers who lock the username out do not lock its owner out of her own browser.
 KNOWN_DEVICE_DAYS = 180
+KNOWN_DEVICE_SALT = "peiban-known-device"
 # Failed logins for usernames no account has are audited up to this many an hour: a spray of made-up names
 # must not fill the audit log (the lockout still counts every one, and the address limit slows the spray).
 MAX_UNKNOWN_FAILURES_AUDITED = 200
-KNOWN_DEVICE_SALT = "peiban-known-device"
 SESSION_STARTED, SESSION_SEEN = "login_at", "seen_at"  # session keys: when the login and the last request were
 SESSION_ID = "sid"  # session key: the LoginSession row this browser's login is
 SESSION_KEPT = "kept"  # session key: "keep me signed in on this phone" was chosen at the login
