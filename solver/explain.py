@@ -33,6 +33,7 @@ class Explainer:
         self.tutors_at = defaultdict(set)
         for t in tutoring:
             self.tutors_at[(t.site, t.day)].add(t.volunteer)
+        self.forbidden = {(f.kind, f.volunteer, f.target, f.day) for f in instance.forbidden}
 
     def _state(self, c: Candidate) -> tuple[str, str]:
         """Why a candidate was not used: (sort key, day) with key busy, daily or weekly."""
@@ -64,6 +65,23 @@ class Explainer:
                 parts.append(Message("%(who)s is at their daily limit on %(day)s", who=who, day=DAY_NAMES[day])
                              if one else
                              Message("%(who)s are at their daily limit on %(day)s", who=who, day=DAY_NAMES[day]))
+        return joined(parts)
+
+    def _kept_out(self, kind: str, groups: dict[str, list[str]]) -> Message:
+        """Volunteers within reach who still cannot come, grouped by why: not free then, a weekly limit of zero,
+        or a forbidden pair (the coordinator's own settings, named so she does not look for a free afternoon)."""
+        parts = []
+        if ids := groups.get("free"):
+            parts.append(Message("%(who)s is not free then", who=names(ids)) if len(ids) == 1 else
+                         Message("%(who)s are not free then", who=names(ids)))
+        if (ids := groups.get("none")) and kind == "visit":
+            parts.append(Message("%(who)s takes no visits this week", who=names(ids)) if len(ids) == 1 else
+                         Message("%(who)s take no visits this week", who=names(ids)))
+        elif ids:
+            parts.append(Message("%(who)s takes no sessions this week", who=names(ids)) if len(ids) == 1 else
+                         Message("%(who)s take no sessions this week", who=names(ids)))
+        if ids := groups.get("barred"):
+            parts.append(Message("%(who)s may not be assigned here", who=names(ids)))
         return joined(parts)
 
     def _nearest(self, role: str, point: Place, trained_only: bool = False) -> Message | None:
@@ -102,11 +120,28 @@ class Explainer:
                 if nearest is not None:
                     reason = Message("%(reason)s (%(nearest)s)", reason=reason, nearest=nearest)
             else:
-                who = names(v.id for v in in_reach)
-                reason = (Message("no trained visitor within reach (%(who)s) is free during the child's visit "
-                                  "windows (%(windows)s)", who=who, windows=windows) if child.needs_trained else
-                          Message("no visitor within reach (%(who)s) is free during the child's visit windows "
-                                  "(%(windows)s)", who=who, windows=windows))
+                window_days = {w.day for w in child.visit_windows}
+                groups: dict[str, list[str]] = defaultdict(list)
+                for v in in_reach:
+                    if v.max_visits_per_week == 0 or v.max_visits_per_day == 0:
+                        groups["none"].append(v.id)
+                    elif all(("visit", v.id, child_id, day) in self.forbidden for day in window_days):
+                        groups["barred"].append(v.id)
+                    else:
+                        groups["free"].append(v.id)
+                if set(groups) == {"free"}:
+                    who = names(v.id for v in in_reach)
+                    reason = (Message("no trained visitor within reach (%(who)s) is free during the child's "
+                                      "visit windows (%(windows)s)", who=who, windows=windows)
+                              if child.needs_trained else
+                              Message("no visitor within reach (%(who)s) is free during the child's visit windows "
+                                      "(%(windows)s)", who=who, windows=windows))
+                else:
+                    why = self._kept_out("visit", groups)
+                    reason = (Message("trained visitors within reach cannot come during the child's visit windows "
+                                      "(%(windows)s): %(why)s", windows=windows, why=why) if child.needs_trained else
+                              Message("visitors within reach cannot come during the child's visit windows "
+                                      "(%(windows)s): %(why)s", windows=windows, why=why))
         elif not (free_days := [c for c in cands if c.day not in self.child_days[child_id]]):
             # Every day someone could come already has the child's one visit of the day.
             visited = day_list(sorted(self.child_days[child_id], key=list(DAY_NAMES).index))
@@ -132,7 +167,20 @@ class Explainer:
         else:
             head = (Message("%(children)d children need %(need)d tutor", children=attending, need=need) if need == 1
                     else Message("%(children)d children need %(need)d tutors", children=attending, need=need))
+        groups: dict[str, list[str]] = defaultdict(list)
         if not cands:
+            for v in self.instance.volunteers:
+                if not v.is_tutor() or self.geo.km(self.geo.home(v.id), ("site", site_id)) > v.max_km:
+                    continue
+                if v.max_sessions_per_week == 0:
+                    groups["none"].append(v.id)
+                elif ("tutoring", v.id, site_id, day) in self.forbidden:
+                    groups["barred"].append(v.id)
+        if not cands and groups:
+            # Not "in time": tutors within reach are kept away by the coordinator's own settings.
+            reason = Message("%(head)s; tutors within reach cannot come on %(day)s: %(why)s", head=head,
+                             day=DAY_NAMES[day], why=self._kept_out("tutoring", groups))
+        elif not cands:
             reason = Message("%(head)s; no tutor can be at the site in time on %(day)s", head=head,
                              day=DAY_NAMES[day])
             nearest = self._nearest("tutor", ("site", site_id))

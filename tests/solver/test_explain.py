@@ -84,6 +84,36 @@ def test_two_visitors_kept_away_alike_are_named_together(week, explain) -> None:
     assert reason == "visitors who could come on Saturday: M1, M2 are at their weekly limit"
 
 
+
+def test_a_child_whose_only_visitor_takes_no_visits_this_week_is_told_so(week, explain) -> None:
+    """A mother within reach whose weekly limit is 0 is named for that, not as "not free"."""
+    inst = week.instance(children=[week.child("C1")], volunteers=[week.visitor("M1", per_week=0)])
+    assert explain(inst).child("C1", 1).reason == ("visitors within reach cannot come during the child's visit "
+                                                   "windows (sat 09:00–12:00): M1 takes no visits this week")
+
+
+def test_a_child_whose_visitor_is_forbidden_with_her_is_told_so(week, explain) -> None:
+    """Infeasible by one: the only mother free on Saturday is a forbidden pair with the child on Saturday, and a
+    second one is simply not free then; each is named with her reason."""
+    forbidden = [{"kind": "visit", "volunteer": "M1", "child": "C1", "day": "sat"}]
+    inst = week.instance(children=[week.child("C1")],
+                         volunteers=[week.visitor("M1"), week.visitor("M2", availability=(("sun", "08:00", "13:00"),))],
+                         forbidden=forbidden)
+    assert explain(inst).child("C1", 1).reason == ("visitors within reach cannot come during the child's visit "
+                                                   "windows (sat 09:00–12:00): M2 is not free then; "
+                                                   "M1 may not be assigned here")
+
+
+def test_a_child_forbidden_on_another_day_only_keeps_the_plain_reason(week, explain) -> None:
+    """Edge case: a forbidden pair on Sunday does not explain a Saturday window; the mother is not free then."""
+    forbidden = [{"kind": "visit", "volunteer": "M1", "child": "C1", "day": "sun"}]
+    inst = week.instance(children=[week.child("C1")],
+                         volunteers=[week.visitor("M1", availability=(("sun", "08:00", "13:00"),))],
+                         forbidden=forbidden)
+    assert explain(inst).child("C1", 1).reason == ("no visitor within reach (M1) is free during the child's visit "
+                                                   "windows (sat 09:00–12:00)")
+
+
 # A session's missing tutor
 def test_a_session_no_tutor_can_reach_in_time_names_the_nearest(week, explain) -> None:
     """Two children need one tutor; the only tutor lives 21 km away with a reach of 20: she is named."""
@@ -94,6 +124,22 @@ def test_a_session_no_tutor_can_reach_in_time_names_the_nearest(week, explain) -
     assert unmet.reason == ("2 children need 1 tutor; no tutor can be at the site in time on Monday "
                             "(nearest: T1, 21.0 km away, reach 20 km)")
 
+
+
+def test_a_session_whose_tutors_take_no_sessions_this_week_says_so(week, explain) -> None:
+    """A tutor next to the site with a weekly limit of 0 is named for that, not as unable to arrive in time."""
+    inst = week.instance(sites=[week.site()], children=[week.pupil("C1")], volunteers=[week.tutor("T1", sessions=0)])
+    assert explain(inst).session("S1", "mon", 1).reason == (
+        "1 child needs a tutor; tutors within reach cannot come on Monday: T1 takes no sessions this week")
+
+
+def test_a_session_whose_tutors_are_forbidden_there_says_so(week, explain) -> None:
+    """Two tutors forbidden at the site on Monday are one clause; the one out of reach is not named."""
+    forbidden = [{"kind": "tutoring", "volunteer": t, "site": "S1", "day": "mon"} for t in ("T1", "T2")]
+    inst = week.instance(sites=[week.site()], children=[week.pupil("C1")],
+                         volunteers=[week.tutor("T1"), week.tutor("T2"), week.tutor("T3", km=21)], forbidden=forbidden)
+    assert explain(inst).session("S1", "mon", 1).reason == (
+        "1 child needs a tutor; tutors within reach cannot come on Monday: T1, T2 may not be assigned here")
 
 def test_one_child_is_one_child_in_the_reason(week, explain) -> None:
     """Edge case: a session with one child says "1 child needs a tutor", not "1 children need 1 tutor"."""
