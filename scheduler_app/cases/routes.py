@@ -168,20 +168,20 @@ def view(case_id: int):
     open_case(case, current_user)
     today = local_today(case.organisation_id)
     owner_choices = _staff_choices(_("nobody yet"))
-    case_form = CaseForm(formdata=None, version=case.version_id, status=case.status.value,
+    case_form = CaseForm(formdata=None, prefix="case", version=case.version_id, status=case.status.value,
                          severity=case.severity.value, owner=case.owner_id, due_on=case.due_on, outcome=case.outcome)
     case_form.owner.choices = owner_choices
-    action_form = ActionForm(formdata=None, owner=current_user.id, due_on=today)
+    action_form = ActionForm(formdata=None, prefix="action", owner=current_user.id, due_on=today)
     action_form.owner.choices = owner_choices[1:]
-    plan_form = PlanForm(formdata=None, first_day=today, last_day=today + dt.timedelta(weeks=4))
+    plan_form = PlanForm(formdata=None, prefix="plan", first_day=today, last_day=today + dt.timedelta(weeks=4))
     plan_form.regular_visitor.choices = [(None, _("as in the child's profile"))] + [
         (v.id, v.name) for v in visitors(case.organisation_id)]
     zone = organisation_zone(case.organisation_id)
     return render_template(
         "cases/view.html", case=case, case_form=case_form, action_form=action_form, plan_form=plan_form,
         done_form=DoneForm(formdata=None, done_on=today), answer_form=AnswerForm(formdata=None, answered_on=today),
-        referral_form=ReferralForm(formdata=None, referred_on=today),
-        report_form=ReportForm(formdata=None, reported_on=today,
+        referral_form=ReferralForm(formdata=None, prefix="referral", referred_on=today),
+        report_form=ReportForm(formdata=None, prefix="report", reported_on=today,
                                reported_time=dt.datetime.now(zone).time().replace(second=0, microsecond=0)),
         severities=SEVERITIES, statuses=STATUSES, sources=SOURCES, roles=REFERRAL_ROLES, bases=BASES,
         subjects=SUBJECTS, today=today, overdue=overdue, report_due=report_due(case), zone=zone)
@@ -196,7 +196,7 @@ def _back(case: SafeguardingCase, anchor: str = ""):
 def edit(case_id: int):
     """Change the case's status, severity, owner or due date, or close it with its outcome."""
     case = _case_or_404(case_id)
-    form = CaseForm()
+    form = CaseForm(prefix="case")
     form.owner.choices = _staff_choices("")
     if not form.validate_on_submit() or not (form.version.data or "").isdigit():
         _refuse(form)
@@ -217,7 +217,7 @@ def edit(case_id: int):
 def new_action(case_id: int):
     """Add an action to the case."""
     case = _case_or_404(case_id)
-    form = ActionForm()
+    form = ActionForm(prefix="action")
     if not form.validate_on_submit():
         _refuse(form)
         return _back(case, "actions")
@@ -256,7 +256,7 @@ def action_done(case_id: int, action_id: int):
 def new_referral(case_id: int):
     """Record a referral of the case."""
     case = _case_or_404(case_id)
-    form = ReferralForm()
+    form = ReferralForm(prefix="referral")
     if not form.validate_on_submit():
         _refuse(form)
         return _back(case, "referrals")
@@ -297,7 +297,7 @@ def referral_answer(case_id: int, referral_id: int):
 def mandatory_report(case_id: int):
     """Record that the mandatory report was made, to whom and when (the organisation's clock)."""
     case = _case_or_404(case_id)
-    form = ReportForm()
+    form = ReportForm(prefix="report")
     if not form.validate_on_submit():
         _refuse(form)
         return _back(case, "report")
@@ -317,7 +317,7 @@ def mandatory_report(case_id: int):
 def new_plan(case_id: int):
     """Add a case plan: the next rosters follow it in the weeks it covers."""
     case = _case_or_404(case_id)
-    form = PlanForm()
+    form = PlanForm(prefix="plan")
     if not form.validate_on_submit():
         _refuse(form)
         return _back(case, "plans")

@@ -64,6 +64,13 @@ def _flashes(response) -> str:
     return " ".join(re.findall(r'class="flash flash-\w+" role="status">([^<]*)<', response.get_data(as_text=True)))
 
 
+def _post(client, path: str, prefix: str, data: dict, page: str, **kwargs):
+    """POST one of the case page's forms, whose fields carry the form's prefix (the page holds several)."""
+    token = csrf_token(client, page)
+    return client.post(path, data={**{f"{prefix}-{k}": v for k, v in data.items()}, f"{prefix}-csrf_token": token},
+                       **kwargs)
+
+
 def _logout(client) -> None:
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
 
@@ -80,7 +87,8 @@ def test_the_whole_path_from_a_volunteers_urgent_concern_to_a_closed_case(app, c
     assert response.status_code == 200
     assert "received" in response.get_data(as_text=True) or "已收到" in response.get_data(as_text=True)
     case = _case()
-    assert (case.severity, case.status, case.due_on) == (Severity.URGENT, CaseStatus.OPEN, local_today(case.organisation_id))
+    today = local_today(case.organisation_id)
+    assert (case.severity, case.status, case.due_on) == (Severity.URGENT, CaseStatus.OPEN, today)
     assert case.urgent_since is not None
     # ...and never sees the case.
     assert client.get(f"/cases/{case.id}").status_code == 403
@@ -107,16 +115,16 @@ def test_the_whole_path_from_a_volunteers_urgent_concern_to_a_closed_case(app, c
     today = local_today(case.organisation_id)
 
     # She takes it on, with an action due today.
-    post_form(client, f"/cases/{case.id}/edit", {
+    _post(client, f"/cases/{case.id}/edit", "case", {
         "version": case.version_id, "status": "open", "severity": "urgent", "owner": world["manager"].id,
         "due_on": today.isoformat(), "outcome": ""}, page=f"/cases/{case.id}")
-    post_form(client, f"/cases/{case.id}/actions", {"what": "当天家访核实", "owner": world["coordinator"].id,
+    _post(client, f"/cases/{case.id}/actions", "action", {"what": "当天家访核实", "owner": world["coordinator"].id,
                                                     "due_on": today.isoformat()}, page=f"/cases/{case.id}")
     action = db.session.execute(db.select(CaseAction)).scalar_one()
     assert (action.owner_id, action.due_on) == (world["coordinator"].id, today)
 
     # A referral to the village's children's director, on the mandatory-report basis.
-    post_form(client, f"/cases/{case.id}/referrals", {
+    _post(client, f"/cases/{case.id}/referrals", "referral", {
         "to_role": "children_director", "contact": "刘主任 13800000000", "referred_on": today.isoformat(),
         "shared": "孩子手臂淤青，说不敢回家", "basis": "mandatory_report", "basis_note": ""}, page=f"/cases/{case.id}")
     referral = db.session.execute(db.select(Referral)).scalar_one()
@@ -143,15 +151,15 @@ def test_the_whole_path_from_a_volunteers_urgent_concern_to_a_closed_case(app, c
     assert overdue_to == {world["coordinator"].id, world["manager"].id, world["deputy"].id}
 
     # The mandatory report is recorded: to whom and when.
-    response = post_form(client, f"/cases/{case.id}/report", {"reported_to": "镇派出所", "reported_on": today.isoformat(),
-                                                               "reported_time": "00:00"},
-                         page=f"/cases/{case.id}", follow_redirects=True)
+    response = _post(client, f"/cases/{case.id}/report", "report",
+                     {"reported_to": "镇派出所", "reported_on": today.isoformat(), "reported_time": "00:00"},
+                     page=f"/cases/{case.id}", follow_redirects=True)
     assert "镇派出所" in response.get_data(as_text=True)
     assert _case().reported_to == "镇派出所" and _case().reported_at is not None
 
     # A case plan for four weeks from next Monday: more visits, a trained regular visitor, tutoring in maths.
     next_monday = world["monday"] + dt.timedelta(weeks=1)
-    post_form(client, f"/cases/{case.id}/plans", {
+    _post(client, f"/cases/{case.id}/plans", "plan", {
         "first_day": next_monday.isoformat(), "last_day": (next_monday + dt.timedelta(days=27)).isoformat(),
         "goals": "每周两次家访，稳定情绪", "visits_per_week": "2", "needs_trained": "y",
         "regular_visitor": world["lan"].id, "subjects": "math"}, page=f"/cases/{case.id}")
@@ -165,13 +173,13 @@ def test_the_whole_path_from_a_volunteers_urgent_concern_to_a_closed_case(app, c
 
     # Closing needs an outcome: refused naming the field, nothing changed; then closed.
     case = _case()
-    response = post_form(client, f"/cases/{case.id}/edit", {
+    response = _post(client, f"/cases/{case.id}/edit", "case", {
         "version": case.version_id, "status": "closed", "severity": "urgent", "owner": world["manager"].id,
         "due_on": today.isoformat(), "outcome": ""}, page=f"/cases/{case.id}", follow_redirects=True)
     assert "Outcome" in _flashes(response) or "结果" in _flashes(response)
     assert _case().status == CaseStatus.REFERRED
     case = _case()
-    post_form(client, f"/cases/{case.id}/edit", {
+    _post(client, f"/cases/{case.id}/edit", "case", {
         "version": case.version_id, "status": "closed", "severity": "urgent", "owner": world["manager"].id,
         "due_on": today.isoformat(), "outcome": "派出所介入，孩子由姑姑照顾"}, page=f"/cases/{case.id}")
     closed = _case()
@@ -234,11 +242,11 @@ def test_bad_referral_input_is_refused_naming_the_field_and_nothing_changes(clie
     post_form(client, "/cases/new", {"child": world["child"].id, "severity": "high", "what": "没人做饭"})
     case = _case()
     today = local_today(case.organisation_id).isoformat()
-    response = post_form(client, f"/cases/{case.id}/referrals", {
+    response = _post(client, f"/cases/{case.id}/referrals", "referral", {
         "to_role": "teacher", "contact": "", "referred_on": today, "shared": "情况", "basis": "consent"},
         page=f"/cases/{case.id}", follow_redirects=True)
     assert "Person contacted" in _flashes(response) or "联系人" in _flashes(response)
-    response = post_form(client, f"/cases/{case.id}/referrals", {
+    response = _post(client, f"/cases/{case.id}/referrals", "referral", {
         "to_role": "teacher", "contact": "班主任", "referred_on": today, "shared": "情况", "basis": "legal_duty"},
         page=f"/cases/{case.id}", follow_redirects=True)
     assert "Note on the basis" in _flashes(response) or "依据说明" in _flashes(response)
@@ -252,7 +260,7 @@ def test_a_plan_asking_for_a_trained_visitor_refuses_an_untrained_one(client, lo
     post_form(client, "/cases/new", {"child": world["child"].id, "severity": "high", "what": "情绪低落"})
     case = _case()
     today = local_today(case.organisation_id)
-    response = post_form(client, f"/cases/{case.id}/plans", {
+    response = _post(client, f"/cases/{case.id}/plans", "plan", {
         "first_day": today.isoformat(), "last_day": (today + dt.timedelta(days=7)).isoformat(), "goals": "稳定",
         "needs_trained": "y", "regular_visitor": world["fang"].id}, page=f"/cases/{case.id}", follow_redirects=True)
     assert "Regular visitor" in _flashes(response) or "固定探访志愿者" in _flashes(response)
