@@ -297,3 +297,18 @@ def test_a_volunteer_may_raise_a_concern_only_about_a_child_she_visits(client, l
     assert response.status_code == 422
     assert db.session.execute(db.select(CaseConcern)).scalar() is None
     assert db.session.execute(db.select(Message)).scalar() is None
+
+
+def test_anonymising_the_child_removes_the_words_of_her_cases_and_the_guardians_download_leaves_them_out(
+        app, client, login, world) -> None:
+    """A case may be about harm at home: the guardian's data download does not carry it; anonymising the child
+    empties its texts but keeps its dates and states."""
+    from scheduler_app.privacy.services import anonymise, child_data
+    login(world["manager"])
+    post_form(client, "/cases/new", {"child": world["child"].id, "severity": "urgent", "what": "奶奶打她"})
+    with app.test_request_context():
+        assert "奶奶打她" not in str(child_data(db.session.get(type(world["child"]), world["child"].id)))
+        anonymise(db.session.get(type(world["child"]), world["child"].id))
+        db.session.commit()
+    case = _case()
+    assert case.concerns[0].what == "" and case.severity == Severity.URGENT
