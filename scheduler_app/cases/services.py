@@ -50,7 +50,7 @@ RANK = {Severity.URGENT: 0, Severity.HIGH: 1, Severity.ROUTINE: 2}
 STATUSES = {CaseStatus.OPEN: _l("open"), CaseStatus.REFERRED: _l("referred"),
             CaseStatus.MONITORING: _l("monitoring"), CaseStatus.CLOSED: _l("closed")}
 SOURCES = {"diary": _l("a diary"), "warning": _l("a warning"), "volunteer": _l("a volunteer's report"),
-           "staff": _l("entered by staff")}
+           "staff": _l("staff")}
 # The people around a left-behind child a case may be referred to.
 REFERRAL_ROLES = {
     "children_director": _l("Children's director of the village"),

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from scheduler_app.cases.services import REFERRAL_ROLES, SEVERITIES, SOURCES
@@ -19,6 +20,9 @@ from scheduler_app.reports.charts import Series, bar_chart
 
 CHART_MONTHS = 3  # the chart compares the last three months (three colours in the stylesheet)
 SERIES_CSS = ("s2", "s3", "s1")  # oldest pale, newest the brand's colour
+# The dimensions as the chart's category labels: a long English word is broken over two lines to fit its group.
+CHART_LABELS = {"psychological": _l("Psycho-\nlogical"), "emotional": _l("Emotional"),
+                "behavioural": _l("Behav-\nioural"), "health": _l("Health"), "social": _l("Social")}
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ def dimensions_chart(entries: list, today: dt.date) -> Markup:
         counts = [sum(1 for e in entries if (e.served_on.year, e.served_on.month) == (year, month)
                       and (e.observations or {}).get(key)) for key in DIMENSIONS]
         series.append(Series(f"{year}-{month:02d}", counts, css))
-    return bar_chart(_("Observations noted per dimension, by month"), [str(v) for v in DIMENSIONS.values()],
+    return bar_chart(_("Observations noted per dimension, by month"), [str(CHART_LABELS[k]) for k in DIMENSIONS],
                      series, whole=True)
 
 
