@@ -104,6 +104,7 @@ def test_the_whole_path_from_a_volunteers_urgent_concern_to_a_closed_case(app, c
 
     # The manager opens the case from her alert; the opening is audited and the alert read.
     login(world["manager"])
+    assert "紧急担忧" in client.get("/messages/log").get_data(as_text=True)  # the delivery log names the kind
     listing = client.get("/cases/").get_data(as_text=True)
     assert "王小红" in listing and f"/cases/{case.id}" in listing
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
@@ -312,3 +313,18 @@ def test_anonymising_the_child_removes_the_words_of_her_cases_and_the_guardians_
         db.session.commit()
     case = _case()
     assert case.concerns[0].what == "" and case.severity == Severity.URGENT
+
+
+def test_the_periodic_scan_command_escalates_an_overdue_action(app, world) -> None:
+    """`flask scan-warnings` (cron) escalates too: an action past its due date warns its owner."""
+    case = SafeguardingCase(organisation_id=world["org"].id, child_id=world["child"].id,
+                            due_on=dt.date(2026, 1, 5))
+    db.session.add(CaseAction(case=case, what="联系班主任", owner_id=world["coordinator"].id,
+                              due_on=dt.date(2026, 1, 5)))
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["scan-warnings"])
+    assert result.exit_code == 0 and "1 case escalations" in result.output
+    alert = db.session.execute(db.select(CaseAlert)).scalar_one()
+    assert (alert.user_id, alert.kind) == (world["coordinator"].id, "case_overdue")
+    assert db.session.execute(db.select(Message).where(Message.kind == "case_overdue")).scalar_one().address \
+        == "co@example.org"
