@@ -177,6 +177,15 @@ def case_list(organisation_id: int, closed: bool = False) -> list[SafeguardingCa
     return sorted(rows, key=lambda c: (RANK[c.severity], c.due_on, c.id))
 
 
+def cases_of_entries(entry_ids: list[int]) -> dict[int, int]:
+    """For each diary entry whose concern is on a case, that case's id (the review page links to it)."""
+    if not entry_ids:
+        return {}
+    rows = db.session.execute(db.select(CaseConcern.diary_entry_id, CaseConcern.case_id).where(
+        CaseConcern.diary_entry_id.in_(entry_ids))).all()
+    return {entry_id: case_id for entry_id, case_id in rows if entry_id is not None}
+
+
 def case_staff(organisation_id: int) -> list[User]:
     """Who may own a case or one of its actions: the organisation's active coordinators and managers."""
     return list(db.session.execute(db.select(User).where(

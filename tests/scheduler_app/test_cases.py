@@ -190,9 +190,9 @@ def test_the_whole_path_from_a_volunteers_urgent_concern_to_a_closed_case(app, c
     # Nothing a message carried named the child in full (the inbox fixture checks every text at the end).
 
 
-def test_a_diary_handed_in_with_a_concern_opens_the_childs_case_once(app, world) -> None:
+def test_a_diary_handed_in_with_a_concern_opens_the_childs_case_once(app, client, login, world) -> None:
     """The diary's concern flag opens the child's case (high severity, from a diary); saving it again adds no
-    second concern."""
+    second concern; the review page links the entry to its case."""
     from scheduler_app.me.services import save_diary
     from scheduler_app.models import Assignment
     visit = db.session.execute(db.select(Assignment)).scalar_one()
@@ -207,6 +207,8 @@ def test_a_diary_handed_in_with_a_concern_opens_the_childs_case_once(app, world)
     assert (concern.source, concern.severity, concern.diary_entry_id) == ("diary", Severity.HIGH, entry.id)
     assert concern.case.child_id == world["child"].id
     assert db.session.execute(db.select(CaseAlert)).scalar() is None  # not urgent: no alert
+    login(world["manager"])
+    assert f'href="/cases/{concern.case_id}"' in client.get("/diaries/").get_data(as_text=True)
 
 
 def test_a_warning_opens_the_childs_case_and_is_acknowledged(client, login, world) -> None:
