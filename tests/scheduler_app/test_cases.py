@@ -330,3 +330,21 @@ def test_the_periodic_scan_command_escalates_an_overdue_action(app, world) -> No
     assert (alert.user_id, alert.kind) == (world["coordinator"].id, "case_overdue")
     assert db.session.execute(db.select(Message).where(Message.kind == "case_overdue")).scalar_one().address \
         == "co@example.org"
+
+
+def test_the_dimensions_chart_counts_per_month_the_entries_noting_each_dimension(in_request) -> None:
+    """Each bar is how many entries of that month wrote something about that dimension (an empty text does not
+    count); the three months end with this one."""
+    from types import SimpleNamespace
+
+    from scheduler_app.cases.timeline import dimensions_chart
+    today = dt.date(2026, 12, 1)
+    entries = [SimpleNamespace(served_on=dt.date(2026, 11, 3), observations={"emotional": "哭", "health": ""}),
+               SimpleNamespace(served_on=dt.date(2026, 11, 20), observations={"emotional": "想妈妈"}),
+               SimpleNamespace(served_on=dt.date(2026, 10, 9), observations={"social": "交了朋友"}),
+               SimpleNamespace(served_on=dt.date(2026, 8, 9), observations={"social": "too old to count"})]
+    svg = str(dimensions_chart(entries, today))
+    bars = re.findall(r"<title>([^<]+)</title></rect>", svg)
+    assert "Emotional · 2026-11: 2" in bars and "Social · 2026-10: 1" in bars
+    assert "Health · 2026-11: 0" in bars  # written empty: nothing noted
+    assert "2026-12" in svg and "2026-09" not in svg
