@@ -105,6 +105,7 @@ def test_the_whole_path_from_a_volunteers_urgent_concern_to_a_closed_case(app, c
     # The manager opens the case from her alert; the opening is audited and the alert read.
     login(world["manager"])
     assert "紧急担忧" in client.get("/messages/log").get_data(as_text=True)  # the delivery log names the kind
+    assert "1 条关于儿童保护个案的新提醒" in client.get("/").get_data(as_text=True)  # her home page says so
     listing = client.get("/cases/").get_data(as_text=True)
     assert "王小红" in listing and f"/cases/{case.id}" in listing
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
