@@ -17,6 +17,8 @@ from scheduler_app.auditlog import bp as auditlog_bp
 from scheduler_app.auth import bp as auth_bp
 from scheduler_app.auth.services import init_login
 from scheduler_app.calendar import bp as calendar_bp
+from scheduler_app.cases import bp as cases_bp
+from scheduler_app.cases.alerts import unread_count as unread_case_alerts
 from scheduler_app.children import bp as children_bp
 from scheduler_app.config import load_config
 from scheduler_app.database import configure_sqlite
@@ -89,6 +91,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(privacy_bp, url_prefix="/privacy")
     app.register_blueprint(auditlog_bp, url_prefix="/audit")
     app.register_blueprint(messages_bp, url_prefix="/messages")
+    app.register_blueprint(cases_bp, url_prefix="/cases")
     init_message_jobs(app)
     cli.register(app)
     _register_headers(app)
@@ -103,8 +106,9 @@ def _register_badges(app: Flask) -> None:
     def badges() -> dict:
         if getattr(current_user, "is_authenticated", False) and current_user.role in (Role.MANAGER,
                                                                                       Role.COORDINATOR):
-            return {"open_warnings": open_count(current_user.organisation_id)}
-        return {"open_warnings": 0}
+            return {"open_warnings": open_count(current_user.organisation_id),
+                    "case_alerts": unread_case_alerts(current_user)}
+        return {"open_warnings": 0, "case_alerts": 0}
 
     @app.context_processor
     def permissions() -> dict:

@@ -891,3 +891,169 @@ class Message(db.Model):
         CheckConstraint("attempts >= 0", name="attempts_nonneg"),
         db.Index("ix_message_state_due_at", "state", "due_at"),
     )
+
+
+# --- Safeguarding cases (issue 25): a child's case, its concerns, actions, referrals, plans and staff alerts ---
+
+class CaseStatus(enum.StrEnum):
+    """Where a child's safeguarding case stands."""
+
+    OPEN = "open"
+    REFERRED = "referred"      # handed to the children's director, the school, civil affairs, the police...
+    MONITORING = "monitoring"  # the danger is past; visits watch over the child
+    CLOSED = "closed"          # with an outcome
+
+
+class Severity(enum.StrEnum):
+    """How fast a concern must be acted on: urgent the same day (and the mandatory report), high within days."""
+
+    URGENT = "urgent"
+    HIGH = "high"
+    ROUTINE = "routine"
+
+
+class SafeguardingCase(db.Model):
+    """A child's safeguarding case: the concerns that opened or joined it, who owns it, by when it must be acted
+    on, and how it ended. A child has at most one case not closed at a time."""
+
+    __tablename__ = "safeguarding_case"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.OPEN)
+    severity: Mapped[Severity] = mapped_column(_enum(Severity), default=Severity.HIGH)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The mandatory report (强制报告) an urgent case calls for: to whom and when; the scan warns 24 h after
+    # the case became urgent (urgent_since) while it is missing.
+    urgent_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    reported_to: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    reported_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    report_warned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    outcome: Mapped[str] = mapped_column(Text, default="", server_default="")
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    child: Mapped[Child] = relationship()
+    owner: Mapped[User | None] = relationship()
+    concerns: Mapped[list[CaseConcern]] = relationship(back_populates="case", order_by="CaseConcern.raised_at")
+    actions: Mapped[list[CaseAction]] = relationship(back_populates="case", order_by="CaseAction.id")
+    referrals: Mapped[list[Referral]] = relationship(back_populates="case", order_by="Referral.id")
+    plans: Mapped[list[CasePlan]] = relationship(back_populates="case", order_by="CasePlan.first_day")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class CaseConcern(db.Model):
+    """One worry about a child: from a diary's concern flag, a warning, a volunteer's own report, or entered by
+    a coordinator or manager; it opened or joined the child's case."""
+
+    __tablename__ = "case_concern"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_case.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    source: Mapped[str] = mapped_column(String(20))  # diary | warning | volunteer | staff
+    severity: Mapped[Severity] = mapped_column(_enum(Severity))
+    what: Mapped[str] = mapped_column(Text, default="")
+    raised_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    raised_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    diary_entry_id: Mapped[int | None] = mapped_column(ForeignKey("diary_entry.id", ondelete="SET NULL"),
+                                                       unique=True)
+    warning_id: Mapped[int | None] = mapped_column(ForeignKey("early_warning.id", ondelete="SET NULL"))
+
+    case: Mapped[SafeguardingCase] = relationship(back_populates="concerns")
+    child: Mapped[Child] = relationship()
+    raised_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (CheckConstraint("source IN ('diary', 'warning', 'volunteer', 'staff')",
+                                      name="concern_source"),)
+
+
+class CaseAction(db.Model):
+    """Something to do on a case, with its owner and due date; done on a date. Past its due date it warns its
+    owner, then (a day later) the managers."""
+
+    __tablename__ = "case_action"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_case.id"), index=True)
+    what: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    owner_warned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    managers_warned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    case: Mapped[SafeguardingCase] = relationship(back_populates="actions")
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+
+
+class Referral(db.Model):
+    """A case handed to someone around the child (the children's director, the school, the police...): the
+    contact, the date, what was shared and on what consent or legal basis, and the answer received."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_case.id"), index=True)
+    to_role: Mapped[str] = mapped_column(String(30))  # see cases.services.REFERRAL_ROLES
+    contact: Mapped[str] = mapped_column(String(200))
+    referred_on: Mapped[dt.date] = mapped_column(Date)
+    shared: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str] = mapped_column(String(30))  # see cases.services.BASES
+    basis_note: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    answer: Mapped[str] = mapped_column(Text, default="", server_default="")
+    answered_on: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    case: Mapped[SafeguardingCase] = relationship(back_populates="referrals")
+
+
+class CasePlan(db.Model):
+    """A case plan: goals and the services the child gets from the first to the last day. In the weeks it
+    covers it changes the child's needs in the roster instance (more visits a week, a trained visitor, a
+    regular visitor, tutoring in subjects); after its last day it no longer does."""
+
+    __tablename__ = "case_plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_case.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    goals: Mapped[str] = mapped_column(Text)
+    visits_per_week: Mapped[int | None] = mapped_column(Integer)  # at least this many, None: as the child's
+    needs_trained: Mapped[bool] = mapped_column(Boolean, default=False)
+    regular_visitor_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"))
+    subjects: Mapped[list[str]] = mapped_column(JSON, default=list)  # tutoring in these, besides the child's
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    case: Mapped[SafeguardingCase] = relationship(back_populates="plans")
+    regular_visitor: Mapped[Volunteer | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("first_day <= last_day", name="plan_period"),
+        CheckConstraint("visits_per_week IS NULL OR (visits_per_week >= 0 AND visits_per_week <= 7)",
+                        name="plan_visits_range"),
+    )
+
+
+class CaseAlert(db.Model):
+    """A notice in the app to a coordinator or manager about a case: an urgent concern, an action past its due
+    date, a mandatory report still missing; read when she opens the case."""
+
+    __tablename__ = "case_alert"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_case.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))  # see cases.alerts.KINDS
+    event_key: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    case: Mapped[SafeguardingCase] = relationship()
+
+    __table_args__ = (UniqueConstraint("event_key", "user_id"),)

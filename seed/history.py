@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from scheduler_app.cases.services import raise_concern
 from scheduler_app.contract.instance import build_instance
 from scheduler_app.earlywarning.services import scan
 from scheduler_app.extensions import db
@@ -21,6 +22,7 @@ from scheduler_app.models import (
     Organisation,
     Role,
     RosterStatus,
+    Severity,
     User,
     Volunteer,
     Week,
@@ -100,6 +102,10 @@ def load_history(org: Organisation, today: dt.date, weeks: int = HISTORY_WEEKS) 
         db.session.flush()
     db.session.commit()
     scan(org.id, today)
+    if worried is not None and manager is not None:
+        # The child volunteers worried about twice has a safeguarding case, entered by the manager.
+        child = db.session.get_one(Child, worried)
+        raise_concern(child, Severity.HIGH, "两次家访都说想妈妈、不愿说话，奶奶说最近常常一个人哭。", manager)
 
 
 def _backdate(org: Organisation, start: dt.date) -> None:

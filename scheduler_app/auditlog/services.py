@@ -48,6 +48,13 @@ ACTION_LABELS = {
     "channel_added": _l("added a message channel"), "channel_changed": _l("changed a message channel"),
     "channel_removed": _l("removed a message channel"), "channel_tested": _l("sent a test message"),
     "message_choices_saved": _l("saved their message choices"),
+    "case_opened": _l("opened a safeguarding case"), "concern_raised": _l("raised a concern about a child"),
+    "case_viewed": _l("opened a safeguarding case's page"), "case_updated": _l("changed a safeguarding case"),
+    "case_closed": _l("closed a safeguarding case"), "case_action_added": _l("added an action to a case"),
+    "case_action_done": _l("marked a case action done"), "case_referred": _l("recorded a referral"),
+    "referral_answered": _l("recorded a referral's answer"),
+    "mandatory_report_recorded": _l("recorded a mandatory report"), "case_plan_added": _l("added a case plan"),
+    "case_escalations": _l("escalated overdue case actions or missing reports"),
 }
 # How the log's record types read, with the record's number; a child is shown by her code instead.
 RECORD_LABELS = {
@@ -56,6 +63,8 @@ RECORD_LABELS = {
     "early_warning": _l("warning %(id)s"), "organisation": _l("the organisation"),
     "children": _l("children's records"), "volunteers": _l("volunteers' records"), "sites": _l("sites"),
     "villages": _l("villages"), "message_channel": _l("message channel %(id)s"),
+    "safeguarding_case": _l("case %(id)s"), "case_concern": _l("concern %(id)s"),
+    "case_action": _l("case action %(id)s"), "referral": _l("referral %(id)s"), "case_plan": _l("case plan %(id)s"),
 }
 
 

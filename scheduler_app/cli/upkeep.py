@@ -1,4 +1,4 @@
-"""Commands cron runs: scan-warnings, purge-expired, send-messages."""
+"""Commands cron runs: scan-warnings (and case escalations), purge-expired, send-messages."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 import click
 from flask.cli import with_appcontext
 
+from scheduler_app.cases.services import escalate_all
 from scheduler_app.earlywarning.services import scan
 from scheduler_app.extensions import db
 from scheduler_app.messages.jobs import run_once
@@ -20,6 +21,7 @@ def scan_warnings() -> None:
     """Bring every organisation's warning list up to date (for cron; the warnings page scans too)."""
     for org_id, name in db.session.execute(db.select(Organisation.id, Organisation.name)).all():
         click.echo(f"{name}: {scan(org_id)} new warnings")
+    click.echo(f"{escalate_all()} case escalations (overdue actions, missing mandatory reports)")
 
 
 @click.command("purge-expired")
@@ -38,6 +40,7 @@ def purge_expired_command(dry_run: bool) -> None:
 def send_messages() -> None:
     """Put the reminders, missing-diary requests and digests now due in the outbox, then send every message
     due (for cron, every few minutes; safe to run twice at once)."""
+    escalate_all()  # overdue case actions and missing mandatory reports: their messages go in this run
     done = run_once()
     click.echo(f"{done.sent} sent, {done.retrying} to try again later, {done.failed} given up")
 

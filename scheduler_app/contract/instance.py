@@ -14,10 +14,13 @@ from scheduler_app.models import (
     Assignment,
     AssignmentKind,
     AssignmentStatus,
+    CasePlan,
+    CaseStatus,
     Child,
     Organisation,
     Roster,
     RosterStatus,
+    SafeguardingCase,
     Site,
     Volunteer,
     Week,
@@ -60,6 +63,7 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
     site_codes = {s.id: s.code for s in sites}
     session_days = {s.id: {sess.day for sess in s.sessions} for s in sites}
     volunteer_codes = {v.id: v.code for v in volunteers if v.roles}
+    plans = plan_needs(organisation_id, week_start)
 
     doc: dict[str, Any] = {
         "schema": SCHEMA,
@@ -67,7 +71,8 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
         "week_start": week_start.isoformat(),
         "settings": {"visit_minutes": org.visit_minutes, "speed_kmh": org.speed_kmh, "road_factor": org.road_factor},
         "sites": [_site(s) for s in sites],
-        "children": [_child(c, site_codes, session_days, volunteer_codes) for c in children],
+        "children": [_with_plans(_child(c, site_codes, session_days, volunteer_codes), plans.get(c.id, []),
+                                 volunteer_codes) for c in children],
         "volunteers": [_volunteer(v, week_start) for v in volunteers if v.roles],
     }
     week = db.session.execute(db.select(Week).where(Week.organisation_id == organisation_id,
@@ -109,6 +114,36 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
     except ValueError as exc:
         raise ContractError(str(exc)) from exc
     return doc
+
+
+def plan_needs(organisation_id: int, week_start: dt.date) -> dict[int, list[CasePlan]]:
+    """The case plans of cases not closed in force on some day of the week, by child, oldest first: they change
+    the child's needs for that week, and a plan past its last day changes nothing (it ends by itself)."""
+    sunday = week_start + dt.timedelta(days=6)
+    rows = db.session.execute(
+        db.select(CasePlan).join(SafeguardingCase, CasePlan.case_id == SafeguardingCase.id)
+        .where(SafeguardingCase.organisation_id == organisation_id, SafeguardingCase.status != CaseStatus.CLOSED,
+               CasePlan.first_day <= sunday, CasePlan.last_day >= week_start)
+        .order_by(CasePlan.first_day, CasePlan.id)).scalars()
+    found: dict[int, list[CasePlan]] = {}
+    for plan in rows:
+        found.setdefault(plan.child_id, []).append(plan)
+    return found
+
+
+def _with_plans(child: dict[str, Any], plans: list[CasePlan], volunteer_codes: dict[int, str]) -> dict[str, Any]:
+    """A child's needs as her case plans change them: at least the plan's visits a week, a trained visitor,
+    the plan's regular visitor (the latest plan naming one, when she is in the week), tutoring in the plan's
+    subjects too (when the child attends a site)."""
+    for plan in plans:
+        if plan.visits_per_week is not None:
+            child["visits_per_week"] = max(child["visits_per_week"], plan.visits_per_week)
+        child["needs_trained"] = child["needs_trained"] or plan.needs_trained
+        if plan.regular_visitor_id is not None and plan.regular_visitor_id in volunteer_codes:
+            child["primary_volunteer"] = volunteer_codes[plan.regular_visitor_id]
+        if child["site"] and plan.subjects:
+            child["subjects"] = sorted(set(child["subjects"]) | set(plan.subjects))
+    return child
 
 
 def _site(site: Site) -> dict[str, Any]:

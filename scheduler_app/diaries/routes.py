@@ -8,6 +8,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
+from scheduler_app.cases.services import cases_of_entries
 from scheduler_app.diaries import bp
 from scheduler_app.diaries.forms import ApproveForm, QueueFilterForm, ReturnForm
 from scheduler_app.diaries.services import QueueFilter, ReviewError, approve, queue, send_back
@@ -49,7 +50,8 @@ def index():
              for number in range(1, found.pages + 1)}
     return render_template("diaries/index.html", form=form, found=found, entries=found.entries, pages=pages,
                            approve_form=ApproveForm(), activities=ACTIVITIES, dimensions=DIMENSIONS,
-                           observable=observations_shown(current_user, found.entries)), 422 if form.errors else 200
+                           observable=observations_shown(current_user, found.entries),
+                           entry_cases=cases_of_entries([e.id for e in found.entries])), 422 if form.errors else 200
 
 
 def _versions(values: list[str]) -> dict[int, int] | None:

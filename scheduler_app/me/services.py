@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
+from scheduler_app.cases import services as cases
 from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.kinship import relationship
@@ -157,6 +158,7 @@ def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, A
         raise changed_elsewhere from None
     audit.record("diary_submitted" if hand_in else "diary_saved", "diary_entry", entry.id, concern=entry.concern)
     message_events.diary_concern(entry)
+    cases.from_diary(entry)  # a worry handed in opens (or joins) the child's safeguarding case
     commit_or_raise(changed_elsewhere)
     return entry
 

@@ -40,6 +40,10 @@ KINDS = {
     "decline": _l("Declined"),
     "concern": _l("Diary with a concern"),
     "digest": _l("Daily warnings digest"),
+    # A safeguarding case's alerts (scheduler_app.cases.alerts puts them, to managers and owners only).
+    "case_urgent": _l("Urgent concern"),
+    "case_overdue": _l("Case action past its due date"),
+    "case_report": _l("Mandatory report not recorded within 24 hours"),
 }
 MISSING_AFTER = dt.timedelta(hours=24)  # an activity's diary is asked for once, this long after it ended
 MISSING_LOOKBACK_DAYS = 7  # older activities are not asked about (e.g. when messages are first set up)

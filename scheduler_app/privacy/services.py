@@ -23,6 +23,7 @@ from scheduler_app.models import (
     GuardianConsent,
     Organisation,
     Roster,
+    SafeguardingCase,
     SolveRun,
     User,
     Week,
@@ -130,7 +131,9 @@ def withdraw_consent(organisation_id: int, consent_id: int, on: dt.date) -> Guar
 
 
 def child_data(child: Child) -> dict[str, Any]:
-    """Everything Peiban holds about the child, for the guardian who asks (PIPL's right of access); audited."""
+    """Everything Peiban holds about the child, for the guardian who asks (PIPL's right of access); audited. Her
+    safeguarding cases are left out: a case may be about harm at home, and telling the guardian could put the
+    child at risk (a manager answers for them separately)."""
     def plain(value: Any) -> Any:
         if isinstance(value, dt.date | dt.time | dt.datetime):
             return value.isoformat()
@@ -235,6 +238,17 @@ def anonymise(child: Child) -> None:
         entry.what_was_done = ""
         entry.observations = {}
         entry.review_comment = ""
+    # Her safeguarding cases keep their dates, kinds and states (what was done, and when); their words go.
+    for case in db.session.execute(db.select(SafeguardingCase).where(SafeguardingCase.child_id == child.id)).scalars():
+        case.outcome, case.reported_to = "", ""
+        for concern in case.concerns:
+            concern.what = ""
+        for action in case.actions:
+            action.what, action.note = "", ""
+        for referral in case.referrals:
+            referral.contact, referral.shared, referral.answer, referral.basis_note = "", "", "", ""
+        for plan in case.plans:
+            plan.goals = ""
     # Stored solver instances and messages hold the child's name and home point: scrub them.
     rosters = db.session.execute(db.select(Roster).join(Week, Roster.week_id == Week.id)
                                  .where(Week.organisation_id == child.organisation_id)).scalars()

@@ -101,6 +101,19 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "messages.edit_channel": ("GET", frozenset({Role.ADMIN})),
     "messages.test_channel": ("POST", frozenset({Role.ADMIN})),  # its channel refuses at once: nothing listens
     "messages.remove_channel_page": ("POST", frozenset({Role.ADMIN})),  # last: the channel is gone after it
+    "cases.index": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "cases.new": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "cases.view": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "cases.edit": ("POST", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "cases.new_action": ("POST", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "cases.action_done": ("POST", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "cases.new_referral": ("POST", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "cases.referral_answer": ("POST", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "cases.mandatory_report": ("POST", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "cases.new_plan": ("POST", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "cases.timeline": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "cases.open_from_warning": ("POST", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "cases.volunteer_concern_page": ("GET", frozenset({Role.VOLUNTEER})),
     "static": ("GET", None),
 }
 
@@ -113,7 +126,8 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"],
             "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"],
             "consent_id": ids["consent"], "request_id": ids["erasure"], "sid": "no-such-session",
-            "channel_id": ids["channel"]}
+            "channel_id": ids["channel"], "case_id": ids["case"], "action_id": ids["action"],
+            "referral_id": ids["referral"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -147,6 +161,7 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     from scheduler_app.models import (
         Assignment,
         AssignmentKind,
+        CaseAction,
         DateAway,
         DiaryEntry,
         DiaryStatus,
@@ -154,8 +169,10 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
         ErasureRequest,
         GuardianConsent,
         MessageChannel,
+        Referral,
         Roster,
         RosterStatus,
+        SafeguardingCase,
         Week,
         WeekRule,
     )
@@ -184,14 +201,19 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
                              requested_by_id=users[Role.COORDINATOR].id)
     channel = MessageChannel(organisation_id=org.id, kind="apprise", label=f"群{org.id}号",
                              secret_env="PEIBAN_CHANNEL_MATRIX_UNSET")  # unset: its test fails without sending
-    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel])
+    case = SafeguardingCase(organisation_id=org.id, child_id=child.id, due_on=dt.date(2026, 12, 1))
+    action = CaseAction(case=case, what="家访核实", owner_id=users[Role.COORDINATOR].id, due_on=dt.date(2026, 12, 1))
+    referral = Referral(case=case, to_role="teacher", contact="班主任", referred_on=dt.date(2026, 12, 1), shared="情况",
+                        basis="consent")
+    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, case, action, referral])
     db.session.commit()
     consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
                    "site": site.id, "village": child.village_id, "roster": roster.id,
                    "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token,
                    "my_away": my_away.id, "entry": entry.id, "warning": warning.id, "consent": consent.id,
-                   "erasure": erasure.id, "channel": channel.id, "names": (child.name, site.name, volunteer.name)}
+                   "erasure": erasure.id, "channel": channel.id, "case": case.id, "action": action.id,
+                   "referral": referral.id, "names": (child.name, site.name, volunteer.name)}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -246,7 +268,7 @@ def test_refused_access_is_audited(app, login, world) -> None:
 
 ID_ARGUMENTS = frozenset({"child_id", "user_id", "volunteer_id", "date_away_id", "site_id", "village_id", "roster_id",
                           "assignment_id", "rule_id", "away_id", "entry_id", "warning_id", "consent_id", "request_id",
-                          "channel_id"})
+                          "channel_id", "case_id", "action_id", "referral_id"})
 
 
 def test_nobody_reaches_another_organisations_records(app, login, make_world) -> None:
