@@ -54,13 +54,14 @@ def kept_expr(instance: CallInstance, options: Sequence[Option],
 
 
 def load_expr(model: cp_model.CpModel, sup_loads: dict[str, cp_model.LinearExprT],
-              most: int) -> cp_model.LinearExprT:
-    """Level 3 in the model: Σ load², each load at most ``most``."""
-    squares = []
+              most: dict[str, int]) -> cp_model.LinearExprT:
+    """Level 3 in the model: Σ load², written linearly: a supervisor's k-th call costs 2k − 1 (so n calls cost
+    n²), one "has at least k calls" flag per k up to ``most[supervisor]``; the relaxation is then exact."""
+    terms = []
     for sid, load in sup_loads.items():
-        n = model.new_int_var(0, most, f"load_{sid}")
-        model.add(n == load)
-        sq = model.new_int_var(0, most * most, f"load2_{sid}")
-        model.add_multiplication_equality(sq, [n, n])
-        squares.append(sq)
-    return sum(squares)
+        flags = [model.new_bool_var(f"load_{sid}_{k}") for k in range(1, most[sid] + 1)]
+        model.add(sum(flags) == load)
+        for a, b in zip(flags, flags[1:], strict=False):
+            model.add_implication(b, a)  # the (k+1)-th call only after the k-th: the costs rise in order
+        terms += [(2 * k - 1) * f for k, f in enumerate(flags, start=1)]
+    return sum(terms)
