@@ -1,4 +1,5 @@
-"""``python -m solver.bench [sizes|versus|dense|replan|queue|calls] …``: the benchmark tables (sizes when none is named)."""
+"""``python -m solver.bench [sizes|versus|dense|replan|queue|calls] …``: the benchmark tables (sizes when none is
+named)."""
 
 from __future__ import annotations
 

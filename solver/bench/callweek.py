@@ -72,7 +72,7 @@ def _supervisor(rng: random.Random, room: list[dict[str, str]], staff: bool) -> 
 def call_week(size: str = "county", seed: int = 1) -> dict:
     """A call-instance/1 document of the given size."""
     county = CALL_SIZES[size]
-    rng = random.Random(f"calls-{size}-{seed}")
+    rng = random.Random(f"calls-{size}-{seed}")  # noqa: S311 - reproducible bench data
     sites, families, children, supervisors = [], [], [], []
     rooms = {}
     for s in range(county.sites):

@@ -87,7 +87,8 @@ def solve_site(instance: CallInstance, site: CallSite, time_limit_s: float, sett
     add_line_rules(model, site, starts, take)
     loads = add_supervision_rules(model, sits, starts, take, instance)
     calls_here = sum(instance.need(f) for f in families)
-    most = {sid: min(calls_here, _limit(instance.supervisor_by_id[sid].max_calls_per_week, calls_here)) for sid in loads}
+    most = {sid: min(calls_here, _limit(instance.supervisor_by_id[sid].max_calls_per_week, calls_here))
+            for sid in loads}
     levels = [sum(delivered.values()), kept_expr(instance, options, take), load_expr(model, loads, most)]
     everything = take + list(sits.values())
     solver = cp_model.CpSolver()
