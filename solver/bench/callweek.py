@@ -73,15 +73,18 @@ def call_week(size: str = "county", seed: int = 1) -> dict:
     """A call-instance/1 document of the given size."""
     county = CALL_SIZES[size]
     rng = random.Random(f"calls-{size}-{seed}")  # noqa: S311 - reproducible bench data
-    sites, families, children, supervisors = [], [], [], []
-    rooms = {}
+    sites: list[dict] = []
+    families: list[dict] = []
+    children: list[dict] = []
+    supervisors: list[dict] = []
+    rooms: dict[str, list[dict[str, str]]] = {}
     for s in range(county.sites):
         sid = f"S{s + 1:02d}"
         rooms[sid] = _room(rng)
         sites.append({"id": sid, "name": f"site {s + 1}", "lines": rng.choice((1, 2)), "room_hours": rooms[sid]})
         for v in range(rng.randint(3, 5)):
             hours, limit = _supervisor(rng, rooms[sid], staff=v == 0)
-            sup = {"id": f"{sid}-V{v + 1}", "name": f"supervisor {v + 1}", "site": sid, "availability": hours}
+            sup: dict = {"id": f"{sid}-V{v + 1}", "name": f"supervisor {v + 1}", "site": sid, "availability": hours}
             if limit is not None:
                 sup["max_calls_per_week"] = limit
             supervisors.append(sup)
@@ -90,7 +93,7 @@ def call_week(size: str = "county", seed: int = 1) -> dict:
         fid = f"F{len(families) + 1:04d}"
         site = sites[rng.randrange(len(sites))]["id"]
         parent_hours = _parents(rng)
-        family = {"id": fid, "site": site, "parent_hours": parent_hours}
+        family: dict = {"id": fid, "site": site, "parent_hours": parent_hours}
         if parent_hours and rng.random() < 0.7:  # last week's slot: a grid time inside one of their hours
             h = rng.choice(parent_hours)
             start = int(h["start"][:2]) * 60 + int(h["start"][3:])
