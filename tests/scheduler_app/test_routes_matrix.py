@@ -95,6 +95,11 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "privacy.erasures": ("GET", frozenset({Role.MANAGER})),
     "privacy.decide": ("POST", frozenset({Role.MANAGER})),
     "auditlog.index": ("GET", frozenset({Role.MANAGER, Role.ADMIN})),
+    "calls.week": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "calls.plan": ("POST", frozenset({Role.COORDINATOR})),
+    "calls.room": ("GET", frozenset({Role.COORDINATOR})),
+    "calls.parents": ("GET", frozenset({Role.COORDINATOR})),
+    "calls.record": ("GET", frozenset({Role.COORDINATOR})),
     "messages.mine": ("GET", ALL),
     "messages.log": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "messages.channels": ("GET", frozenset({Role.ADMIN})),
@@ -113,7 +118,7 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"],
             "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"],
             "consent_id": ids["consent"], "request_id": ids["erasure"], "sid": "no-such-session",
-            "channel_id": ids["channel"]}
+            "channel_id": ids["channel"], "call_id": ids["call"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -147,11 +152,13 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     from scheduler_app.models import (
         Assignment,
         AssignmentKind,
+        CallPlan,
         DateAway,
         DiaryEntry,
         DiaryStatus,
         EarlyWarning,
         ErasureRequest,
+        FamilyCall,
         GuardianConsent,
         MessageChannel,
         Roster,
@@ -163,7 +170,7 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     users = {role: make_user(role, org=org) for role in Role}
     target = make_user(Role.COORDINATOR, org=org)
     # Names carry the organisation, so a page leaking another organisation's records can be caught.
-    child = make_child(org, "C1", name=f"孩子{org.id}号")
+    child = make_child(org, "C1", name=f"孩子{org.id}号", consent=("home", "observations", "calls"))
     site = make_site(org, name=f"站点{org.id}号")
     volunteer = make_volunteer(org, "M1", name=f"志愿者{org.id}号", calendar_token=f"matrix-calendar-token-{org.id}")
     own = users[Role.VOLUNTEER].volunteer  # the volunteer account's record, loaded before anything is pending
@@ -184,14 +191,18 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
                              requested_by_id=users[Role.COORDINATOR].id)
     channel = MessageChannel(organisation_id=org.id, kind="apprise", label=f"群{org.id}号",
                              secret_env="PEIBAN_CHANNEL_MATRIX_UNSET")  # unset: its test fails without sending
-    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel])
+    call = FamilyCall(plan=CallPlan(organisation_id=org.id, week_start=dt.date(2026, 11, 30)), site=site,
+                      supervisor=volunteer, family="F1", child_ids=[child.id], day_index=2, start=dt.time(19),
+                      end=dt.time(19, 20))
+    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, call])
     db.session.commit()
     consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
                    "site": site.id, "village": child.village_id, "roster": roster.id,
                    "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token,
                    "my_away": my_away.id, "entry": entry.id, "warning": warning.id, "consent": consent.id,
-                   "erasure": erasure.id, "channel": channel.id, "names": (child.name, site.name, volunteer.name)}
+                   "erasure": erasure.id, "channel": channel.id, "call": call.id,
+                   "names": (child.name, site.name, volunteer.name)}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -246,7 +257,7 @@ def test_refused_access_is_audited(app, login, world) -> None:
 
 ID_ARGUMENTS = frozenset({"child_id", "user_id", "volunteer_id", "date_away_id", "site_id", "village_id", "roster_id",
                           "assignment_id", "rule_id", "away_id", "entry_id", "warning_id", "consent_id", "request_id",
-                          "channel_id"})
+                          "channel_id", "call_id"})
 
 
 def test_nobody_reaches_another_organisations_records(app, login, make_world) -> None:
