@@ -192,12 +192,13 @@ def record_call(call: FamilyCall, *, took_place: bool, minutes: int | None, note
 @dataclass(frozen=True)
 class WeekCalls:
     """What the week page shows: the plan (or None), its calls by site and day, the children's names, each
-    parent's reach where the reader may see it, and the children left out of the plan."""
+    call's parents' reach where the reader may see it (siblings' parents once), the children of each call by
+    name, and every active site with its call room (or None)."""
 
     plan: CallPlan | None
     by_site: dict[Site, dict[int, list[FamilyCall]]]
     names: dict[int, str]
-    reach: dict[int, str]
+    reach: dict[int, list[str]]
     who: dict[int, str]
     rooms: list[tuple[Site, CallRoom | None]]
 
@@ -214,8 +215,10 @@ def week_calls(user: Any, organisation_id: int, week_start: dt.date) -> WeekCall
     children = list(db.session.execute(db.select(Child).where(Child.id.in_(child_ids))).scalars())
     readable = readable_categories(user, [c.id for c in children])
     contacts = db.session.execute(db.select(ParentContact).where(ParentContact.child_id.in_(child_ids))).scalars()
-    reach = {c.child_id: c.reach for c in contacts
-             if ConsentCategory.CALLS.value in readable.get(c.child_id, set()) and c.reach}
+    reach_of = {c.child_id: c.reach for c in contacts
+                if ConsentCategory.CALLS.value in readable.get(c.child_id, set()) and c.reach}
+    calls = plan.calls if plan is not None else []
+    reach = {call.id: sorted({reach_of[k] for k in call.child_ids if k in reach_of}) for call in calls}
     sites = db.session.execute(db.select(Site).where(Site.organisation_id == organisation_id, Site.active)
                                .order_by(Site.code)).scalars()
     by_site_id = {r.site_id: r for r in db.session.execute(
