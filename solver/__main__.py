@@ -172,7 +172,7 @@ def _add_calls(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p_solve.add_argument("-o", "--output", default="-", help="schedule file (default: standard output)")
     p_solve.add_argument("--time-limit", type=float, default=CallSettings.time_limit_s, help="seconds")
     p_solve.add_argument("--seed", type=int, default=0)
-    p_solve.add_argument("--workers", type=int, default=0, help="threads (default: all cores)")
+    p_solve.add_argument("--workers", type=int, default=0, help="threads per site (default: one)")
     p_solve.set_defaults(func=cmd_calls_solve)
     p_check = calls.add_parser("check", help="check a call schedule against its instance")
     p_check.add_argument("instance")
