@@ -22,6 +22,7 @@ from solver.calls.explain import reason
 from solver.calls.greedy import greedy_calls
 from solver.calls.instance import CallInstance, CallSite
 from solver.calls.rules.families import add_family_rules
+from solver.calls.rules.families import delivered as delivered_by
 from solver.calls.rules.lines import add_line_rules, assign_lines
 from solver.calls.rules.objectives import kept_expr, load_expr
 from solver.calls.rules.supervision import add_supervision_rules
@@ -72,8 +73,11 @@ def _values(solver: cp_model.CpSolver, xs: Sequence[cp_model.IntVar]) -> list[in
     return [int(solver.value(x)) for x in xs]
 
 
-def solve_site(instance: CallInstance, site: CallSite, time_limit_s: float, settings: CallSettings) -> _SiteOutcome:
-    """The site's calls, level by level, within the time given."""
+def solve_site(instance: CallInstance, site: CallSite, time_limit_s: float, settings: CallSettings,
+               start: Sequence[Call] = ()) -> _SiteOutcome:
+    """The site's calls, level by level, within the time given, starting from ``start`` (the greedy week's
+    calls at the site): the search begins from them, and they are kept should it find nothing that delivers as
+    many calls in its time (a loaded machine), so the solver never delivers fewer than the greedy week."""
     families = instance.families_at(site)
     options: list[Option] = [o for f in families for o in options_for(instance, f)]
     demand = sum(c.calls_per_week for f in families for c in instance.children_of[f.id])
@@ -97,7 +101,7 @@ def solve_site(instance: CallInstance, site: CallSite, time_limit_s: float, sett
     # A site's model is small: one search thread with the full relaxation proves each level fastest (the
     # portfolio of several threads was slower on every site of the bench, and the machine has 2 cores).
     solver.parameters.num_workers = settings.workers or 1
-    optimal, bound, picked = True, demand, [0] * len(everything)
+    optimal, bound, picked = True, demand, _hint(model, options, take, sits, start)
     deadline = time.monotonic() + time_limit_s
     for stage, (share, expr) in enumerate(zip(STAGE_SHARES, levels, strict=True)):
         if stage < 2:
@@ -108,12 +112,14 @@ def solve_site(instance: CallInstance, site: CallSite, time_limit_s: float, sett
         solver.parameters.max_time_in_seconds = max(0.05, left if stage == len(levels) - 1 else share * time_limit_s)
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            if stage == 0:  # nothing found in the time: no call rather than a guess
-                return _SiteOutcome((), False, demand)
+            if stage == 0:  # nothing found in the time: the greedy week's calls, which are valid
+                return _SiteOutcome(tuple(start), False, demand)
             break  # the hint from the stage before is still a valid answer; keep it
         optimal = optimal and status == cp_model.OPTIMAL
         if stage == 0:
             bound = min(demand, int(solver.best_objective_bound + 1e-6))
+            if solver.objective_value + 1e-6 < sum(delivered_by(instance, start).values()):
+                return _SiteOutcome(tuple(start), False, bound)
         value = int(round(solver.objective_value))
         model.add(expr >= value if stage < 2 else expr <= value)
         chosen = _values(solver, everything)
@@ -125,6 +131,17 @@ def solve_site(instance: CallInstance, site: CallSite, time_limit_s: float, sett
     calls = tuple(Call(o.family, tuple(c.id for c in instance.children_of[o.family]), site.id, o.day, o.start, o.end,
                        1, taken_sits[k]) for k, o in enumerate(options) if picked[k])
     return _SiteOutcome(calls, optimal, bound)
+
+
+def _hint(model: cp_model.CpModel, options: Sequence[Option], take: Sequence[cp_model.IntVar],
+          sits: dict[tuple[int, str], cp_model.IntVar], start: Sequence[Call]) -> list[int]:
+    """Hint the calls of ``start`` to the model; returns the values hinted, in the order take, then sits."""
+    index = {(o.family, o.day, o.start): k for k, o in enumerate(options)}
+    chosen = {index[(c.family, c.day, c.start)]: c.supervisor for c in start if (c.family, c.day, c.start) in index}
+    values = [int(k in chosen) for k in range(len(take))] + [int(chosen.get(k) == sid) for (k, sid) in sits]
+    for var, v in zip([*take, *sits.values()], values, strict=True):
+        model.add_hint(var, v)
+    return values
 
 
 def _sitting(sits: dict[tuple[int, str], cp_model.IntVar], values: list[int]) -> dict[int, str]:
@@ -148,9 +165,10 @@ def solve_calls(instance: CallInstance, settings: CallSettings | None = None) ->
     calls: list[Call] = []
     optimal, bound = True, 0
     sites = [s for s in instance.sites if instance.families_at(s)]
+    greedy = greedy_calls(instance)
     for n, site in enumerate(sites):
         share = max(0.05, (deadline - time.monotonic()) / (len(sites) - n))
-        outcome = solve_site(instance, site, share, settings)
+        outcome = solve_site(instance, site, share, settings, [c for c in greedy if c.site == site.id])
         calls.extend(outcome.calls)
         optimal = optimal and outcome.optimal
         bound += outcome.delivered_bound

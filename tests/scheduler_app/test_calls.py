@@ -126,3 +126,20 @@ def test_a_child_short_of_her_call_is_listed_with_the_reason(app, make_org, make
     page = post_form(client, "/calls/plan", {"week": MONDAY.isoformat()}, page="/calls/?week=2026-11-30",
                      headers=EN, follow_redirects=True).get_data(as_text=True)
     assert "王欣怡: 1 call missing; her parents&#39; hours never meet the call room&#39;s hours at 红旗小学" in page
+
+
+def test_siblings_at_two_sites_are_refused_naming_the_child_and_nothing_is_planned(app, make_org, make_site,
+                                                                                 make_child, make_volunteer,
+                                                                                 make_user, login) -> None:
+    """One family's children call together, so they must call from one site: planning says which child is
+    elsewhere, and no plan is stored."""
+    _org, site, children, client = _world(make_org, make_site, make_child, make_volunteer, make_user, login)
+    _set_up(client, site, children)
+    other = make_site(_org, "S2", name="白果小学")
+    post_form(client, f"/calls/rooms/{other.id}", {"lines": "1", "hours": "wed 18:30-20:30"})
+    children[1].site_id = other.id
+    db.session.commit()
+    page = post_form(client, "/calls/plan", {"week": MONDAY.isoformat()}, page="/calls/?week=2026-11-30",
+                     headers=EN, follow_redirects=True).get_data(as_text=True)
+    assert "child C2: family WANG calls from the site of C1" in page
+    assert db.session.execute(db.select(CallPlan)).first() is None
