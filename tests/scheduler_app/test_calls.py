@@ -143,3 +143,23 @@ def test_siblings_at_two_sites_are_refused_naming_the_child_and_nothing_is_plann
                      headers=EN, follow_redirects=True).get_data(as_text=True)
     assert "child C2: family WANG calls from the site of C1" in page
     assert db.session.execute(db.select(CallPlan)).first() is None
+
+
+def test_a_guardians_request_shows_the_parents_and_calls_and_anonymising_removes_them(
+        app, make_org, make_site, make_child, make_volunteer, make_user, login) -> None:
+    """The child's data download holds her parents' details and her calls; anonymising her deletes the parents'
+    details and empties the calls' notes."""
+    from scheduler_app.privacy.services import anonymise, child_data
+    _org, site, children, client = _world(make_org, make_site, make_child, make_volunteer, make_user, login)
+    _set_up(client, site, children)
+    post_form(client, "/calls/plan", {"week": MONDAY.isoformat()}, page="/calls/?week=2026-11-30")
+    [call] = db.session.execute(db.select(FamilyCall)).scalars()
+    call.notes = "王建国说起离婚"
+    db.session.commit()
+    data = child_data(children[0])
+    assert data["parents_for_calls"]["reach"] == "13800000000" and data["family_calls"][0]["notes"] == call.notes
+    anonymise(children[0])
+    db.session.commit()
+    assert db.session.execute(db.select(ParentContact).where(ParentContact.child_id == children[0].id)).first() is None
+    db.session.refresh(call)
+    assert call.notes == ""
