@@ -25,3 +25,12 @@ def test_the_line_hours_bound_holds_above_solver_and_greedy() -> None:
     bound = line_hours_bound(inst)
     assert greedy.report.levels.delivered <= solved.report.levels.delivered <= bound
     assert solved.stats["delivered_bound"] <= bound
+
+
+def test_a_search_cut_short_still_delivers_no_fewer_calls_than_the_greedy_week() -> None:
+    """Edge case of the time limit: a medium week given half a second (a twentieth of a second a site) still
+    delivers at least the greedy week's calls, and its schedule is valid."""
+    inst = parse_call_instance(call_week("medium", 2))
+    hurried = solve_calls(inst, CallSettings(time_limit_s=0.5))
+    assert hurried.report.ok
+    assert hurried.report.levels.delivered >= greedy_result(inst).report.levels.delivered
