@@ -17,6 +17,7 @@ from scheduler_app.auditlog import bp as auditlog_bp
 from scheduler_app.auth import bp as auth_bp
 from scheduler_app.auth.services import init_login
 from scheduler_app.calendar import bp as calendar_bp
+from scheduler_app.calls import bp as calls_bp
 from scheduler_app.cases import bp as cases_bp
 from scheduler_app.cases.alerts import unread_count as unread_case_alerts
 from scheduler_app.children import bp as children_bp
@@ -86,6 +87,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(calendar_bp, url_prefix="/calendar")
     app.register_blueprint(diaries_bp, url_prefix="/diaries")
+    app.register_blueprint(calls_bp, url_prefix="/calls")
     app.register_blueprint(earlywarning_bp, url_prefix="/warnings")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")

@@ -770,6 +770,7 @@ class ConsentCategory(enum.StrEnum):
 
     HOME = "home"  # the exact home point and the guardian's phone, for home visits
     OBSERVATIONS = "observations"  # background and well-being observations from diaries
+    CALLS = "calls"  # the parents' work place, call hours and how to reach them, for the family call window
 
 
 class GuardianConsent(Timestamped, db.Model):
@@ -1057,3 +1058,117 @@ class CaseAlert(db.Model):
     case: Mapped[SafeguardingCase] = relationship()
 
     __table_args__ = (UniqueConstraint("event_key", "user_id"),)
+
+
+# ---------------------------------------------------------------- the family call window (issue 26)
+
+class CallRoom(db.Model):
+    """A site's call equipment: how many calls it carries at once (lines), and when the room is open."""
+
+    __tablename__ = "call_room"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), unique=True)
+    lines: Mapped[int] = mapped_column(Integer, default=1)
+
+    site: Mapped[Site] = relationship()
+    hours: Mapped[list[CallRoomHours]] = relationship(back_populates="room", cascade="all, delete-orphan",
+                                                      order_by="(CallRoomHours.day_index, CallRoomHours.start)")
+
+    __table_args__ = (CheckConstraint("lines >= 1 AND lines <= 20", name="call_lines_range"),)
+
+
+class CallRoomHours(WeeklyInterval, db.Model):
+    """When a site's call room is open, e.g. every Wednesday 18:30–20:30."""
+
+    __tablename__ = "call_room_hours"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("call_room.id", ondelete="CASCADE"), index=True)
+
+    room: Mapped[CallRoom] = relationship(back_populates="hours")
+
+    __table_args__ = (
+        CheckConstraint("day_index >= 0 AND day_index <= 6", name="day_range"),
+        CheckConstraint("start < \"end\"", name="start_before_end"),
+    )
+
+
+class ParentContact(Timestamped, db.Model):
+    """A child's parents for the call window: where they work, how to reach them, how many calls a week.
+    Sensitive: read and used only with the guardian's consent for calls. Siblings share ``family`` (one call)."""
+
+    __tablename__ = "parent_contact"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), unique=True)
+    family: Mapped[str] = mapped_column(String(64))  # the same text for siblings, e.g. the elder child's code
+    parent_name: Mapped[str] = mapped_column(String(100), default="")
+    works_at: Mapped[str] = mapped_column(String(200), default="")
+    reach: Mapped[str] = mapped_column(String(200), default="")  # phone or WeChat id
+    calls_per_week: Mapped[int] = mapped_column(Integer, default=1)
+
+    child: Mapped[Child] = relationship()
+    hours: Mapped[list[ParentCallHours]] = relationship(back_populates="contact", cascade="all, delete-orphan",
+                                                        order_by="(ParentCallHours.day_index, ParentCallHours.start)")
+
+    __table_args__ = (CheckConstraint("calls_per_week >= 1 AND calls_per_week <= 7", name="calls_per_week_range"),)
+
+
+class ParentCallHours(WeeklyInterval, db.Model):
+    """When the parents can take a call, e.g. Wednesday 20:00–22:00 after their shift."""
+
+    __tablename__ = "parent_call_hours"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(ForeignKey("parent_contact.id", ondelete="CASCADE"), index=True)
+
+    contact: Mapped[ParentContact] = relationship(back_populates="hours")
+
+    __table_args__ = (
+        CheckConstraint("day_index >= 0 AND day_index <= 6", name="day_range"),
+        CheckConstraint("start < \"end\"", name="start_before_end"),
+    )
+
+
+class CallPlan(db.Model):
+    """A week's planned calls for an organisation: when it was planned, and the children left short (with the
+    solver's reasons as messages, ``[{"child": id, "missing": n, "reason": {...}}]``)."""
+
+    __tablename__ = "call_plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    week_start: Mapped[dt.date] = mapped_column(Date)
+    planned_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="")
+    unmet: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    calls: Mapped[list[FamilyCall]] = relationship(back_populates="plan", cascade="all, delete-orphan",
+                                                   order_by="(FamilyCall.site_id, FamilyCall.day_index, "
+                                                            "FamilyCall.start)")
+
+    __table_args__ = (UniqueConstraint("organisation_id", "week_start"),)
+
+
+class FamilyCall(WeeklyInterval, db.Model):
+    """One planned family call and its record: it took place, how long, notes, a child-parent conflict flagged
+    for the social worker."""
+
+    __tablename__ = "family_call"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("call_plan.id", ondelete="CASCADE"), index=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"))
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"))
+    family: Mapped[str] = mapped_column(String(64))
+    child_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    line: Mapped[int] = mapped_column(Integer, default=1)
+    took_place: Mapped[bool | None] = mapped_column(Boolean)
+    minutes: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str] = mapped_column(Text, default="", server_default="")
+    conflict: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    plan: Mapped[CallPlan] = relationship(back_populates="calls")
+    site: Mapped[Site] = relationship()
+    supervisor: Mapped[Volunteer] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("day_index >= 0 AND day_index <= 6", name="day_range"),
+        CheckConstraint("start < \"end\"", name="start_before_end"),
+        CheckConstraint("minutes IS NULL OR (minutes >= 0 AND minutes <= 240)", name="call_minutes_range"),
+    )

@@ -1,4 +1,5 @@
-"""Command line: ``python -m solver solve INSTANCE -o ROSTER`` and ``python -m solver check INSTANCE ROSTER``.
+"""Command line: ``python -m solver solve INSTANCE -o ROSTER`` and ``python -m solver check INSTANCE ROSTER``; the
+family call window's ``python -m solver calls solve IN -o OUT`` and ``python -m solver calls check IN OUT``.
 
 ``--events`` writes the machine-readable ``solve-events/1`` stream (``solver.events``) on standard output.
 INSTANCE ``-`` reads the instance from standard input, so a caller need not leave children's names and homes
@@ -18,6 +19,10 @@ from pathlib import Path
 from typing import IO
 
 from solver import events
+from solver.calls.check import check as check_calls
+from solver.calls.instance import parse_call_instance
+from solver.calls.schedule import parse_call_schedule
+from solver.calls.solve import CallSettings, solve_calls
 from solver.instance import InstanceError, parse_instance
 from solver.messages import Message
 from solver.roster import parse_roster
@@ -123,6 +128,58 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0 if report.ok else EXIT_BROKEN
 
 
+def cmd_calls_solve(args: argparse.Namespace) -> int:
+    """Solve a call-instance/1 and write its call-schedule/1; exit 2 on bad input."""
+    try:
+        instance = parse_call_instance(_load(args.instance, "call instance"))
+        settings = CallSettings(time_limit_s=args.time_limit, seed=args.seed, workers=args.workers)
+    except (InstanceError, ValueError) as exc:
+        return _fail(f"{args.instance}: {exc}")
+    result = solve_calls(instance, settings)
+    text = json.dumps(result.schedule.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    s = result.stats
+    print(f"{s['status']}: {s['delivered']} of {s['demand']} calls delivered (bound {s['delivered_bound']}), "
+          f"{s['kept']} slots kept, load {s['load']}, {s['solve_seconds']} s", file=sys.stderr)
+    return 0
+
+
+def cmd_calls_check(args: argparse.Namespace) -> int:
+    """Check a call schedule against its instance; list every broken rule; exit 1 when any is broken."""
+    try:
+        instance = parse_call_instance(_load(args.instance, "call instance"))
+        schedule = parse_call_schedule(_load(args.schedule, "call schedule"))
+    except InstanceError as exc:
+        return _fail(str(exc))
+    report = check_calls(instance, schedule)
+    for violation in report.violations:
+        print(violation)
+    lv = report.levels
+    print(f"levels: delivered {lv.delivered}, kept {lv.kept}, load {lv.load}")
+    print("valid" if report.ok else f"INVALID: {len(report.violations)} broken rule(s)")
+    return 0 if report.ok else EXIT_BROKEN
+
+
+def _add_calls(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The ``calls`` command and its own ``solve`` and ``check``."""
+    p_calls = sub.add_parser("calls", help="the family call window: call-instance/1 to call-schedule/1")
+    calls = p_calls.add_subparsers(dest="calls_command", required=True)
+    p_solve = calls.add_parser("solve", help="solve a call-instance/1 and write a call-schedule/1")
+    p_solve.add_argument("instance", help="instance file, or - for standard input")
+    p_solve.add_argument("-o", "--output", default="-", help="schedule file (default: standard output)")
+    p_solve.add_argument("--time-limit", type=float, default=CallSettings.time_limit_s, help="seconds")
+    p_solve.add_argument("--seed", type=int, default=0)
+    p_solve.add_argument("--workers", type=int, default=0, help="threads per site (default: one)")
+    p_solve.set_defaults(func=cmd_calls_solve)
+    p_check = calls.add_parser("check", help="check a call schedule against its instance")
+    p_check.add_argument("instance")
+    p_check.add_argument("schedule")
+    p_check.set_defaults(func=cmd_calls_check)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Parse the command line and run a subcommand."""
     parser = argparse.ArgumentParser(prog="python -m solver", description="Peiban's weekly roster solver.")
@@ -147,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     p_check.add_argument("instance")
     p_check.add_argument("roster")
     p_check.set_defaults(func=cmd_check)
+    _add_calls(sub)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(relativeCreated)7.0f ms %(message)s")

@@ -14,14 +14,17 @@ from scheduler_app import audit
 from scheduler_app.extensions import db
 from scheduler_app.models import (
     Assignment,
+    CallPlan,
     Child,
     ConsentCategory,
     DiaryEntry,
     EarlyWarning,
     ErasureRequest,
     ErasureStatus,
+    FamilyCall,
     GuardianConsent,
     Organisation,
+    ParentContact,
     Roster,
     SafeguardingCase,
     SolveRun,
@@ -36,7 +39,9 @@ from scheduler_app.permissions import has as has_permission
 METHODS = {"paper": _l("signed paper form"), "verbal": _l("spoken, with a witness"),
            "message": _l("written message (WeChat or SMS)")}
 CATEGORIES = {ConsentCategory.HOME.value: _l("Home point and guardian's phone, for home visits"),
-              ConsentCategory.OBSERVATIONS.value: _l("Background and well-being observations")}
+              ConsentCategory.OBSERVATIONS.value: _l("Background and well-being observations"),
+              ConsentCategory.CALLS.value: _l("Parents' work place, call hours and how to reach them, for family "
+                                              "calls")}
 # The sensitive fields of a child's record, by the consent category that covers them.
 SENSITIVE_CHILD_FIELDS = {ConsentCategory.HOME.value: ("home_lat", "home_lon", "guardian_phone"),
                           ConsentCategory.OBSERVATIONS.value: ("background",)}
@@ -160,11 +165,28 @@ def child_data(child: Child) -> dict[str, Any]:
                 "concern": e.concern, "status": e.status.value}
                for e in db.session.execute(db.select(DiaryEntry).where(DiaryEntry.child_id == child.id)
                                            .order_by(DiaryEntry.served_on)).scalars()]
+    contact = db.session.execute(db.select(ParentContact).where(ParentContact.child_id == child.id)
+                                 ).scalar_one_or_none()
+    parents = None if contact is None else {
+        "family": contact.family, "parent_name": contact.parent_name, "works_at": contact.works_at,
+        "reach": contact.reach, "calls_per_week": contact.calls_per_week,
+        "hours": [{"day": h.day, "start": h.start.isoformat(), "end": h.end.isoformat()} for h in contact.hours]}
+    calls = [{"week": call.plan.week_start.isoformat(), "day": call.day, "start": call.start.isoformat(),
+              "end": call.end.isoformat(), "took_place": call.took_place, "minutes": call.minutes,
+              "notes": call.notes, "conflict": call.conflict} for call in _calls_of(child)]
     audit.record("child_exported", "child", child.id, purpose="data_request")
     db.session.commit()
     return {"format": "peiban-child-data/1", "exported_at": utcnow().isoformat(timespec="seconds"),
             "child": profile, "visit_windows": windows, "consents": consents, "visits": visits,
-            "diary_entries": diaries}
+            "diary_entries": diaries, "parents_for_calls": parents, "family_calls": calls}
+
+
+def _calls_of(child: Child) -> list[FamilyCall]:
+    """The family calls the child took part in, oldest first."""
+    calls = db.session.execute(db.select(FamilyCall).join(FamilyCall.plan)
+                               .where(CallPlan.organisation_id == child.organisation_id)
+                               .order_by(CallPlan.week_start, FamilyCall.day_index, FamilyCall.start)).scalars()
+    return [c for c in calls if child.id in (c.child_ids or [])]
 
 
 def pending_erasure(child: Child) -> ErasureRequest | None:
@@ -261,6 +283,11 @@ def anonymise(child: Child) -> None:
         run.reason = _scrub(run.reason, old_names, child.code)
     for warning in db.session.execute(db.select(EarlyWarning).where(EarlyWarning.child_id == child.id)).scalars():
         warning.detail = _scrub(warning.detail, old_names, child.code)
+    # The parents' details for calls go; a call's notes may speak of the family, so they go too.
+    for contact in db.session.execute(db.select(ParentContact).where(ParentContact.child_id == child.id)).scalars():
+        db.session.delete(contact)
+    for call in _calls_of(child):
+        call.notes = ""
     audit.record("child_anonymised", "child", child.id, organisation_id=child.organisation_id)
 
 

@@ -1,13 +1,14 @@
-"""``python -m solver.bench [sizes|versus|dense|replan|queue] …``: the benchmark tables (sizes when none is named)."""
+"""``python -m solver.bench [sizes|versus|dense|replan|queue|calls] …``: the benchmark tables (sizes when none is
+named)."""
 
 from __future__ import annotations
 
 import sys
 
-from solver.bench import dense, replan, sizes, versus, workers
+from solver.bench import calls, dense, replan, sizes, versus, workers
 
 TABLES = {"sizes": sizes.main, "versus": versus.main, "dense": dense.main, "replan": replan.main,
-          "queue": workers.main}
+          "queue": workers.main, "calls": calls.main}
 
 
 def main(argv: list[str]) -> int:

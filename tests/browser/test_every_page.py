@@ -37,6 +37,7 @@ ONLY_AFTER_ACTING = {
     "admin.login_slips",     # right after making passwords
     "me.certificate_page",   # the answer of the hours page's form (its dates)
     "me.hours_export",       # a download, from the same form
+    "calls.record",          # a call's record: there are calls once the week is planned (the calls journey)
 }
 ROLES = {"coordinator": Role.COORDINATOR, "manager": Role.MANAGER, "admin": Role.ADMIN, "mother": Role.VOLUNTEER,
          "tutor": Role.VOLUNTEER}

@@ -95,6 +95,11 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "privacy.erasures": ("GET", frozenset({Role.MANAGER})),
     "privacy.decide": ("POST", frozenset({Role.MANAGER})),
     "auditlog.index": ("GET", frozenset({Role.MANAGER, Role.ADMIN})),
+    "calls.week": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "calls.plan": ("POST", frozenset({Role.COORDINATOR})),
+    "calls.room": ("GET", frozenset({Role.COORDINATOR})),
+    "calls.parents": ("GET", frozenset({Role.COORDINATOR})),
+    "calls.record": ("GET", frozenset({Role.COORDINATOR})),
     "messages.mine": ("GET", ALL),
     "messages.log": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "messages.channels": ("GET", frozenset({Role.ADMIN})),
@@ -127,7 +132,7 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"],
             "consent_id": ids["consent"], "request_id": ids["erasure"], "sid": "no-such-session",
             "channel_id": ids["channel"], "case_id": ids["case"], "action_id": ids["action"],
-            "referral_id": ids["referral"]}
+            "referral_id": ids["referral"], "call_id": ids["call"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -161,12 +166,14 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     from scheduler_app.models import (
         Assignment,
         AssignmentKind,
+        CallPlan,
         CaseAction,
         DateAway,
         DiaryEntry,
         DiaryStatus,
         EarlyWarning,
         ErasureRequest,
+        FamilyCall,
         GuardianConsent,
         MessageChannel,
         Referral,
@@ -180,7 +187,7 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     users = {role: make_user(role, org=org) for role in Role}
     target = make_user(Role.COORDINATOR, org=org)
     # Names carry the organisation, so a page leaking another organisation's records can be caught.
-    child = make_child(org, "C1", name=f"孩子{org.id}号")
+    child = make_child(org, "C1", name=f"孩子{org.id}号", consent=("home", "observations", "calls"))
     site = make_site(org, name=f"站点{org.id}号")
     volunteer = make_volunteer(org, "M1", name=f"志愿者{org.id}号", calendar_token=f"matrix-calendar-token-{org.id}")
     own = users[Role.VOLUNTEER].volunteer  # the volunteer account's record, loaded before anything is pending
@@ -205,7 +212,10 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     action = CaseAction(case=case, what="家访核实", owner_id=users[Role.COORDINATOR].id, due_on=dt.date(2026, 12, 1))
     referral = Referral(case=case, to_role="teacher", contact="班主任", referred_on=dt.date(2026, 12, 1), shared="情况",
                         basis="consent")
-    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, case, action, referral])
+    call = FamilyCall(plan=CallPlan(organisation_id=org.id, week_start=dt.date(2026, 11, 30)), site=site,
+                      supervisor=volunteer, family="F1", child_ids=[child.id], day_index=2, start=dt.time(19),
+                      end=dt.time(19, 20))
+    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, case, action, referral, call])
     db.session.commit()
     consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
@@ -213,7 +223,7 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
                    "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token,
                    "my_away": my_away.id, "entry": entry.id, "warning": warning.id, "consent": consent.id,
                    "erasure": erasure.id, "channel": channel.id, "case": case.id, "action": action.id,
-                   "referral": referral.id, "names": (child.name, site.name, volunteer.name)}
+                   "referral": referral.id, "call": call.id, "names": (child.name, site.name, volunteer.name)}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -268,7 +278,7 @@ def test_refused_access_is_audited(app, login, world) -> None:
 
 ID_ARGUMENTS = frozenset({"child_id", "user_id", "volunteer_id", "date_away_id", "site_id", "village_id", "roster_id",
                           "assignment_id", "rule_id", "away_id", "entry_id", "warning_id", "consent_id", "request_id",
-                          "channel_id", "case_id", "action_id", "referral_id"})
+                          "channel_id", "case_id", "action_id", "referral_id", "call_id"})
 
 
 def test_nobody_reaches_another_organisations_records(app, login, make_world) -> None:

@@ -1,0 +1,147 @@
+"""The call window's pages: the week's calls per site and day, planning them, a site's room, a child's parents,
+a call's record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from scheduler_app.auth.services import roles_required
+from scheduler_app.calls import bp
+from scheduler_app.calls.forms import ParentsForm, PlanForm, RecordForm, RoomForm, WeekForm
+from scheduler_app.calls.services import (
+    CallsError,
+    calls_readable,
+    contact_of,
+    naming_for,
+    own_call,
+    own_child,
+    own_site,
+    plan_week,
+    record_call,
+    room_of,
+    save_parents,
+    save_room,
+    week_calls,
+)
+from scheduler_app.models import Role
+from scheduler_app.solver_text import say_stored
+from scheduler_app.weekly import format_intervals, week_start_of
+
+
+def _week() -> tuple[WeekForm, dt.date]:
+    form = WeekForm(request.args)
+    day = form.week.data if form.validate() and form.week.data else dt.date.today()
+    return form, week_start_of(day)
+
+
+@bp.route("/")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def week():
+    """The week's calls per site and day, the children left short with the reason, and the plan button."""
+    form, start = _week()
+    shown = week_calls(current_user, current_user.organisation_id, start)
+    name = naming_for(current_user.organisation_id)
+    unmet = [(u, say_stored(u.get("reason"), u.get("text", ""), name))
+             for u in (shown.plan.unmet if shown.plan else [])]
+    return render_template("calls/week.html", form=form, week_start=start, shown=shown, unmet=unmet,
+                           plan_form=PlanForm(week=start.isoformat()), days=range(7),
+                           week_days={i: start + dt.timedelta(days=i) for i in range(7)})
+
+
+@bp.route("/plan", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def plan():
+    """Plan the week's calls with the solver (in this request), then show them."""
+    form = PlanForm()
+    try:
+        start = week_start_of(dt.date.fromisoformat(form.week.data or ""))
+    except ValueError:
+        flash(_("Week: not a date."), "error")
+        return redirect(url_for("calls.week"))
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        outcome = plan_week(current_user.organisation_id, start)
+    except CallsError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("calls.week", week=start.isoformat()))
+    flash(_("Planned %(calls)d calls; %(short)d children short of their calls, %(out)d not in the plan.",
+            calls=outcome.calls, short=outcome.short, out=outcome.left_out), "success")
+    return redirect(url_for("calls.week", week=start.isoformat()))
+
+
+@bp.route("/rooms/<int:site_id>", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def room(site_id: int):
+    """A site's call equipment (lines at once) and the room's hours."""
+    site = own_site(current_user.organisation_id, site_id)
+    if site is None:
+        abort(404)
+    existing = room_of(site)
+    form = RoomForm(data={"lines": existing.lines, "hours": format_intervals(existing.hours)}
+                    if existing is not None and request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            save_room(site, form.lines.data, form.hours.data or "")
+        except CallsError as exc:
+            form[exc.field].errors = [str(exc)]
+        else:
+            flash(_("Call room of %(site)s saved.", site=site.name), "success")
+            return redirect(url_for("calls.week"))
+    return render_template("calls/room.html", form=form, site=site), 422 if form.errors else 200
+
+
+@bp.route("/parents/<int:child_id>", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def parents(child_id: int):
+    """A child's parents for calls: only with the guardian's consent for calls (sensitive)."""
+    child = own_child(current_user.organisation_id, child_id)
+    if child is None:
+        abort(404)
+    if not calls_readable(current_user, child):
+        return render_template("calls/no_consent.html", child=child), 403
+    existing = contact_of(child)
+    data = None
+    if existing is not None and request.method == "GET":
+        data = {"family": existing.family, "parent_name": existing.parent_name, "works_at": existing.works_at,
+                "reach": existing.reach, "calls_per_week": existing.calls_per_week,
+                "hours": format_intervals(existing.hours)}
+    form = ParentsForm(data=data)
+    if form.validate_on_submit():
+        try:
+            save_parents(child, family=form.family.data or "", parent_name=form.parent_name.data or "",
+                         works_at=form.works_at.data or "", reach=form.reach.data or "",
+                         calls_per_week=form.calls_per_week.data, hours=form.hours.data or "")
+        except CallsError as exc:
+            form[exc.field].errors = [str(exc)]
+        else:
+            flash(_("Parents of %(child)s saved.", child=child.name), "success")
+            return redirect(url_for("children.view", child_id=child.id))
+    return render_template("calls/parents.html", form=form, child=child), 422 if form.errors else 200
+
+
+@bp.route("/<int:call_id>/record", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def record(call_id: int):
+    """How a call went: it took place, minutes, notes, a conflict flagged for the social worker."""
+    call = own_call(current_user.organisation_id, call_id)
+    if call is None:
+        abort(404)
+    form = RecordForm(data={"took_place": bool(call.took_place), "minutes": call.minutes, "notes": call.notes,
+                            "conflict": call.conflict} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            record_call(call, took_place=form.took_place.data, minutes=form.minutes.data,
+                        notes=form.notes.data or "", conflict=form.conflict.data)
+        except CallsError as exc:
+            form[exc.field].errors = [str(exc)]
+        else:
+            flash(_("Call recorded."), "success")
+            return redirect(url_for("calls.week", week=call.plan.week_start.isoformat()))
+    shown = week_calls(current_user, current_user.organisation_id, call.plan.week_start)
+    return render_template("calls/record.html", form=form, call=call, who=shown.who[call.id]), \
+        422 if form.errors else 200
