@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 
 import click
 from flask import current_app
@@ -13,16 +14,26 @@ from scheduler_app.operations.doctor import examine
 
 
 @click.command("cron")
+@click.option("--every", type=click.IntRange(min=0), default=0, metavar="SECONDS",
+              help="Keep running, once every SECONDS (in a container, where no timer starts it); 0: once.")
 @with_appcontext
-def cron() -> None:
+def cron(every: int) -> None:
     """Run the scheduled jobs now due (backup, warnings, purge, messages; schedules in PEIBAN_CRON_*), one line
     each; run it every minute or five. Exit 1 when a job failed (the others still ran)."""
-    try:
-        done = run_due(current_app._get_current_object())  # type: ignore[attr-defined]  # werkzeug's proxy method
-    except CronError as exc:
-        raise click.ClickException(str(exc)) from None
-    for run in done:
-        click.echo(run.line)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy method
+    while True:
+        try:
+            done = run_due(app)
+        except CronError as exc:
+            if not every:
+                raise click.ClickException(str(exc)) from None
+            click.echo(str(exc), err=True)
+            done = ()
+        for run in done:
+            click.echo(run.line)
+        if not every:
+            break
+        time.sleep(every)
     if any(run.state == "failed" for run in done):
         sys.exit(1)
 
