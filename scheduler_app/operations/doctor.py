@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import Flask
+from flask.helpers import get_debug_flag
 
 from scheduler_app.backup import is_postgresql, newest_backup, sqlite_path
 from scheduler_app.config import SECRET_KEY_FILE
@@ -100,8 +101,9 @@ def hsts(app: Flask) -> Finding:
 
 
 def debug(app: Flask) -> Finding:
-    """Neither Flask's debug mode (its debugger runs code from the browser) nor testing mode."""
-    if app.debug or app.testing:
+    """Neither Flask's debug mode (its debugger runs code from the browser; FLASK_DEBUG, which the web server's
+    app reads too, or DEBUG) nor testing mode."""
+    if get_debug_flag() or app.debug or app.testing:
         return Finding("debug", False, "debug or testing mode is on",
                        "unset FLASK_DEBUG and do not pass TESTING; serve with gunicorn (deploy/peiban-web.service)")
     return Finding("debug", True, "off")

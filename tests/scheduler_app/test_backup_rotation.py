@@ -34,8 +34,12 @@ def _key(tmp_path: Path) -> tuple[x25519.Identity, Path]:
 
 
 def _org_names() -> set[str]:
+    """The organisations' names, read in a transaction ended at once (on SQLite it would hold the write lock a
+    restore waits for)."""
     db.session.rollback()
-    return set(db.session.execute(db.select(Organisation.name)).scalars())
+    names = set(db.session.execute(db.select(Organisation.name)).scalars())
+    db.session.rollback()
+    return names
 
 
 def test_rotation_keeps_7_daily_4_weekly_12_monthly_by_default() -> None:

@@ -44,8 +44,9 @@ def test_a_second_run_in_the_same_minute_repeats_no_job(scheduled, monkeypatch) 
 
 
 def test_each_job_runs_when_its_schedule_comes_round(scheduled, monkeypatch) -> None:
-    """After a first run, five minutes later only messages (every 5 minutes) is due; the next day at 02:15 the
-    backup is due again, the warnings (06:00) not yet."""
+    """After a first run at 02:15 (Shanghai), five minutes later only messages (every 5 minutes) is due; at 06:15
+    the purge (03:30) and the warnings (06:00) too; the next day at 02:15 the backup again, the purge and the
+    warnings not yet."""
     app, runs, jobs = scheduled
     monkeypatch.setattr(cron, "JOBS", jobs)
     cron.run_due(app, NOW)
@@ -53,8 +54,11 @@ def test_each_job_runs_when_its_schedule_comes_round(scheduled, monkeypatch) -> 
     cron.run_due(app, NOW + dt.timedelta(minutes=5))
     assert runs == ["messages"]
     runs.clear()
+    cron.run_due(app, NOW + dt.timedelta(hours=4))
+    assert runs == ["warnings", "purge", "messages"]
+    runs.clear()
     cron.run_due(app, NOW + dt.timedelta(days=1))
-    assert runs == ["backup", "purge", "messages"]
+    assert runs == ["backup", "messages"]
     state = json.loads(Path(app.config["PEIBAN_CRON_STATE"]).read_text())
     assert state["backup"]["last_run"] == (NOW + dt.timedelta(days=1)).isoformat()
 
@@ -72,6 +76,7 @@ def test_a_failed_job_does_not_stop_the_others(scheduled, monkeypatch) -> None:
     assert [run.state for run in done] == ["failed", "ran", "ran", "ran"]
     assert done[0].line == "backup: failed (RuntimeError: the disk is full)"
     assert runs == ["warnings", "purge", "messages"]
+    Path(app.config["PEIBAN_CRON_STATE"]).unlink()  # the command runs on the real clock: every job due again
     result = app.test_cli_runner().invoke(args=["cron"])
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()

@@ -45,12 +45,11 @@ def test_a_good_deployment_has_nothing_to_fix(deployment) -> None:
     assert result.output.strip().endswith("Nothing to fix.")
 
 
-def test_a_bad_deployment_is_told_what_to_fix(deployment) -> None:
-    """A short secret key, plain HTTP, no HSTS, debug on, no backup and too little disk: each named with how to
-    fix it, and `flask doctor` exits 1."""
-    app = deployment(SECRET_KEY="short", PEIBAN_HTTPS=0, PEIBAN_HSTS_SECONDS=0, DEBUG=True,
-                     PEIBAN_MIN_FREE_MB=10**9)
-    app.debug = True
+def test_a_bad_deployment_is_told_what_to_fix(deployment, monkeypatch) -> None:
+    """A short secret key, plain HTTP, no HSTS, FLASK_DEBUG on, no backup and too little disk: each named with
+    how to fix it, and `flask doctor` exits 1."""
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    app = deployment(SECRET_KEY="short", PEIBAN_HTTPS=0, PEIBAN_HSTS_SECONDS=0, PEIBAN_MIN_FREE_MB=10**9)
     result = app.test_cli_runner().invoke(args=["doctor"])
     assert result.exit_code == 1
     to_fix = {line.split()[1].rstrip(":") for line in result.output.splitlines() if line.startswith("FIX")}
