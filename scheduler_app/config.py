@@ -76,6 +76,27 @@ class Config:
     PEIBAN_MESSAGE_RETRY_SECONDS = 60.0
     PEIBAN_MESSAGE_BATCH = 10
     PEIBAN_MESSAGE_QUEUE = "peiban-messages"
+    # Backups (`flask backup`, and `flask cron`'s backup job): the folder ("" = instance/backups), an age public
+    # key (age1…, from age-keygen) to encrypt every backup to ("" = not encrypted), and how many rotation keeps:
+    # the newest of each of the last 7 days, 4 ISO weeks and 12 months that have one.
+    PEIBAN_BACKUP_DIR = ""
+    PEIBAN_BACKUP_AGE_RECIPIENT = ""
+    PEIBAN_BACKUP_KEEP_DAILY = 7
+    PEIBAN_BACKUP_KEEP_WEEKLY = 4
+    PEIBAN_BACKUP_KEEP_MONTHLY = 12
+    # `flask cron` (run it every minute or five): when each job is due, as cron expressions in
+    # PEIBAN_CRON_TIMEZONE ("" = BABEL_DEFAULT_TIMEZONE); "" turns a job off. Its last runs are kept in
+    # PEIBAN_CRON_STATE ("" = instance/cron-state.json).
+    PEIBAN_CRON_BACKUP = "15 2 * * *"
+    PEIBAN_CRON_WARNINGS = "0 6 * * *"
+    PEIBAN_CRON_PURGE = "30 3 * * *"
+    PEIBAN_CRON_MESSAGES = "*/5 * * * *"
+    PEIBAN_CRON_TIMEZONE = ""
+    PEIBAN_CRON_STATE = ""
+    # `flask doctor`: a backup older than this many hours must be looked at (a day, plus slack for a cron that
+    # runs every few minutes), and the free space the database's disk must keep.
+    PEIBAN_BACKUP_MAX_AGE_HOURS = 25
+    PEIBAN_MIN_FREE_MB = 1024
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -115,6 +136,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     settings.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     if not settings.get("SQLALCHEMY_DATABASE_URI"):
         settings["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance_path / 'peiban.sqlite3'}"
+    settings["PEIBAN_BACKUP_DIR"] = settings["PEIBAN_BACKUP_DIR"] or str(instance_path / "backups")
+    settings["PEIBAN_CRON_STATE"] = settings["PEIBAN_CRON_STATE"] or str(instance_path / "cron-state.json")
+    settings["PEIBAN_CRON_TIMEZONE"] = settings["PEIBAN_CRON_TIMEZONE"] or settings["BABEL_DEFAULT_TIMEZONE"]
     if not settings.get("SECRET_KEY"):
         settings["SECRET_KEY"] = _secret_key(instance_path)
     return settings

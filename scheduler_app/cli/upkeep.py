@@ -8,10 +8,8 @@ import click
 from flask.cli import with_appcontext
 
 from scheduler_app.cases.services import escalate_all
-from scheduler_app.earlywarning.services import scan
-from scheduler_app.extensions import db
+from scheduler_app.earlywarning.services import scan_every_organisation
 from scheduler_app.messages.jobs import run_once
-from scheduler_app.models import Organisation
 from scheduler_app.privacy.services import purge_expired
 
 
@@ -19,8 +17,8 @@ from scheduler_app.privacy.services import purge_expired
 @with_appcontext
 def scan_warnings() -> None:
     """Bring every organisation's warning list up to date (for cron; the warnings page scans too)."""
-    for org_id, name in db.session.execute(db.select(Organisation.id, Organisation.name)).all():
-        click.echo(f"{name}: {scan(org_id)} new warnings")
+    for name, new in scan_every_organisation():
+        click.echo(f"{name}: {new} new warnings")
     click.echo(f"{escalate_all()} case escalations (overdue actions, missing mandatory reports)")
 
 

@@ -190,6 +190,12 @@ def scan(organisation_id: int, today: dt.date | None = None) -> int:
     return raised
 
 
+def scan_every_organisation(today: dt.date | None = None) -> list[tuple[str, int]]:
+    """Scan each organisation's warnings (cron's job): its name and how many warnings are new."""
+    organisations = db.session.execute(db.select(Organisation.id, Organisation.name).order_by(Organisation.id)).all()
+    return [(name, scan(org_id, today)) for org_id, name in organisations]
+
+
 def _key(w: EarlyWarning) -> Key:
     return (w.kind, w.child_id, w.volunteer_id)
 

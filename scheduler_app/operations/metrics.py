@@ -1,24 +1,28 @@
-"""Prometheus metrics on a registry of the app's own: requests by endpoint and status with their latency,
-solve runs by state (read from the database at scrape time) and the solve queue's depth when Redis is set."""
+"""Prometheus metrics on a registry of the app's own: requests by endpoint and status with their latency; read
+at scrape time: solve runs by state and by outcome with their duration, messages by state, the last backup's
+age, and the solve queue's depth when Redis is set."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import ipaddress
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 from flask import Flask, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily, Metric, SummaryMetricFamily
 from prometheus_client.registry import Collector
 from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from scheduler_app.backup import newest_backup
 from scheduler_app.extensions import db
-from scheduler_app.models import RunState, SolveRun
+from scheduler_app.models import Message, MessageState, RunState, SolveRun
 from scheduler_app.operations.services import redis_connection
 
 EXTENSION = "peiban_metrics"
@@ -42,29 +46,76 @@ class AppMetrics:
 
 
 class DatabaseCollector(Collector):
-    """Figures read at scrape time: solve runs by state, and the solve queue's depth when Redis is set."""
+    """Figures read at scrape time: solve runs and messages from the database, the last backup from its folder,
+    and the solve queue's depth when Redis is set."""
 
     def __init__(self, app: Flask) -> None:
         self.app = app
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[Metric]:
         """Yield the gauges (called by the scrape, inside its request); a figure whose source does not answer is
         left out, and /readyz says why."""
-        runs = GaugeMetricFamily("peiban_solve_runs", "Solve runs recorded, by state", labels=("state",))
         try:
-            rows = db.session.execute(select(SolveRun.state, func.count()).group_by(SolveRun.state)).all()
-            counts: dict[RunState, int] = {state: count for state, count in rows}
+            figures = list(_solve_runs()) + list(_messages())
         except SQLAlchemyError:
             db.session.rollback()
         else:
-            for state in RunState:
-                runs.add_metric((state.value,), counts.get(state, 0))
-            yield runs
+            yield from figures
+        yield from _last_backup(self.app)
         if self.app.config["REDIS_URL"]:
             yield from _queue_depth(self.app)
 
 
-def _queue_depth(app: Flask) -> Iterator[GaugeMetricFamily]:
+def _solve_runs() -> Iterator[Metric]:
+    """Runs by state, and the finished ones by outcome (state and ending) with the time they took."""
+    runs = GaugeMetricFamily("peiban_solve_runs", "Solve runs recorded, by state", labels=("state",))
+    counts: dict[RunState, int] = {state: count for state, count in db.session.execute(
+        select(SolveRun.state, func.count()).group_by(SolveRun.state)).all()}
+    for state in RunState:
+        runs.add_metric((state.value,), counts.get(state, 0))
+    yield runs
+    # The few columns of finished runs (an organisation makes a few a week): durations summed here work the
+    # same on SQLite and PostgreSQL.
+    finished_count: dict[tuple[str, str], int] = {}
+    finished_seconds: dict[tuple[str, str], float] = {}
+    for state, ending, started, finished in db.session.execute(
+            select(SolveRun.state, SolveRun.ending, SolveRun.started_at, SolveRun.finished_at)
+            .where(SolveRun.finished_at.is_not(None))):
+        seconds = (finished - started).total_seconds() if started else 0.0
+        outcome = (state.value, ending.value if ending else "")
+        finished_count[outcome] = finished_count.get(outcome, 0) + 1
+        finished_seconds[outcome] = finished_seconds.get(outcome, 0.0) + seconds
+    durations = SummaryMetricFamily("peiban_solve_run_duration_seconds",
+                                    "Finished solve runs by outcome (state, and how a failed one ended) and the "
+                                    "time from start to finish", labels=("state", "ending"))
+    for outcome, count in sorted(finished_count.items()):
+        durations.add_metric(outcome, count_value=count, sum_value=finished_seconds[outcome])
+    yield durations
+
+
+def _messages() -> Iterator[Metric]:
+    """Messages in the outbox by state: queued, sent, failed (given up)."""
+    gauge = GaugeMetricFamily("peiban_messages", "Messages recorded, by state (failed: given up after its tries)",
+                              labels=("state",))
+    counts: dict[MessageState, int] = {state: count for state, count in db.session.execute(
+        select(Message.state, func.count()).group_by(Message.state)).all()}
+    for state in MessageState:
+        gauge.add_metric((state.value,), counts.get(state, 0))
+    yield gauge
+
+
+def _last_backup(app: Flask) -> Iterator[Metric]:
+    """The newest backup's age in PEIBAN_BACKUP_DIR; left out while there is none."""
+    newest = newest_backup(Path(app.config["PEIBAN_BACKUP_DIR"]))
+    if newest is None:
+        return
+    gauge = GaugeMetricFamily("peiban_last_backup_age_seconds", "Seconds since the newest backup was taken")
+    gauge.add_metric((), (dt.datetime.now(dt.UTC) - newest[0]).total_seconds())
+    yield gauge
+
+
+def _queue_depth(app: Flask) -> Iterator[Metric]:
+    """The number of solve jobs waiting on the queue; left out when Redis does not answer."""
     connection = redis_connection(app)
     try:
         depth = Queue(app.config["PEIBAN_SOLVE_QUEUE"], connection=connection).count

@@ -72,6 +72,9 @@ def check_database() -> Check:
     except SQLAlchemyError as exc:
         db.session.rollback()
         return Check("database", False, f"unreachable ({type(exc).__name__})")
+    # End the probe's transaction: outside a request (flask doctor) SQLite begins it as a writer, and the
+    # migrations check's own connection would wait for its lock.
+    db.session.rollback()
     return Check("database", True, "reachable")
 
 

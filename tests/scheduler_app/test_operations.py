@@ -17,7 +17,17 @@ from rq import Queue, Worker
 
 from scheduler_app import create_app
 from scheduler_app.extensions import db
-from scheduler_app.models import RunState, SolveRun, Week
+from scheduler_app.models import (
+    ChannelKind,
+    Ending,
+    Message,
+    MessageChannel,
+    MessageState,
+    Role,
+    RunState,
+    SolveRun,
+    Week,
+)
 from scheduler_app.operations import logs, services
 from scheduler_app.records import editing
 from tests.conftest import form_data
@@ -339,3 +349,54 @@ def test_dev_run_serves_with_waitress_on_the_chosen_port(monkeypatch) -> None:
     adjustments = Adjustments(**{k: v for k, v in settings.items() if k not in ("call", "help")})
     assert adjustments.threads == 8 and adjustments.port == 8123 and adjustments.host == "127.0.0.1"
     assert not adjustments.clear_untrusted_proxy_headers
+
+
+def test_metrics_solve_runs_by_outcome_with_duration(client, make_org) -> None:
+    """Finished runs are counted by state and ending with the seconds from start to finish summed; a run not yet
+    finished is in no outcome."""
+    org = make_org()
+    week = Week(organisation_id=org.id, start_date=dt.date(2026, 11, 30))
+    db.session.add(week)
+    db.session.flush()
+    start = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+    db.session.add_all([
+        SolveRun(organisation_id=org.id, week_id=week.id, time_limit_s=60, state=RunState.SUCCEEDED,
+                 started_at=start, finished_at=start + dt.timedelta(seconds=seconds)) for seconds in (20, 40)])
+    db.session.add(SolveRun(organisation_id=org.id, week_id=week.id, time_limit_s=60, state=RunState.FAILED,
+                            ending=Ending.OVERRAN, started_at=start, finished_at=start + dt.timedelta(seconds=80)))
+    db.session.add(SolveRun(organisation_id=org.id, week_id=week.id, time_limit_s=60, state=RunState.RUNNING,
+                            started_at=start))
+    db.session.commit()
+    samples = _samples(client.get("/metrics"))
+    name = "peiban_solve_run_duration_seconds"
+    assert samples[(f"{name}_count", (("ending", ""), ("state", "succeeded")))] == 2
+    assert samples[(f"{name}_sum", (("ending", ""), ("state", "succeeded")))] == 60
+    assert samples[(f"{name}_count", (("ending", "overran"), ("state", "failed")))] == 1
+    assert samples[(f"{name}_sum", (("ending", "overran"), ("state", "failed")))] == 80
+    assert not any(labels and ("state", "running") in labels for (n, labels) in samples if n.startswith(name))
+
+
+def test_metrics_count_messages_sent_and_failed(client, make_user) -> None:
+    """Messages are counted by state, every state present (0 included)."""
+    user = make_user(Role.COORDINATOR)
+    channel = MessageChannel(organisation_id=user.organisation_id, kind=ChannelKind.EMAIL, label="mail")
+    db.session.add(channel)
+    db.session.flush()
+    db.session.add_all([Message(organisation_id=user.organisation_id, user_id=user.id, channel_id=channel.id,
+                                event_key=f"test:{n}", kind="reminder", subject="s", body="b", state=state)
+                        for n, state in enumerate((MessageState.SENT, MessageState.SENT, MessageState.FAILED))])
+    db.session.commit()
+    samples = _samples(client.get("/metrics"))
+    messages = {labels[0][1]: value for (name, labels), value in samples.items() if name == "peiban_messages"}
+    assert messages == {"queued": 0, "sent": 2, "failed": 1}
+
+
+def test_metrics_report_the_last_backups_age(app, client, tmp_path: Path) -> None:
+    """No backup yet: no age; after one taken two hours ago (by its name), the age is about 7,200 s."""
+    app.config["PEIBAN_BACKUP_DIR"] = str(tmp_path / "backups")
+    assert not any(name == "peiban_last_backup_age_seconds" for name, _ in _samples(client.get("/metrics")))
+    (tmp_path / "backups").mkdir()
+    taken = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+    (tmp_path / "backups" / f"peiban-{taken:%Y%m%d-%H%M%S}.sqlite3.age").write_bytes(b"x")
+    age = _samples(client.get("/metrics"))[("peiban_last_backup_age_seconds", ())]
+    assert 7200 - 5 <= age <= 7200 + 60
