@@ -106,7 +106,7 @@ def test_cron_runs_the_real_jobs(app, tmp_path: Path, make_org) -> None:
     assert first.exit_code == 0, first.output
     lines = first.output.strip().splitlines()
     assert lines[0].startswith("backup: ran (peiban-")
-    assert lines[1] == "warnings: ran (0 new warnings in 1 organisations)"
+    assert lines[1] == "warnings: ran (0 new warnings in 1 organisations; 0 case escalations)"
     assert lines[2] == "purge: ran (0 children anonymised)"
     assert lines[3] == "messages: ran (0 sent, 0 to try again later, 0 given up)"
     assert len(list((tmp_path / "b").iterdir())) == 1
