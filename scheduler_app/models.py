@@ -26,6 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from scheduler_app.extensions import Model, db
+from scheduler_app.permissions import defaults_for
+from scheduler_app.roles import Role
 from solver.timeutil import DAYS as SOLVER_DAYS
 
 DAYS = SOLVER_DAYS  # the contract's day names, index 0 = Monday (one definition, the solver's)
@@ -45,15 +47,6 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
 def age_on(birth: dt.date, day: dt.date) -> int:
     """Age in whole years on a day of someone born on ``birth``."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-class Role(enum.StrEnum):
-    """What a user account may do."""
-
-    ADMIN = "admin"
-    MANAGER = "manager"
-    COORDINATOR = "coordinator"
-    VOLUNTEER = "volunteer"
 
 
 class LeftBehindType(enum.StrEnum):
@@ -517,7 +510,6 @@ class OutboxReceipt(Model):
 
 def _role_defaults(context: Any) -> list[str]:
     """A new account's permissions: its role's defaults."""
-    from scheduler_app.permissions import defaults_for  # it names roles from this module
     return defaults_for(Role(context.get_current_parameters()["role"]))
 
 
