@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import signal
 import socket
 import subprocess
@@ -24,6 +23,8 @@ import urllib.parse
 from pathlib import Path
 
 import requests
+
+from tests.forms import csrf_token_in
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -147,10 +148,10 @@ def generate(base: str, coordinator: str, week: dt.date) -> requests.Session:
     """A coordinator presses Generate for the week (a real background solve during the load)."""
     session = requests.Session()
     page = session.get(f"{base}/auth/login").text
-    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+    token = csrf_token_in(page)
     session.post(f"{base}/auth/login", data={"username": coordinator, "password": PASSWORD, "csrf_token": token})
     page = session.get(f"{base}/rosters/{week.isoformat()}").text
-    token = re.search(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"', page).group(1)
+    token = csrf_token_in(page)
     response = session.post(f"{base}/rosters/{week.isoformat()}/generate",
                             data={"time_limit": str(GENERATION_LIMIT_S), "csrf_token": token}, allow_redirects=False)
     if response.status_code != 302:

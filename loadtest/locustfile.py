@@ -7,24 +7,25 @@ import itertools
 import json
 import os
 import random
-import re
 import threading
 import uuid
 
 from locust import HttpUser, between, events, task
 
-from tests.conftest import form_data
+from tests.forms import csrf_token_in, form_data
 
 ACCOUNTS = json.loads(open(os.environ["LOADTEST_ACCOUNTS"], encoding="utf-8").read())  # noqa: SIM115
-CSRF = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 _next_volunteer = itertools.count()
 _lock = threading.Lock()
 OUTCOMES: dict[str, list] = {"diaries": [], "edits": [], "conflicts": 0}
 
 
 def _csrf(html: str) -> str:
-    match = CSRF.search(html)
-    return match.group(1) if match else ""
+    """The page's CSRF token, or "" for a page without a form (the server answered an error under load)."""
+    try:
+        return csrf_token_in(html)
+    except LookupError:
+        return ""
 
 
 def _login(user: HttpUser, username: str) -> None:

@@ -1,5 +1,7 @@
 """Flask extensions, created unbound here and bound to an app in ``create_app``."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -27,6 +29,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The models' base class. ``db.Model`` is made at run time from ``Base`` (adding Flask-SQLAlchemy's table names
+# and query property), and mypy cannot take an attribute of an instance as a base class (python/mypy#8603): it
+# checks the models against ``Base``, whose mapping and typing ``db.Model`` shares.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

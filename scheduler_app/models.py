@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -25,7 +25,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from scheduler_app.extensions import db
+from scheduler_app.extensions import Model, db
+from scheduler_app.permissions import defaults_for
+from scheduler_app.roles import Role
 from solver.timeutil import DAYS as SOLVER_DAYS
 
 DAYS = SOLVER_DAYS  # the contract's day names, index 0 = Monday (one definition, the solver's)
@@ -45,15 +47,6 @@ def as_utc(moment: dt.datetime) -> dt.datetime:
 def age_on(birth: dt.date, day: dt.date) -> int:
     """Age in whole years on a day of someone born on ``birth``."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
-
-
-class Role(enum.StrEnum):
-    """What a user account may do."""
-
-    ADMIN = "admin"
-    MANAGER = "manager"
-    COORDINATOR = "coordinator"
-    VOLUNTEER = "volunteer"
 
 
 class LeftBehindType(enum.StrEnum):
@@ -158,6 +151,10 @@ class HomePoint:
 
     home_lat: Mapped[float | None] = mapped_column(Float)
     home_lon: Mapped[float | None] = mapped_column(Float)
+    if TYPE_CHECKING:
+        # Each model maps its own ``village`` relationship (beside its village_id column); declared here for the
+        # type checker only, so the mixin maps no second one.
+        village: Mapped[Village | None]
 
     @property
     def home_point(self) -> tuple[float, float] | None:
@@ -169,7 +166,7 @@ class HomePoint:
         return None
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """The NGO, with the settings that shape every week's roster."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,7 +199,7 @@ class Organisation(db.Model):
     )
 
 
-class Village(Timestamped, db.Model):
+class Village(Timestamped, Model):
     """A village (or neighbourhood) with a reference point, where homes without a precise point sit."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -222,7 +219,7 @@ class Village(Timestamped, db.Model):
         return f"{self.township} {self.name}".strip()
 
 
-class Site(Timestamped, db.Model):
+class Site(Timestamped, Model):
     """A place for the 4:30 classroom: a village school or a children's home."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -249,7 +246,7 @@ class Site(Timestamped, db.Model):
     )
 
 
-class SiteSession(WeeklyInterval, db.Model):
+class SiteSession(WeeklyInterval, Model):
     """A weekly session a site holds, e.g. every Monday 16:30–18:00."""
 
     __tablename__ = "site_session"
@@ -266,7 +263,7 @@ class SiteSession(WeeklyInterval, db.Model):
 
 
 
-class Child(HomePoint, Timestamped, db.Model):
+class Child(HomePoint, Timestamped, Model):
     """A left-behind child: profile, home, guardian, tutoring needs and home-visit needs."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -313,7 +310,7 @@ class Child(HomePoint, Timestamped, db.Model):
         return None if self.birth_date is None else age_on(self.birth_date, day)
 
 
-class VisitWindow(WeeklyInterval, db.Model):
+class VisitWindow(WeeklyInterval, Model):
     """When a child's family can receive a home visit, e.g. Saturday 09:00–12:00."""
 
     __tablename__ = "visit_window"
@@ -329,7 +326,7 @@ class VisitWindow(WeeklyInterval, db.Model):
 
 
 
-class Volunteer(HomePoint, Timestamped, db.Model):
+class Volunteer(HomePoint, Timestamped, Model):
     """A tutor (college student or local teacher) and/or a volunteer mother making home visits."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -386,14 +383,16 @@ class Volunteer(HomePoint, Timestamped, db.Model):
         for away in self.dates_away:
             if not away.covers(day):
                 continue
-            if away.whole_days:
+            stretch = away.stretch
+            if stretch is None:
                 return []
+            away_start, away_end = stretch
             pieces = [part for s, e in pieces
-                      for part in ((s, min(e, away.start)), (max(s, away.end), e)) if part[0] < part[1]]
+                      for part in ((s, min(e, away_start)), (max(s, away_end), e)) if part[0] < part[1]]
         return pieces
 
 
-class Availability(WeeklyInterval, db.Model):
+class Availability(WeeklyInterval, Model):
     """A weekly interval when a volunteer can serve, e.g. Tuesday 15:30–19:00."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -408,7 +407,7 @@ class Availability(WeeklyInterval, db.Model):
 
 
 
-class DateAway(db.Model):
+class DateAway(Model):
     """Days a volunteer cannot serve (exams, holidays, illness); they remove that week's availability.
 
     Without times the whole of each day is away; with ``start`` and ``end`` only that stretch of each day
@@ -436,6 +435,13 @@ class DateAway(db.Model):
         """True when the whole of each day is away (no stretch of times)."""
         return self.start is None
 
+    @property
+    def stretch(self) -> tuple[dt.time, dt.time] | None:
+        """The times away on each day, or None when the whole of each day is away."""
+        if self.start is None or self.end is None:
+            return None
+        return (self.start, self.end)
+
     def covers(self, day: dt.date) -> bool:
         """True when the dates away include that day (whole or a stretch of it)."""
         return self.first_day <= day <= self.last_day
@@ -444,10 +450,11 @@ class DateAway(db.Model):
         """True when the two share a moment: a common day, and, when both are stretches, common times."""
         if other.last_day < self.first_day or self.last_day < other.first_day:
             return False
-        return self.whole_days or other.whole_days or (self.start < other.end and other.start < self.end)
+        mine, theirs = self.stretch, other.stretch
+        return mine is None or theirs is None or (mine[0] < theirs[1] and theirs[0] < mine[1])
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """One failed login for a username as typed (whether or not such an account exists); counted across
     processes to lock a username out for a while after repeated failures. ``device`` is the known browser it
     came from (one the account logged in on before), counted apart so strangers cannot lock that browser out."""
@@ -458,7 +465,7 @@ class LoginFailure(db.Model):
     failed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One logged-in browser, kept on the server: logging out ends it, so a copy of its cookie stops working."""
 
     __tablename__ = "login_session"
@@ -474,7 +481,7 @@ class LoginSession(db.Model):
     seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """One of the ten single-use codes that stand in for the authenticator app when the phone is lost (kept as a
     SHA-256 hash: each code is random, 50 bits, so no slow hash is needed)."""
 
@@ -485,7 +492,7 @@ class RecoveryCode(db.Model):
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class OutboxReceipt(db.Model):
+class OutboxReceipt(Model):
     """A phone's outbox item the server has taken: its id, made on the phone, is the idempotency key, so a resend
     gets the first answer back and changes nothing."""
 
@@ -503,11 +510,10 @@ class OutboxReceipt(db.Model):
 
 def _role_defaults(context: Any) -> list[str]:
     """A new account's permissions: its role's defaults."""
-    from scheduler_app.permissions import defaults_for  # it names roles from this module
     return defaults_for(Role(context.get_current_parameters()["role"]))
 
 
-class User(UserMixin, Timestamped, db.Model):
+class User(UserMixin, Timestamped, Model):
     """A person who logs in: admin, manager, coordinator, or a volunteer linked to a volunteer record."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -547,12 +553,12 @@ class User(UserMixin, Timestamped, db.Model):
         return f"{self.id}:{self.session_token}"
 
     @property
-    def is_active(self) -> bool:  # type: ignore[override]  # a property over UserMixin's, from the account's flag
+    def is_active(self) -> bool:  # a property over UserMixin's, from the account's flag
         """Disabled accounts cannot log in or keep a session."""
         return self.active
 
 
-class Week(db.Model):
+class Week(Model):
     """A roster week, Monday to Sunday, with its pins and forbidden pairs."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -565,7 +571,7 @@ class Week(db.Model):
     __table_args__ = (UniqueConstraint("organisation_id", "start_date"),)
 
 
-class WeekRule(db.Model):
+class WeekRule(Model):
     """A coordinator's pin (must happen) or forbid (must not happen) for one week."""
 
     __tablename__ = "week_rule"
@@ -590,7 +596,7 @@ class WeekRule(db.Model):
     )
 
 
-class Roster(Timestamped, db.Model):
+class Roster(Timestamped, Model):
     """One version of a week's roster: a draft, or published to volunteers; with the solver's figures."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -614,7 +620,7 @@ class Roster(Timestamped, db.Model):
     __mapper_args__ = {"version_id_col": version_id}
 
 
-class Notification(db.Model):
+class Notification(Model):
     """A message to a volunteer in the app: their week was published, or changed after publication."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -628,7 +634,7 @@ class Notification(db.Model):
     __table_args__ = (CheckConstraint("kind IN ('week_published', 'week_changed')", name="notification_kind"),)
 
 
-class SolveRun(db.Model):
+class SolveRun(Model):
     """One background solve of a week: its state, heartbeat, progress and outcome (a draft roster or a reason)."""
 
     __tablename__ = "solve_run"
@@ -657,7 +663,7 @@ class SolveRun(db.Model):
     replan_of: Mapped[Roster | None] = relationship(foreign_keys=[replan_of_id])
 
 
-class Assignment(WeeklyInterval, db.Model):
+class Assignment(WeeklyInterval, Model):
     """A volunteer's activity in a roster: a tutoring session or a home visit, with times."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -685,9 +691,28 @@ class Assignment(WeeklyInterval, db.Model):
         """The calendar day of the assignment in its roster's week."""
         return self.roster.week.start_date + dt.timedelta(days=self.day_index)
 
+    @property
+    def tutoring_site(self) -> Site:
+        """A tutoring assignment's site (the table's check constraint says it has one)."""
+        if self.site is None:
+            raise ValueError(f"tutoring assignment {self.id} has no site")
+        return self.site
+
+    @property
+    def visited_child(self) -> Child:
+        """A visit's child (the table's check constraint says it has one)."""
+        if self.child is None:
+            raise ValueError(f"visit {self.id} has no child")
+        return self.child
+
+    @property
+    def place(self) -> Site | Child:
+        """Where the activity is: a tutoring assignment's site, a visit's child."""
+        return self.tutoring_site if self.kind == AssignmentKind.TUTORING else self.visited_child
 
 
-class DiaryEntry(Timestamped, db.Model):
+
+class DiaryEntry(Timestamped, Model):
     """A volunteer's service diary after an activity: hours, what was done, observations, what they gained."""
 
     __tablename__ = "diary_entry"
@@ -720,7 +745,7 @@ class DiaryEntry(Timestamped, db.Model):
     __table_args__ = (CheckConstraint("minutes > 0", name="minutes_positive"),)
 
 
-class EarlyWarning(db.Model):
+class EarlyWarning(Model):
     """A sign that a child may be slipping through or a volunteer struggling, found by the warning scan."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -749,7 +774,7 @@ class EarlyWarning(db.Model):
         return dt.date.fromisoformat(last) if last else None
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what, when (UTC) and from where: every view and change of a child record, every login."""
 
     __tablename__ = "audit_event"
@@ -773,7 +798,7 @@ class ConsentCategory(enum.StrEnum):
     CALLS = "calls"  # the parents' work place, call hours and how to reach them, for the family call window
 
 
-class GuardianConsent(Timestamped, db.Model):
+class GuardianConsent(Timestamped, Model):
     """A guardian's consent for a child: who gave it, how, for what, and when it was withdrawn."""
 
     __tablename__ = "guardian_consent"
@@ -799,7 +824,7 @@ class ErasureStatus(enum.StrEnum):
     REFUSED = "refused"
 
 
-class ErasureRequest(db.Model):
+class ErasureRequest(Model):
     """A request to anonymise a child's record; a second person approves it before anything changes."""
 
     __tablename__ = "erasure_request"
@@ -834,7 +859,7 @@ class MessageState(enum.StrEnum):
     FAILED = "failed"
 
 
-class MessageChannel(Timestamped, db.Model):
+class MessageChannel(Timestamped, Model):
     """One of an organisation's ways to send messages. Its secret (the SMTP password, or the Apprise URL, which
     holds the robot's key) is stored sealed with a key derived from the app's secret key, or named as an
     environment variable; only its last characters are shown back."""
@@ -860,7 +885,7 @@ class MessageChannel(Timestamped, db.Model):
     )
 
 
-class Message(db.Model):
+class Message(Model):
     """One message in the outbox: an event for one recipient on one channel, sent at most once (the key), tried
     again later with a growing delay when the channel fails, and given up after a limit with the reason."""
 
@@ -913,7 +938,7 @@ class Severity(enum.StrEnum):
     ROUTINE = "routine"
 
 
-class SafeguardingCase(db.Model):
+class SafeguardingCase(Model):
     """A child's safeguarding case: the concerns that opened or joined it, who owns it, by when it must be acted
     on, and how it ended. A child has at most one case not closed at a time."""
 
@@ -946,7 +971,7 @@ class SafeguardingCase(db.Model):
     __mapper_args__ = {"version_id_col": version_id}
 
 
-class CaseConcern(db.Model):
+class CaseConcern(Model):
     """One worry about a child: from a diary's concern flag, a warning, a volunteer's own report, or entered by
     a coordinator or manager; it opened or joined the child's case."""
 
@@ -972,7 +997,7 @@ class CaseConcern(db.Model):
                                       name="concern_source"),)
 
 
-class CaseAction(db.Model):
+class CaseAction(Model):
     """Something to do on a case, with its owner and due date; done on a date. Past its due date it warns its
     owner, then (a day later) the managers."""
 
@@ -993,7 +1018,7 @@ class CaseAction(db.Model):
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
 
 
-class Referral(db.Model):
+class Referral(Model):
     """A case handed to someone around the child (the children's director, the school, the police...): the
     contact, the date, what was shared and on what consent or legal basis, and the answer received."""
 
@@ -1012,7 +1037,7 @@ class Referral(db.Model):
     case: Mapped[SafeguardingCase] = relationship(back_populates="referrals")
 
 
-class CasePlan(db.Model):
+class CasePlan(Model):
     """A case plan: goals and the services the child gets from the first to the last day. In the weeks it
     covers it changes the child's needs in the roster instance (more visits a week, a trained visitor, a
     regular visitor, tutoring in subjects); after its last day it no longer does."""
@@ -1041,7 +1066,7 @@ class CasePlan(db.Model):
     )
 
 
-class CaseAlert(db.Model):
+class CaseAlert(Model):
     """A notice in the app to a coordinator or manager about a case: an urgent concern, an action past its due
     date, a mandatory report still missing; read when she opens the case."""
 
@@ -1062,7 +1087,7 @@ class CaseAlert(db.Model):
 
 # ---------------------------------------------------------------- the family call window (issue 26)
 
-class CallRoom(db.Model):
+class CallRoom(Model):
     """A site's call equipment: how many calls it carries at once (lines), and when the room is open."""
 
     __tablename__ = "call_room"
@@ -1077,7 +1102,7 @@ class CallRoom(db.Model):
     __table_args__ = (CheckConstraint("lines >= 1 AND lines <= 20", name="call_lines_range"),)
 
 
-class CallRoomHours(WeeklyInterval, db.Model):
+class CallRoomHours(WeeklyInterval, Model):
     """When a site's call room is open, e.g. every Wednesday 18:30–20:30."""
 
     __tablename__ = "call_room_hours"
@@ -1092,7 +1117,7 @@ class CallRoomHours(WeeklyInterval, db.Model):
     )
 
 
-class ParentContact(Timestamped, db.Model):
+class ParentContact(Timestamped, Model):
     """A child's parents for the call window: where they work, how to reach them, how many calls a week.
     Sensitive: read and used only with the guardian's consent for calls. Siblings share ``family`` (one call)."""
 
@@ -1112,7 +1137,7 @@ class ParentContact(Timestamped, db.Model):
     __table_args__ = (CheckConstraint("calls_per_week >= 1 AND calls_per_week <= 7", name="calls_per_week_range"),)
 
 
-class ParentCallHours(WeeklyInterval, db.Model):
+class ParentCallHours(WeeklyInterval, Model):
     """When the parents can take a call, e.g. Wednesday 20:00–22:00 after their shift."""
 
     __tablename__ = "parent_call_hours"
@@ -1127,7 +1152,7 @@ class ParentCallHours(WeeklyInterval, db.Model):
     )
 
 
-class CallPlan(db.Model):
+class CallPlan(Model):
     """A week's planned calls for an organisation: when it was planned, and the children left short (with the
     solver's reasons as messages, ``[{"child": id, "missing": n, "reason": {...}}]``)."""
 
@@ -1146,7 +1171,7 @@ class CallPlan(db.Model):
     __table_args__ = (UniqueConstraint("organisation_id", "week_start"),)
 
 
-class FamilyCall(WeeklyInterval, db.Model):
+class FamilyCall(WeeklyInterval, Model):
     """One planned family call and its record: it took place, how long, notes, a child-parent conflict flagged
     for the social worker."""
 

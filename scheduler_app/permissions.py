@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from scheduler_app.models import Role
+from scheduler_app.roles import Role
 
 
 class Permission(enum.StrEnum):

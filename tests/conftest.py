@@ -30,6 +30,7 @@ from scheduler_app.models import (
     VisitWindow,
     Volunteer,
 )
+from tests.forms import csrf_token_in
 
 PASSWORD = "correct horse battery"
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -143,11 +144,10 @@ def client(app: Flask) -> FlaskClient:
 
 def csrf_token(client: FlaskClient, path: str = "/auth/login") -> str:
     """Fetch a page and read the CSRF token from its form, as a browser would."""
-    html = client.get(path).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-        re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, f"no CSRF token on {path}"
-    return match.group(1)
+    try:
+        return csrf_token_in(client.get(path).get_data(as_text=True))
+    except LookupError:
+        pytest.fail(f"no CSRF token on {path}")
 
 
 def post_form(client: FlaskClient, path: str, data: dict, page: str | None = None, **kwargs):
@@ -313,61 +313,6 @@ def in_request(tmp_path: Path) -> Iterator[Flask]:
     app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "test-secret", "TESTING": True})
     with app.test_request_context(headers={"Accept-Language": "en"}):
         yield app
-
-
-def form_data(html: str, form_index: int = -1) -> dict[str, list[str]]:
-    """What a browser would submit from a page's form as it stands (text, hidden, ticked boxes, selected
-    options, textareas); forms are counted from the top, -1 being the last (the page's own form)."""
-    from html.parser import HTMLParser
-
-    class Reader(HTMLParser):
-        def __init__(self) -> None:
-            super().__init__()
-            self.forms: list[dict[str, list[str]]] = []
-            self.select: str | None = None
-            self.first_option: str | None = None
-            self.selected = False
-            self.textarea: str | None = None
-
-        def handle_starttag(self, tag: str, attrs: list) -> None:
-            a = dict(attrs)
-            if tag == "form":
-                self.forms.append({})
-            elif not self.forms:
-                return
-            elif tag == "input" and a.get("name") and a.get("type") not in ("submit", "button"):
-                if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                    return
-                self.forms[-1].setdefault(a["name"], []).append(a.get("value", "y" if a.get("type") == "checkbox"
-                                                                         else ""))
-            elif tag == "select":
-                self.select, self.first_option, self.selected = a.get("name"), None, False
-            elif tag == "option" and self.select:
-                if self.first_option is None:
-                    self.first_option = a.get("value", "")
-                if "selected" in a:
-                    self.forms[-1].setdefault(self.select, []).append(a.get("value", ""))
-                    self.selected = True
-            elif tag == "textarea" and a.get("name"):  # one without a name is not sent (a text to copy)
-                self.textarea = a.get("name")
-                self.forms[-1][self.textarea] = [""]
-
-        def handle_endtag(self, tag: str) -> None:
-            if tag == "select" and self.select:
-                if not self.selected and "multiple" not in self.select:
-                    self.forms[-1].setdefault(self.select, []).append(self.first_option or "")
-                self.select = None
-            elif tag == "textarea":
-                self.textarea = None
-
-        def handle_data(self, data: str) -> None:
-            if self.textarea:
-                self.forms[-1][self.textarea][0] += data.lstrip("\n") if not self.forms[-1][self.textarea][0] \
-                    else data
-
-    reader = Reader()
-    reader.feed(html)
-    return reader.forms[form_index]
 
 
 # --- messages: a real SMTP server and a real webhook receiver on loopback ---

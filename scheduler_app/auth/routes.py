@@ -24,15 +24,14 @@ from scheduler_app.auth.services import (
     SESSION_ID,
     TWO_STEP_ROLES,
     WIPE_ALL,
+    CurrentPassword,
     authenticate,
     begin_second_step,
-    current_password_matches,
+    check_current_password,
     end_login_session,
     end_session,
     finish_second_step,
-    known_device,
     known_device_token,
-    locked_out,
     new_recovery_codes,
     new_totp_secret,
     open_sessions,
@@ -117,7 +116,7 @@ def two_step():
     if user.totp_secret:
         form = TwoStepOffForm()
         if form.validate_on_submit():
-            if current_password_matches(user, form.password.data):
+            if check_current_password(user, form.password.data) is CurrentPassword.RIGHT:
                 remove_two_step(user)
                 audit.record("two_step_disabled", "user", user.id)
                 db.session.commit()
@@ -129,7 +128,7 @@ def two_step():
     session[SETUP_SECRET] = secret
     form = TwoStepOnForm()
     if form.validate_on_submit():
-        if not current_password_matches(user, form.password.data):
+        if check_current_password(user, form.password.data) is not CurrentPassword.RIGHT:
             form.password.errors.append(_("This is not your current password."))
         elif totp_matches(secret, form.code.data):
             user.totp_secret = secret
@@ -186,10 +185,11 @@ def change_password():
     if form.validate_on_submit():
         problem = password_problem(form.new.data, current_user.username,
                                    (current_user.organisation.name, current_user.display_name or ""))
-        if locked_out(current_user.username, known_device(current_user.username)):
+        checked = check_current_password(current_user._get_current_object(), form.current.data)
+        if checked is CurrentPassword.LOCKED:
             form.current.errors.append(_("Too many wrong tries: wait %(minutes)d minutes and try again.",
                                          minutes=int(LOCKOUT_WINDOW.total_seconds() // 60)))
-        elif not current_password_matches(current_user._get_current_object(), form.current.data):
+        elif checked is CurrentPassword.WRONG:
             form.current.errors.append(_("This is not your current password."))
         elif problem:
             form.new.errors.append(problem)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import functools
 import hashlib
 import secrets
@@ -330,19 +331,27 @@ def _count_failure(username: str, device: str | None = None) -> None:
     db.session.add(LoginFailure(username=username, device=device))
 
 
-def current_password_matches(user: User, password: str) -> bool:
-    """Whether the logged-in user typed her current password (to change it): a wrong one counts towards the
-    same lockout as a wrong login, so a left-open session does not let the password be guessed without end;
-    while the username is locked even the right one is refused."""
+class CurrentPassword(enum.Enum):
+    """What checking the logged-in user's current password found."""
+
+    RIGHT = "right"
+    WRONG = "wrong"
+    LOCKED = "locked"  # too many wrong tries lately: refused without looking at it
+
+
+def check_current_password(user: User, password: str) -> CurrentPassword:
+    """Whether the logged-in user typed her current password (to change it, or two-step login): a wrong one counts
+    towards the same lockout as a wrong login, so a left-open session does not let the password be guessed without
+    end; while the username is locked even the right one is refused."""
     device = known_device(user.username)
     if locked_out(user.username, device):
-        return False
+        return CurrentPassword.LOCKED
     if verify_password(user.password_hash, password):
-        return True
+        return CurrentPassword.RIGHT
     audit.record("login_failed", "user", user.id, user=user, reason="current password")
     _count_failure(user.username, device)
     db.session.commit()
-    return False
+    return CurrentPassword.WRONG
 
 
 def authenticate(username: str, password: str) -> User | None:

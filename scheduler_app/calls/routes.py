@@ -29,7 +29,7 @@ from scheduler_app.calls.services import (
 )
 from scheduler_app.models import Role
 from scheduler_app.solver_text import say_stored
-from scheduler_app.weekly import format_intervals, week_start_of
+from scheduler_app.weekly import Interval, format_intervals, week_start_of
 
 
 def _week() -> tuple[WeekForm, dt.date]:
@@ -82,7 +82,8 @@ def room(site_id: int):
     if site is None:
         abort(404)
     existing = room_of(site)
-    form = RoomForm(data={"lines": existing.lines, "hours": format_intervals(existing.hours)}
+    form = RoomForm(data={"lines": existing.lines,
+                          "hours": format_intervals(Interval(h.day_index, h.start, h.end) for h in existing.hours)}
                     if existing is not None and request.method == "GET" else None)
     if form.validate_on_submit():
         try:
@@ -109,7 +110,7 @@ def parents(child_id: int):
     if existing is not None and request.method == "GET":
         data = {"family": existing.family, "parent_name": existing.parent_name, "works_at": existing.works_at,
                 "reach": existing.reach, "calls_per_week": existing.calls_per_week,
-                "hours": format_intervals(existing.hours)}
+                "hours": format_intervals(Interval(h.day_index, h.start, h.end) for h in existing.hours)}
     form = ParentsForm(data=data)
     if form.validate_on_submit():
         try:

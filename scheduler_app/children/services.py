@@ -25,6 +25,7 @@ from scheduler_app.models import (
 )
 from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
+from scheduler_app.privacy.services import readable_categories
 from scheduler_app.records.children import CHILD
 from scheduler_app.records.editing import find
 
@@ -148,8 +149,6 @@ class SensitiveShown:
 def sensitive_shown(user: object, child: Child, today: dt.date) -> SensitiveShown:
     """Sensitive fields are shown only to an account with that permission, and only as far as a guardian's
     consent in force covers them."""
-    # Imported here: the privacy blueprint's pages open children through this module.
-    from scheduler_app.privacy.services import readable_categories
     readable = readable_categories(user, [child.id], today)[child.id]
     return SensitiveShown(home=ConsentCategory.HOME.value in readable,
                           observations=ConsentCategory.OBSERVATIONS.value in readable,

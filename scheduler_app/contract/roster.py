@@ -54,8 +54,5 @@ def roster_document(roster: Roster) -> dict[str, Any]:
 
 def roster_document_item(a: Assignment) -> dict[str, str]:
     """One assignment as a roster/1 entry."""
-    place = a.site if a.kind == AssignmentKind.TUTORING else a.child
-    if place is None:  # the table's check constraint forbids it
-        raise ValueError(f"assignment {a.id} has no {'site' if a.kind == AssignmentKind.TUTORING else 'child'}")
-    target = {"site" if a.kind == AssignmentKind.TUTORING else "child": place.code}
+    target = {"site" if a.kind == AssignmentKind.TUTORING else "child": a.place.code}
     return {"volunteer": a.volunteer.code, **target, **interval(a.day_index, a.start, a.end)}

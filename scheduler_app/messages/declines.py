@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from scheduler_app.extensions import db
-from scheduler_app.messages.events import child_of, what
+from scheduler_app.messages.events import what
 from scheduler_app.messages.services import Text, link, put, staff
 from scheduler_app.models import Assignment, AssignmentKind, AssignmentStatus, Role, Volunteer
 from scheduler_app.rosters.changes import TakeOver
@@ -28,7 +28,7 @@ def best_to_take_over(assignment: Assignment) -> Volunteer | None:
     for a in assignment.roster.assignments:
         if a.volunteer_id in load and a.status != AssignmentStatus.DECLINED:
             load[a.volunteer_id] += 1
-    regular = child_of(assignment).primary_volunteer_id if assignment.kind == AssignmentKind.VISIT else None
+    regular = assignment.visited_child.primary_volunteer_id if assignment.kind == AssignmentKind.VISIT else None
     return min(volunteers, key=lambda v: (v.id != regular, load[v.id], v.code))
 
 

@@ -25,7 +25,6 @@ from scheduler_app.models import (
     Role,
     Roster,
     RosterStatus,
-    Site,
     Week,
     utcnow,
 )
@@ -56,25 +55,11 @@ def child_label(child: Child) -> str:
         else first_name(child.name)
 
 
-def site_of(assignment: Assignment) -> Site:
-    """A tutoring assignment's site (the table's check constraint says it has one)."""
-    if assignment.site is None:
-        raise ValueError(f"tutoring assignment {assignment.id} has no site")
-    return assignment.site
-
-
-def child_of(assignment: Assignment) -> Child:
-    """A visit's child (the table's check constraint says it has one)."""
-    if assignment.child is None:
-        raise ValueError(f"visit {assignment.id} has no child")
-    return assignment.child
-
-
 def what(assignment: Assignment) -> str:
     """An activity in a few words: tutoring at a site, or a home visit to a child (given name, village)."""
     if assignment.kind == AssignmentKind.TUTORING:
-        return _("tutoring at %(site)s", site=site_of(assignment).name)
-    return _("home visit to %(child)s", child=child_label(child_of(assignment)))
+        return _("tutoring at %(site)s", site=assignment.tutoring_site.name)
+    return _("home visit to %(child)s", child=child_label(assignment.visited_child))
 
 
 def activity_line(assignment: Assignment) -> str:

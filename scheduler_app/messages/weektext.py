@@ -10,7 +10,7 @@ from itertools import groupby
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
-from scheduler_app.messages.events import child_label, child_of, site_of
+from scheduler_app.messages.events import child_label
 from scheduler_app.models import Assignment, AssignmentKind, AssignmentStatus, Roster
 from scheduler_app.weekly import day_label
 
@@ -34,7 +34,7 @@ def _tutoring(assignments: list[Assignment]) -> str:
     first = assignments[0]
     names = ("、" if get_locale().language == "zh" else ", ").join(sorted({a.volunteer.name for a in assignments}))
     return "\n".join([_("%(day)s %(date)s %(site)s %(start)s–%(end)s", day=day_label(first.day_index),
-                        date=f"{first.date:%m-%d}", site=site_of(first).name, start=f"{first.start:%H:%M}",
+                        date=f"{first.date:%m-%d}", site=first.tutoring_site.name, start=f"{first.start:%H:%M}",
                         end=f"{first.end:%H:%M}"),
                       _("Tutors: %(names)s", names=names)])
 
@@ -42,7 +42,7 @@ def _tutoring(assignments: list[Assignment]) -> str:
 def _visits(assignments: list[Assignment]) -> str:
     first = assignments[0]
     lines = [_("%(day)s %(date)s home visits", day=day_label(first.day_index), date=f"{first.date:%m-%d}")]
-    lines += [f"{a.start:%H:%M}–{a.end:%H:%M} {a.volunteer.name} → {child_label(child_of(a))}" for a in assignments]
+    lines += [f"{a.start:%H:%M}–{a.end:%H:%M} {a.volunteer.name} → {child_label(a.visited_child)}" for a in assignments]
     return "\n".join(lines)
 
 
@@ -62,10 +62,10 @@ def week_blocks(roster: Roster) -> list[CopyBlock]:
     for day, day_group in groupby(sorted(kept, key=lambda a: a.day_index), key=lambda a: a.day_index):
         of_day = list(day_group)
         sessions = sorted((a for a in of_day if a.kind == AssignmentKind.TUTORING),
-                          key=lambda a: (site_of(a).code, a.start))
+                          key=lambda a: (a.tutoring_site.code, a.start))
         for _site, site_group in groupby(sessions, key=lambda a: (a.site_id, a.start)):
             at_site = list(site_group)
-            blocks.append(CopyBlock(day, f"{day_label(day)} · {site_of(at_site[0]).name}",
+            blocks.append(CopyBlock(day, f"{day_label(day)} · {at_site[0].tutoring_site.name}",
                                     _in_languages(_tutoring, at_site)))
         visits = sorted((a for a in of_day if a.kind == AssignmentKind.VISIT),
                         key=lambda a: (a.start, a.volunteer.code))

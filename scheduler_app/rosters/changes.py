@@ -62,8 +62,9 @@ def edit_roster(organisation_id: int, roster_id: int, version: int, changes: dic
     result as a whole. A session moved to another day takes that day's session times; a visit keeps its
     length."""
     roster = find_roster(organisation_id, roster_id)
-    targets = {i: db.session.get(Assignment, i) for i in changes}
-    if roster is None or any(t is None or t.roster_id != roster.id for t in targets.values()):
+    found = {i: db.session.get(Assignment, i) for i in changes}
+    targets = {i: t for i, t in found.items() if t is not None and roster is not None and t.roster_id == roster.id}
+    if roster is None or len(targets) != len(found):
         raise LookupError(list(changes))
     if roster.version_id != version:
         raise RosterError(_("This roster changed since you opened the page; look at it again."))
@@ -117,7 +118,7 @@ def _edited(organisation_id: int, instance: dict[str, Any], target: Assignment, 
         site = next(s for s in instance["sites"] if s["id"] == entry["site"])
         session = next((x for x in site["sessions"] if x["day"] == day), None)
         if session is None:
-            raise RosterError(_("Not changed: %(site)s holds no session that day.", site=target.site.name))
+            raise RosterError(_("Not changed: %(site)s holds no session that day.", site=target.tutoring_site.name))
         entry.update(day=day, start=session["start"], end=session["end"])
     elif edit.day_index is not None or edit.start is not None:
         start = edit.start or target.start
@@ -146,8 +147,8 @@ class TakeOver:
         except (ContractError, ValueError):
             return None
         parsed = parse_roster(roster_document(roster))
-        return cls(week, instance, parsed, Geography(instance),
-                   {_entry_key(a.to_json()): a for a in (*parsed.tutoring, *parsed.visits)})
+        activities: tuple[Activity, ...] = (*parsed.tutoring, *parsed.visits)
+        return cls(week, instance, parsed, Geography(instance), {_entry_key(a.to_json()): a for a in activities})
 
     def verdicts(self, assignment: Assignment) -> dict[str, tuple[Violation, ...]]:
         """For each other volunteer (by code) of the kind the assignment needs, the hard rules they would break

@@ -114,13 +114,12 @@ class Review:
 def review(roster: Roster) -> Review:
     """Build the review of a roster from its assignments and the instance it was made for."""
     instance = parse_instance(roster.instance)
-    tutors: dict[tuple[int, int], list[str]] = defaultdict(list)
+    tutors: dict[tuple[str, int], list[str]] = defaultdict(list)  # by site code and day
     by_volunteer: dict[int, list[Assignment]] = defaultdict(list)
     for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start)):
         by_volunteer[a.volunteer_id].append(a)
         if a.kind == AssignmentKind.TUTORING and a.status != AssignmentStatus.DECLINED:  # she will not come
-            tutors[(a.site_id, a.day_index)].append(a.volunteer.name)
-    site_ids = {a.site.code: a.site_id for a in roster.assignments if a.site is not None}
+            tutors[(a.tutoring_site.code, a.day_index)].append(a.volunteer.name)
     missing_subjects = defaultdict(list)
     for item in roster.unmet.get("subjects", []):
         missing_subjects[(item["site"], item["day"])].append(item["subject"])
@@ -133,8 +132,9 @@ def review(roster: Roster) -> Review:
             if site.session_on(day) is None:
                 cells.append(None)
                 continue
-            names = tutors.get((site_ids.get(site.id), day_index), [])
-            cells.append(SessionCell(staffed=len(names), required=instance.required_tutors(site, day), tutors=names,
+            staffed_by = tutors.get((site.id, day_index), [])
+            cells.append(SessionCell(staffed=len(staffed_by), required=instance.required_tutors(site, day),
+                                     tutors=staffed_by,
                                      children=len(instance.attending(site, day)),
                                      subjects_missing=missing_subjects.get((site.id, day), [])))
         rows.append(SiteRow(site.id, site.name, cells))
@@ -156,7 +156,7 @@ def review(roster: Roster) -> Review:
     planned: dict[str, list[Assignment]] = defaultdict(list)
     for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start)):
         if a.kind == AssignmentKind.VISIT:
-            planned[a.child.code].append(a)
+            planned[a.visited_child.code].append(a)
     children = [(c.id, c.name, c.visits_per_week, planned.get(c.id, [])) for c in instance.children
                 if c.visits_per_week or c.id in planned]
     return Review(days=days, sites=rows, volunteers=volunteers, unmet=unmet, visits=visits,
@@ -199,10 +199,10 @@ def decline_outcomes(base: Roster, replanned: Roster) -> list[DeclineOutcome]:
     for d in sorted(declined, key=lambda a: (a.day_index, a.start)):
         if d.kind == AssignmentKind.TUTORING:
             taken = tuple(a for a in new if a.site_id == d.site_id and a.day_index == d.day_index)
-            kind, match = "tutors", {"site": d.site.code, "day": DAYS[d.day_index]}
+            kind, match = "tutors", {"site": d.tutoring_site.code, "day": DAYS[d.day_index]}
         else:
             taken = tuple(a for a in new if a.child_id == d.child_id)
-            kind, match = "visits", {"child": d.child.code}
+            kind, match = "visits", {"child": d.visited_child.code}
         why = next((unmet_reason(replanned, kind, i, u["reason"], name) for i, u in enumerate(unmet.get(kind, []))
                     if all(u.get(k) == v for k, v in match.items())), "")
         outcomes.append(DeclineOutcome(d, taken, "" if taken else why))

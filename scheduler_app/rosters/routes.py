@@ -30,7 +30,7 @@ from scheduler_app.rosters.forms import (
     RuleForm,
 )
 from scheduler_app.rosters.mapview import day_map
-from scheduler_app.rosters.review import decline_outcomes, review, site_sheets
+from scheduler_app.rosters.review import DeclineOutcome, decline_outcomes, review, site_sheets
 from scheduler_app.rosters.runs import ACTIVE, RunInProgressError, latest_run, run_message, seconds_since
 from scheduler_app.rosters.services import (
     RosterError,
@@ -175,8 +175,10 @@ def week(week_start: str):
     current = current_of(versions)
     declines = declined(current)
     # A re-plan of the current roster just made is shown with what it did about each decline.
-    replanned = shown is not None and current is not None and shown.id != current.id and run is not None \
-        and run.roster_id == shown.id and run.replan_of_id == current.id
+    outcomes: list[DeclineOutcome] = []
+    if declines and shown is not None and current is not None and shown.id != current.id and run is not None \
+            and run.roster_id == shown.id and run.replan_of_id == current.id:
+        outcomes = decline_outcomes(current, shown)
     # Who could take each assignment over, so re-assigning is not trial and error; a county-size roster skips it
     # (its check takes about 2 ms an assignment), and so does a page refreshing itself while a solve runs.
     can_edit, running = current_user.role == Role.COORDINATOR, run is not None and run.state in ACTIVE
@@ -190,7 +192,7 @@ def week(week_start: str):
         shown=shown, review=review(shown) if shown is not None and shown.instance else None,
         generate=GenerateForm(), publish_form=PublishForm(), can_edit=can_edit,
         replan=_replan_form(current), current=current, base=base, changes=changes,
-        declines=declines, outcomes=decline_outcomes(current, shown) if declines and replanned else [],
+        declines=declines, outcomes=outcomes,
         rules=week_rules(the_week),
         rule_form=_rule_form(organisation_id) if current_user.role == Role.COORDINATOR else None,
         button=ButtonForm(),
@@ -381,7 +383,7 @@ def edit_assignment_page(week_start: str, assignment_id: int):
                        assignment.day_index and a.volunteer_id != assignment.volunteer_id),
                       key=lambda a: (a.start, a.volunteer.code))
     form.swap_with.choices = [(0, "—")] + [
-        (a.id, f"{a.start:%H:%M} {a.volunteer.name}: {a.site.name if a.site else a.child.name}") for a in same_day]
+        (a.id, f"{a.start:%H:%M} {a.volunteer.name}: {a.place.name}") for a in same_day]
     form.move_day.choices = [("", "—")] + [(str(i), day_label(i)) for i in range(7)]
     if request.method == "GET":
         form.version.data = str(roster.version_id)

@@ -35,11 +35,16 @@ class RosterError(ValueError):
     """A roster action cannot be done; the message says why in the user's language."""
 
 
-def week_of(organisation_id: int, week_start: dt.date, create: bool = False) -> Week | None:
-    """The organisation's week starting that Monday (created when asked)."""
-    week = db.session.execute(db.select(Week).where(Week.organisation_id == organisation_id,
+def week_of(organisation_id: int, week_start: dt.date) -> Week | None:
+    """The organisation's week starting that Monday, or None when nobody has planned it yet."""
+    return db.session.execute(db.select(Week).where(Week.organisation_id == organisation_id,
                                                     Week.start_date == week_start)).scalar_one_or_none()
-    if week is None and create:
+
+
+def week_made(organisation_id: int, week_start: dt.date) -> Week:
+    """The organisation's week starting that Monday, made (in the caller's transaction) when it is missing."""
+    week = week_of(organisation_id, week_start)
+    if week is None:
         week = Week(organisation_id=organisation_id, start_date=week_start)
         db.session.add(week)
         db.session.flush()
@@ -63,7 +68,8 @@ def current_of(versions: list[Roster]) -> Roster | None:
     """Of a week's roster versions (newest first), the published one, else the newest draft."""
     published = [r for r in versions if r.status == RosterStatus.PUBLISHED]
     drafts = [r for r in versions if r.status == RosterStatus.DRAFT]
-    return (published or drafts or [None])[0]
+    chosen = published or drafts
+    return chosen[0] if chosen else None
 
 
 def find_roster(organisation_id: int, roster_id: int) -> Roster | None:
@@ -82,9 +88,10 @@ def store_roster(week: Week, instance: dict[str, Any], roster: dict[str, Any], u
     An assignment also in ``carry_from`` at the same time keeps the volunteer's answer (confirmed).
     ``reasons`` are the unmet reasons as messages (``Unmet.reasons_json``), kept for the page to translate."""
     org = week.organisation_id
-    ids = {model: dict(db.session.execute(db.select(model.code, model.id)
-                                          .where(model.organisation_id == org)).all())
-           for model in (Volunteer, Site, Child)}
+    ids: dict[type[Volunteer | Site | Child], dict[str, int]] = {
+        model: {code: id_ for code, id_ in db.session.execute(db.select(model.code, model.id)
+                                                              .where(model.organisation_id == org))}
+        for model in (Volunteer, Site, Child)}
     # Read the answers first: loading them flushes, and the new draft must not be half-built then.
     answers = {_timed_key(a): a.status for a in (carry_from.assignments if carry_from is not None else [])
                if a.status == AssignmentStatus.CONFIRMED}
@@ -204,7 +211,7 @@ def add_rule(organisation_id: int, week_start: dt.date, rule: str, volunteer_id:
     target = db.session.get(Site, site_id) if site_id is not None else db.session.get(Child, child_id)
     if any(x is None or x.organisation_id != organisation_id for x in (volunteer, target)):
         raise LookupError((volunteer_id, site_id, child_id))
-    week = week_of(organisation_id, week_start, create=True)
+    week = week_made(organisation_id, week_start)
     for other in week.rules:
         if (other.volunteer_id, other.site_id, other.child_id, other.day_index) == \
                 (volunteer_id, site_id, child_id, day_index):
@@ -238,7 +245,7 @@ def roster_rows(roster: Roster) -> tuple[list[str], list[list[Any]]]:
               _("Site or child"), _("Village")]
     rows = []
     for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start, a.volunteer.code)):
-        place = a.site if a.kind == AssignmentKind.TUTORING else a.child
+        place = a.place
         village = place.village.name if place.village is not None else ""
         rows.append([a.date.isoformat(), day_label(a.day_index),
                      f"{a.start:%H:%M}", f"{a.end:%H:%M}", a.volunteer.code, a.volunteer.name,

@@ -17,7 +17,7 @@ from scheduler_app.records.editing import find
 from scheduler_app.records.volunteers import VOLUNTEER
 from scheduler_app.rosters.runners import runner_for
 from scheduler_app.rosters.runs import ACTIVE, RunInProgressError, latest_run
-from scheduler_app.rosters.services import RosterError, current_roster, declined, week_of
+from scheduler_app.rosters.services import RosterError, current_roster, declined, week_made, week_of
 from scheduler_app.volunteers.services import DatesAwayError, add_date_away
 
 
@@ -26,9 +26,7 @@ def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_li
     """Build the week's instance, record a queued run and start solving it in the background. For a re-plan,
     the assignments of ``replan_of`` that ``keep`` accepts are pinned. Raises ContractError or
     RunInProgressError."""
-    week = week_of(organisation_id, week_start, create=True)
-    if week is None:  # create=True makes it when it is missing
-        raise LookupError(week_start)
+    week = week_made(organisation_id, week_start)
     if (run := latest_run(week)) is not None and run.state in ACTIVE:
         raise RunInProgressError(run.id)
     instance = build_instance(organisation_id, week_start, replan_of=replan_of, keep=keep)

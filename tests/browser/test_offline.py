@@ -18,7 +18,8 @@ from scheduler_app.extensions import db
 from scheduler_app.models import Assignment, AssignmentStatus, DiaryEntry, DiaryStatus, User
 from tests.browser.conftest import DEMO_PASSWORD, log_in
 from tests.browser.pages import say
-from tests.conftest import form_data, post_form
+from tests.conftest import post_form
+from tests.forms import form_data
 
 pytestmark = pytest.mark.parametrize("language", ["zh_CN", "en"])
 

@@ -7,7 +7,8 @@ import re
 
 from scheduler_app.extensions import db
 from scheduler_app.models import Role, User
-from tests.conftest import PASSWORD, form_data, post_form
+from tests.conftest import PASSWORD, post_form
+from tests.forms import form_data
 
 EN = {"Accept-Language": "en"}
 

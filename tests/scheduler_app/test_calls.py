@@ -93,6 +93,17 @@ def test_bad_room_hours_are_refused_naming_the_field_and_nothing_changes(app, ma
     assert db.session.execute(db.select(CallRoom)).first() is None
 
 
+
+def test_a_room_open_on_two_evenings_shows_both_when_opened_again(app, make_org, make_site, make_child,
+                                                                  make_volunteer, make_user, login) -> None:
+    """Edge case: the room's page reads back several stored hours, in the week's order, as its field's text."""
+    _org, site, _children, client = _world(make_org, make_site, make_child, make_volunteer, make_user, login)
+    saved = post_form(client, f"/calls/rooms/{site.id}", {"lines": "2", "hours": "fri 18:30-20:30; wed 18:30-20:30"},
+                      headers=EN)
+    assert saved.status_code == 302
+    page = client.get(f"/calls/rooms/{site.id}", headers=EN).get_data(as_text=True)
+    assert "Wed 18:30-20:30; Fri 18:30-20:30" in page
+
 def test_a_call_is_recorded_and_a_conflict_flagged_for_the_social_worker(app, make_org, make_site, make_child,
                                                                         make_volunteer, make_user, login) -> None:
     """A call that took place needs its minutes; recorded with notes and the conflict flag, the week shows it,

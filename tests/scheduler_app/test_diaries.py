@@ -7,7 +7,8 @@ import datetime as dt
 
 from scheduler_app.extensions import db
 from scheduler_app.models import AuditEvent, DiaryEntry, DiaryStatus, Role
-from tests.conftest import csrf_token, form_data
+from tests.conftest import csrf_token
+from tests.forms import form_data
 
 EN = {"Accept-Language": "en"}
 DAY = dt.date(2026, 11, 7)

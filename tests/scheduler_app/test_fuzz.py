@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduler_app.models import Role
-from tests.conftest import PASSWORD, SECURITY_REPORT, csrf_token, form_data, post_form
+from tests.conftest import PASSWORD, SECURITY_REPORT, csrf_token, post_form
+from tests.forms import form_data
 from tests.scheduler_app.test_routes_matrix import EXPECTED, _build_world, _url
 
 EXAMPLES_PER_ROUTE = 6

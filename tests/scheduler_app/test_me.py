@@ -11,7 +11,8 @@ from scheduler_app.contract.instance import build_instance
 from scheduler_app.extensions import db
 from scheduler_app.me import services
 from scheduler_app.models import DiaryEntry, Role, Volunteer
-from tests.conftest import PASSWORD, csrf_token, form_data, post_form
+from tests.conftest import PASSWORD, csrf_token, post_form
+from tests.forms import form_data
 
 WEEK = dt.date(2026, 11, 30)
 

@@ -29,7 +29,8 @@ from scheduler_app.models import (
     as_utc,
 )
 from scheduler_app.rosters.services import publish
-from tests.conftest import form_data, free_port, post_form
+from tests.conftest import free_port, post_form
+from tests.forms import form_data
 
 ROOT = Path(__file__).resolve().parents[2]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -401,7 +402,7 @@ def test_a_person_chooses_her_channels_address_and_quiet_hours(app, world, login
 
 
 def test_the_organisation_sets_its_reminder_and_digest_times(app, world, make_user, login) -> None:
-    from tests.conftest import form_data
+    from tests.forms import form_data
     client = login(make_user(Role.ADMIN, org=world["org"]))
     data = form_data(client.get("/admin/organisation").get_data(as_text=True))
     assert data["reminder_at"] == ["19:00"] and data["digest_at"] == ["08:00"]

@@ -30,7 +30,7 @@ from scheduler_app.models import (
 )
 from scheduler_app.operations import logs, services
 from scheduler_app.records import editing
-from tests.conftest import form_data
+from tests.forms import form_data
 
 REDIS = "redis://127.0.0.1:6379/0"
 

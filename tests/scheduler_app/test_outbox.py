@@ -8,7 +8,8 @@ import datetime as dt
 
 from scheduler_app.extensions import db
 from scheduler_app.models import Assignment, AssignmentStatus, DiaryEntry, Organisation, OutboxReceipt, Role
-from tests.conftest import csrf_token, form_data
+from tests.conftest import csrf_token
+from tests.forms import form_data
 from tests.scheduler_app.test_me import published_visit
 
 PHONE = {"Peiban-Outbox": "1", "Accept-Language": "en"}

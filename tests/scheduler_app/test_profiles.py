@@ -10,7 +10,8 @@ import pytest
 from scheduler_app.contract.instance import build_instance
 from scheduler_app.extensions import db
 from scheduler_app.models import AuditEvent, Child, Role, Volunteer
-from tests.conftest import PASSWORD, form_data, post_form
+from tests.conftest import PASSWORD, post_form
+from tests.forms import form_data
 from tests.scheduler_app.records.conftest import school_age
 
 WEEK = dt.date(2026, 11, 30)  # a Monday

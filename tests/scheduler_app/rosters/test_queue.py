@@ -252,12 +252,12 @@ def test_a_failed_part_fails_the_run_with_its_reason_and_keeps_the_rosters(queue
     """A part whose pin cannot be honoured fails the whole run with that pin named; no roster is stored, and the
     run is not left running."""
     from scheduler_app.models import AssignmentKind, Child, Volunteer, WeekRule
-    from scheduler_app.rosters.services import week_of
+    from scheduler_app.rosters.services import week_made
 
     db.session.rollback()
     mother = db.session.execute(db.select(Volunteer).where(Volunteer.code == "M2")).scalar_one()
     child = db.session.execute(db.select(Child).where(Child.code == "C21")).scalar_one()
-    week = week_of(mother.organisation_id, dt.date.fromisoformat(WEEK), create=True)
+    week = week_made(mother.organisation_id, dt.date.fromisoformat(WEEK))
     # C21 can be visited on Saturdays only: a Monday visit cannot be honoured.
     db.session.add(WeekRule(week=week, rule="pinned", kind=AssignmentKind.VISIT, volunteer_id=mother.id,
                             child_id=child.id, day_index=0))
