@@ -48,6 +48,7 @@ from scheduler_app.rosters.services import (
     week_rules,
 )
 from scheduler_app.rosters.solving import replan_absence, replan_declines, start_solve
+from scheduler_app.schooldays import week_exceptions
 from scheduler_app.tabular import FORMATS, download
 from scheduler_app.weekly import day_label, week_start_of
 
@@ -195,7 +196,8 @@ def week(week_start: str):
         rule_form=_rule_form(organisation_id) if current_user.role == Role.COORDINATOR else None,
         button=ButtonForm(),
         previous_week=(monday - dt.timedelta(days=7)).isoformat(),
-        next_week=(monday + dt.timedelta(days=7)).isoformat())
+        next_week=(monday + dt.timedelta(days=7)).isoformat(),
+        calendar=week_exceptions(organisation_id, monday))
 
 
 @bp.route("/<week_start>/generate", methods=["POST"])

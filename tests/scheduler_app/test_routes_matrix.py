@@ -101,6 +101,15 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "messages.edit_channel": ("GET", frozenset({Role.ADMIN})),
     "messages.test_channel": ("POST", frozenset({Role.ADMIN})),  # its channel refuses at once: nothing listens
     "messages.remove_channel_page": ("POST", frozenset({Role.ADMIN})),  # last: the channel is gone after it
+    "schoolyear.index": ("GET", frozenset({Role.ADMIN, Role.COORDINATOR, Role.MANAGER})),
+    "schoolyear.add_day": ("POST", frozenset({Role.ADMIN})),
+    "schoolyear.add_term": ("POST", frozenset({Role.ADMIN})),
+    "schoolyear.add_site_closure": ("POST", frozenset({Role.COORDINATOR})),
+    "schoolyear.add_away": ("POST", frozenset({Role.COORDINATOR})),
+    "schoolyear.remove_day": ("POST", frozenset({Role.ADMIN})),
+    "schoolyear.remove_term": ("POST", frozenset({Role.ADMIN})),
+    "schoolyear.remove_closure": ("POST", frozenset({Role.COORDINATOR})),
+    "schoolyear.remove_away": ("POST", frozenset({Role.COORDINATOR})),
     "static": ("GET", None),
 }
 
@@ -113,7 +122,8 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"],
             "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"],
             "consent_id": ids["consent"], "request_id": ids["erasure"], "sid": "no-such-session",
-            "channel_id": ids["channel"]}
+            "channel_id": ids["channel"], "day_id": ids["calendar_day"], "term_id": ids["term"],
+            "closure_id": ids["closure"], "child_away_id": ids["child_away"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -159,6 +169,7 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
         Week,
         WeekRule,
     )
+    from scheduler_app.models import CalendarDay, ChildAway, SchoolTerm, SiteClosure
     org = make_org()
     users = {role: make_user(role, org=org) for role in Role}
     target = make_user(Role.COORDINATOR, org=org)
@@ -184,14 +195,22 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
                              requested_by_id=users[Role.COORDINATOR].id)
     channel = MessageChannel(organisation_id=org.id, kind="apprise", label=f"群{org.id}号",
                              secret_env="PEIBAN_CHANNEL_MATRIX_UNSET")  # unset: its test fails without sending
-    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel])
+    calendar_day = CalendarDay(organisation_id=org.id, day=dt.date(2026, 12, 25), working=False, name="圣诞")
+    term = SchoolTerm(organisation_id=org.id, name="秋季学期", first_day=dt.date(2026, 9, 1),
+                      last_day=dt.date(2027, 1, 22))
+    closure = SiteClosure(site=site, first_day=dt.date(2026, 12, 21), last_day=dt.date(2026, 12, 22), reason="停电")
+    child_away = ChildAway(child=child, first_day=dt.date(2027, 1, 25), last_day=dt.date(2027, 2, 20),
+                           reason="在父母处")
+    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, calendar_day, term, closure,
+                        child_away])
     db.session.commit()
     consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
                    "site": site.id, "village": child.village_id, "roster": roster.id,
                    "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token,
                    "my_away": my_away.id, "entry": entry.id, "warning": warning.id, "consent": consent.id,
-                   "erasure": erasure.id, "channel": channel.id, "names": (child.name, site.name, volunteer.name)}
+                   "erasure": erasure.id, "channel": channel.id, "calendar_day": calendar_day.id, "term": term.id,
+                   "closure": closure.id, "child_away": child_away.id, "names": (child.name, site.name, volunteer.name)}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -246,7 +265,7 @@ def test_refused_access_is_audited(app, login, world) -> None:
 
 ID_ARGUMENTS = frozenset({"child_id", "user_id", "volunteer_id", "date_away_id", "site_id", "village_id", "roster_id",
                           "assignment_id", "rule_id", "away_id", "entry_id", "warning_id", "consent_id", "request_id",
-                          "channel_id"})
+                          "channel_id", "day_id", "term_id", "closure_id", "child_away_id"})
 
 
 def test_nobody_reaches_another_organisations_records(app, login, make_world) -> None:
