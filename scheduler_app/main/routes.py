@@ -51,7 +51,7 @@ def home():
             assignments=[i for i in this if i not in soon], next_week=next_week,
             next_assignments=[i for i in later if i not in soon],
             notifications=unread_notifications(volunteer), read_form=ReadForm(), due=diaries_due(volunteer, today),
-            confirm_form=ConfirmForm()))
+            confirm_form=ConfirmForm(), today=today))
     overview = organisation_overview(current_user.organisation_id)
     if current_user.role == Role.ADMIN:
         return render_template("main/home_admin.html", overview=overview,

@@ -49,6 +49,7 @@ from scheduler_app.rosters.services import (
 )
 from scheduler_app.rosters.solving import replan_absence, replan_declines, start_solve
 from scheduler_app.schooldays import week_exceptions
+from scheduler_app.schoolyear.attendance import sessions_held
 from scheduler_app.tabular import FORMATS, download
 from scheduler_app.weekly import day_label, week_start_of
 
@@ -197,7 +198,8 @@ def week(week_start: str):
         button=ButtonForm(),
         previous_week=(monday - dt.timedelta(days=7)).isoformat(),
         next_week=(monday + dt.timedelta(days=7)).isoformat(),
-        calendar=week_exceptions(organisation_id, monday))
+        calendar=week_exceptions(organisation_id, monday),
+        held=sessions_held(organisation_id, monday, monday + dt.timedelta(days=6)))
 
 
 @bp.route("/<week_start>/generate", methods=["POST"])

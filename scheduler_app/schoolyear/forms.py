@@ -60,3 +60,9 @@ class RemoveForm(FlaskForm):
     """A button removing one entry."""
 
     submit = SubmitField(_l("Remove"))
+
+
+class AttendanceForm(FlaskForm):
+    """Who came: one checkbox and one reason per child, read by the view (the children vary per session)."""
+
+    submit = SubmitField(_l("Save attendance"))

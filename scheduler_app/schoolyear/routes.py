@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -16,7 +16,21 @@ from scheduler_app.messages.events import activity_line
 from scheduler_app.models import CalendarDay, Child, ChildAway, Role, SchoolTerm, Site, SiteClosure
 from scheduler_app.schooldays import known_until
 from scheduler_app.schoolyear import bp
-from scheduler_app.schoolyear.forms import CalendarDayForm, ChildAwayForm, ClosureForm, RemoveForm, TermForm
+from scheduler_app.schoolyear.attendance import (
+    AttendanceError,
+    SessionAttendance,
+    record_attendance,
+    session_attendance,
+    tutoring_of,
+)
+from scheduler_app.schoolyear.forms import (
+    AttendanceForm,
+    CalendarDayForm,
+    ChildAwayForm,
+    ClosureForm,
+    RemoveForm,
+    TermForm,
+)
 from scheduler_app.schoolyear.services import (
     Cancelled,
     SchoolYearError,
@@ -183,3 +197,55 @@ def remove_closure(closure_id: int):
 def remove_away(child_away_id: int):
     """Remove a child's days away."""
     return _removed(ChildAway, child_away_id)
+
+
+def _session_for(site_id: int, held_on: str) -> SessionAttendance:
+    """The session the reader may open: a site of her organisation, a real date, a session the week holds; a
+    volunteer only for a session she tutors. 404 otherwise."""
+    try:
+        day = dt.date.fromisoformat(held_on)
+    except ValueError:
+        abort(404)
+    site = db.session.execute(db.select(Site).where(Site.id == site_id,
+                                                    Site.organisation_id == current_user.organisation_id)
+                              ).scalar_one_or_none()
+    if site is None:
+        abort(404)
+    if current_user.role == Role.VOLUNTEER and (
+            current_user.volunteer_id is None or tutoring_of(current_user.volunteer_id, site.id, day) is None):
+        abort(404)
+    session = session_attendance(current_user, site, day)
+    if session is None:
+        abort(404)
+    return session
+
+
+@bp.route("/attendance/<int:site_id>/<held_on>", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.VOLUNTEER)
+def attendance(site_id: int, held_on: str):
+    """Who came to a session (its tutor on her phone, or a coordinator): the children enrolled that day, ticked
+    until unticked; an absent child with the reason. It can be changed later."""
+    session = _session_for(site_id, held_on)
+    form = AttendanceForm()
+    errors: dict[str, str] = {}
+    if form.validate_on_submit():
+        present = {r.child_id for r in session.rows if request.form.get(f"present-{r.child_id}")}
+        reasons = {r.child_id: request.form.get(f"reason-{r.child_id}", "") for r in session.rows}
+        try:
+            came = record_attendance(session, present, reasons, current_user.id)
+        except AttendanceError as exc:
+            db.session.rollback()
+            errors[exc.field] = str(exc)
+        else:
+            flash(_("Attendance saved: %(came)d of %(all)d came.", came=came, all=len(session.rows)), "success")
+            return redirect(url_for("schoolyear.attendance", site_id=site_id, held_on=held_on))
+    return render_template("schoolyear/attendance.html", session=session, form=form, errors=errors,
+                           posted=request.form if errors else None), 422 if errors else 200
+
+
+@bp.route("/attendance/<int:site_id>/<held_on>/sheet")
+@roles_required(Role.COORDINATOR, Role.MANAGER, Role.VOLUNTEER)
+def sign_in_sheet(site_id: int, held_on: str):
+    """The printable sign-in sheet (签到表) of a session: the children's names as the reader may see them, and
+    lines for the tutors' signatures."""
+    return render_template("schoolyear/sheet.html", session=_session_for(site_id, held_on))

@@ -110,6 +110,9 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "schoolyear.remove_term": ("POST", frozenset({Role.ADMIN})),
     "schoolyear.remove_closure": ("POST", frozenset({Role.COORDINATOR})),
     "schoolyear.remove_away": ("POST", frozenset({Role.COORDINATOR})),
+    # the volunteer account tutors Monday's session at the site in the world's published roster
+    "schoolyear.attendance": ("GET", frozenset({Role.COORDINATOR, Role.VOLUNTEER})),
+    "schoolyear.sign_in_sheet": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER, Role.VOLUNTEER})),
     "static": ("GET", None),
 }
 
@@ -123,7 +126,7 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"],
             "consent_id": ids["consent"], "request_id": ids["erasure"], "sid": "no-such-session",
             "channel_id": ids["channel"], "day_id": ids["calendar_day"], "term_id": ids["term"],
-            "closure_id": ids["closure"], "child_away_id": ids["child_away"]}
+            "closure_id": ids["closure"], "child_away_id": ids["child_away"], "held_on": "2026-11-30"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -157,6 +160,8 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     from scheduler_app.models import (
         Assignment,
         AssignmentKind,
+        CalendarDay,
+        ChildAway,
         DateAway,
         DiaryEntry,
         DiaryStatus,
@@ -166,10 +171,11 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
         MessageChannel,
         Roster,
         RosterStatus,
+        SchoolTerm,
+        SiteClosure,
         Week,
         WeekRule,
     )
-    from scheduler_app.models import CalendarDay, ChildAway, SchoolTerm, SiteClosure
     org = make_org()
     users = {role: make_user(role, org=org) for role in Role}
     target = make_user(Role.COORDINATOR, org=org)
@@ -195,14 +201,16 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
                              requested_by_id=users[Role.COORDINATOR].id)
     channel = MessageChannel(organisation_id=org.id, kind="apprise", label=f"群{org.id}号",
                              secret_env="PEIBAN_CHANNEL_MATRIX_UNSET")  # unset: its test fails without sending
+    tutoring = Assignment(roster=roster, kind=AssignmentKind.TUTORING, volunteer=own, site=site, day_index=0,
+                          start=dt.time(16, 30), end=dt.time(18))
     calendar_day = CalendarDay(organisation_id=org.id, day=dt.date(2026, 12, 25), working=False, name="圣诞")
     term = SchoolTerm(organisation_id=org.id, name="秋季学期", first_day=dt.date(2026, 9, 1),
                       last_day=dt.date(2027, 1, 22))
     closure = SiteClosure(site=site, first_day=dt.date(2026, 12, 21), last_day=dt.date(2026, 12, 22), reason="停电")
     child_away = ChildAway(child=child, first_day=dt.date(2027, 1, 25), last_day=dt.date(2027, 2, 20),
                            reason="在父母处")
-    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, calendar_day, term, closure,
-                        child_away])
+    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, tutoring, calendar_day, term,
+                        closure, child_away])
     db.session.commit()
     consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
