@@ -16,9 +16,13 @@ from flask_babel import lazy_gettext as _l
 from scheduler_app.extensions import db
 from scheduler_app.models import (
     DAYS,
+    Assignment,
+    AssignmentKind,
+    AssignmentStatus,
     CalendarDay,
     Child,
     ChildAway,
+    Roster,
     SchoolTerm,
     Site,
     SiteClosure,
@@ -158,6 +162,14 @@ class WeekCalendar:
         return [DAYS[d] for d in range(7) if d in held_days and DAYS[self.follows[d]] in usual
                 and self.child_away(child.id, d) is None]
 
+    def cancels(self, assignment: Assignment) -> DayOff | None:
+        """Why the calendar takes a planned activity away (its site closed or a day off, the child away), or
+        None."""
+        if assignment.kind == AssignmentKind.VISIT:
+            return None if assignment.child_id is None else self.child_away(assignment.child_id,
+                                                                             assignment.day_index)
+        return None if assignment.site_id is None else self.site_off(assignment.site_id, assignment.day_index)
+
     def visit_days(self, child: Child) -> set[int]:
         """The days of the week the child is at home for a visit."""
         return {d for d in range(7) if self.child_away(child.id, d) is None}
@@ -287,3 +299,25 @@ def week_exceptions(organisation_id: int, week_start: dt.date) -> WeekExceptions
     return WeekExceptions(tuple(sessions), tuple(visits), make_up, no_tutoring=usual > 0 and held == 0,
                           beyond_calendar=week_start.year > known_until()
                           or (week_start + dt.timedelta(days=6)).year > known_until())
+
+
+@dataclass(frozen=True)
+class CancelledActivity:
+    """An activity of a published roster the calendar now takes away, and why."""
+
+    assignment: Assignment
+    reason: str  # in the reader's language
+
+
+def cancelled_in(roster: Roster | None) -> list[CancelledActivity]:
+    """The activities of a (published) roster that its week's calendar now cancels: tutoring on a day its site
+    holds no session any more (a closure, a day off), a visit to a child away that day."""
+    if roster is None:
+        return []
+    week = week_calendar(roster.week.organisation_id, roster.week.start_date)
+    found = []
+    for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start, a.id)):
+        reason = week.cancels(a) if a.status != AssignmentStatus.DECLINED else None
+        if reason is not None:
+            found.append(CancelledActivity(a, reason.label))
+    return found

@@ -99,7 +99,8 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
             if ref is not None and a.status == AssignmentStatus.DECLINED and ref not in doc["forbidden"]:
                 doc["forbidden"].append(ref)  # a volunteer who declined is not given the same thing again
                 continue
-            if keep is None or not keep(a) or ref is None or _cancelled(a, doc, calendar):
+            # An activity the calendar now cancels (a closure, a child away) is not kept: a re-plan drops it.
+            if keep is None or not keep(a) or ref is None or calendar.cancels(a) is not None:
                 continue
             if ref not in doc["pinned"]:
                 doc["pinned"].append(ref)
@@ -114,16 +115,6 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
     except ValueError as exc:
         raise ContractError(str(exc)) from exc
     return doc
-
-
-def _cancelled(assignment: Assignment, doc: dict[str, Any], calendar: WeekCalendar) -> bool:
-    """True when the calendar now takes the activity away (its site closed, the child away): a re-plan does
-    not keep it."""
-    if assignment.kind == AssignmentKind.VISIT:
-        return assignment.child_id is None or calendar.child_away(assignment.child_id, assignment.day_index) \
-            is not None
-    site = next((s for s in doc["sites"] if assignment.site is not None and s["id"] == assignment.site.code), None)
-    return site is None or all(s["day"] != DAYS[assignment.day_index] for s in site["sessions"])
 
 
 def _site(site: Site, held: list[tuple[int, dt.time, dt.time]]) -> dict[str, Any]:

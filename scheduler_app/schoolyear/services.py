@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from scheduler_app import audit
 from scheduler_app.extensions import db
+from scheduler_app.messages.events import activities_cancelled
 from scheduler_app.models import (
     Assignment,
     AssignmentKind,
@@ -108,10 +109,12 @@ def add_closure(organisation_id: int, site_id: int, first_day: dt.date, last_day
                           reason=_span(first_day, last_day, reason))
     db.session.add(closure)
     db.session.flush()
+    cancelled = cancelled_by(organisation_id, first_day, last_day, site_id=site.id)
+    activities_cancelled(cancelled.assignments, closure.reason)
     audit.record("site_closure_added", "site", site.id, first_day=first_day.isoformat(),
-                 last_day=last_day.isoformat())
+                 last_day=last_day.isoformat(), cancelled=len(cancelled.assignments))
     db.session.commit()
-    return cancelled_by(organisation_id, first_day, last_day, site_id=site.id)
+    return cancelled
 
 
 def add_child_away(organisation_id: int, child_id: int, first_day: dt.date, last_day: dt.date,
@@ -126,10 +129,12 @@ def add_child_away(organisation_id: int, child_id: int, first_day: dt.date, last
     away = ChildAway(child=child, first_day=first_day, last_day=last_day, reason=_span(first_day, last_day, reason))
     db.session.add(away)
     db.session.flush()
+    cancelled = cancelled_by(organisation_id, first_day, last_day, child_id=child.id)
+    activities_cancelled(cancelled.assignments, None)
     audit.record("child_away_added", "child", child.id, first_day=first_day.isoformat(),
-                 last_day=last_day.isoformat())
+                 last_day=last_day.isoformat(), cancelled=len(cancelled.assignments))
     db.session.commit()
-    return cancelled_by(organisation_id, first_day, last_day, child_id=child.id)
+    return cancelled
 
 
 def cancelled_by(organisation_id: int, first_day: dt.date, last_day: dt.date, *, site_id: int | None = None,

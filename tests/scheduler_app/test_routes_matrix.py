@@ -50,6 +50,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "rosters.publish_roster": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.replan": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.replan_declined": ("POST", frozenset({Role.COORDINATOR})),
+    "rosters.replan_calendar": ("POST", frozenset({Role.COORDINATOR})),
     "me.confirm_assignment": ("POST", frozenset({Role.VOLUNTEER})),
     "me.decline_assignment": ("GET", frozenset({Role.VOLUNTEER})),
     "me.availability": ("GET", frozenset({Role.VOLUNTEER})),
