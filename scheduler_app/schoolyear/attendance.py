@@ -186,3 +186,29 @@ def sessions_held(organisation_id: int, first_day: dt.date, last_day: dt.date,
                     held.append(HeldSession(site.id, site.name, day, (site.id, day) in recorded))
         monday += dt.timedelta(days=7)
     return sorted(held, key=lambda h: (h.day, h.site))
+
+
+ATTENDANCE_WEEKS_BACK = 4  # a tutor is asked for attendance of her sessions of the last few weeks
+
+
+def attendance_due(volunteer_id: int, today: dt.date | None = None) -> list[Assignment]:
+    """The volunteer's published tutoring of the last few weeks that has taken place (the calendar still holding
+    it) and whose session has no attendance recorded yet, oldest first."""
+    today = today or dt.date.today()
+    monday = week_start_of(today)
+    rows = db.session.execute(
+        db.select(Assignment).join(Roster, Assignment.roster_id == Roster.id).join(Week, Roster.week_id == Week.id)
+        .where(Assignment.volunteer_id == volunteer_id, Assignment.kind == AssignmentKind.TUTORING,
+               Assignment.status != AssignmentStatus.DECLINED, Roster.status == RosterStatus.PUBLISHED,
+               Week.start_date >= monday - dt.timedelta(weeks=ATTENDANCE_WEEKS_BACK), Week.start_date <= monday)
+        .order_by(Week.start_date, Assignment.day_index)).scalars().all()
+    past = [a for a in rows if a.date <= today and a.site_id is not None]
+    if not past:
+        return []
+    recorded = set(db.session.execute(db.select(Attendance.site_id, Attendance.held_on).where(
+        Attendance.site_id.in_({a.site_id for a in past}), Attendance.held_on >= past[0].date,
+        Attendance.held_on <= today).distinct()).tuples())
+    calendars = {a.roster.week.start_date: week_calendar(a.roster.week.organisation_id, a.roster.week.start_date)
+                 for a in past}
+    return [a for a in past if (a.site_id, a.date) not in recorded
+            and calendars[a.roster.week.start_date].cancels(a) is None]
