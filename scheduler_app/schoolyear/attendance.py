@@ -160,32 +160,30 @@ class HeldSession:
 
 def sessions_held(organisation_id: int, first_day: dt.date, last_day: dt.date,
                   today: dt.date | None = None) -> list[HeldSession]:
-    """The sessions the week calendars held between the two days (not after today) at the organisation's active
-    sites where children were enrolled, with whether attendance was recorded: reports count those recorded and
-    list the others."""
+    """The sessions held between the two days (not after today): in a published roster with a tutor who did not
+    decline, on a day the calendar still holds them; with whether attendance was recorded (reports count those
+    recorded and list the others). A session with attendance recorded counts as held whatever the roster says."""
     last_day = min(last_day, today or dt.date.today())
-    sites = db.session.execute(db.select(Site).where(Site.organisation_id == organisation_id, Site.active)
-                               .order_by(Site.code)).scalars().all()
-    enrolled = db.session.execute(db.select(Child).where(Child.organisation_id == organisation_id, Child.active,
-                                                         Child.site_id.is_not(None))).scalars().all()
+    if last_day < first_day:
+        return []
+    planned = db.session.execute(
+        db.select(Assignment, Week.start_date).join(Roster, Assignment.roster_id == Roster.id)
+        .join(Week, Roster.week_id == Week.id)
+        .where(Week.organisation_id == organisation_id, Roster.status == RosterStatus.PUBLISHED,
+               Assignment.kind == AssignmentKind.TUTORING, Assignment.status != AssignmentStatus.DECLINED,
+               Week.start_date >= week_start_of(first_day), Week.start_date <= last_day)).all()
+    calendars = {monday: week_calendar(organisation_id, monday) for monday in {m for _, m in planned}}
+    held = {(a.site_id, monday + dt.timedelta(days=a.day_index)) for a, monday in planned
+            if a.site_id is not None and first_day <= monday + dt.timedelta(days=a.day_index) <= last_day
+            and calendars[monday].cancels(a) is None}
     recorded = set(db.session.execute(
         db.select(Attendance.site_id, Attendance.held_on).join(Site, Attendance.site_id == Site.id)
         .where(Site.organisation_id == organisation_id, Attendance.held_on >= first_day,
                Attendance.held_on <= last_day).distinct()).tuples())
-    held: list[HeldSession] = []
-    monday = week_start_of(first_day)
-    while monday <= last_day:
-        calendar = week_calendar(organisation_id, monday)
-        for site in sites:
-            days = {d for d, _, _ in calendar.sessions(site)}
-            mine = [c for c in enrolled if c.site_id == site.id]
-            for d in sorted(days):
-                day = monday + dt.timedelta(days=d)
-                if first_day <= day <= last_day and (any(DAYS[d] in calendar.attends(c, days) for c in mine)
-                                                     or (site.id, day) in recorded):
-                    held.append(HeldSession(site.id, site.name, day, (site.id, day) in recorded))
-        monday += dt.timedelta(days=7)
-    return sorted(held, key=lambda h: (h.day, h.site))
+    names = {site_id: name for site_id, name in db.session.execute(db.select(Site.id, Site.name).where(
+        Site.organisation_id == organisation_id)).tuples()}
+    return sorted((HeldSession(site_id, names[site_id], day, (site_id, day) in recorded)
+                   for site_id, day in held | recorded), key=lambda h: (h.day, h.site))
 
 
 ATTENDANCE_WEEKS_BACK = 4  # a tutor is asked for attendance of her sessions of the last few weeks
