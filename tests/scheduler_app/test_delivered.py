@@ -119,3 +119,12 @@ def test_reports_count_attendance_rows_and_list_the_session_without_any(app, mak
     page = manager.get(f"/reports/?first_day={MONDAY.isoformat()}&last_day={sunday.isoformat()}",
                        headers=EN).get_data(as_text=True)
     assert "Planned and delivered" in page and 'data-fact="sessions">1<' in page and "data-unrecorded" in page
+
+
+def test_the_diary_review_shows_a_visit_that_did_not_take_place(app, make_org, make_site, make_volunteer,
+                                                                make_child, make_week, make_diary, make_user,
+                                                                login) -> None:
+    """The manager reviewing diaries reads that the handed-in visit did not take place, and why."""
+    org, *_ = _history(make_org, make_site, make_volunteer, make_child, make_week, make_diary)
+    page = login(make_user(Role.MANAGER, org=org)).get("/diaries/", headers=EN).get_data(as_text=True)
+    assert "did not take place: the guardian refused" in page
