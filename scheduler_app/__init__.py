@@ -40,6 +40,7 @@ from scheduler_app.places import bp as places_bp
 from scheduler_app.privacy import bp as privacy_bp
 from scheduler_app.reports import bp as reports_bp
 from scheduler_app.rosters import bp as rosters_bp
+from scheduler_app.schoolyear import bp as schoolyear_bp
 from scheduler_app.transfer import bp as transfer_bp
 from scheduler_app.volunteers import bp as volunteers_bp
 
@@ -94,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(auditlog_bp, url_prefix="/audit")
     app.register_blueprint(messages_bp, url_prefix="/messages")
     app.register_blueprint(cases_bp, url_prefix="/cases")
+    app.register_blueprint(schoolyear_bp, url_prefix="/school-year")
     init_message_jobs(app)
     cli.register(app)
     _register_headers(app)

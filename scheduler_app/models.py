@@ -22,6 +22,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -735,6 +736,12 @@ class DiaryEntry(Timestamped, Model):
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    # A home visit that did not take place (the child not at home, the guardian refused, the weather) is
+    # recorded too, with why: reports count only visits that took place (issue 24).
+    took_place: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    not_held_reason: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # Travel is kept apart from service time: the certificate and the national export count service only.
+    travel_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     volunteer: Mapped[Volunteer] = relationship()
@@ -742,7 +749,8 @@ class DiaryEntry(Timestamped, Model):
     site: Mapped[Site | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version_id}
-    __table_args__ = (CheckConstraint("minutes > 0", name="minutes_positive"),)
+    __table_args__ = (CheckConstraint("minutes > 0", name="minutes_positive"),
+                      CheckConstraint("travel_minutes >= 0", name="travel_nonneg"))
 
 
 class EarlyWarning(Model):
@@ -1197,3 +1205,89 @@ class FamilyCall(WeeklyInterval, Model):
         CheckConstraint("start < \"end\"", name="start_before_end"),
         CheckConstraint("minutes IS NULL OR (minutes >= 0 AND minutes <= 240)", name="call_minutes_range"),
     )
+
+
+# --- Real weeks (issue 24): the school calendar, closures, children away, attendance -------------------------
+
+
+class CalendarDay(Model):
+    """An admin's own entry for one date, over the public-holiday calendar: a day off (a holiday the package
+    does not know yet, a local festival) or a working day (a make-up day, 调休) following a weekday's timetable."""
+
+    __tablename__ = "calendar_day"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    working: Mapped[bool] = mapped_column(Boolean)
+    NAME_MAX = 100
+    name: Mapped[str] = mapped_column(String(NAME_MAX), default="")
+    # On a working day, the weekday whose sessions it holds (0 = Monday); None: the weekday it falls on.
+    follows_day_index: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (UniqueConstraint("organisation_id", "day"),
+                      CheckConstraint("follows_day_index IS NULL OR (follows_day_index >= 0 AND "
+                                      "follows_day_index <= 6)", name="follows_day_range"))
+
+
+class SchoolTerm(Model):
+    """A school term of the organisation's schools (e.g. autumn term 1 September – 16 January)."""
+
+    __tablename__ = "school_term"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    NAME_MAX = 100
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+
+    __table_args__ = (CheckConstraint("first_day <= last_day", name="first_before_last"),)
+
+
+class SiteClosure(Model):
+    """Days a site holds no session (the school closed for an exam, repairs, a flood), with the reason."""
+
+    __tablename__ = "site_closure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    REASON_MAX = 200
+    reason: Mapped[str] = mapped_column(String(REASON_MAX))
+
+    site: Mapped[Site] = relationship()
+
+    __table_args__ = (CheckConstraint("first_day <= last_day", name="first_before_last"),)
+
+
+class ChildAway(Model):
+    """Days a child is not at home (the summer with her parents in the city): no session, no visit."""
+
+    __tablename__ = "child_away"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[dt.date] = mapped_column(Date)
+    last_day: Mapped[dt.date] = mapped_column(Date)
+    REASON_MAX = 200
+    reason: Mapped[str] = mapped_column(String(REASON_MAX))
+
+    child: Mapped[Child] = relationship()
+
+    __table_args__ = (CheckConstraint("first_day <= last_day", name="first_before_last"),)
+
+
+class Attendance(Model):
+    """Whether a child came to a session of the 4:30 classroom that took place (one row per child and day)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    present: Mapped[bool] = mapped_column(Boolean)
+    REASON_MAX = 200
+    reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")  # why she was absent
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+    child: Mapped[Child] = relationship()
+
+    __table_args__ = (UniqueConstraint("site_id", "child_id", "held_on"),)

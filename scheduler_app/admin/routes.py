@@ -40,6 +40,7 @@ from scheduler_app.auth.services import (
 from scheduler_app.extensions import db
 from scheduler_app.models import Organisation, Role, User
 from scheduler_app.permissions import ALLOWED, LABELS
+from scheduler_app.schooldays import known_until
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -181,4 +182,4 @@ def organisation():
         else:
             flash(_("Settings saved."), "success")
             return redirect(url_for("admin.organisation"))
-    return render_template("admin/organisation.html", form=form)
+    return render_template("admin/organisation.html", form=form, known_until=known_until())

@@ -25,6 +25,7 @@ from scheduler_app.models import (
     Volunteer,
     Week,
 )
+from scheduler_app.schooldays import WeekCalendar, week_calendar
 from solver.instance import SCHEMA, parse_instance
 from solver.timeutil import DAYS
 
@@ -61,7 +62,11 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
         .options(selectinload(Child.visit_windows), selectinload(Child.village), selectinload(Child.site),
                  selectinload(Child.primary_volunteer)).order_by(Child.code)).scalars())
     site_codes = {s.id: s.code for s in sites}
-    session_days = {s.id: {sess.day for sess in s.sessions} for s in sites}
+    # The school calendar decides which sessions the week holds (holidays, make-up days, terms, closures) and
+    # which days each child is at home; the contract is unchanged, sessions and visit windows are only left out.
+    calendar = week_calendar(organisation_id, week_start)
+    held = {s.id: calendar.sessions(s) for s in sites}
+    session_days = {s.id: {d for d, _, _ in held[s.id]} for s in sites}
     volunteer_codes = {v.id: v.code for v in volunteers if v.roles}
     plans = plan_needs(organisation_id, week_start)
 
@@ -70,8 +75,8 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
         "name": f"{org.name} {week_start.isoformat()}",
         "week_start": week_start.isoformat(),
         "settings": {"visit_minutes": org.visit_minutes, "speed_kmh": org.speed_kmh, "road_factor": org.road_factor},
-        "sites": [_site(s) for s in sites],
-        "children": [_with_plans(_child(c, site_codes, session_days, volunteer_codes), plans.get(c.id, []),
+        "sites": [_site(s, held[s.id]) for s in sites],
+        "children": [_with_plans(_child(c, site_codes, session_days, volunteer_codes, calendar), plans.get(c.id, []),
                                  volunteer_codes) for c in children],
         "volunteers": [_volunteer(v, week_start) for v in volunteers if v.roles],
     }
@@ -99,7 +104,8 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
             if ref is not None and a.status == AssignmentStatus.DECLINED and ref not in doc["forbidden"]:
                 doc["forbidden"].append(ref)  # a volunteer who declined is not given the same thing again
                 continue
-            if keep is None or not keep(a) or ref is None:
+            # An activity the calendar now cancels (a closure, a child away) is not kept: a re-plan drops it.
+            if keep is None or not keep(a) or ref is None or calendar.cancels(a) is not None:
                 continue
             if ref not in doc["pinned"]:
                 doc["pinned"].append(ref)
@@ -146,26 +152,28 @@ def _with_plans(child: dict[str, Any], plans: list[CasePlan], volunteer_codes: d
     return child
 
 
-def _site(site: Site) -> dict[str, Any]:
+def _site(site: Site, held: list[tuple[int, dt.time, dt.time]]) -> dict[str, Any]:
     return {"id": site.code, "name": site.name, "lat": site.lat, "lon": site.lon,
-            "sessions": [interval(s.day_index, s.start, s.end) for s in site.sessions],
+            "sessions": [interval(day, start, end) for day, start, end in held],
             "children_per_tutor": site.children_per_tutor, "min_tutors": site.min_tutors}
 
 
-def _child(child: Child, site_codes: dict[int, str], session_days: dict[int, set[str]],
-           volunteer_codes: dict[int, str]) -> dict[str, Any]:
+def _child(child: Child, site_codes: dict[int, str], session_days: dict[int, set[int]],
+           volunteer_codes: dict[int, str], calendar: WeekCalendar) -> dict[str, Any]:
     point = child.home_point
     if point is None:
         raise ContractError(f"child {child.code}: no home point and no village")
     site_code = site_codes.get(child.site_id) if child.site_id else None
-    # Only days the (active) site holds a session count as attendance.
-    held = session_days[child.site_id] if child.site_id is not None else set()
-    attends = [d for d in DAYS if site_code and d in child.attends and d in held]
+    # Only days the (active) site holds a session this week count as attendance, and not while she is away.
+    held = session_days[child.site_id] if child.site_id is not None and site_code else set()
+    attends = calendar.attends(child, held)
+    at_home = calendar.visit_days(child)
     return {
         "id": child.code, "name": child.name, "grade": child.grade, "lat": point[0], "lon": point[1],
         "site": site_code, "attends": attends, "subjects": sorted(set(child.subjects or [])) if site_code else [],
         "visits_per_week": child.visits_per_week,
-        "visit_windows": [interval(w.day_index, w.start, w.end) for w in child.visit_windows],
+        "visit_windows": [interval(w.day_index, w.start, w.end) for w in child.visit_windows
+                          if w.day_index in at_home],
         "priority": child.risk_level, "needs_trained": child.needs_trained,
         "primary_volunteer": volunteer_codes.get(child.primary_volunteer_id) if child.primary_volunteer_id else None,
     }

@@ -14,7 +14,7 @@ from scheduler_app.diaries.forms import ApproveForm, QueueFilterForm, ReturnForm
 from scheduler_app.diaries.services import QueueFilter, ReviewError, approve, queue, send_back
 from scheduler_app.extensions import db
 from scheduler_app.inputs import record_id
-from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS
+from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS, NOT_HELD
 from scheduler_app.models import DiaryEntry, DiaryStatus, Role, Site, Volunteer
 from scheduler_app.privacy.services import observations_shown
 from scheduler_app.weekly import week_start_of
@@ -49,7 +49,7 @@ def index():
     pages = {number: url_for("diaries.index", **{**request.args.to_dict(), "page": number})
              for number in range(1, found.pages + 1)}
     return render_template("diaries/index.html", form=form, found=found, entries=found.entries, pages=pages,
-                           approve_form=ApproveForm(), activities=ACTIVITIES, dimensions=DIMENSIONS,
+                           approve_form=ApproveForm(), activities=ACTIVITIES, dimensions=DIMENSIONS, not_held=NOT_HELD,
                            observable=observations_shown(current_user, found.entries),
                            entry_cases=cases_of_entries([e.id for e in found.entries])), 422 if form.errors else 200
 
@@ -109,6 +109,6 @@ def return_entry(entry_id: int):
         else:
             flash(_("Returned to %(name)s.", name=entry.volunteer.name), "success")
             return redirect(url_for("diaries.index"))
-    return render_template("diaries/return.html", entry=entry, form=form, activities=ACTIVITIES,
+    return render_template("diaries/return.html", entry=entry, form=form, activities=ACTIVITIES, not_held=NOT_HELD,
                            dimensions=DIMENSIONS, observable=observations_shown(current_user, [entry])), \
         422 if request.method == "POST" else 200

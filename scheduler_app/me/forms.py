@@ -2,8 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, SubmitField, TextAreaField, TimeField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from scheduler_app.records.forms import MultiCheckboxField
 from scheduler_app.reports.forms import PeriodForm as BasePeriodForm
@@ -32,6 +41,10 @@ class DeclineForm(FlaskForm):
 ACTIVITIES = {"homework": _l("homework help"), "reading": _l("reading together"), "care": _l("life care"),
               "talk": _l("a heart-to-heart talk"), "safety": _l("safety check at home"),
               "play": _l("games or sport"), "other": _l("other")}
+# Why a home visit did not take place ("" = it took place); reports count only visits that took place.
+NOT_HELD = {"not_home": _l("the child was not at home"), "refused": _l("the guardian refused"),
+            "weather": _l("the weather"), "other": _l("another reason")}
+MAX_TRAVEL_MINUTES = 8 * 60
 DIMENSIONS = {"psychological": _l("Psychological"), "emotional": _l("Emotional"),
               "behavioural": _l("Behavioural"), "health": _l("Health"), "social": _l("Social")}
 
@@ -50,6 +63,12 @@ class DiaryForm(FlaskForm):
     health = TextAreaField(DIMENSIONS["health"], validators=[Optional(), Length(max=2000)])
     social = TextAreaField(DIMENSIONS["social"], validators=[Optional(), Length(max=2000)])
     concern = BooleanField(_l("I am worried about this child: the coordinator should look"))
+    took_place = SelectField(_l("Did the visit take place?"), default="",
+                             choices=[("", _l("yes")), *((k, _l("no: %(why)s", why=v)) for k, v in NOT_HELD.items())],
+                             validators=[Optional()])
+    travel_minutes = IntegerField(_l("Travel there and back (minutes)"), validators=[
+        Optional(), NumberRange(min=0, max=MAX_TRAVEL_MINUTES)],
+        description=_l("Kept apart: service hours count the time of the activity only."))
     gained = TextAreaField(_l("What I gained"), validators=[Optional(), Length(max=2000)])
     save = SubmitField(_l("Save draft"))
     send = SubmitField(_l("Hand in"))

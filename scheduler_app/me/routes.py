@@ -27,6 +27,7 @@ from scheduler_app.me.services import (
     my_hours,
     national_header,
     national_rows,
+    round_trip_minutes,
     save_diary,
 )
 from scheduler_app.models import Assignment, ConsentCategory, Role, Volunteer
@@ -214,14 +215,19 @@ def diary(assignment_id: int):
             form.version.data = str(entry.version_id)
             form.activities.data, form.concern.data = entry.activities, entry.concern
             form.what_was_done.data, form.gained.data = entry.what_was_done, entry.gained
+            form.took_place.data = "" if entry.took_place else entry.not_held_reason
+            form.travel_minutes.data = entry.travel_minutes
             for key in DIMENSIONS:
                 form[key].data = entry.observations.get(key, "")
+        else:
+            form.travel_minutes.data = round_trip_minutes(volunteer, assignment)
     elif form.validate_on_submit():
         values = {"started_at": form.started_at.data, "ended_at": form.ended_at.data,
                   "activities": [k for k in ACTIVITIES if k in (form.activities.data or [])],
                   "what_was_done": (form.what_was_done.data or "").strip(), "gained": (form.gained.data or "").strip(),
                   "observations": {k: (form[k].data or "").strip() for k in DIMENSIONS},
-                  "concern": form.concern.data}
+                  "concern": form.concern.data, "not_held_reason": form.took_place.data or "",
+                  "travel_minutes": form.travel_minutes.data or 0}
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
         delivery = take(current_user, "diary",
                         lambda: _saved_diary(volunteer, assignment, values, bool(form.send.data), version))

@@ -15,7 +15,7 @@ from scheduler_app.cases import services as cases
 from scheduler_app.database import commit_or_raise
 from scheduler_app.extensions import db
 from scheduler_app.kinship import relationship
-from scheduler_app.me.forms import ACTIVITIES
+from scheduler_app.me.forms import ACTIVITIES, MAX_TRAVEL_MINUTES, NOT_HELD
 from scheduler_app.messages import declines as message_declines
 from scheduler_app.messages import events as message_events
 from scheduler_app.models import (
@@ -141,6 +141,14 @@ def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, A
     # below could catch a save made meanwhile on another phone.
     observable = (visit and assignment.child is not None  # a visit always has its child
                   and consented(assignment.child, ConsentCategory.OBSERVATIONS, day))
+    # A visit that did not take place says why; travel is kept apart from the service time (checked before the
+    # entry changes, so a refusal leaves it as it was).
+    not_held = values.get("not_held_reason", "") if visit else ""
+    if not_held and not_held not in NOT_HELD:
+        raise DiaryError(_("Choose why the visit did not take place."))
+    travel = int(values.get("travel_minutes") or 0)
+    if not 0 <= travel <= MAX_TRAVEL_MINUTES:
+        raise DiaryError(_("Travel time: at most %(hours)d hours.", hours=MAX_TRAVEL_MINUTES // 60))
     if entry is None:
         entry = DiaryEntry(volunteer_id=volunteer.id, assignment_id=assignment.id, child_id=assignment.child_id,
                            site_id=assignment.site_id, served_on=day)
@@ -150,6 +158,7 @@ def save_diary(volunteer: Volunteer, assignment: Assignment, values: dict[str, A
         values["gained"]
     entry.observations = {k: v for k, v in values["observations"].items() if v} if observable else {}
     entry.concern = bool(values["concern"]) and visit
+    entry.took_place, entry.not_held_reason, entry.travel_minutes = not not_held, not_held, travel
     entry.status = DiaryStatus.SUBMITTED if hand_in else DiaryStatus.DRAFT
     try:
         db.session.flush()
@@ -171,18 +180,21 @@ class MonthHours:
     month: int
     approved: int
     pending: int
+    travel: int = 0  # minutes travelling to and from them: shown beside, never counted as service
 
 
 def my_hours(volunteer: Volunteer) -> list[MonthHours]:
-    """The volunteer's served minutes by month, newest first; drafts are not counted."""
+    """The volunteer's served minutes by month, newest first, with the travel beside; drafts are not counted,
+    nor a visit that did not take place."""
     totals: dict[tuple[int, int], list[int]] = {}
     entries = db.session.execute(db.select(DiaryEntry).where(
-        DiaryEntry.volunteer_id == volunteer.id,
+        DiaryEntry.volunteer_id == volunteer.id, DiaryEntry.took_place,
         DiaryEntry.status.in_([DiaryStatus.APPROVED, DiaryStatus.SUBMITTED]))).scalars()
     for entry in entries:
-        slot = totals.setdefault((entry.served_on.year, entry.served_on.month), [0, 0])
+        slot = totals.setdefault((entry.served_on.year, entry.served_on.month), [0, 0, 0])
         slot[0 if entry.status == DiaryStatus.APPROVED else 1] += entry.minutes
-    return [MonthHours(y, m, a, p) for (y, m), (a, p) in sorted(totals.items(), reverse=True)]
+        slot[2] += entry.travel_minutes
+    return [MonthHours(y, m, a, p, t) for (y, m), (a, p, t) in sorted(totals.items(), reverse=True)]
 
 
 @dataclass(frozen=True)
@@ -242,10 +254,22 @@ def _minutes(home: tuple[float, float] | None, target: tuple[float, float] | Non
     return travel_minutes(road_km(home, target, org.road_factor), org.speed_kmh)
 
 
+def round_trip_minutes(volunteer: Volunteer, assignment: Assignment) -> int | None:
+    """The travel from her home to the activity and back, as the roster reckons it (the diary's default)."""
+    org = db.session.get_one(Organisation, volunteer.organisation_id)
+    if assignment.kind == AssignmentKind.TUTORING:
+        site = _present(assignment.site, "tutoring's site")
+        one_way = _minutes(volunteer.home_point, (site.lat, site.lon), org)
+    else:
+        one_way = _minutes(volunteer.home_point, _present(assignment.child, "visit's child").home_point, org)
+    return None if one_way is None else 2 * one_way
+
+
 def _served(volunteer: Volunteer, first_day: dt.date, last_day: dt.date) -> list[DiaryEntry]:
-    """The volunteer's approved diary entries served between the two days, in date order."""
+    """The volunteer's approved diary entries served between the two days, in date order: a visit that did not
+    take place is no service (its time is not service hours, as the national system counts them)."""
     return list(db.session.execute(db.select(DiaryEntry).where(
-        DiaryEntry.volunteer_id == volunteer.id, DiaryEntry.status == DiaryStatus.APPROVED,
+        DiaryEntry.volunteer_id == volunteer.id, DiaryEntry.status == DiaryStatus.APPROVED, DiaryEntry.took_place,
         DiaryEntry.served_on >= first_day, DiaryEntry.served_on <= last_day)
         .order_by(DiaryEntry.served_on, DiaryEntry.started_at)).scalars())
 
@@ -269,6 +293,7 @@ class Certificate:
     tutoring_count: int
     visit_minutes: int
     visit_count: int
+    travel_minutes: int  # shown beside the service hours, never in them (the national system counts service only)
     number: str  # printed on the certificate so the organisation can find what it stated
 
 
@@ -286,6 +311,7 @@ def certificate(volunteer: Volunteer, first_day: dt.date, last_day: dt.date) -> 
         first_day=first_day, last_day=last_day, minutes=sum(e.minutes for e in entries),
         tutoring_minutes=sum(e.minutes for e in tutoring), tutoring_count=len(tutoring),
         visit_minutes=sum(e.minutes for e in visits), visit_count=len(visits),
+        travel_minutes=sum(e.travel_minutes for e in entries),
         number=f"PB-{org.id}-{volunteer.code}-{first_day:%Y%m%d}-{last_day:%Y%m%d}")
 
 

@@ -43,6 +43,7 @@ KINDS = {
     "case_urgent": _l("Urgent concern"),
     "case_overdue": _l("Case action past its due date"),
     "case_report": _l("Mandatory report not recorded within 24 hours"),
+    "cancelled": _l("Activities cancelled"),
 }
 MISSING_AFTER = dt.timedelta(hours=24)  # an activity's diary is asked for once, this long after it ended
 MISSING_LOOKBACK_DAYS = 7  # older activities are not asked about (e.g. when messages are first set up)
@@ -91,6 +92,30 @@ def week_published(roster: Roster, volunteer_ids: Iterable[int], kind: str) -> i
             return Text(subject, _with_link(lines, _("Confirm or decline in Peiban:"), link("main.home")))
 
         put_count += put(user, f"{kind}:{roster.id}:{volunteer_id}", kind, compose)
+    return put_count
+
+
+def activities_cancelled(assignments: Iterable[Assignment], reason: str | None) -> int:
+    """A closure or a child's absence entered for a published week: each volunteer is told which of her
+    activities it cancels, and why (a site's reason as written; for a child only that she is not at home: why
+    she is away is her family's business); returns how many messages were put in the outbox."""
+    mine: dict[int, list[Assignment]] = {}
+    for a in assignments:
+        mine.setdefault(a.volunteer_id, []).append(a)
+    put_count = 0
+    for volunteer_id, hers in mine.items():
+        user = account_of(volunteer_id)
+        if user is None:
+            continue
+
+        def compose(hers: list[Assignment] = hers) -> Text:
+            return Text(_("Cancelled: %(reason)s", reason=reason or _("the child is not at home")),
+                        _with_link([*(activity_line(a) for a in hers),
+                                    _("The coordinator may give you something else; you will be told.")],
+                                   _("Your week in Peiban:"), link("main.home")))
+
+        key = f"cancelled:{volunteer_id}:" + "-".join(str(a.id) for a in sorted(hers, key=lambda a: a.id))
+        put_count += put(user, key[:120], "cancelled", compose)
     return put_count
 
 

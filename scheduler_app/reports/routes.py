@@ -39,7 +39,8 @@ def dashboard_page():
     charts = {
         "visits": bar_chart(_("Home visits: required and made"), weeks, [
             Series(_("needed"), [w.visits_required for w in figures.weeks], "s2"),
-            Series(_("made"), [w.visits_made for w in figures.weeks], "s1")], **so_far),
+            Series(_("made"), [w.visits_made for w in figures.weeks], "s1"),
+            Series(_("took place (diaries)"), [w.visits_delivered for w in figures.weeks], "s3")], **so_far),
         "places": bar_chart(_("Tutor places: required and staffed"), weeks, [
             Series(_("needed"), [w.places_required for w in figures.weeks], "s2"),
             Series(_("staffed"), [w.places_staffed for w in figures.weeks], "s1")], **so_far),
@@ -111,6 +112,11 @@ def report_rows(found: Report) -> list[list[object]]:
         [_("Approved hours"), round(found.minutes_approved / 60, 1)],
         [_("of which 4:30 classroom"), round(found.minutes_tutoring / 60, 1)],
         [_("of which home visits"), round(found.minutes_visits / 60, 1)],
+        [_("Home visits that took place (diaries)"), found.delivered.visits_took_place],
+        [_("Children visited at home (diaries)"), found.delivered.children_visited],
+        [_("Sessions with attendance recorded"), found.delivered.sessions_recorded],
+        [_("Sessions without attendance (not counted)"), len(found.delivered.unrecorded)],
+        [_("Children who came to the 4:30 classroom (attendance)"), found.delivered.children_attended],
         [],
         [_("Site"), _("Sessions held"), _("Tutor places staffed"), _("Children in the 4:30 classroom")],
     ]

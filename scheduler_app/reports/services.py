@@ -7,6 +7,9 @@ Counting rules, in words:
   and the tutors each session needs. Visits are weekly, so a week only partly in the period counts for the
   share of its days that are.
 - Hours served are the minutes of approved diary entries only.
+- Beside what was planned, what was delivered is counted from facts: a visit delivered is a diary (handed in or
+  approved) saying the visit took place; children tutored are those ticked present in a session's attendance;
+  a session held counts when its attendance is recorded, and one with none recorded is listed, not counted.
 """
 
 from __future__ import annotations
@@ -19,11 +22,14 @@ from scheduler_app.extensions import db
 from scheduler_app.history import Delivered, published_between, published_rosters
 from scheduler_app.models import (
     AssignmentKind,
+    Attendance,
     DiaryEntry,
     DiaryStatus,
     Roster,
+    Site,
     Volunteer,
 )
+from scheduler_app.schoolyear.attendance import HeldSession, sessions_held
 from scheduler_app.weekly import week_start_of
 from solver.instance import parse_instance
 from solver.timeutil import DAYS
@@ -89,6 +95,44 @@ def approved_minutes(organisation_id: int, first_day: dt.date, last_day: dt.date
 
 
 @dataclass(frozen=True)
+class Facts:
+    """What was delivered in a period, from the records of what happened (diaries and attendance)."""
+
+    visits_took_place: int
+    visits_not_held: int
+    children_visited: int
+    children_attended: int
+    sessions_recorded: int
+    unrecorded: tuple[HeldSession, ...]  # sessions held with no attendance recorded: listed, not counted
+
+    def __post_init__(self) -> None:
+        if min(self.visits_took_place, self.visits_not_held, self.children_visited, self.children_attended,
+               self.sessions_recorded) < 0:
+            raise ValueError("counts are never negative")
+
+
+def facts(organisation_id: int, first_day: dt.date, last_day: dt.date, today: dt.date) -> Facts:
+    """Visits that took place (by the diaries), children who came and sessions with attendance recorded (by the
+    attendance rows), and the sessions held whose attendance is missing, between the two days up to today."""
+    last = min(last_day, today)
+    diaries = db.session.execute(
+        db.select(DiaryEntry.child_id, DiaryEntry.took_place).join(Volunteer, DiaryEntry.volunteer_id == Volunteer.id)
+        .where(Volunteer.organisation_id == organisation_id, DiaryEntry.child_id.is_not(None),
+               DiaryEntry.status.in_([DiaryStatus.SUBMITTED, DiaryStatus.APPROVED]),
+               DiaryEntry.served_on >= first_day, DiaryEntry.served_on <= last)).all()
+    came = db.session.execute(
+        db.select(Attendance.child_id).join(Site, Attendance.site_id == Site.id)
+        .where(Site.organisation_id == organisation_id, Attendance.present, Attendance.held_on >= first_day,
+               Attendance.held_on <= last)).scalars().all()
+    held = sessions_held(organisation_id, first_day, last, today) if last >= first_day else []
+    return Facts(visits_took_place=sum(1 for _, took in diaries if took),
+                 visits_not_held=sum(1 for _, took in diaries if not took),
+                 children_visited=len({child for child, took in diaries if took}),
+                 children_attended=len(set(came)), sessions_recorded=sum(1 for h in held if h.recorded),
+                 unrecorded=tuple(h for h in held if not h.recorded))
+
+
+@dataclass(frozen=True)
 class SiteLine:
     """One site's classroom in the period."""
 
@@ -117,6 +161,7 @@ class Report:
     minutes_tutoring: int
     minutes_visits: int
     sites: list[SiteLine]
+    delivered: Facts
 
     @property
     def visit_coverage(self) -> float | None:
@@ -168,7 +213,8 @@ def period_report(organisation_id: int, first_day: dt.date, last_day: dt.date, t
         minutes_tutoring=sum(e.minutes for e in entries if e.child_id is None),
         minutes_visits=sum(e.minutes for e in entries if e.child_id is not None),
         sites=sorted((SiteLine(v["name"], len(v["sessions"]), v["places"], len(v["children"]))
-                      for v in per_site.values()), key=lambda s: s.name))
+                      for v in per_site.values()), key=lambda s: s.name),
+        delivered=facts(organisation_id, first_day, last_day, today))
 
 
 @dataclass(frozen=True)
@@ -181,6 +227,9 @@ class WeekFigures:
     places_required: int
     places_staffed: int
     continuity: float | None  # share of visits made by the child's regular visitor
+    visits_delivered: int = 0  # by the diaries saying the visit took place
+    sessions_recorded: int = 0  # sessions whose attendance is recorded
+    sessions_unrecorded: int = 0
 
 
 @dataclass(frozen=True)
@@ -209,11 +258,13 @@ def weekly_figures(organisation_id: int, today: dt.date, weeks: int = DASHBOARD_
         visits = [d for d in by_week[week_start] if d.assignment.kind == AssignmentKind.VISIT]
         regular = sum(1 for d in visits if d.assignment.child is not None  # a visit always has its child
                       and primary.get(d.assignment.child.code) == d.assignment.volunteer.code)
+        done = facts(organisation_id, week_start, last, today)
         figures.append(WeekFigures(
             week_start=week_start, visits_required=round(_visits_required(roster, week_start, week_start, last)),
             visits_made=len(visits), places_required=_places_required(roster, week_start, week_start, last),
             places_staffed=sum(1 for d in by_week[week_start] if d.assignment.kind == AssignmentKind.TUTORING),
-            continuity=regular / len(visits) if visits else None))
+            continuity=regular / len(visits) if visits else None, visits_delivered=done.visits_took_place,
+            sessions_recorded=done.sessions_recorded, sessions_unrecorded=len(done.unrecorded)))
     return figures
 
 

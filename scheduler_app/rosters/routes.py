@@ -47,7 +47,9 @@ from scheduler_app.rosters.services import (
     week_of,
     week_rules,
 )
-from scheduler_app.rosters.solving import replan_absence, replan_declines, start_solve
+from scheduler_app.rosters.solving import replan_absence, replan_cancelled, replan_declines, start_solve
+from scheduler_app.schooldays import cancelled_in, week_exceptions
+from scheduler_app.schoolyear.attendance import sessions_held
 from scheduler_app.tabular import FORMATS, download
 from scheduler_app.weekly import day_label, week_start_of
 
@@ -197,7 +199,10 @@ def week(week_start: str):
         rule_form=_rule_form(organisation_id) if current_user.role == Role.COORDINATOR else None,
         button=ButtonForm(),
         previous_week=(monday - dt.timedelta(days=7)).isoformat(),
-        next_week=(monday + dt.timedelta(days=7)).isoformat())
+        next_week=(monday + dt.timedelta(days=7)).isoformat(),
+        calendar=week_exceptions(organisation_id, monday),
+        held=sessions_held(organisation_id, monday, monday + dt.timedelta(days=6)),
+        cancelled=cancelled_in(current) if current is not None and current.status == RosterStatus.PUBLISHED else [])
 
 
 @bp.route("/<week_start>/generate", methods=["POST"])
@@ -432,6 +437,20 @@ def day_map_page(week_start: str):
     hidden = {cid for cid, fields in hidden_child_fields(current_user, children).items() if "home_lat" in fields}
     return render_template("rosters/map.html", roster=roster, monday=monday, day=day,
                            plan=day_map(roster, day, homes_hidden=hidden), dt=dt)
+
+
+@bp.route("/<week_start>/replan-cancelled", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def replan_calendar(week_start: str):
+    """Re-plan what is left after a closure or a child's absence cancelled published activities."""
+    monday = _monday(week_start)
+    form = GenerateForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a time limit."), "error")
+        return redirect(url_for("rosters.week", week_start=monday.isoformat()))
+    _start(lambda: replan_cancelled(current_user.organisation_id, monday, current_user.id, form.time_limit.data),
+           _("Re-planning what is left; the cancelled activities are dropped and everything else stays."))
+    return redirect(url_for("rosters.week", week_start=monday.isoformat()))
 
 
 @bp.route("/<week_start>/replan-declines", methods=["POST"])

@@ -18,6 +18,7 @@ from scheduler_app.records.volunteers import VOLUNTEER
 from scheduler_app.rosters.runners import runner_for
 from scheduler_app.rosters.runs import ACTIVE, RunInProgressError, latest_run
 from scheduler_app.rosters.services import RosterError, current_roster, declined, week_made, week_of
+from scheduler_app.schooldays import cancelled_in
 from scheduler_app.volunteers.services import DatesAwayError, add_date_away
 
 
@@ -63,6 +64,16 @@ def replan_absence(organisation_id: int, week_start: dt.date, user_id: int, volu
             raise RosterError(str(exc)) from None
     return start_solve(organisation_id, week_start, user_id, time_limit_s, replan_of=base,
                        keep=lambda a: a.volunteer_id != volunteer_id or a.day_index < from_day)
+
+
+def replan_cancelled(organisation_id: int, week_start: dt.date, user_id: int, time_limit_s: int) -> SolveRun:
+    """Re-plan what is left of the week's current roster after a closure or a child's absence: every activity
+    the calendar still allows is kept (pinned), the cancelled ones are dropped (the instance leaves them out),
+    and what they freed can be used. Returns the started run."""
+    base = current_roster(week_of(organisation_id, week_start))
+    if base is None or not cancelled_in(base):
+        raise RosterError(_("Nothing in this week's roster is cancelled by the calendar."))
+    return start_solve(organisation_id, week_start, user_id, time_limit_s, replan_of=base, keep=lambda a: True)
 
 
 def replan_declines(organisation_id: int, week_start: dt.date, user_id: int, time_limit_s: int) -> SolveRun:

@@ -50,6 +50,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "rosters.publish_roster": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.replan": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.replan_declined": ("POST", frozenset({Role.COORDINATOR})),
+    "rosters.replan_calendar": ("POST", frozenset({Role.COORDINATOR})),
     "me.confirm_assignment": ("POST", frozenset({Role.VOLUNTEER})),
     "me.decline_assignment": ("GET", frozenset({Role.VOLUNTEER})),
     "me.availability": ("GET", frozenset({Role.VOLUNTEER})),
@@ -119,6 +120,18 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "cases.timeline": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "cases.open_from_warning": ("POST", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "cases.volunteer_concern_page": ("GET", frozenset({Role.VOLUNTEER})),
+    "schoolyear.index": ("GET", frozenset({Role.ADMIN, Role.COORDINATOR, Role.MANAGER})),
+    "schoolyear.add_day": ("POST", frozenset({Role.ADMIN})),
+    "schoolyear.add_term": ("POST", frozenset({Role.ADMIN})),
+    "schoolyear.add_site_closure": ("POST", frozenset({Role.COORDINATOR})),
+    "schoolyear.add_away": ("POST", frozenset({Role.COORDINATOR})),
+    "schoolyear.remove_day": ("POST", frozenset({Role.ADMIN})),
+    "schoolyear.remove_term": ("POST", frozenset({Role.ADMIN})),
+    "schoolyear.remove_closure": ("POST", frozenset({Role.COORDINATOR})),
+    "schoolyear.remove_away": ("POST", frozenset({Role.COORDINATOR})),
+    # the volunteer account tutors Monday's session at the site in the world's published roster
+    "schoolyear.attendance": ("GET", frozenset({Role.COORDINATOR, Role.VOLUNTEER})),
+    "schoolyear.sign_in_sheet": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER, Role.VOLUNTEER})),
     "static": ("GET", None),
 }
 
@@ -132,7 +145,9 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"],
             "consent_id": ids["consent"], "request_id": ids["erasure"], "sid": "no-such-session",
             "channel_id": ids["channel"], "case_id": ids["case"], "action_id": ids["action"],
-            "referral_id": ids["referral"], "call_id": ids["call"]}
+            "referral_id": ids["referral"], "call_id": ids["call"], "day_id": ids["calendar_day"],
+            "term_id": ids["term"], "closure_id": ids["closure"], "child_away_id": ids["child_away"],
+            "held_on": "2026-11-30"}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -166,8 +181,10 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     from scheduler_app.models import (
         Assignment,
         AssignmentKind,
+        CalendarDay,
         CallPlan,
         CaseAction,
+        ChildAway,
         DateAway,
         DiaryEntry,
         DiaryStatus,
@@ -180,6 +197,8 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
         Roster,
         RosterStatus,
         SafeguardingCase,
+        SchoolTerm,
+        SiteClosure,
         Week,
         WeekRule,
     )
@@ -215,7 +234,16 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     call = FamilyCall(plan=CallPlan(organisation_id=org.id, week_start=dt.date(2026, 11, 30)), site=site,
                       supervisor=volunteer, family="F1", child_ids=[child.id], day_index=2, start=dt.time(19),
                       end=dt.time(19, 20))
-    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, case, action, referral, call])
+    tutoring = Assignment(roster=roster, kind=AssignmentKind.TUTORING, volunteer=own, site=site, day_index=0,
+                          start=dt.time(16, 30), end=dt.time(18))
+    calendar_day = CalendarDay(organisation_id=org.id, day=dt.date(2026, 12, 25), working=False, name="圣诞")
+    term = SchoolTerm(organisation_id=org.id, name="秋季学期", first_day=dt.date(2026, 9, 1),
+                      last_day=dt.date(2027, 1, 22))
+    closure = SiteClosure(site=site, first_day=dt.date(2026, 12, 21), last_day=dt.date(2026, 12, 22), reason="停电")
+    child_away = ChildAway(child=child, first_day=dt.date(2027, 1, 25), last_day=dt.date(2027, 2, 20),
+                           reason="在父母处")
+    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, case, action, referral, call,
+                        tutoring, calendar_day, term, closure, child_away])
     db.session.commit()
     consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
@@ -223,7 +251,8 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
                    "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token,
                    "my_away": my_away.id, "entry": entry.id, "warning": warning.id, "consent": consent.id,
                    "erasure": erasure.id, "channel": channel.id, "case": case.id, "action": action.id,
-                   "referral": referral.id, "call": call.id, "names": (child.name, site.name, volunteer.name)}
+                   "referral": referral.id, "call": call.id, "calendar_day": calendar_day.id, "term": term.id,
+                   "closure": closure.id, "child_away": child_away.id, "names": (child.name, site.name, volunteer.name)}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -278,7 +307,8 @@ def test_refused_access_is_audited(app, login, world) -> None:
 
 ID_ARGUMENTS = frozenset({"child_id", "user_id", "volunteer_id", "date_away_id", "site_id", "village_id", "roster_id",
                           "assignment_id", "rule_id", "away_id", "entry_id", "warning_id", "consent_id", "request_id",
-                          "channel_id", "case_id", "action_id", "referral_id", "call_id"})
+                          "channel_id", "case_id", "action_id", "referral_id", "call_id", "day_id", "term_id",
+                          "closure_id", "child_away_id"})
 
 
 def test_nobody_reaches_another_organisations_records(app, login, make_world) -> None:
