@@ -35,6 +35,7 @@ from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
 from scheduler_app.places import bp as places_bp
 from scheduler_app.privacy import bp as privacy_bp
+from scheduler_app.programmes import bp as programmes_bp
 from scheduler_app.reports import bp as reports_bp
 from scheduler_app.rosters import bp as rosters_bp
 from scheduler_app.transfer import bp as transfer_bp
@@ -89,6 +90,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(privacy_bp, url_prefix="/privacy")
     app.register_blueprint(auditlog_bp, url_prefix="/audit")
     app.register_blueprint(messages_bp, url_prefix="/messages")
+    app.register_blueprint(programmes_bp, url_prefix="/programmes")
     init_message_jobs(app)
     cli.register(app)
     _register_headers(app)

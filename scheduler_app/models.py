@@ -770,6 +770,7 @@ class ConsentCategory(enum.StrEnum):
 
     HOME = "home"  # the exact home point and the guardian's phone, for home visits
     OBSERVATIONS = "observations"  # background and well-being observations from diaries
+    TRIP = "trip"  # taking part in an activity away from the site (a museum visit, a competition in town)
 
 
 class GuardianConsent(Timestamped, db.Model):
@@ -891,3 +892,78 @@ class Message(db.Model):
         CheckConstraint("attempts >= 0", name="attempts_nonneg"),
         db.Index("ix_message_state_due_at", "state", "due_at"),
     )
+
+
+# --- Programmes (issue 26, part B): activities -------------------------------------------------------------------
+
+
+class StaffWay(enum.StrEnum):
+    """How a volunteer came to staff an activity: she signed up, or a coordinator assigned her."""
+
+    SIGNED_UP = "signed_up"
+    ASSIGNED = "assigned"
+
+
+class Activity(Timestamped, db.Model):
+    """A one-off event (a museum visit, a recitation or calligraphy competition): where, when, how many staff it
+    needs, the children taking part and what came of it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    start: Mapped[dt.time] = mapped_column(Time)
+    end: Mapped[dt.time] = mapped_column(Time)
+    staff_needed: Mapped[int] = mapped_column(Integer, default=1)
+    # Away from the site: each child taking part needs a guardian's consent to trips in force on the day.
+    trip: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")  # what came of it, written afterwards
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    staff: Mapped[list[ActivityStaff]] = relationship(back_populates="activity", cascade="all, delete-orphan",
+                                                      order_by="ActivityStaff.id")
+    participants: Mapped[list[ActivityChild]] = relationship(back_populates="activity",
+                                                             cascade="all, delete-orphan",
+                                                             order_by="ActivityChild.id")
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (
+        CheckConstraint("start < \"end\"", name="start_before_end"),
+        CheckConstraint("staff_needed >= 0 AND staff_needed <= 200", name="staff_needed_range"),
+    )
+
+    @property
+    def staffed(self) -> int:
+        """How many volunteers staff it."""
+        return len(self.staff)
+
+
+class ActivityStaff(db.Model):
+    """A volunteer staffing an activity."""
+
+    __tablename__ = "activity_staff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    way: Mapped[StaffWay] = mapped_column(_enum(StaffWay))
+
+    activity: Mapped[Activity] = relationship(back_populates="staff")
+    volunteer: Mapped[Volunteer] = relationship()
+
+    __table_args__ = (UniqueConstraint("activity_id", "volunteer_id"),)
+
+
+class ActivityChild(db.Model):
+    """A child taking part in an activity."""
+
+    __tablename__ = "activity_child"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+
+    activity: Mapped[Activity] = relationship(back_populates="participants")
+    child: Mapped[Child] = relationship()
+
+    __table_args__ = (UniqueConstraint("activity_id", "child_id"),)

@@ -25,6 +25,8 @@ from scheduler_app.me.forms import ConfirmForm
 from scheduler_app.me.services import diaries_due, my_week
 from scheduler_app.models import Role
 from scheduler_app.offline import kept_on_phone
+from scheduler_app.programmes.services import activities_of, open_for_sign_up
+from scheduler_app.rosters.forms import ButtonForm
 from scheduler_app.weekly import week_start_of
 
 ICON_SIZES = (192, 512)  # what Android asks for: the home-screen icon and the splash screen
@@ -51,7 +53,9 @@ def home():
             assignments=[i for i in this if i not in soon], next_week=next_week,
             next_assignments=[i for i in later if i not in soon],
             notifications=unread_notifications(volunteer), read_form=ReadForm(), due=diaries_due(volunteer, today),
-            confirm_form=ConfirmForm()))
+            confirm_form=ConfirmForm(), button=ButtonForm(formdata=None), open_activities=open_for_sign_up(volunteer),
+            activities={start: activities_of(volunteer, start, start + dt.timedelta(days=6))
+                        for start in (week_start, next_week)}))
     overview = organisation_overview(current_user.organisation_id)
     if current_user.role == Role.ADMIN:
         return render_template("main/home_admin.html", overview=overview,

@@ -35,7 +35,8 @@ from scheduler_app.permissions import has as has_permission
 METHODS = {"paper": _l("signed paper form"), "verbal": _l("spoken, with a witness"),
            "message": _l("written message (WeChat or SMS)")}
 CATEGORIES = {ConsentCategory.HOME.value: _l("Home point and guardian's phone, for home visits"),
-              ConsentCategory.OBSERVATIONS.value: _l("Background and well-being observations")}
+              ConsentCategory.OBSERVATIONS.value: _l("Background and well-being observations"),
+              ConsentCategory.TRIP.value: _l("Taking part in trips and activities away from the site")}
 # The sensitive fields of a child's record, by the consent category that covers them.
 SENSITIVE_CHILD_FIELDS = {ConsentCategory.HOME.value: ("home_lat", "home_lon", "guardian_phone"),
                           ConsentCategory.OBSERVATIONS.value: ("background",)}

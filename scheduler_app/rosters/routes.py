@@ -15,9 +15,10 @@ from scheduler_app.contract.instance import ContractError
 from scheduler_app.extensions import db
 from scheduler_app.inputs import record_id
 from scheduler_app.messages.weektext import week_blocks
-from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
+from scheduler_app.models import Activity, Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
 from scheduler_app.permissions import Permission
 from scheduler_app.privacy.services import hidden_child_fields
+from scheduler_app.programmes.services import week_activities
 from scheduler_app.records.fields import Lookups
 from scheduler_app.rosters import bp
 from scheduler_app.rosters.changes import Edit, edit_assignment, free_to_take, swap_assignments, who_can_take
@@ -325,13 +326,22 @@ def print_roster(week_start: str):
     monday = _monday(week_start)
     roster = _roster_for(monday)
     by = "volunteer" if request.args.get("by") == "volunteer" else "site"
+    activities = week_activities(current_user.organisation_id, monday)
     if by == "site":
-        return render_template("rosters/print.html", roster=roster, monday=monday, by=by,
+        return render_template("rosters/print.html", roster=roster, monday=monday, by=by, activities=activities,
                                sites=site_sheets(roster) if roster.instance else [])
     groups: dict[str, list[Assignment]] = {}
     for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start, a.volunteer.code)):
         groups.setdefault(f"{a.volunteer.name} ({a.volunteer.code})", []).append(a)
-    return render_template("rosters/print.html", roster=roster, monday=monday, by=by, groups=sorted(groups.items()))
+    # Each volunteer's sheet lists the activities she staffs that week too (a sheet for her if she has only those).
+    staffing: dict[str, list[Activity]] = {}
+    for activity in activities:
+        for staff in activity.staff:
+            title = f"{staff.volunteer.name} ({staff.volunteer.code})"
+            groups.setdefault(title, [])
+            staffing.setdefault(title, []).append(activity)
+    return render_template("rosters/print.html", roster=roster, monday=monday, by=by, groups=sorted(groups.items()),
+                           activities=activities, staffing=staffing)
 
 
 @bp.route("/<week_start>/copy")

@@ -101,6 +101,17 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "messages.edit_channel": ("GET", frozenset({Role.ADMIN})),
     "messages.test_channel": ("POST", frozenset({Role.ADMIN})),  # its channel refuses at once: nothing listens
     "messages.remove_channel_page": ("POST", frozenset({Role.ADMIN})),  # last: the channel is gone after it
+    "programmes.activities": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.activity": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.new_activity": ("GET", frozenset({Role.COORDINATOR})),
+    "programmes.edit_activity": ("GET", frozenset({Role.COORDINATOR})),
+    "programmes.assign": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.unassign": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.add_participant": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.remove_participant": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.outcome": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.volunteer_sign_up": ("POST", frozenset({Role.VOLUNTEER})),
+    "programmes.volunteer_withdraw": ("POST", frozenset({Role.VOLUNTEER})),
     "static": ("GET", None),
 }
 
@@ -113,7 +124,7 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"],
             "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"],
             "consent_id": ids["consent"], "request_id": ids["erasure"], "sid": "no-such-session",
-            "channel_id": ids["channel"]}
+            "channel_id": ids["channel"], "activity_id": ids["activity"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -145,6 +156,9 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
 
     from scheduler_app.extensions import db
     from scheduler_app.models import (
+        Activity,
+        ActivityChild,
+        ActivityStaff,
         Assignment,
         AssignmentKind,
         DateAway,
@@ -184,14 +198,21 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
                              requested_by_id=users[Role.COORDINATOR].id)
     channel = MessageChannel(organisation_id=org.id, kind="apprise", label=f"群{org.id}号",
                              secret_env="PEIBAN_CHANNEL_MATRIX_UNSET")  # unset: its test fails without sending
-    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel])
+    # Staffed by the volunteer and taken part in by the child, so the routes that take them off have them to take.
+    activity = Activity(organisation_id=org.id, title=f"活动{org.id}号", place="县博物馆",
+                        held_on=dt.date.today() + dt.timedelta(days=3), start=dt.time(9), end=dt.time(11),
+                        staff_needed=3)
+    activity.staff = [ActivityStaff(volunteer=volunteer, way="assigned")]
+    activity.participants = [ActivityChild(child=child)]
+    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, activity])
     db.session.commit()
     consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
                    "site": site.id, "village": child.village_id, "roster": roster.id,
                    "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token,
                    "my_away": my_away.id, "entry": entry.id, "warning": warning.id, "consent": consent.id,
-                   "erasure": erasure.id, "channel": channel.id, "names": (child.name, site.name, volunteer.name)}
+                   "erasure": erasure.id, "channel": channel.id, "activity": activity.id,
+                   "names": (child.name, site.name, volunteer.name)}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -246,7 +267,7 @@ def test_refused_access_is_audited(app, login, world) -> None:
 
 ID_ARGUMENTS = frozenset({"child_id", "user_id", "volunteer_id", "date_away_id", "site_id", "village_id", "roster_id",
                           "assignment_id", "rule_id", "away_id", "entry_id", "warning_id", "consent_id", "request_id",
-                          "channel_id"})
+                          "channel_id", "activity_id"})
 
 
 def test_nobody_reaches_another_organisations_records(app, login, make_world) -> None:

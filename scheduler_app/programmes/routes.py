@@ -1,0 +1,237 @@
+"""Activity pages: the list, planning one, its staff and children, what came of it; a volunteer signs up."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from scheduler_app.auth.services import roles_required
+from scheduler_app.models import Activity, Role
+from scheduler_app.programmes import bp
+from scheduler_app.programmes.forms import ActivityForm, OutcomeForm, ParticipantForm, StaffForm
+from scheduler_app.programmes.services import (
+    ActivityError,
+    active_children,
+    active_volunteers,
+    add_child,
+    assign_staff,
+    find_activity,
+    list_activities,
+    participants,
+    record_outcome,
+    remove_child,
+    remove_staff,
+    save_activity,
+    sign_up,
+)
+from scheduler_app.rosters.forms import ButtonForm
+
+PLAN_FIELDS = ("title", "place", "held_on", "start", "end", "staff_needed", "trip", "description")
+
+
+def _activity(activity_id: int) -> Activity:
+    """The user's organisation's activity, else 404."""
+    activity = find_activity(current_user.organisation_id, activity_id)
+    if activity is None:
+        abort(404)
+    return activity
+
+
+def _staff_form(activity: Activity, formdata: bool = True) -> StaffForm:
+    """The assign form, offering the active volunteers not on the staff yet."""
+    form = StaffForm() if formdata else StaffForm(formdata=None)
+    taken = {s.volunteer_id for s in activity.staff}
+    form.volunteer_id.choices = [(v.id, f"{v.code} {v.name}") for v in active_volunteers(activity.organisation_id)
+                                 if v.id not in taken]
+    return form
+
+
+def _participant_form(activity: Activity, formdata: bool = True) -> ParticipantForm:
+    """The add-a-child form, offering the active children not taking part yet."""
+    form = ParticipantForm() if formdata else ParticipantForm(formdata=None)
+    taken = {p.child_id for p in activity.participants}
+    form.child_id.choices = [(c.id, f"{c.code} {c.name}") for c in active_children(activity.organisation_id)
+                             if c.id not in taken]
+    return form
+
+
+@bp.route("/activities")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def activities():
+    """The organisation's activities: those to come, then those past."""
+    coming, past = list_activities(current_user.organisation_id)
+    return render_template("programmes/activities.html", coming=coming, past=past)
+
+
+@bp.route("/activities/new", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def new_activity():
+    """Plan an activity."""
+    form = ActivityForm()
+    if request.method == "GET":
+        form.held_on.data = dt.date.today() + dt.timedelta(days=7)
+    if form.validate_on_submit():
+        try:
+            activity = save_activity(current_user.organisation_id, None, {f: form[f].data for f in PLAN_FIELDS})
+        except ActivityError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Activity saved."), "success")
+            return redirect(url_for("programmes.activity", activity_id=activity.id))
+    return render_template("programmes/edit.html", form=form, title=_("New activity"),
+                           cancel=url_for("programmes.activities")), 422 if form.errors else 200
+
+
+@bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR)
+def edit_activity(activity_id: int):
+    """Change an activity's plan (at the version the form was opened at)."""
+    activity = _activity(activity_id)
+    form = ActivityForm(obj=activity) if request.method == "GET" else ActivityForm()
+    if request.method == "GET":
+        form.version.data = str(activity.version_id)
+    if form.validate_on_submit():
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            save_activity(current_user.organisation_id, activity, {f: form[f].data for f in PLAN_FIELDS}, version)
+        except ActivityError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Activity saved."), "success")
+            return redirect(url_for("programmes.activity", activity_id=activity.id))
+    return render_template("programmes/edit.html", form=form, title=_("Edit activity"),
+                           cancel=url_for("programmes.activity", activity_id=activity.id)), \
+        422 if form.errors else 200
+
+
+@bp.route("/activities/<int:activity_id>")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def activity(activity_id: int):
+    """One activity: its plan, staff, the children taking part (with their trip consent) and what came of it."""
+    activity = _activity(activity_id)
+    return render_template("programmes/activity.html", activity=activity, participants=participants(activity),
+                           staff_form=_staff_form(activity, formdata=False),
+                           participant_form=_participant_form(activity, formdata=False),
+                           outcome_form=OutcomeForm(formdata=None, outcome=activity.outcome),
+                           button=ButtonForm(formdata=None))
+
+
+def _back(activity: Activity, done: str | None):
+    """Flash what was done (or nothing) and go back to the activity's page."""
+    if done:
+        flash(done, "success")
+    return redirect(url_for("programmes.activity", activity_id=activity.id))
+
+
+@bp.route("/activities/<int:activity_id>/staff", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def assign(activity_id: int):
+    """Put a volunteer on the activity's staff."""
+    activity = _activity(activity_id)
+    form = _staff_form(activity)
+    if not form.validate_on_submit():
+        flash(_("Volunteer: choose one of the organisation's active volunteers."), "error")
+        return _back(activity, None)
+    try:
+        assign_staff(activity, form.volunteer_id.data)
+    except ActivityError as error:
+        flash(str(error), "error")
+        return _back(activity, None)
+    return _back(activity, _("Volunteer assigned."))
+
+
+@bp.route("/activities/<int:activity_id>/staff/<int:volunteer_id>/remove", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def unassign(activity_id: int, volunteer_id: int):
+    """Take a volunteer off the activity's staff."""
+    activity = _activity(activity_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        remove_staff(activity, volunteer_id)
+    except ActivityError:
+        abort(404)
+    return _back(activity, _("Volunteer taken off the staff."))
+
+
+@bp.route("/activities/<int:activity_id>/children", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def add_participant(activity_id: int):
+    """A child takes part (on a trip, only with a guardian's consent to trips in force that day)."""
+    activity = _activity(activity_id)
+    form = _participant_form(activity)
+    if not form.validate_on_submit():
+        flash(_("Child: choose one of the organisation's children."), "error")
+        return _back(activity, None)
+    try:
+        add_child(activity, form.child_id.data)
+    except ActivityError as error:
+        flash(str(error), "error")
+        return _back(activity, None)
+    return _back(activity, _("Child added."))
+
+
+@bp.route("/activities/<int:activity_id>/children/<int:child_id>/remove", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def remove_participant(activity_id: int, child_id: int):
+    """A child no longer takes part."""
+    activity = _activity(activity_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        remove_child(activity, child_id)
+    except ActivityError:
+        abort(404)
+    return _back(activity, _("Child taken off the list."))
+
+
+@bp.route("/activities/<int:activity_id>/outcome", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def outcome(activity_id: int):
+    """Write what came of the activity."""
+    activity = _activity(activity_id)
+    form = OutcomeForm()
+    if not form.validate_on_submit():
+        flash(_("What came of it: at most 4,000 characters."), "error")
+        return _back(activity, None)
+    try:
+        record_outcome(activity, (form.outcome.data or "").strip())
+    except ActivityError as error:
+        flash(str(error), "error")
+        return _back(activity, None)
+    return _back(activity, _("Saved what came of it."))
+
+
+@bp.route("/activities/<int:activity_id>/sign-up", methods=["POST"])
+@roles_required(Role.VOLUNTEER)
+def volunteer_sign_up(activity_id: int):
+    """The volunteer signs up to staff an activity that needs more people."""
+    activity = _activity(activity_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        sign_up(activity, current_user.volunteer)
+    except ActivityError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("You are on the staff of %(title)s.", title=activity.title), "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/activities/<int:activity_id>/withdraw", methods=["POST"])
+@roles_required(Role.VOLUNTEER)
+def volunteer_withdraw(activity_id: int):
+    """The volunteer takes herself off an activity's staff."""
+    activity = _activity(activity_id)
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        remove_staff(activity, current_user.volunteer.id)
+    except ActivityError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("You are no longer on the staff of %(title)s.", title=activity.title), "success")
+    return redirect(url_for("main.home"))
