@@ -54,6 +54,9 @@ class Role(enum.StrEnum):
     MANAGER = "manager"
     COORDINATOR = "coordinator"
     VOLUNTEER = "volunteer"
+    # The organisation's professional social workers: their account is linked to their volunteer record (the
+    # availability, home and limits their family interviews are planned from), marked ``is_social_worker``.
+    SOCIAL_WORKER = "social_worker"
 
 
 class LeftBehindType(enum.StrEnum):
@@ -292,12 +295,15 @@ class Child(HomePoint, Timestamped, db.Model):
     risk_level: Mapped[int] = mapped_column(Integer, default=1)
     needs_trained: Mapped[bool] = mapped_column(Boolean, default=False)
     primary_volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"))
+    # One-on-one support (issue 26): a social worker holds the case and interviews the family once a week.
+    social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     village: Mapped[Village | None] = relationship()
     site: Mapped[Site | None] = relationship()
-    primary_volunteer: Mapped[Volunteer | None] = relationship()
+    primary_volunteer: Mapped[Volunteer | None] = relationship(foreign_keys=[primary_volunteer_id])
+    social_worker: Mapped[Volunteer | None] = relationship(foreign_keys=[social_worker_id])
     visit_windows: Mapped[list[VisitWindow]] = relationship(back_populates="child", cascade="all, delete-orphan",
                                                             order_by="(VisitWindow.day_index, VisitWindow.start)")
 
@@ -350,6 +356,9 @@ class Volunteer(HomePoint, Timestamped, db.Model):
     max_sessions_per_week: Mapped[int] = mapped_column(Integer, default=0)
     max_visits_per_week: Mapped[int] = mapped_column(Integer, default=0)
     max_visits_per_day: Mapped[int] = mapped_column(Integer, default=0)
+    # A professional social worker of the organisation (issue 26): her visits are the family interviews of the
+    # children under one-on-one support, and she makes no other home visits.
+    is_social_worker: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # The secret in the volunteer's private calendar (.ics) link; a new one revokes the old link.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -539,7 +548,8 @@ class User(UserMixin, Timestamped, db.Model):
     volunteer: Mapped[Volunteer | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint("role <> 'volunteer' OR volunteer_id IS NOT NULL", name="volunteer_linked"),
+        CheckConstraint("role NOT IN ('volunteer', 'social_worker') OR volunteer_id IS NOT NULL",
+                        name="volunteer_linked"),
     )
 
     def get_id(self) -> str:

@@ -14,6 +14,9 @@ from scheduler_app.auth.services import hash_password, new_session_token
 from scheduler_app.extensions import db
 from scheduler_app.models import (
     DAYS,
+    Activity,
+    ActivityChild,
+    ActivityStaff,
     Availability,
     ChannelKind,
     Child,
@@ -25,6 +28,7 @@ from scheduler_app.models import (
     Role,
     Site,
     SiteSession,
+    StaffWay,
     User,
     Village,
     VisitWindow,
@@ -132,6 +136,7 @@ def load_demo(today: dt.date | None = None) -> Organisation:
     db.session.flush()
     _consents(children, today)
     _accounts(org, tutors[0], mothers[0])
+    _activities(org, children, tutors, mothers, sites[0][0], today)
     # A channel to look at, turned off: the demo sends nothing until an admin gives it a real robot's URL.
     db.session.add(MessageChannel(organisation_id=org.id, kind=ChannelKind.APPRISE, label="志愿者企业微信群（演示）",
                                   secret_env="PEIBAN_CHANNEL_DEMO_WECOM",  # noqa: S106 - a variable name
@@ -238,10 +243,37 @@ def _consents(children: list[Child], today: dt.date) -> None:
         categories = [ConsentCategory.HOME.value]
         if i % CONSENT_HOME_ONLY_EVERY != CONSENT_HOME_ONLY_EVERY - 1:
             categories.append(ConsentCategory.OBSERVATIONS.value)
+        if i % 2 == 0:  # half the guardians also agreed to trips (the museum visit below takes only them)
+            categories.append(ConsentCategory.TRIP.value)
         db.session.add(GuardianConsent(child_id=child.id, given_by=child.guardian_name,
                                        relationship_to_child=child.guardian_relationship,
                                        given_on=today - dt.timedelta(days=CONSENT_AGE_DAYS + i % 30),
                                        method="paper", categories=categories))
+
+
+def _activities(org: Organisation, children: list[Child], tutors: list[Volunteer], mothers: list[Volunteer],
+                site: Site, today: dt.date) -> None:
+    """Three activities: a museum trip next week still short of staff (children with a trip consent only), a
+    recitation contest at a site, and last month's calligraphy contest with what came of it."""
+    trip = Activity(organisation_id=org.id, title="县博物馆研学", place="县博物馆",
+                    held_on=today + dt.timedelta(days=12), start=_time("09:00"), end=_time("15:00"),
+                    staff_needed=4, trip=True,
+                    description="参观青铜器和书画展厅，午饭在博物馆食堂。")
+    trip.staff = [ActivityStaff(volunteer=mothers[0], way=StaffWay.ASSIGNED),
+                  ActivityStaff(volunteer=tutors[1], way=StaffWay.SIGNED_UP)]
+    trip.participants = [ActivityChild(child=c) for c in children[0:12:2]]  # even ones: trip consent
+    contest = Activity(organisation_id=org.id, title="唐诗宋词朗诵比赛", place=site.name,
+                       held_on=today + dt.timedelta(days=5), start=_time("14:00"), end=_time("16:00"),
+                       staff_needed=2, description="每位参赛儿童朗诵一首唐诗或宋词。")
+    contest.staff = [ActivityStaff(volunteer=tutors[0], way=StaffWay.SIGNED_UP)]
+    contest.participants = [ActivityChild(child=c) for c in children[1:8]]
+    past = Activity(organisation_id=org.id, title="书法比赛", place=site.name, held_on=today - dt.timedelta(days=30),
+                    start=_time("14:00"), end=_time("16:30"), staff_needed=2,
+                    outcome="18 名儿童参赛，3 名获奖；作品在站点展出。")
+    past.staff = [ActivityStaff(volunteer=tutors[0], way=StaffWay.ASSIGNED),
+                  ActivityStaff(volunteer=tutors[2], way=StaffWay.ASSIGNED)]
+    past.participants = [ActivityChild(child=c) for c in children[2:20]]
+    db.session.add_all([trip, contest, past])
 
 
 def _assign_primary_visitors(children: list[Child], mothers: list[Volunteer]) -> None:

@@ -25,6 +25,7 @@ from scheduler_app.me.forms import ConfirmForm
 from scheduler_app.me.services import diaries_due, my_week
 from scheduler_app.models import Role
 from scheduler_app.offline import kept_on_phone
+from scheduler_app.programmes.casework import supported_children
 from scheduler_app.programmes.services import activities_of, open_for_sign_up
 from scheduler_app.rosters.forms import ButtonForm
 from scheduler_app.weekly import week_start_of
@@ -56,6 +57,12 @@ def home():
             confirm_form=ConfirmForm(), button=ButtonForm(formdata=None), open_activities=open_for_sign_up(volunteer),
             activities={start: activities_of(volunteer, start, start + dt.timedelta(days=6))
                         for start in (week_start, next_week)}))
+    if current_user.role == Role.SOCIAL_WORKER:
+        worker = current_user.volunteer
+        return render_template("main/home_social_worker.html", week_start=week_start,
+                               cases=supported_children(current_user.organisation_id, worker.id),
+                               weeks=[(start, my_week(worker, published_week_for(worker, start)))
+                                      for start in (week_start, week_start + dt.timedelta(days=7))])
     overview = organisation_overview(current_user.organisation_id)
     if current_user.role == Role.ADMIN:
         return render_template("main/home_admin.html", overview=overview,

@@ -54,3 +54,11 @@ class OutcomeForm(FlaskForm):
     outcome = TextAreaField(_l("What came of it"), validators=[Optional(), Length(max=4000)])
     submit = SubmitField(_l("Save what came of it"))
 
+
+
+class SupportForm(FlaskForm):
+    """Put a child under one-on-one support with a social worker."""
+
+    child_id = SelectField(_l("Child"), coerce=int, validators=[DataRequired()])
+    social_worker_id = SelectField(_l("Social worker"), coerce=int, validators=[DataRequired()])
+    submit = SubmitField(_l("Start one-on-one support"))

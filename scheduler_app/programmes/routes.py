@@ -1,4 +1,5 @@
-"""Activity pages: the list, planning one, its staff and children, what came of it; a volunteer signs up."""
+"""Programme pages. Activities: the list, planning one, its staff and children, what came of it; a volunteer signs
+up. One-on-one support: who holds which child's case; a social worker's case page."""
 
 from __future__ import annotations
 
@@ -9,9 +10,20 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
+from scheduler_app.children.services import sensitive_shown
+from scheduler_app.main.services import published_week_for
 from scheduler_app.models import Activity, Role
 from scheduler_app.programmes import bp
-from scheduler_app.programmes.forms import ActivityForm, OutcomeForm, ParticipantForm, StaffForm
+from scheduler_app.programmes.casework import (
+    CaseworkError,
+    end_support,
+    open_case,
+    social_workers,
+    start_support,
+    supported_children,
+    unsupported_children,
+)
+from scheduler_app.programmes.forms import ActivityForm, OutcomeForm, ParticipantForm, StaffForm, SupportForm
 from scheduler_app.programmes.services import (
     ActivityError,
     active_children,
@@ -28,6 +40,7 @@ from scheduler_app.programmes.services import (
     sign_up,
 )
 from scheduler_app.rosters.forms import ButtonForm
+from scheduler_app.weekly import week_start_of
 
 PLAN_FIELDS = ("title", "place", "held_on", "start", "end", "staff_needed", "trip", "description")
 
@@ -235,3 +248,69 @@ def volunteer_withdraw(activity_id: int):
     else:
         flash(_("You are no longer on the staff of %(title)s.", title=activity.title), "success")
     return redirect(url_for("main.home"))
+
+
+def _support_form(formdata: bool = True) -> SupportForm:
+    """The form that puts a child under one-on-one support, offering the children not under it and the social
+    workers."""
+    form = SupportForm() if formdata else SupportForm(formdata=None)
+    organisation_id = current_user.organisation_id
+    form.child_id.choices = [(c.id, f"{c.code} {c.name}") for c in unsupported_children(organisation_id)]
+    form.social_worker_id.choices = [(v.id, f"{v.code} {v.name}") for v in social_workers(organisation_id)]
+    return form
+
+
+@bp.route("/support", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def support():
+    """The children under one-on-one support and their social workers; a coordinator starts a child's support."""
+    form = _support_form()
+    status = 200
+    if request.method == "POST":
+        if current_user.role != Role.COORDINATOR:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                child = start_support(current_user.organisation_id, form.child_id.data, form.social_worker_id.data)
+            except CaseworkError as error:
+                flash(str(error), "error")
+            else:
+                flash(_("%(name)s is under one-on-one support: one family interview a week from the next roster.",
+                        name=child.name), "success")
+                return redirect(url_for("programmes.support"))
+        status = 422
+    return render_template("programmes/support.html", form=form, button=ButtonForm(formdata=None),
+                           children=supported_children(current_user.organisation_id)), status
+
+
+@bp.route("/support/<int:child_id>/end", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def stop_support(child_id: int):
+    """End a child's one-on-one support."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    try:
+        child = end_support(current_user.organisation_id, child_id)
+    except CaseworkError as error:
+        flash(str(error), "error")
+        return redirect(url_for("programmes.support"))
+    if child is None:
+        abort(404)
+    flash(_("One-on-one support of %(name)s ended.", name=child.name), "success")
+    return redirect(url_for("programmes.support"))
+
+
+@bp.route("/cases/<int:child_id>")
+@roles_required(Role.SOCIAL_WORKER)
+def case(child_id: int):
+    """A child whose case the social worker holds: the record with the sensitive parts a guardian's consent
+    covers, and her interviews planned this week and next."""
+    child = open_case(current_user, child_id)
+    if child is None:
+        abort(404)
+    monday = week_start_of(dt.date.today())
+    worker = current_user.volunteer
+    interviews = [a for start in (monday, monday + dt.timedelta(days=7))
+                  for a in published_week_for(worker, start) if a.child_id == child.id]
+    return render_template("programmes/case.html", child=child, interviews=interviews,
+                           shown=sensitive_shown(current_user, child, dt.date.today()))
