@@ -977,3 +977,95 @@ class ActivityChild(db.Model):
     child: Mapped[Child] = relationship()
 
     __table_args__ = (UniqueConstraint("activity_id", "child_id"),)
+
+
+# --- Programmes (issue 26, part B): class teachers -----------------------------------------------------------------
+
+
+class ChildClass(Timestamped, db.Model):
+    """A child's class at her school and its class teacher (the school itself is on the child's record)."""
+
+    __tablename__ = "child_class"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), unique=True)
+    class_name: Mapped[str] = mapped_column(String(50), default="")  # e.g. 三年级二班
+    teacher_name: Mapped[str] = mapped_column(String(100), default="")
+    teacher_phone: Mapped[str] = mapped_column(String(50), default="")
+
+    child: Mapped[Child] = relationship()
+
+
+class TeacherVisit(Timestamped, db.Model):
+    """A class teacher's home visit to a child (the school asks for one each semester)."""
+
+    __tablename__ = "teacher_visit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    visited_on: Mapped[dt.date] = mapped_column(Date)
+    teacher_name: Mapped[str] = mapped_column(String(100))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    child: Mapped[Child] = relationship()
+
+
+# --- Programmes (issue 26, part B): parenting-education groups ------------------------------------------------
+
+
+class Handbook(Timestamped, db.Model):
+    """A handbook of the organisation's small library for guardians (e.g. on the grandparents raising children)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("organisation_id", "title"),)
+
+
+class ParentingGroup(Timestamped, db.Model):
+    """A small parenting-education group of guardians, each member named by a child she or he raises."""
+
+    __tablename__ = "parenting_group"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    members: Mapped[list[GroupMember]] = relationship(back_populates="group", cascade="all, delete-orphan",
+                                                      order_by="GroupMember.id")
+    sessions: Mapped[list[GroupSession]] = relationship(back_populates="group", cascade="all, delete-orphan",
+                                                        order_by="GroupSession.held_on")
+
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+
+class GroupMember(db.Model):
+    """A guardian in a parenting group: the guardian of this child (the child's record names her or him)."""
+
+    __tablename__ = "group_member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("parenting_group.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+
+    group: Mapped[ParentingGroup] = relationship(back_populates="members")
+    child: Mapped[Child] = relationship()
+
+    __table_args__ = (UniqueConstraint("group_id", "child_id"),)
+
+
+class GroupSession(Timestamped, db.Model):
+    """One meeting of a parenting group: when, where, who led it, who came, the handbooks given, notes."""
+
+    __tablename__ = "group_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("parenting_group.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    place: Mapped[str] = mapped_column(String(200))
+    facilitator: Mapped[str] = mapped_column(String(100))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # Members who came (ids of GroupMember's child: the guardian of that child) and handbook ids given.
+    attended: Mapped[list[int]] = mapped_column(JSON, default=list)
+    handbooks: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+    group: Mapped[ParentingGroup] = relationship(back_populates="sessions")

@@ -1,5 +1,6 @@
 """Programme pages. Activities: the list, planning one, its staff and children, what came of it; a volunteer signs
-up. One-on-one support: who holds which child's case; a social worker's case page."""
+up. One-on-one support: who holds which child's case; a social worker's case page. Class teachers: each child's
+class and teacher, the teachers' home visits. Parenting groups: the groups, their sessions, the handbooks."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
-from scheduler_app.children.services import sensitive_shown
+from scheduler_app.children.services import open_child, sensitive_shown
 from scheduler_app.main.services import published_week_for
 from scheduler_app.models import Activity, Role
 from scheduler_app.programmes import bp
@@ -23,7 +24,37 @@ from scheduler_app.programmes.casework import (
     supported_children,
     unsupported_children,
 )
-from scheduler_app.programmes.forms import ActivityForm, OutcomeForm, ParticipantForm, StaffForm, SupportForm
+from scheduler_app.programmes.classteachers import (
+    ClassTeacherError,
+    class_lines,
+    class_of,
+    record_visit,
+    save_class,
+    teacher_visits,
+)
+from scheduler_app.programmes.forms import (
+    ActivityForm,
+    ClassForm,
+    GroupForm,
+    GroupSessionForm,
+    HandbookForm,
+    MemberForm,
+    OutcomeForm,
+    ParticipantForm,
+    StaffForm,
+    SupportForm,
+    TeacherVisitForm,
+)
+from scheduler_app.programmes.groups import (
+    GroupError,
+    add_group,
+    add_handbook,
+    add_member,
+    add_session,
+    find_group,
+    handbooks,
+    list_groups,
+)
 from scheduler_app.programmes.services import (
     ActivityError,
     active_children,
@@ -314,3 +345,186 @@ def case(child_id: int):
                   for a in published_week_for(worker, start) if a.child_id == child.id]
     return render_template("programmes/case.html", child=child, interviews=interviews,
                            shown=sensitive_shown(current_user, child, dt.date.today()))
+
+
+@bp.route("/classes")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def classes():
+    """Every child's class and class teacher, and whether the teacher visited her at home this semester."""
+    return render_template("programmes/classes.html", lines=class_lines(current_user.organisation_id))
+
+
+def _school_page(child, class_form: ClassForm | None = None, visit_form: TeacherVisitForm | None = None,
+                 status: int = 200):
+    """A child's class, class teacher and the teachers' home visits, with the forms to change them."""
+    record = class_of(child)
+    if class_form is None:
+        class_form = ClassForm(formdata=None, obj=record)
+    if visit_form is None:
+        visit_form = TeacherVisitForm(formdata=None, visited_on=dt.date.today(),
+                                      teacher_name=record.teacher_name if record else "")
+    return render_template("programmes/school.html", child=child, record=record, visits=teacher_visits(child),
+                           class_form=class_form, visit_form=visit_form), status
+
+
+@bp.route("/children/<int:child_id>/school", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def school(child_id: int):
+    """A child's class and class teacher (a coordinator changes them here) and the teachers' home visits."""
+    child = open_child(current_user.organisation_id, child_id)
+    if child is None:
+        abort(404)
+    if request.method == "GET":
+        return _school_page(child)
+    if current_user.role != Role.COORDINATOR:
+        abort(403)
+    form = ClassForm()
+    if not form.validate_on_submit():
+        return _school_page(child, class_form=form, status=422)
+    save_class(child, (form.class_name.data or "").strip(), (form.teacher_name.data or "").strip(),
+               (form.teacher_phone.data or "").strip())
+    flash(_("Class saved."), "success")
+    return redirect(url_for("programmes.school", child_id=child.id))
+
+
+@bp.route("/children/<int:child_id>/teacher-visits", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def add_teacher_visit(child_id: int):
+    """Record a class teacher's home visit to the child."""
+    child = open_child(current_user.organisation_id, child_id)
+    if child is None:
+        abort(404)
+    form = TeacherVisitForm()
+    if not form.validate_on_submit():
+        return _school_page(child, visit_form=form, status=422)
+    try:
+        record_visit(child, form.visited_on.data, form.teacher_name.data.strip(), (form.notes.data or "").strip(),
+                     current_user)
+    except ClassTeacherError as error:
+        form.visited_on.errors = [str(error)]
+        return _school_page(child, visit_form=form, status=422)
+    flash(_("Teacher's home visit recorded."), "success")
+    return redirect(url_for("programmes.school", child_id=child.id))
+
+
+@bp.route("/groups", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def groups():
+    """The parenting-education groups; a coordinator starts one here."""
+    form = GroupForm()
+    status = 200
+    if request.method == "POST":
+        if current_user.role != Role.COORDINATOR:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                group = add_group(current_user.organisation_id, form.name.data.strip(),
+                                  (form.notes.data or "").strip())
+            except GroupError as error:
+                form.name.errors = [str(error)]
+            else:
+                flash(_("Group started."), "success")
+                return redirect(url_for("programmes.group", group_id=group.id))
+        status = 422
+    return render_template("programmes/groups.html", groups=list_groups(current_user.organisation_id),
+                           form=form), status
+
+
+def _member_form(group, formdata: bool = True) -> MemberForm:
+    """The form adding a guardian, offering the children whose guardian is not in the group yet."""
+    form = MemberForm() if formdata else MemberForm(formdata=None)
+    taken = {m.child_id for m in group.members}
+    form.child_id.choices = [(c.id, f"{c.code} {c.name}" + (f" · {c.guardian_name}" if c.guardian_name else ""))
+                             for c in active_children(group.organisation_id) if c.id not in taken]
+    return form
+
+
+def _session_form(group, formdata: bool = True) -> GroupSessionForm:
+    """The form recording a session, offering the group's members and the library's handbooks."""
+    form = GroupSessionForm() if formdata else GroupSessionForm(formdata=None, held_on=dt.date.today())
+    form.attended.choices = [(m.child_id, m.child.guardian_name or m.child.name) for m in group.members]
+    form.handbooks.choices = [(b.id, b.title) for b in handbooks(group.organisation_id)]
+    return form
+
+
+def _group_page(group, member_form: MemberForm | None = None, session_form: GroupSessionForm | None = None,
+                status: int = 200):
+    """A group's members and sessions, with the forms to add to them."""
+    books = {b.id: b.title for b in handbooks(group.organisation_id)}
+    names = {m.child_id: m.child.guardian_name or m.child.name for m in group.members}
+    return render_template("programmes/group.html", group=group, books=books, names=names,
+                           member_form=member_form or _member_form(group, formdata=False),
+                           session_form=session_form or _session_form(group, formdata=False)), status
+
+
+@bp.route("/groups/<int:group_id>")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def group(group_id: int):
+    """One parenting group: its guardians and its sessions."""
+    found = find_group(current_user.organisation_id, group_id)
+    if found is None:
+        abort(404)
+    return _group_page(found)
+
+
+@bp.route("/groups/<int:group_id>/members", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def add_group_member(group_id: int):
+    """A guardian joins the group."""
+    found = find_group(current_user.organisation_id, group_id)
+    if found is None:
+        abort(404)
+    form = _member_form(found)
+    if not form.validate_on_submit():
+        return _group_page(found, member_form=form, status=422)
+    try:
+        add_member(found, form.child_id.data)
+    except GroupError as error:
+        form.child_id.errors = [str(error)]
+        return _group_page(found, member_form=form, status=422)
+    flash(_("Guardian added."), "success")
+    return redirect(url_for("programmes.group", group_id=found.id))
+
+
+@bp.route("/groups/<int:group_id>/sessions", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def add_group_session(group_id: int):
+    """Record a session the group held."""
+    found = find_group(current_user.organisation_id, group_id)
+    if found is None:
+        abort(404)
+    form = _session_form(found)
+    if not form.validate_on_submit():
+        return _group_page(found, session_form=form, status=422)
+    try:
+        add_session(found, {"held_on": form.held_on.data, "place": form.place.data.strip(),
+                            "facilitator": form.facilitator.data.strip(), "notes": (form.notes.data or "").strip(),
+                            "attended": form.attended.data or [], "handbooks": form.handbooks.data or []})
+    except GroupError as error:
+        form.held_on.errors = [str(error)]
+        return _group_page(found, session_form=form, status=422)
+    flash(_("Session recorded."), "success")
+    return redirect(url_for("programmes.group", group_id=found.id))
+
+
+@bp.route("/handbooks", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def library():
+    """The small library of handbooks given at sessions; a coordinator adds one here."""
+    form = HandbookForm()
+    status = 200
+    if request.method == "POST":
+        if current_user.role != Role.COORDINATOR:
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                add_handbook(current_user.organisation_id, form.title.data.strip(),
+                             (form.description.data or "").strip())
+            except GroupError as error:
+                form.title.errors = [str(error)]
+            else:
+                flash(_("Handbook added."), "success")
+                return redirect(url_for("programmes.library"))
+        status = 422
+    return render_template("programmes/handbooks.html", books=handbooks(current_user.organisation_id),
+                           form=form), status

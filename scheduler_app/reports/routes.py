@@ -108,6 +108,7 @@ def report_rows(found: Report) -> list[list[object]]:
         [_("Tutor places required"), found.tutor_places_required],
         [_("Tutor coverage"), share(found.tutor_coverage)],
         [_("Volunteers serving"), found.volunteers_serving],
+        [_("Guardians reached by parenting groups"), found.guardians_reached],
         [_("Approved hours"), round(found.minutes_approved / 60, 1)],
         [_("of which 4:30 classroom"), round(found.minutes_tutoring / 60, 1)],
         [_("of which home visits"), round(found.minutes_visits / 60, 1)],

@@ -39,7 +39,7 @@ ONLY_AFTER_ACTING = {
     "me.hours_export",       # a download, from the same form
 }
 ROLES = {"coordinator": Role.COORDINATOR, "manager": Role.MANAGER, "admin": Role.ADMIN, "mother": Role.VOLUNTEER,
-         "tutor": Role.VOLUNTEER}
+         "tutor": Role.VOLUNTEER, "social": Role.SOCIAL_WORKER}
 
 SMALL_TARGETS = """(least) => {
   const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0

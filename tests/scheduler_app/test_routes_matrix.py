@@ -115,6 +115,14 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "programmes.support": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "programmes.stop_support": ("POST", frozenset({Role.COORDINATOR})),
     "programmes.case": ("GET", frozenset({Role.SOCIAL_WORKER})),
+    "programmes.classes": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.school": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.add_teacher_visit": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.groups": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.group": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.add_group_member": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.add_group_session": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.library": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "static": ("GET", None),
 }
 
@@ -127,7 +135,8 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "roster_id": ids["roster"], "assignment_id": ids["assignment"], "rule_id": ids["rule"],
             "token": ids["token"], "away_id": ids["my_away"], "entry_id": ids["entry"], "warning_id": ids["warning"],
             "consent_id": ids["consent"], "request_id": ids["erasure"], "sid": "no-such-session",
-            "channel_id": ids["channel"], "activity_id": ids["activity"]}
+            "channel_id": ids["channel"], "activity_id": ids["activity"],
+            "group_id": ids["group"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -169,8 +178,10 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
         DiaryStatus,
         EarlyWarning,
         ErasureRequest,
+        GroupMember,
         GuardianConsent,
         MessageChannel,
+        ParentingGroup,
         Roster,
         RosterStatus,
         Week,
@@ -209,14 +220,15 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
                         staff_needed=3)
     activity.staff = [ActivityStaff(volunteer=volunteer, way="assigned")]
     activity.participants = [ActivityChild(child=child)]
-    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, activity])
+    group = ParentingGroup(organisation_id=org.id, name=f"家长小组{org.id}号", members=[GroupMember(child=child)])
+    db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, activity, group])
     db.session.commit()
     consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
                    "site": site.id, "village": child.village_id, "roster": roster.id,
                    "assignment": assignment.id, "rule": rule.id, "token": volunteer.calendar_token,
                    "my_away": my_away.id, "entry": entry.id, "warning": warning.id, "consent": consent.id,
-                   "erasure": erasure.id, "channel": channel.id, "activity": activity.id,
+                   "erasure": erasure.id, "channel": channel.id, "activity": activity.id, "group": group.id,
                    "names": (child.name, site.name, volunteer.name)}
 
 
@@ -272,7 +284,7 @@ def test_refused_access_is_audited(app, login, world) -> None:
 
 ID_ARGUMENTS = frozenset({"child_id", "user_id", "volunteer_id", "date_away_id", "site_id", "village_id", "roster_id",
                           "assignment_id", "rule_id", "away_id", "entry_id", "warning_id", "consent_id", "request_id",
-                          "channel_id", "activity_id"})
+                          "channel_id", "activity_id", "group_id"})
 
 
 def test_nobody_reaches_another_organisations_records(app, login, make_world) -> None:
