@@ -297,14 +297,14 @@ def _assign_primary_visitors(children: list[Child], mothers: list[Volunteer]) ->
 
 
 def _social_worker(org: Organisation, villages: dict[str, list[Village]], children: list[Child]) -> Volunteer:
-    """The organisation's social worker, on weekdays and Saturday mornings, holding the case of a few children
-    (every eighth child whose family can be visited) under one-on-one support."""
+    """The organisation's social worker, free when families are at home (weekday evenings, the weekend), holding
+    the case of a few children (every eighth child whose family can be visited) under one-on-one support."""
     village = next(iter(villages.values()))[0]
     worker = Volunteer(organisation_id=org.id, code="SW01", name="周敏", gender="F", is_visitor=True,
-                       is_social_worker=True, trained=True, affiliation="社工站", village=village, max_km=25.0,
+                       is_social_worker=True, trained=True, affiliation="社工站", village=village, max_km=30.0,
                        max_visits_per_week=20, max_visits_per_day=5, phone="13600000001")
-    worker.availability = [Availability(day_index=d, start=_time("09:00"), end=_time("17:30")) for d in range(5)]
-    worker.availability.append(Availability(day_index=5, start=_time("08:30"), end=_time("12:00")))
+    worker.availability = [Availability(day_index=d, start=_time("18:00"), end=_time("21:00")) for d in range(5)]
+    worker.availability += [Availability(day_index=d, start=_time("08:30"), end=_time("17:30")) for d in (5, 6)]
     db.session.add(worker)
     for child in [c for c in children if c.visit_windows][::8][:5]:
         child.social_worker = worker

@@ -61,7 +61,8 @@ def home():
         worker = current_user.volunteer
         return render_template("main/home_social_worker.html", week_start=week_start,
                                cases=supported_children(current_user.organisation_id, worker.id),
-                               weeks=[(start, my_week(worker, published_week_for(worker, start)))
+                               weeks=[(start, my_week(worker, published_week_for(worker, start)),
+                                       activities_of(worker, start, start + dt.timedelta(days=6)))
                                       for start in (week_start, week_start + dt.timedelta(days=7))])
     overview = organisation_overview(current_user.organisation_id)
     if current_user.role == Role.ADMIN:

@@ -9,8 +9,22 @@ import html
 
 from scheduler_app.contract.instance import build_instance
 from scheduler_app.extensions import db
-from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, User, Volunteer, Week
+from scheduler_app.models import (
+    Activity,
+    ActivityStaff,
+    Assignment,
+    AssignmentKind,
+    Child,
+    Role,
+    Roster,
+    RosterStatus,
+    StaffWay,
+    User,
+    Volunteer,
+    Week,
+)
 from scheduler_app.rosters.services import store_roster
+from scheduler_app.weekly import week_start_of
 from solver import parse_instance
 from solver.settings import SolverSettings
 from solver.solve import solve
@@ -153,3 +167,15 @@ def test_an_admin_makes_a_social_workers_account_linked_to_her_record(app, make_
     account = db.session.execute(db.select(User).where(User.username == "sw-linked")).scalar_one()
     assert account.volunteer_id == record.id and account.permissions == ["child_sensitive"]
     assert db.session.get(Volunteer, record.id).is_social_worker
+
+
+def test_an_activity_a_social_worker_staffs_is_in_her_week(app, make_org, make_user, login) -> None:
+    """A social worker assigned to an activity this week sees it on her home page among her interviews."""
+    org = make_org()
+    user = make_user(Role.SOCIAL_WORKER, org=org)
+    activity = Activity(organisation_id=org.id, title="家长开放日", place="站点", start=dt.time(9), end=dt.time(11),
+                        held_on=week_start_of(dt.date.today()) + dt.timedelta(days=2), staff_needed=1)
+    activity.staff = [ActivityStaff(volunteer_id=user.volunteer_id, way=StaffWay.ASSIGNED)]
+    db.session.add(activity)
+    db.session.commit()
+    assert "家长开放日" in _text(login(user).get("/"))
