@@ -12,37 +12,38 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from scheduler_app import cli, i18n, inputs
-from scheduler_app.admin import bp as admin_bp
-from scheduler_app.auditlog import bp as auditlog_bp
-from scheduler_app.auth import bp as auth_bp
+from scheduler_app.admin.routes import bp as admin_bp
+from scheduler_app.auditlog.routes import bp as auditlog_bp
+from scheduler_app.auth.routes import bp as auth_bp
 from scheduler_app.auth.services import init_login
-from scheduler_app.calendar import bp as calendar_bp
-from scheduler_app.calls import bp as calls_bp
-from scheduler_app.cases import bp as cases_bp
+from scheduler_app.calendar.routes import bp as calendar_bp
+from scheduler_app.calls.routes import bp as calls_bp
 from scheduler_app.cases.alerts import unread_count as unread_case_alerts
-from scheduler_app.children import bp as children_bp
+from scheduler_app.cases.routes import bp as cases_bp
+from scheduler_app.children.routes import bp as children_bp
 from scheduler_app.config import load_config
 from scheduler_app.database import configure_sqlite
-from scheduler_app.diaries import bp as diaries_bp
-from scheduler_app.earlywarning import bp as earlywarning_bp
+from scheduler_app.diaries.routes import bp as diaries_bp
+from scheduler_app.earlywarning.routes import bp as earlywarning_bp
 from scheduler_app.earlywarning.services import open_count
 from scheduler_app.extensions import csrf, db, limiter, migrate
-from scheduler_app.main import bp as main_bp
-from scheduler_app.me import bp as me_bp
-from scheduler_app.messages import bp as messages_bp
+from scheduler_app.main.routes import bp as main_bp
+from scheduler_app.me.routes import bp as me_bp
 from scheduler_app.messages.jobs import init_app as init_message_jobs
+from scheduler_app.messages.routes import bp as messages_bp
 from scheduler_app.models import Role
-from scheduler_app.operations import bp as operations_bp
 from scheduler_app.operations import init_app as init_operations
+from scheduler_app.operations.routes import bp as operations_bp
 from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
-from scheduler_app.places import bp as places_bp
-from scheduler_app.privacy import bp as privacy_bp
-from scheduler_app.reports import bp as reports_bp
-from scheduler_app.rosters import bp as rosters_bp
-from scheduler_app.schoolyear import bp as schoolyear_bp
-from scheduler_app.transfer import bp as transfer_bp
-from scheduler_app.volunteers import bp as volunteers_bp
+from scheduler_app.places.routes import bp as places_bp
+from scheduler_app.privacy.routes import bp as privacy_bp
+from scheduler_app.programmes.routes import bp as programmes_bp
+from scheduler_app.reports.routes import bp as reports_bp
+from scheduler_app.rosters.routes import bp as rosters_bp
+from scheduler_app.schoolyear.routes import bp as schoolyear_bp
+from scheduler_app.transfer.routes import bp as transfer_bp
+from scheduler_app.volunteers.routes import bp as volunteers_bp
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,6 +97,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(messages_bp, url_prefix="/messages")
     app.register_blueprint(cases_bp, url_prefix="/cases")
     app.register_blueprint(schoolyear_bp, url_prefix="/school-year")
+    app.register_blueprint(programmes_bp, url_prefix="/programmes")
     init_message_jobs(app)
     cli.register(app)
     _register_headers(app)

@@ -290,12 +290,15 @@ class Child(HomePoint, Timestamped, Model):
     risk_level: Mapped[int] = mapped_column(Integer, default=1)
     needs_trained: Mapped[bool] = mapped_column(Boolean, default=False)
     primary_volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"))
+    # One-on-one support (issue 26): a social worker holds the case and interviews the family once a week.
+    social_worker_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     village: Mapped[Village | None] = relationship()
     site: Mapped[Site | None] = relationship()
-    primary_volunteer: Mapped[Volunteer | None] = relationship()
+    primary_volunteer: Mapped[Volunteer | None] = relationship(foreign_keys=[primary_volunteer_id])
+    social_worker: Mapped[Volunteer | None] = relationship(foreign_keys=[social_worker_id])
     visit_windows: Mapped[list[VisitWindow]] = relationship(back_populates="child", cascade="all, delete-orphan",
                                                             order_by="(VisitWindow.day_index, VisitWindow.start)")
 
@@ -348,6 +351,9 @@ class Volunteer(HomePoint, Timestamped, Model):
     max_sessions_per_week: Mapped[int] = mapped_column(Integer, default=0)
     max_visits_per_week: Mapped[int] = mapped_column(Integer, default=0)
     max_visits_per_day: Mapped[int] = mapped_column(Integer, default=0)
+    # A professional social worker of the organisation (issue 26): her visits are the family interviews of the
+    # children under one-on-one support, and she makes no other home visits.
+    is_social_worker: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # The secret in the volunteer's private calendar (.ics) link; a new one revokes the old link.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -546,7 +552,8 @@ class User(UserMixin, Timestamped, Model):
     volunteer: Mapped[Volunteer | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint("role <> 'volunteer' OR volunteer_id IS NOT NULL", name="volunteer_linked"),
+        CheckConstraint("role NOT IN ('volunteer', 'social_worker') OR volunteer_id IS NOT NULL",
+                        name="volunteer_linked"),
     )
 
     def get_id(self) -> str:
@@ -804,6 +811,7 @@ class ConsentCategory(enum.StrEnum):
     HOME = "home"  # the exact home point and the guardian's phone, for home visits
     OBSERVATIONS = "observations"  # background and well-being observations from diaries
     CALLS = "calls"  # the parents' work place, call hours and how to reach them, for the family call window
+    TRIP = "trip"  # taking part in an activity away from the site (a museum visit, a competition in town)
 
 
 class GuardianConsent(Timestamped, Model):
@@ -1291,3 +1299,170 @@ class Attendance(Model):
     child: Mapped[Child] = relationship()
 
     __table_args__ = (UniqueConstraint("site_id", "child_id", "held_on"),)
+
+
+# --- Programmes (issue 26, part B): activities -------------------------------------------------------------------
+
+
+class StaffWay(enum.StrEnum):
+    """How a volunteer came to staff an activity: she signed up, or a coordinator assigned her."""
+
+    SIGNED_UP = "signed_up"
+    ASSIGNED = "assigned"
+
+
+class Activity(Timestamped, Model):
+    """A one-off event (a museum visit, a recitation or calligraphy competition): where, when, how many staff it
+    needs, the children taking part and what came of it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    place: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    start: Mapped[dt.time] = mapped_column(Time)
+    end: Mapped[dt.time] = mapped_column(Time)
+    staff_needed: Mapped[int] = mapped_column(Integer, default=1)
+    # Away from the site: each child taking part needs a guardian's consent to trips in force on the day.
+    trip: Mapped[bool] = mapped_column(Boolean, default=False)
+    description: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")  # what came of it, written afterwards
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    staff: Mapped[list[ActivityStaff]] = relationship(back_populates="activity", cascade="all, delete-orphan",
+                                                      order_by="ActivityStaff.id")
+    participants: Mapped[list[ActivityChild]] = relationship(back_populates="activity",
+                                                             cascade="all, delete-orphan",
+                                                             order_by="ActivityChild.id")
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (
+        CheckConstraint("start < \"end\"", name="start_before_end"),
+        CheckConstraint("staff_needed >= 0 AND staff_needed <= 200", name="staff_needed_range"),
+    )
+
+    @property
+    def staffed(self) -> int:
+        """How many volunteers staff it."""
+        return len(self.staff)
+
+
+class ActivityStaff(Model):
+    """A volunteer staffing an activity."""
+
+    __tablename__ = "activity_staff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    way: Mapped[StaffWay] = mapped_column(_enum(StaffWay))
+
+    activity: Mapped[Activity] = relationship(back_populates="staff")
+    volunteer: Mapped[Volunteer] = relationship()
+
+    __table_args__ = (UniqueConstraint("activity_id", "volunteer_id"),)
+
+
+class ActivityChild(Model):
+    """A child taking part in an activity."""
+
+    __tablename__ = "activity_child"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+
+    activity: Mapped[Activity] = relationship(back_populates="participants")
+    child: Mapped[Child] = relationship()
+
+    __table_args__ = (UniqueConstraint("activity_id", "child_id"),)
+
+
+# --- Programmes (issue 26, part B): class teachers -----------------------------------------------------------------
+
+
+class ChildClass(Timestamped, Model):
+    """A child's class at her school and its class teacher (the school itself is on the child's record)."""
+
+    __tablename__ = "child_class"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), unique=True)
+    class_name: Mapped[str] = mapped_column(String(50), default="")  # e.g. 三年级二班
+    teacher_name: Mapped[str] = mapped_column(String(100), default="")
+    teacher_phone: Mapped[str] = mapped_column(String(50), default="")
+
+    child: Mapped[Child] = relationship()
+
+
+class TeacherVisit(Timestamped, Model):
+    """A class teacher's home visit to a child (the school asks for one each semester)."""
+
+    __tablename__ = "teacher_visit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id", ondelete="CASCADE"), index=True)
+    visited_on: Mapped[dt.date] = mapped_column(Date)
+    teacher_name: Mapped[str] = mapped_column(String(100))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    child: Mapped[Child] = relationship()
+
+
+# --- Programmes (issue 26, part B): parenting-education groups ------------------------------------------------
+
+
+class Handbook(Timestamped, Model):
+    """A handbook of the organisation's small library for guardians (e.g. on the grandparents raising children)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    __table_args__ = (UniqueConstraint("organisation_id", "title"),)
+
+
+class ParentingGroup(Timestamped, Model):
+    """A small parenting-education group of guardians, each member named by a child she or he raises."""
+
+    __tablename__ = "parenting_group"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    members: Mapped[list[GroupMember]] = relationship(back_populates="group", cascade="all, delete-orphan",
+                                                      order_by="GroupMember.id")
+    sessions: Mapped[list[GroupSession]] = relationship(back_populates="group", cascade="all, delete-orphan",
+                                                        order_by="GroupSession.held_on")
+
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+
+class GroupMember(Model):
+    """A guardian in a parenting group: the guardian of this child (the child's record names her or him)."""
+
+    __tablename__ = "group_member"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("parenting_group.id", ondelete="CASCADE"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+
+    group: Mapped[ParentingGroup] = relationship(back_populates="members")
+    child: Mapped[Child] = relationship()
+
+    __table_args__ = (UniqueConstraint("group_id", "child_id"),)
+
+
+class GroupSession(Timestamped, Model):
+    """One meeting of a parenting group: when, where, who led it, who came, the handbooks given, notes."""
+
+    __tablename__ = "group_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("parenting_group.id", ondelete="CASCADE"), index=True)
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    place: Mapped[str] = mapped_column(String(200))
+    facilitator: Mapped[str] = mapped_column(String(100))
+    notes: Mapped[str] = mapped_column(Text, default="")
+    # Members who came (ids of GroupMember's child: the guardian of that child) and handbook ids given.
+    attended: Mapped[list[int]] = mapped_column(JSON, default=list)
+    handbooks: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+    group: Mapped[ParentingGroup] = relationship(back_populates="sessions")

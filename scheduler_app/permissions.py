@@ -37,6 +37,8 @@ ALLOWED: dict[Role, frozenset[Permission]] = {
     Role.MANAGER: frozenset(Permission),
     Role.COORDINATOR: frozenset({Permission.CHILD_SENSITIVE, Permission.EXPORT}),
     Role.VOLUNTEER: frozenset(),
+    # A social worker reads the sensitive data of the children whose case she holds (and no other child's).
+    Role.SOCIAL_WORKER: frozenset({Permission.CHILD_SENSITIVE}),
 }
 
 

@@ -11,3 +11,6 @@ class Role(enum.StrEnum):
     MANAGER = "manager"
     COORDINATOR = "coordinator"
     VOLUNTEER = "volunteer"
+    # The organisation's professional social workers: their account is linked to their volunteer record (the
+    # availability, home and limits their family interviews are planned from), marked ``is_social_worker``.
+    SOCIAL_WORKER = "social_worker"

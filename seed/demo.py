@@ -14,17 +14,27 @@ from scheduler_app.auth.services import hash_password, new_session_token
 from scheduler_app.extensions import db
 from scheduler_app.models import (
     DAYS,
+    Activity,
+    ActivityChild,
+    ActivityStaff,
     Availability,
     ChannelKind,
     Child,
+    ChildClass,
     ConsentCategory,
+    GroupMember,
+    GroupSession,
     GuardianConsent,
+    Handbook,
     LeftBehindType,
     MessageChannel,
     Organisation,
+    ParentingGroup,
     Role,
     Site,
     SiteSession,
+    StaffWay,
+    TeacherVisit,
     User,
     Village,
     VisitWindow,
@@ -131,7 +141,11 @@ def load_demo(today: dt.date | None = None) -> Organisation:
     _assign_primary_visitors(children, mothers)
     db.session.flush()
     _consents(children, today)
-    _accounts(org, tutors[0], mothers[0])
+    worker = _social_worker(org, villages, children)
+    _accounts(org, tutors[0], mothers[0], worker)
+    _activities(org, children, tutors, mothers, sites[0][0], today)
+    _class_teachers(children, today)
+    _parenting_group(org, children, today)
     # A channel to look at, turned off: the demo sends nothing until an admin gives it a real robot's URL.
     db.session.add(MessageChannel(organisation_id=org.id, kind=ChannelKind.APPRISE, label="志愿者企业微信群（演示）",
                                   secret_env="PEIBAN_CHANNEL_DEMO_WECOM",  # noqa: S106 - a variable name
@@ -238,10 +252,37 @@ def _consents(children: list[Child], today: dt.date) -> None:
         categories = [ConsentCategory.HOME.value]
         if i % CONSENT_HOME_ONLY_EVERY != CONSENT_HOME_ONLY_EVERY - 1:
             categories.append(ConsentCategory.OBSERVATIONS.value)
+        if i % 2 == 0:  # half the guardians also agreed to trips (the museum visit below takes only them)
+            categories.append(ConsentCategory.TRIP.value)
         db.session.add(GuardianConsent(child_id=child.id, given_by=child.guardian_name,
                                        relationship_to_child=child.guardian_relationship,
                                        given_on=today - dt.timedelta(days=CONSENT_AGE_DAYS + i % 30),
                                        method="paper", categories=categories))
+
+
+def _activities(org: Organisation, children: list[Child], tutors: list[Volunteer], mothers: list[Volunteer],
+                site: Site, today: dt.date) -> None:
+    """Three activities: a museum trip next week still short of staff (children with a trip consent only), a
+    recitation contest at a site, and last month's calligraphy contest with what came of it."""
+    trip = Activity(organisation_id=org.id, title="县博物馆研学", place="县博物馆",
+                    held_on=today + dt.timedelta(days=12), start=_time("09:00"), end=_time("15:00"),
+                    staff_needed=4, trip=True,
+                    description="参观青铜器和书画展厅，午饭在博物馆食堂。")
+    trip.staff = [ActivityStaff(volunteer=mothers[0], way=StaffWay.ASSIGNED),
+                  ActivityStaff(volunteer=tutors[1], way=StaffWay.SIGNED_UP)]
+    trip.participants = [ActivityChild(child=c) for c in children[0:12:2]]  # even ones: trip consent
+    contest = Activity(organisation_id=org.id, title="唐诗宋词朗诵比赛", place=site.name,
+                       held_on=today + dt.timedelta(days=5), start=_time("14:00"), end=_time("16:00"),
+                       staff_needed=2, description="每位参赛儿童朗诵一首唐诗或宋词。")
+    contest.staff = [ActivityStaff(volunteer=tutors[0], way=StaffWay.SIGNED_UP)]
+    contest.participants = [ActivityChild(child=c) for c in children[1:8]]
+    past = Activity(organisation_id=org.id, title="书法比赛", place=site.name, held_on=today - dt.timedelta(days=30),
+                    start=_time("14:00"), end=_time("16:30"), staff_needed=2,
+                    outcome="18 名儿童参赛，3 名获奖；作品在站点展出。")
+    past.staff = [ActivityStaff(volunteer=tutors[0], way=StaffWay.ASSIGNED),
+                  ActivityStaff(volunteer=tutors[2], way=StaffWay.ASSIGNED)]
+    past.participants = [ActivityChild(child=c) for c in children[2:20]]
+    db.session.add_all([trip, contest, past])
 
 
 def _assign_primary_visitors(children: list[Child], mothers: list[Volunteer]) -> None:
@@ -255,11 +296,53 @@ def _assign_primary_visitors(children: list[Child], mothers: list[Volunteer]) ->
         child.primary_volunteer = best
 
 
-def _accounts(org: Organisation, tutor: Volunteer, mother: Volunteer) -> None:
+def _social_worker(org: Organisation, villages: dict[str, list[Village]], children: list[Child]) -> Volunteer:
+    """The organisation's social worker, free when families are at home (weekday evenings, the weekend), holding
+    the case of a few children (every eighth child whose family can be visited) under one-on-one support."""
+    village = next(iter(villages.values()))[0]
+    worker = Volunteer(organisation_id=org.id, code="SW01", name="周敏", gender="F", is_visitor=True,
+                       is_social_worker=True, trained=True, affiliation="社工站", village=village, max_km=30.0,
+                       max_visits_per_week=20, max_visits_per_day=5, phone="13600000001")
+    worker.availability = [Availability(day_index=d, start=_time("18:00"), end=_time("21:00")) for d in range(5)]
+    worker.availability += [Availability(day_index=d, start=_time("08:30"), end=_time("17:30")) for d in (5, 6)]
+    db.session.add(worker)
+    for child in [c for c in children if c.visit_windows][::8][:5]:
+        child.social_worker = worker
+    return worker
+
+
+def _class_teachers(children: list[Child], today: dt.date) -> None:
+    """The class and class teacher of the first children; their teachers visited most of them last semester."""
+    for i, child in enumerate(children[:30]):
+        teacher = f"{SURNAMES[i % len(SURNAMES)]}老师"
+        db.session.add(ChildClass(child=child, class_name=f"{child.grade or 1}年级{i % 3 + 1}班",
+                                  teacher_name=teacher, teacher_phone=f"1370000{i:04d}"))
+        if i % 4 != 3:
+            db.session.add(TeacherVisit(child=child, visited_on=today - dt.timedelta(days=120 + i),
+                                        teacher_name=teacher, notes="了解了孩子在家的学习情况。"))
+
+
+def _parenting_group(org: Organisation, children: list[Child], today: dt.date) -> None:
+    """A grandparents' group with two sessions and the two handbooks of the library."""
+    books = [Handbook(organisation_id=org.id, title="隔代教养手册", description="祖辈如何陪伴孩子的学习和情绪。"),
+             Handbook(organisation_id=org.id, title="儿童安全手册", description="防溺水、交通和用电安全。")]
+    members = [c for c in children if c.guardian_name][:8]
+    group = ParentingGroup(organisation_id=org.id, name="陶店村祖辈家长课堂", notes="每月第二个周六上午。",
+                           members=[GroupMember(child=c) for c in members])
+    db.session.add_all([*books, group])
+    db.session.flush()
+    group.sessions = [
+        GroupSession(held_on=today - dt.timedelta(days=40), place="陶店村村委会", facilitator="周敏",
+                     attended=[c.id for c in members[:6]], handbooks=[books[0].id], notes="讲了如何陪孩子写作业。"),
+        GroupSession(held_on=today - dt.timedelta(days=12), place="陶店村村委会", facilitator="周敏",
+                     attended=[c.id for c in members[1:8]], handbooks=[books[1].id], notes="冬季用电和防火。")]
+
+
+def _accounts(org: Organisation, tutor: Volunteer, mother: Volunteer, worker: Volunteer) -> None:
     """One demo login per role; all share the documented demo password."""
     demo = [("admin", "管理员", Role.ADMIN, None), ("manager", "项目主管", Role.MANAGER, None),
             ("coordinator", "协调员", Role.COORDINATOR, None), ("tutor", tutor.name, Role.VOLUNTEER, tutor),
-            ("mother", mother.name, Role.VOLUNTEER, mother)]
+            ("mother", mother.name, Role.VOLUNTEER, mother), ("social", worker.name, Role.SOCIAL_WORKER, worker)]
     password_hash = hash_password(DEMO_PASSWORD)
     for username, display, role, volunteer in demo:
         db.session.add(User(organisation_id=org.id, username=username, display_name=display, role=role,

@@ -187,9 +187,10 @@ def make_user(make_org) -> Callable[..., User]:
         global _PASSWORD_HASH
         org = org or db.session.execute(db.select(Organisation).limit(1)).scalar_one_or_none() or make_org()
         role = Role(role)
-        if role == Role.VOLUNTEER and volunteer is None:
+        if role in (Role.VOLUNTEER, Role.SOCIAL_WORKER) and volunteer is None:
             volunteer = Volunteer(organisation_id=org.id, code=f"V{uuid.uuid4().hex[:6]}", name="测试志愿者",
-                                  is_visitor=True, home_lat=30.45, home_lon=114.87)
+                                  is_visitor=True, home_lat=30.45, home_lon=114.87,
+                                  is_social_worker=role == Role.SOCIAL_WORKER)
             db.session.add(volunteer)
         _PASSWORD_HASH = _PASSWORD_HASH or hash_password(PASSWORD)
         user = User(organisation_id=org.id, username=username or f"{role.value}-{uuid.uuid4().hex[:6]}",

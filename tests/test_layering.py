@@ -89,9 +89,9 @@ def _top_level_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
 
 
 def _import_graph() -> dict[str, set[str]]:
-    """Which of the app's and the solver's modules each one imports when it is loaded. A blueprint's routes
-    taking ``bp`` from their own package (whose ``__init__`` then imports them) is Flask's blueprint pattern and
-    not counted; nor is a package loaded only because one of its modules is."""
+    """Which of the app's and the solver's modules each one imports when it is loaded, the packages a module is
+    in included (importing ``a.b.c`` runs ``a/__init__`` and ``a/b/__init__``: a blueprint package that imported its
+    routes there made every import of its services load its routes, and the loops those hid)."""
     modules = _modules()
     graph: dict[str, set[str]] = {name: set() for name in modules}
     for name, path in modules.items():
@@ -103,8 +103,13 @@ def _import_graph() -> dict[str, set[str]]:
                 rest = [a.name for a in node.names if f"{node.module}.{a.name}" not in modules]
                 if submodules:
                     graph[name] |= submodules
-                if rest and not (name.startswith(f"{node.module}.") and rest == ["bp"]):
+                if rest:
                     graph[name].add(node.module)
+    for name, imported in graph.items():
+        for target in list(imported):
+            parts = target.split(".")
+            imported |= {p for p in (".".join(parts[:i]) for i in range(1, len(parts)))
+                         if p in modules and not name.startswith(f"{p}.") and p != name}
     return graph
 
 

@@ -11,7 +11,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from scheduler_app.records.forms import MultiCheckboxField
 
 ROLE_CHOICES = [("coordinator", _l("Coordinator")), ("manager", _l("Manager")),
-                ("volunteer", _l("Volunteer")), ("admin", _l("Administrator"))]
+                ("volunteer", _l("Volunteer")), ("social_worker", _l("Social worker")),
+                ("admin", _l("Administrator"))]
 
 
 class NewUserForm(FlaskForm):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app import audit
-from scheduler_app.admin import bp
 from scheduler_app.admin.forms import (
     NewUserForm,
     OrganisationForm,
@@ -41,6 +40,8 @@ from scheduler_app.extensions import db
 from scheduler_app.models import Organisation, Role, User
 from scheduler_app.permissions import ALLOWED, LABELS
 from scheduler_app.schooldays import known_until
+
+bp = Blueprint("admin", __name__)
 
 
 @bp.route("/users", methods=["GET", "POST"])

@@ -24,6 +24,10 @@ class AccountError(ValueError):
         self.field = field
 
 
+# The roles whose account is linked to a volunteer record (the schema's check says the same).
+LINKED_ROLES = frozenset({Role.VOLUNTEER, Role.SOCIAL_WORKER})
+
+
 def _new_account(organisation_id: int, username: str, role: Role, display_name: str,
                  volunteer_id: int | None) -> tuple[User, str]:
     """A new account (added to the session, not committed) with a random first password that must be changed at
@@ -39,10 +43,12 @@ def _new_account(organisation_id: int, username: str, role: Role, display_name: 
 def create_user(organisation_id: int, username: str, role: Role, display_name: str = "",
                 volunteer_id: int | None = None) -> tuple[User, str]:
     """Create an account with a random first password that must be changed; return it and the password."""
-    if role == Role.VOLUNTEER:
+    if role in LINKED_ROLES:
         volunteer = db.session.get(Volunteer, volunteer_id) if volunteer_id else None
         if volunteer is None or volunteer.organisation_id != organisation_id:
             raise AccountError("volunteer_id", "A volunteer account must be linked to a volunteer record.")
+        # A social worker's record is where her interviews are planned from: it is marked as hers.
+        volunteer.is_social_worker = volunteer.is_social_worker or role == Role.SOCIAL_WORKER
     else:
         volunteer_id = None
     user, password = _new_account(organisation_id, username, role, display_name or username, volunteer_id)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from scheduler_app.auditlog import bp
 from scheduler_app.auditlog.forms import AuditSearchForm
 from scheduler_app.auditlog.services import ACTION_LABELS, AuditQuery, known_actions, record_label, search_audit
 from scheduler_app.auth.services import require, roles_required
 from scheduler_app.models import Role
 from scheduler_app.permissions import Permission
+
+bp = Blueprint("auditlog", __name__)
 
 
 @bp.route("/")

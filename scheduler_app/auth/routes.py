@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from markupsafe import Markup
 
 from scheduler_app import audit
-from scheduler_app.auth import bp
 from scheduler_app.auth.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -49,6 +48,8 @@ from scheduler_app.auth.services import (
 )
 from scheduler_app.extensions import db, limiter
 from scheduler_app.models import User
+
+bp = Blueprint("auth", __name__)
 
 # Session key (its name, not a secret) holding the secret shown while two-step login is being turned on.
 SETUP_SECRET = "two_step_setup"  # noqa: S105

@@ -56,7 +56,7 @@ WIPE_ALL = "wipe_all"  # session key: logged out on purpose, so the next page wi
 PENDING_USER = "two_step_user"  # session key: the account whose password was right, waiting for its code
 SECOND_STEP_SECONDS = 300  # the code must follow the password within five minutes
 # Two-step login is offered to the accounts that reach many children's records.
-TWO_STEP_ROLES = (Role.ADMIN, Role.MANAGER, Role.COORDINATOR)
+TWO_STEP_ROLES = (Role.ADMIN, Role.MANAGER, Role.COORDINATOR, Role.SOCIAL_WORKER)
 TOTP_ISSUER = "Peiban"
 TOTP_DIGITS = 6
 TOTP_QR_SCALE = 5  # pixels per QR module: about 200 px wide, easy for a phone camera

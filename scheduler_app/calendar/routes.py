@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Response, abort
+from flask import Blueprint, Response, abort
 
-from scheduler_app.calendar import bp
 from scheduler_app.calendar.services import calendar_feed
+
+bp = Blueprint("calendar", __name__)
 
 
 @bp.route("/<token>.ics")

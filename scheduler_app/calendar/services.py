@@ -28,6 +28,7 @@ from scheduler_app.models import (
     utcnow,
 )
 from scheduler_app.names import first_name
+from scheduler_app.programmes.services import activities_of
 from scheduler_app.weekly import week_start_of
 
 FEED_WEEKS_BACK = 4     # recent weeks stay in the calendar, for writing diaries
@@ -64,7 +65,8 @@ def calendar_feed(token: str, today: dt.date | None = None) -> bytes | None:
     """The iCalendar of the volunteer holding this token, or None for an unknown (or revoked) token: their
     assignments in published rosters from a few weeks back to a few weeks ahead, in their language. It shows
     what her own pages show and no more (the feed is fetched without a login and synced by outside calendar
-    services): not the activities she declined, and a child by her given name only."""
+    services): not the activities she declined, and a child by her given name only. The one-off activities she
+    staffs are in it too."""
     if not token:
         return None
     volunteer = db.session.execute(db.select(Volunteer).where(Volunteer.calendar_token == token,
@@ -110,6 +112,18 @@ def calendar_feed(token: str, today: dt.date | None = None) -> bytes | None:
                 if child.village is not None:
                     event.add("location", child.village.label)
             event.add_component(_evening_before(event, day, assignment.start, organisation.reminder_at))
+            calendar.add_component(event)
+        # The activities she staffs (a museum visit, a competition), over the same weeks.
+        for activity in activities_of(volunteer, monday - dt.timedelta(weeks=FEED_WEEKS_BACK),
+                                      monday + dt.timedelta(weeks=FEED_WEEKS_AHEAD, days=6)):
+            event = Event()
+            event.add("uid", f"peiban-activity-{activity.id}@{volunteer.organisation_id}")
+            event.add("dtstamp", utcnow())
+            event.add("dtstart", dt.datetime.combine(activity.held_on, activity.start, zone))
+            event.add("dtend", dt.datetime.combine(activity.held_on, activity.end, zone))
+            event.add("summary", _("Activity: %(title)s", title=activity.title))
+            event.add("location", activity.place)
+            event.add_component(_evening_before(event, activity.held_on, activity.start, organisation.reminder_at))
             calendar.add_component(event)
     calendar.add_missing_timezones()  # a VTIMEZONE for Asia/Shanghai: calendars that lack the zone need it
     return calendar.to_ical()

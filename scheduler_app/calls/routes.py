@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
-from scheduler_app.calls import bp
 from scheduler_app.calls.forms import ParentsForm, PlanForm, RecordForm, RoomForm, WeekForm
 from scheduler_app.calls.services import (
     CallsError,
@@ -30,6 +29,8 @@ from scheduler_app.calls.services import (
 from scheduler_app.models import Role
 from scheduler_app.solver_text import say_stored
 from scheduler_app.weekly import Interval, format_intervals, week_start_of
+
+bp = Blueprint("calls", __name__)
 
 
 def _week() -> tuple[WeekForm, dt.date]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from scheduler_app.auth.services import require, roles_required
-from scheduler_app.cases import alerts, bp
+from scheduler_app.cases import alerts
 from scheduler_app.cases.forms import (
     ActionForm,
     AnswerForm,
@@ -66,6 +66,8 @@ from scheduler_app.models import CaseStatus, Child, Role, SafeguardingCase, Seve
 from scheduler_app.names import first_name
 from scheduler_app.permissions import Permission
 from scheduler_app.records.fields import SUBJECTS
+
+bp = Blueprint("cases", __name__)
 
 STAFF = (Role.COORDINATOR, Role.MANAGER)
 

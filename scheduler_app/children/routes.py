@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from scheduler_app.auth.services import require, roles_required
-from scheduler_app.children import bp
 from scheduler_app.children.forms import ChildSearchForm
 from scheduler_app.children.services import (
     ChildFilter,
@@ -27,6 +26,8 @@ from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
 from scheduler_app.records.children import CHILD, GENDERS, LEFT_BEHIND
 from scheduler_app.records.views import edit_record
+
+bp = Blueprint("children", __name__)
 
 SECTIONS = [
     (_l("Profile"), ("code", "name", "gender", "birth_date", "grade", "school", "active")),

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import selectinload
 
-from scheduler_app.contract.roster import interval
+from scheduler_app.contract.roster import interval, interview_code
 from scheduler_app.extensions import db
 from scheduler_app.models import (
     Assignment,
@@ -26,7 +27,7 @@ from scheduler_app.models import (
     Week,
 )
 from scheduler_app.schooldays import WeekCalendar, week_calendar
-from solver.instance import SCHEMA, parse_instance
+from solver.instance import MAX_ID_LENGTH, SCHEMA, parse_instance
 from solver.timeutil import DAYS
 
 
@@ -69,6 +70,9 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
     session_days = {s.id: {d for d, _, _ in held[s.id]} for s in sites}
     volunteer_codes = {v.id: v.code for v in volunteers if v.roles}
     plans = plan_needs(organisation_id, week_start)
+    codes = Codes(volunteer_codes, site_codes, {c.id: c.code for c in children},
+                  {c.id: interview_code(c.code) for c in children if c.social_worker_id is not None},
+                  frozenset(v.id for v in volunteers if v.is_social_worker and v.roles))
 
     doc: dict[str, Any] = {
         "schema": SCHEMA,
@@ -77,30 +81,27 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
         "settings": {"visit_minutes": org.visit_minutes, "speed_kmh": org.speed_kmh, "road_factor": org.road_factor},
         "sites": [_site(s, held[s.id]) for s in sites],
         "children": [_with_plans(_child(c, site_codes, session_days, volunteer_codes, calendar), plans.get(c.id, []),
-                                 volunteer_codes) for c in children],
+                                 volunteer_codes) for c in children]
+        + [_interview(c, codes, calendar) for c in children if c.id in codes.interviews],
         "volunteers": [_volunteer(v, week_start) for v in volunteers if v.roles],
     }
     week = db.session.execute(db.select(Week).where(Week.organisation_id == organisation_id,
                                                     Week.start_date == week_start)).scalar_one_or_none()
-    child_codes = {c.id: c.code for c in children}
     doc["pinned"], doc["forbidden"] = [], []
     for rule in (week.rules if week else []):
-        ref = _ref(rule.kind, rule.volunteer_id, rule.site_id, rule.child_id, rule.day_index,
-                   volunteer_codes, site_codes, child_codes)
+        ref = codes.ref(rule.kind, rule.volunteer_id, rule.site_id, rule.child_id, rule.day_index)
         if ref is None:
             raise ContractError(f"{rule.rule} rule {rule.id} names an inactive volunteer, site or child")
         doc[rule.rule].append(ref)
     if replan_of is None:
-        doc["previous"] = _previous(organisation_id, week_start - dt.timedelta(days=7),
-                                    volunteer_codes, site_codes, child_codes)
+        doc["previous"] = _previous(organisation_id, week_start - dt.timedelta(days=7), codes)
     else:
         base = sorted(replan_of.assignments, key=lambda a: a.id)
-        doc["previous"] = [r for r in (_ref(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index,
-                                            volunteer_codes, site_codes, child_codes) for a in base) if r]
+        doc["previous"] = [r for r in (codes.ref(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index)
+                                       for a in base) if r]
         children_by_code = {c["id"]: c for c in doc["children"]}
         for a in base:
-            ref = _ref(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index, volunteer_codes, site_codes,
-                       child_codes)
+            ref = codes.ref(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index)
             if ref is not None and a.status == AssignmentStatus.DECLINED and ref not in doc["forbidden"]:
                 doc["forbidden"].append(ref)  # a volunteer who declined is not given the same thing again
                 continue
@@ -115,6 +116,7 @@ def build_instance(organisation_id: int, week_start: dt.date, replan_of: Roster 
                 child = children_by_code[ref["child"]]
                 child["visit_windows"] = [w for w in child["visit_windows"] if w["day"] != ref["day"]] + \
                     [interval(a.day_index, a.start, a.end)]
+    doc["forbidden"] += _interviews_apart(doc, codes)
     try:
         parse_instance(doc)
     except ValueError as exc:
@@ -197,23 +199,74 @@ def _volunteer(volunteer: Volunteer, week_start: dt.date) -> dict[str, Any]:
     }
 
 
-def _ref(kind: AssignmentKind, volunteer_id: int, site_id: int | None, child_id: int | None, day_index: int,
-         volunteer_codes: dict[int, str], site_codes: dict[int, str], child_codes: dict[int, str]) -> dict | None:
-    """A contract assignment reference, or None when it names something not in this week's instance."""
-    volunteer = volunteer_codes.get(volunteer_id)
-    if volunteer is None:
-        return None
-    if kind == AssignmentKind.TUTORING:
-        site = site_codes.get(site_id) if site_id else None
-        return None if site is None else {"kind": "tutoring", "volunteer": volunteer, "site": site,
-                                          "day": DAYS[day_index]}
-    child = child_codes.get(child_id) if child_id else None
-    return None if child is None else {"kind": "visit", "volunteer": volunteer, "child": child,
-                                       "day": DAYS[day_index]}
+@dataclass(frozen=True)
+class Codes:
+    """The week's records by id as the instance names them: volunteers (those with a role), sites, children,
+    the interviews of the children under one-on-one support, and which volunteers are social workers."""
+
+    volunteers: dict[int, str]
+    sites: dict[int, str]
+    children: dict[int, str]
+    interviews: dict[int, str]
+    social_workers: frozenset[int]
+
+    def ref(self, kind: AssignmentKind, volunteer_id: int, site_id: int | None, child_id: int | None,
+            day_index: int) -> dict | None:
+        """A contract assignment reference, or None when it names something not in this week's instance. A
+        social worker's visit to a child under one-on-one support is that child's interview."""
+        volunteer = self.volunteers.get(volunteer_id)
+        if volunteer is None:
+            return None
+        if kind == AssignmentKind.TUTORING:
+            site = self.sites.get(site_id) if site_id else None
+            return None if site is None else {"kind": "tutoring", "volunteer": volunteer, "site": site,
+                                              "day": DAYS[day_index]}
+        if child_id is not None and volunteer_id in self.social_workers and child_id in self.interviews:
+            child: str | None = self.interviews[child_id]
+        else:
+            child = self.children.get(child_id) if child_id else None
+        return None if child is None else {"kind": "visit", "volunteer": volunteer, "child": child,
+                                           "day": DAYS[day_index]}
 
 
-def _previous(organisation_id: int, week_start: dt.date, volunteer_codes: dict[int, str],
-              site_codes: dict[int, str], child_codes: dict[int, str]) -> list[dict]:
+def _interview(child: Child, codes: Codes, calendar: WeekCalendar) -> dict[str, Any]:
+    """The weekly family interview of a child under one-on-one support, as a child of the instance: her home and
+    windows (not while she is away), one visit a week, her social worker as the regular visitor."""
+    code = codes.interviews[child.id]
+    if len(code) > MAX_ID_LENGTH:
+        raise ContractError(f"child {child.code}: the code is too long for its interview's id {code!r}")
+    point = child.home_point
+    if point is None:
+        raise ContractError(f"child {child.code}: no home point and no village")
+    return {
+        "id": code, "name": child.name, "grade": child.grade, "lat": point[0], "lon": point[1],
+        "site": None, "attends": [], "subjects": [], "visits_per_week": 1,
+        "visit_windows": [interval(w.day_index, w.start, w.end) for w in child.visit_windows
+                          if w.day_index in calendar.visit_days(child)],
+        "priority": child.risk_level, "needs_trained": False,
+        "primary_volunteer": codes.volunteers.get(child.social_worker_id) if child.social_worker_id else None,
+    }
+
+
+def _interviews_apart(doc: dict[str, Any], codes: Codes) -> list[dict[str, str]]:
+    """Forbidden pairs that keep interviews and home visits apart: only social workers interview, and social
+    workers make no other home visits (on the days a child has a window: no other day can be planned)."""
+    workers = {codes.volunteers[v] for v in codes.social_workers}
+    interviews = set(codes.interviews.values())
+    visitors = [v["id"] for v in doc["volunteers"] if "visitor" in v["roles"]]
+    pairs = []
+    for child in doc["children"]:
+        if not child["visits_per_week"]:
+            continue
+        interview = child["id"] in interviews
+        days = sorted({w["day"] for w in child["visit_windows"]}, key=DAYS.index)
+        pairs += [{"kind": "visit", "volunteer": v, "child": child["id"], "day": d} for v in visitors
+                  if (v in workers) != interview for d in days]
+    taken = {(r["volunteer"], r.get("child"), r["day"]) for r in doc["pinned"] + doc["forbidden"]}
+    return [p for p in pairs if (p["volunteer"], p["child"], p["day"]) not in taken]
+
+
+def _previous(organisation_id: int, week_start: dt.date, codes: Codes) -> list[dict]:
     """Assignments of the latest published roster of the week before, for continuity."""
     roster = db.session.execute(
         db.select(Roster).join(Week).where(Week.organisation_id == organisation_id, Week.start_date == week_start,
@@ -223,6 +276,5 @@ def _previous(organisation_id: int, week_start: dt.date, volunteer_codes: dict[i
         return []
     assignments = db.session.execute(db.select(Assignment).where(Assignment.roster_id == roster.id)
                                      .order_by(Assignment.id)).scalars()
-    refs = (_ref(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index, volunteer_codes, site_codes,
-                 child_codes) for a in assignments)
+    refs = (codes.ref(a.kind, a.volunteer_id, a.site_id, a.child_id, a.day_index) for a in assignments)
     return [r for r in refs if r is not None]

@@ -12,6 +12,25 @@ from solver.roster import SCHEMA
 from solver.timeutil import DAYS
 
 NO_UNMET: dict[str, list[Any]] = {"visits": [], "tutors": [], "subjects": []}
+# A child under one-on-one support is a second child of the instance for her weekly family interview: her code
+# with this ending, interviewed only by social workers (the contract has no interviews of its own).
+INTERVIEW = "~interview"
+
+
+def interview_code(child_code: str) -> str:
+    """The instance's id for the family interviews of the child with this code."""
+    return child_code + INTERVIEW
+
+
+def child_code(entry: str) -> str:
+    """The child's own code behind an instance child's id (an interview's, or the child's itself)."""
+    return entry.removesuffix(INTERVIEW)
+
+
+def is_interview(a: Assignment) -> bool:
+    """A visit is a family interview when a social worker makes it to a child under one-on-one support."""
+    return a.kind == AssignmentKind.VISIT and a.volunteer.is_social_worker and a.child is not None \
+        and a.child.social_worker_id is not None
 
 
 def hhmm(moment: dt.time) -> str:
@@ -37,7 +56,7 @@ def assignments(roster: dict[str, Any], volunteer_ids: dict[str, int], site_ids:
                        start=time_of(item["start"]), end=time_of(item["end"]))
             for item in roster.get("tutoring", [])]
     made += [Assignment(kind=AssignmentKind.VISIT, volunteer_id=volunteer_ids[item["volunteer"]],
-                        child_id=child_ids[item["child"]], day_index=DAYS.index(item["day"]),
+                        child_id=child_ids[child_code(item["child"])], day_index=DAYS.index(item["day"]),
                         start=time_of(item["start"]), end=time_of(item["end"]))
              for item in roster.get("visits", [])]
     return made
@@ -54,5 +73,6 @@ def roster_document(roster: Roster) -> dict[str, Any]:
 
 def roster_document_item(a: Assignment) -> dict[str, str]:
     """One assignment as a roster/1 entry."""
-    target = {"site" if a.kind == AssignmentKind.TUTORING else "child": a.place.code}
+    code = interview_code(a.place.code) if is_interview(a) else a.place.code
+    target = {"site" if a.kind == AssignmentKind.TUTORING else "child": code}
     return {"volunteer": a.volunteer.code, **target, **interval(a.day_index, a.start, a.end)}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
 from scheduler_app.cases.services import cases_of_entries
-from scheduler_app.diaries import bp
 from scheduler_app.diaries.forms import ApproveForm, QueueFilterForm, ReturnForm
 from scheduler_app.diaries.services import QueueFilter, ReviewError, approve, queue, send_back
 from scheduler_app.extensions import db
@@ -18,6 +17,8 @@ from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS, NOT_HELD
 from scheduler_app.models import DiaryEntry, DiaryStatus, Role, Site, Volunteer
 from scheduler_app.privacy.services import observations_shown
 from scheduler_app.weekly import week_start_of
+
+bp = Blueprint("diaries", __name__)
 
 
 def _filter_form() -> tuple[QueueFilterForm, QueueFilter]:

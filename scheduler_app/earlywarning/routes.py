@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
-from scheduler_app.earlywarning import bp
 from scheduler_app.earlywarning.forms import HandleForm
 from scheduler_app.earlywarning.services import (
     HIGH_RISK,
@@ -22,6 +21,8 @@ from scheduler_app.earlywarning.services import (
 )
 from scheduler_app.extensions import db
 from scheduler_app.models import Organisation, Role
+
+bp = Blueprint("earlywarning", __name__)
 
 
 @bp.route("/")

@@ -31,6 +31,7 @@ from scheduler_app.models import (
     as_utc,
     utcnow,
 )
+from scheduler_app.semesters import NO_TEACHER_VISIT, no_teacher_visit
 from scheduler_app.weekly import minutes_between, week_start_of
 
 KINDS = {
@@ -39,6 +40,7 @@ KINDS = {
     "no_regular_visitor": _l("High-risk child without a regular visitor"),
     "declines": _l("Declines often"),
     "overloaded": _l("Overloaded week after week"),
+    NO_TEACHER_VISIT: _l("No class teacher's home visit last semester"),
 }
 CONCERN_WEEKS = 8        # concerns within this many weeks count together
 CONCERN_REPEAT = 2       # this many concern flags about one child is a warning
@@ -156,6 +158,7 @@ def signs(organisation_id: int, today: dt.date) -> dict[Key, dict[str, Any]]:
     found |= _repeated_concern(organisation_id, today)
     found |= _no_regular_visitor(children)
     found |= _volunteer_signs(organisation_id, today)
+    found |= no_teacher_visit(children, today)
     return found
 
 

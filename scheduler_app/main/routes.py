@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import abort, current_app, redirect, render_template, send_from_directory, session, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from scheduler_app.auth.services import roles_required, safe_next
 from scheduler_app.i18n import SESSION_KEY
-from scheduler_app.main import bp
 from scheduler_app.main.forms import LanguageForm, ReadForm
 from scheduler_app.main.services import (
     mark_notifications_read,
@@ -25,8 +24,13 @@ from scheduler_app.me.forms import ConfirmForm
 from scheduler_app.me.services import diaries_due, my_week
 from scheduler_app.models import Role
 from scheduler_app.offline import kept_on_phone
+from scheduler_app.programmes.casework import supported_children
+from scheduler_app.programmes.services import activities_of, open_for_sign_up
+from scheduler_app.rosters.forms import ButtonForm
 from scheduler_app.schoolyear.attendance import attendance_due
 from scheduler_app.weekly import week_start_of
+
+bp = Blueprint("main", __name__)
 
 ICON_SIZES = (192, 512)  # what Android asks for: the home-screen icon and the splash screen
 THEME_COLOUR = "#0b6e4f"  # the top bar's colour in peiban.css
@@ -52,7 +56,17 @@ def home():
             assignments=[i for i in this if i not in soon], next_week=next_week,
             next_assignments=[i for i in later if i not in soon],
             notifications=unread_notifications(volunteer), read_form=ReadForm(), due=diaries_due(volunteer, today),
-            confirm_form=ConfirmForm(), today=today, attendance=attendance_due(volunteer.id, today)))
+            confirm_form=ConfirmForm(), today=today, attendance=attendance_due(volunteer.id, today),
+            button=ButtonForm(formdata=None), open_activities=open_for_sign_up(volunteer),
+            activities={start: activities_of(volunteer, start, start + dt.timedelta(days=6))
+                        for start in (week_start, next_week)}))
+    if current_user.role == Role.SOCIAL_WORKER:
+        worker = current_user.volunteer
+        return render_template("main/home_social_worker.html", week_start=week_start,
+                               cases=supported_children(current_user.organisation_id, worker.id),
+                               weeks=[(start, my_week(worker, published_week_for(worker, start)),
+                                       activities_of(worker, start, start + dt.timedelta(days=6)))
+                                      for start in (week_start, week_start + dt.timedelta(days=7))])
     overview = organisation_overview(current_user.organisation_id)
     if current_user.role == Role.ADMIN:
         return render_template("main/home_admin.html", overview=overview,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,7 +14,6 @@ from scheduler_app import audit, tabular
 from scheduler_app.auth.services import roles_required
 from scheduler_app.calendar.services import change_calendar_link, feed_links
 from scheduler_app.extensions import db
-from scheduler_app.me import bp
 from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS, ConfirmForm, DeclineForm, DiaryForm, PeriodForm
 from scheduler_app.me.services import (
     DiaryConflictError,
@@ -42,6 +41,8 @@ from scheduler_app.records.views import entered, show
 from scheduler_app.records.volunteers import VOLUNTEER
 from scheduler_app.volunteers.forms import CalendarLinkForm, DateAwayForm, RemoveForm
 from scheduler_app.volunteers.services import remove_date_away
+
+bp = Blueprint("me", __name__)
 
 
 def _answer(delivery: Delivery):  # JSON, or a redirect

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from scheduler_app.auth.services import roles_required
 from scheduler_app.extensions import db
-from scheduler_app.messages import bp
 from scheduler_app.messages.events import KINDS
 from scheduler_app.messages.forms import ChannelActionForm, ChannelForm, ChoicesForm, LogFilterForm
 from scheduler_app.messages.services import (
@@ -25,6 +24,8 @@ from scheduler_app.messages.services import (
     state_counts,
 )
 from scheduler_app.models import ChannelKind, MessageChannel, MessageState, Role
+
+bp = Blueprint("messages", __name__)
 
 
 def _values(form: ChannelForm) -> ChannelValues:

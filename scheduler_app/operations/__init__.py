@@ -2,11 +2,9 @@
 
 import time
 
-from flask import Blueprint, Flask, g, request
+from flask import Flask, g, request
 
 from scheduler_app.operations import logs, metrics
-
-bp = Blueprint("operations", __name__)
 
 
 def init_app(app: Flask) -> None:
@@ -20,6 +18,3 @@ def init_app(app: Flask) -> None:
 
     metrics.init_app(app)
     logs.init_app(app)
-
-
-from scheduler_app.operations import routes  # noqa: E402,F401

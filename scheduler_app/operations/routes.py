@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, jsonify
+from flask import Blueprint, Response, abort, current_app, jsonify
 
-from scheduler_app.operations import bp, metrics
+from scheduler_app.operations import metrics
 from scheduler_app.operations.services import readiness
+
+bp = Blueprint("operations", __name__)
 
 
 @bp.route("/healthz")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import render_template, url_for
+from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
 from scheduler_app.models import Role
-from scheduler_app.places import bp
 from scheduler_app.places.services import list_sites, list_villages
 from scheduler_app.records.places import SITE, VILLAGE
 from scheduler_app.records.views import edit_record
+
+bp = Blueprint("places", __name__)
 
 SITE_SECTIONS = [
     (_l("Site"), ("code", "name", "active")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -15,7 +15,6 @@ from scheduler_app.extensions import db
 from scheduler_app.models import GuardianConsent, Role
 from scheduler_app.permissions import Permission
 from scheduler_app.permissions import has as has_permission
-from scheduler_app.privacy import bp
 from scheduler_app.privacy.forms import ConsentForm, DecideForm, ErasureForm, WithdrawForm
 from scheduler_app.privacy.services import (
     CATEGORIES,
@@ -31,6 +30,8 @@ from scheduler_app.privacy.services import (
     waiting_erasures,
     withdraw_consent,
 )
+
+bp = Blueprint("privacy", __name__)
 
 
 def _page(child, form: ConsentForm | None = None, erasure_form: ErasureForm | None = None):

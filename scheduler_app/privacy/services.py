@@ -41,7 +41,8 @@ METHODS = {"paper": _l("signed paper form"), "verbal": _l("spoken, with a witnes
 CATEGORIES = {ConsentCategory.HOME.value: _l("Home point and guardian's phone, for home visits"),
               ConsentCategory.OBSERVATIONS.value: _l("Background and well-being observations"),
               ConsentCategory.CALLS.value: _l("Parents' work place, call hours and how to reach them, for family "
-                                              "calls")}
+                                              "calls"),
+              ConsentCategory.TRIP.value: _l("Taking part in trips and activities away from the site")}
 # The sensitive fields of a child's record, by the consent category that covers them.
 SENSITIVE_CHILD_FIELDS = {ConsentCategory.HOME.value: ("home_lat", "home_lon", "guardian_phone"),
                           ConsentCategory.OBSERVATIONS.value: ("background",)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.dates import format_date, format_skeleton
-from flask import abort, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,11 +15,12 @@ from scheduler_app.auth.services import require, roles_required
 from scheduler_app.extensions import db
 from scheduler_app.models import Role
 from scheduler_app.permissions import Permission
-from scheduler_app.reports import bp
 from scheduler_app.reports.charts import Series, bar_chart, row_chart
 from scheduler_app.reports.forms import ReportPeriodForm
 from scheduler_app.reports.services import INACTIVE_WEEKS, LOAD_WEEKS, Report, dashboard, period_report
 from scheduler_app.weekly import week_start_of
+
+bp = Blueprint("reports", __name__)
 
 
 @bp.route("/dashboard")
@@ -109,6 +110,7 @@ def report_rows(found: Report) -> list[list[object]]:
         [_("Tutor places required"), found.tutor_places_required],
         [_("Tutor coverage"), share(found.tutor_coverage)],
         [_("Volunteers serving"), found.volunteers_serving],
+        [_("Guardians reached by parenting groups"), found.guardians_reached],
         [_("Approved hours"), round(found.minutes_approved / 60, 1)],
         [_("of which 4:30 classroom"), round(found.minutes_tutoring / 60, 1)],
         [_("of which home visits"), round(found.minutes_visits / 60, 1)],

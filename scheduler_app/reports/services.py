@@ -29,6 +29,7 @@ from scheduler_app.models import (
     Site,
     Volunteer,
 )
+from scheduler_app.outreach import guardians_reached
 from scheduler_app.schoolyear.attendance import HeldSession, sessions_held
 from scheduler_app.weekly import week_start_of
 from solver.instance import parse_instance
@@ -162,6 +163,7 @@ class Report:
     minutes_visits: int
     sites: list[SiteLine]
     delivered: Facts
+    guardians_reached: int = 0  # guardians who came to a parenting-group session in the period
 
     @property
     def visit_coverage(self) -> float | None:
@@ -208,6 +210,7 @@ def period_report(organisation_id: int, first_day: dt.date, last_day: dt.date, t
         children_visited=len({d.assignment.child_id for d in visits}), visits_made=len(visits),
         visits_required=round(need.visits, 1), children_tutored=len(tutored), sessions_held=len(sessions),
         tutor_places_staffed=len(tutoring), tutor_places_required=need.tutor_places,
+        guardians_reached=guardians_reached(organisation_id, first_day, counted_to),
         volunteers_serving=len({d.assignment.volunteer_id for d in held}),
         minutes_approved=sum(e.minutes for e in entries),
         minutes_tutoring=sum(e.minutes for e in entries if e.child_id is None),

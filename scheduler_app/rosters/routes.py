@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,11 +15,11 @@ from scheduler_app.contract.instance import ContractError
 from scheduler_app.extensions import db
 from scheduler_app.inputs import record_id
 from scheduler_app.messages.weektext import week_blocks
-from scheduler_app.models import Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
+from scheduler_app.models import Activity, Assignment, AssignmentKind, Child, Role, Roster, RosterStatus, Volunteer
 from scheduler_app.permissions import Permission
 from scheduler_app.privacy.services import hidden_child_fields
+from scheduler_app.programmes.services import week_activities
 from scheduler_app.records.fields import Lookups
-from scheduler_app.rosters import bp
 from scheduler_app.rosters.changes import Edit, edit_assignment, free_to_take, swap_assignments, who_can_take
 from scheduler_app.rosters.forms import (
     AssignmentEditForm,
@@ -52,6 +52,8 @@ from scheduler_app.schooldays import cancelled_in, week_exceptions
 from scheduler_app.schoolyear.attendance import sessions_held
 from scheduler_app.tabular import FORMATS, download
 from scheduler_app.weekly import day_label, week_start_of
+
+bp = Blueprint("rosters", __name__)
 
 FREE_TO_TAKE_MAX = 600  # assignments up to which the week page says who could take each one over
 FIRST_WEEK, LAST_WEEK = dt.date(2000, 1, 3), dt.date(2099, 12, 28)  # weeks outside these are typing mistakes
@@ -332,13 +334,22 @@ def print_roster(week_start: str):
     monday = _monday(week_start)
     roster = _roster_for(monday)
     by = "volunteer" if request.args.get("by") == "volunteer" else "site"
+    activities = week_activities(current_user.organisation_id, monday)
     if by == "site":
-        return render_template("rosters/print.html", roster=roster, monday=monday, by=by,
+        return render_template("rosters/print.html", roster=roster, monday=monday, by=by, activities=activities,
                                sites=site_sheets(roster) if roster.instance else [])
     groups: dict[str, list[Assignment]] = {}
     for a in sorted(roster.assignments, key=lambda a: (a.day_index, a.start, a.volunteer.code)):
         groups.setdefault(f"{a.volunteer.name} ({a.volunteer.code})", []).append(a)
-    return render_template("rosters/print.html", roster=roster, monday=monday, by=by, groups=sorted(groups.items()))
+    # Each volunteer's sheet lists the activities she staffs that week too (a sheet for her if she has only those).
+    staffing: dict[str, list[Activity]] = {}
+    for activity in activities:
+        for staff in activity.staff:
+            title = f"{staff.volunteer.name} ({staff.volunteer.code})"
+            groups.setdefault(title, [])
+            staffing.setdefault(title, []).append(activity)
+    return render_template("rosters/print.html", roster=roster, monday=monday, by=by, groups=sorted(groups.items()),
+                           activities=activities, staffing=staffing)
 
 
 @bp.route("/<week_start>/copy")

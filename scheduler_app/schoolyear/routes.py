@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,7 +15,6 @@ from scheduler_app.extensions import db
 from scheduler_app.messages.events import activity_line
 from scheduler_app.models import CalendarDay, Child, ChildAway, Role, SchoolTerm, Site, SiteClosure
 from scheduler_app.schooldays import known_until
-from scheduler_app.schoolyear import bp
 from scheduler_app.schoolyear.attendance import (
     AttendanceError,
     SessionAttendance,
@@ -41,6 +40,8 @@ from scheduler_app.schoolyear.services import (
     save_term,
     school_year,
 )
+
+bp = Blueprint("schoolyear", __name__)
 
 LOOK_BACK = dt.timedelta(days=31)  # entries that ended within this are still listed
 

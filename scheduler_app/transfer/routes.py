@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,9 +13,10 @@ from scheduler_app.database import reading_first
 from scheduler_app.models import Role
 from scheduler_app.permissions import Permission
 from scheduler_app.tabular import FORMATS, TableError, download, read_table
-from scheduler_app.transfer import bp
 from scheduler_app.transfer.forms import ImportForm
 from scheduler_app.transfer.services import KIND_LABELS, KINDS, export_rows, import_table, template_header
+
+bp = Blueprint("transfer", __name__)
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,12 +16,13 @@ from scheduler_app.records.children import GENDERS
 from scheduler_app.records.editing import find
 from scheduler_app.records.views import edit_record
 from scheduler_app.records.volunteers import VOLUNTEER
-from scheduler_app.volunteers import bp
 from scheduler_app.volunteers.forms import CalendarLinkForm, DateAwayForm, RemoveForm, VolunteerSearchForm
 from scheduler_app.volunteers.services import (
     remove_date_away,
     search_volunteers,
 )
+
+bp = Blueprint("volunteers", __name__)
 
 SECTIONS = [
     (_l("Profile"), ("code", "name", "gender", "phone", "roles", "affiliation", "active")),

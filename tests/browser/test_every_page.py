@@ -42,7 +42,7 @@ ONLY_AFTER_ACTING = {
 # A volunteer opens these only for a session she tutors: the demo mother tutors none (the tutor's walk reaches them).
 ONLY_FOR_TUTORS = {"schoolyear.attendance", "schoolyear.sign_in_sheet"}
 ROLES = {"coordinator": Role.COORDINATOR, "manager": Role.MANAGER, "admin": Role.ADMIN, "mother": Role.VOLUNTEER,
-         "tutor": Role.VOLUNTEER}
+         "tutor": Role.VOLUNTEER, "social": Role.SOCIAL_WORKER}
 
 SMALL_TARGETS = """(least) => {
   const seen = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0

@@ -88,7 +88,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "admin.remove_user_two_step": ("POST", frozenset({Role.ADMIN})),
     "volunteers.make_accounts": ("POST", frozenset({Role.COORDINATOR})),
     "auth.second_step": ("GET", None),  # public: without a password step just done it sends back to login
-    "auth.two_step": ("GET", frozenset({Role.ADMIN, Role.MANAGER, Role.COORDINATOR})),
+    "auth.two_step": ("GET", frozenset({Role.ADMIN, Role.MANAGER, Role.COORDINATOR, Role.SOCIAL_WORKER})),
     "privacy.child_rights": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "privacy.withdraw": ("POST", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "privacy.child_data_download": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
@@ -132,6 +132,28 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     # the volunteer account tutors Monday's session at the site in the world's published roster
     "schoolyear.attendance": ("GET", frozenset({Role.COORDINATOR, Role.VOLUNTEER})),
     "schoolyear.sign_in_sheet": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER, Role.VOLUNTEER})),
+    "programmes.activities": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.activity": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.new_activity": ("GET", frozenset({Role.COORDINATOR})),
+    "programmes.edit_activity": ("GET", frozenset({Role.COORDINATOR})),
+    "programmes.assign": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.unassign": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.add_participant": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.remove_participant": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.outcome": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.volunteer_sign_up": ("POST", frozenset({Role.VOLUNTEER})),
+    "programmes.volunteer_withdraw": ("POST", frozenset({Role.VOLUNTEER})),
+    "programmes.support": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.stop_support": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.case": ("GET", frozenset({Role.SOCIAL_WORKER})),
+    "programmes.classes": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.school": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.add_teacher_visit": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.groups": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.group": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "programmes.add_group_member": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.add_group_session": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.library": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "static": ("GET", None),
 }
 
@@ -147,7 +169,8 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "channel_id": ids["channel"], "case_id": ids["case"], "action_id": ids["action"],
             "referral_id": ids["referral"], "call_id": ids["call"], "day_id": ids["calendar_day"],
             "term_id": ids["term"], "closure_id": ids["closure"], "child_away_id": ids["child_away"],
-            "held_on": "2026-11-30"}
+            "held_on": "2026-11-30",
+            "activity_id": ids["activity"], "group_id": ids["group"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -179,6 +202,9 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
 
     from scheduler_app.extensions import db
     from scheduler_app.models import (
+        Activity,
+        ActivityChild,
+        ActivityStaff,
         Assignment,
         AssignmentKind,
         CalendarDay,
@@ -191,8 +217,10 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
         EarlyWarning,
         ErasureRequest,
         FamilyCall,
+        GroupMember,
         GuardianConsent,
         MessageChannel,
+        ParentingGroup,
         Referral,
         Roster,
         RosterStatus,
@@ -242,8 +270,17 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     closure = SiteClosure(site=site, first_day=dt.date(2026, 12, 21), last_day=dt.date(2026, 12, 22), reason="停电")
     child_away = ChildAway(child=child, first_day=dt.date(2027, 1, 25), last_day=dt.date(2027, 2, 20),
                            reason="在父母处")
+    # The child is under one-on-one support: her case is the social worker account's.
+    child.social_worker_id = users[Role.SOCIAL_WORKER].volunteer_id
+    # Staffed by the volunteer and taken part in by the child, so the routes that take them off have them to take.
+    activity = Activity(organisation_id=org.id, title=f"活动{org.id}号", place="县博物馆",
+                        held_on=dt.date.today() + dt.timedelta(days=3), start=dt.time(9), end=dt.time(11),
+                        staff_needed=3)
+    activity.staff = [ActivityStaff(volunteer=volunteer, way="assigned")]
+    activity.participants = [ActivityChild(child=child)]
+    group = ParentingGroup(organisation_id=org.id, name=f"家长小组{org.id}号", members=[GroupMember(child=child)])
     db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, case, action, referral, call,
-                        tutoring, calendar_day, term, closure, child_away])
+                        tutoring, calendar_day, term, closure, child_away, activity, group])
     db.session.commit()
     consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
@@ -252,7 +289,8 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
                    "my_away": my_away.id, "entry": entry.id, "warning": warning.id, "consent": consent.id,
                    "erasure": erasure.id, "channel": channel.id, "case": case.id, "action": action.id,
                    "referral": referral.id, "call": call.id, "calendar_day": calendar_day.id, "term": term.id,
-                   "closure": closure.id, "child_away": child_away.id, "names": (child.name, site.name, volunteer.name)}
+                   "closure": closure.id, "child_away": child_away.id,
+                   "activity": activity.id, "group": group.id, "names": (child.name, site.name, volunteer.name)}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -308,7 +346,7 @@ def test_refused_access_is_audited(app, login, world) -> None:
 ID_ARGUMENTS = frozenset({"child_id", "user_id", "volunteer_id", "date_away_id", "site_id", "village_id", "roster_id",
                           "assignment_id", "rule_id", "away_id", "entry_id", "warning_id", "consent_id", "request_id",
                           "channel_id", "case_id", "action_id", "referral_id", "call_id", "day_id", "term_id",
-                          "closure_id", "child_away_id"})
+                          "closure_id", "child_away_id", "activity_id", "group_id"})
 
 
 def test_nobody_reaches_another_organisations_records(app, login, make_world) -> None:

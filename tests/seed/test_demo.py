@@ -15,13 +15,15 @@ MONDAY = dt.date(2026, 11, 23)
 
 
 def test_demo_loads_a_realistic_district(app) -> None:
-    """The demo has 5 sites, 120 children, 25 tutors, 20 volunteer mothers and one login per role."""
+    """The demo has 5 sites, 120 children, 25 tutors, 20 volunteer mothers, a social worker and one login per
+    role."""
     org = load_demo()
     count = lambda stmt: len(db.session.execute(stmt).scalars().all())  # noqa: E731
     assert count(db.select(Site)) == 5
     assert count(db.select(Child)) == 120
     assert count(db.select(Volunteer).where(Volunteer.is_tutor)) == 25
-    assert count(db.select(Volunteer).where(Volunteer.is_visitor)) == 20
+    assert count(db.select(Volunteer).where(Volunteer.is_visitor, Volunteer.is_social_worker.is_(False))) == 20
+    assert count(db.select(Volunteer).where(Volunteer.is_social_worker)) == 1
     roles = {u.role for u in db.session.execute(db.select(User)).scalars()}
     assert roles == set(Role)
     assert org.name.startswith("黄州区")
@@ -31,7 +33,8 @@ def test_demo_yields_a_valid_contract_instance(app) -> None:
     """The demo week builds and parses; high-risk children need trained visitors who exist."""
     org = load_demo()
     inst = parse_instance(build_instance(org.id, MONDAY))
-    assert len(inst.children) == 120 and len(inst.volunteers) == 45
+    # Five of the children are under one-on-one support: each has her weekly interview as a child of its own.
+    assert len(inst.children) == 125 and len(inst.volunteers) == 46
     assert any(c.needs_trained for c in inst.children)
     assert any(v.trained for v in inst.volunteers if v.is_visitor())
     assert all(c.attends for c in inst.children if c.site)
@@ -54,7 +57,7 @@ def test_demo_is_deterministic(app) -> None:
 def test_every_demo_login_works(app) -> None:
     """Each documented demo account logs in with the demo password."""
     load_demo()
-    for username in ("admin", "manager", "coordinator", "tutor", "mother"):
+    for username in ("admin", "manager", "coordinator", "tutor", "mother", "social"):
         client = app.test_client()
         response = post_form(client, "/auth/login", {"username": username, "password": DEMO_PASSWORD})
         assert response.status_code == 302, username

@@ -1,0 +1,90 @@
+"""Class teachers: each child's class and class teacher, the teacher's home visits, and the warning raised when a
+whole semester passed without one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+from scheduler_app.earlywarning.services import scan
+from scheduler_app.extensions import db
+from scheduler_app.models import ChildClass, EarlyWarning, Role, TeacherVisit, WarningState
+from scheduler_app.semesters import semester_of
+from tests.conftest import post_form
+
+
+def _text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def test_semesters_are_spring_and_autumn() -> None:
+    """Spring runs February to July; autumn from August to the next January, named by the year it starts."""
+    assert semester_of(dt.date(2026, 3, 9)).label == "2026-spring"
+    assert (semester_of(dt.date(2026, 7, 31)).last_day, semester_of(dt.date(2026, 8, 1)).label) == \
+        (dt.date(2026, 7, 31), "2026-autumn")
+    january = semester_of(dt.date(2027, 1, 20))
+    assert (january.label, january.first_day, january.last_day) == ("2026-autumn", dt.date(2026, 8, 1),
+                                                                    dt.date(2027, 1, 31))
+    assert january.previous().label == "2026-spring"
+
+
+def test_a_coordinator_records_the_class_and_a_teachers_visit(app, make_org, make_user, make_child, login) -> None:
+    """The class and teacher are saved for the child; a visit is recorded; one dated in the future is refused
+    with the field named and nothing stored."""
+    org = make_org()
+    child = make_child(org, "C1", school="陶店乡小学")
+    client = login(make_user(Role.COORDINATOR, org=org))
+    page = f"/programmes/children/{child.id}/school"
+    assert post_form(client, page, {"class_name": "三年级二班", "teacher_name": "刘老师",
+                                    "teacher_phone": "13800001111"}).status_code == 302
+    record = db.session.execute(db.select(ChildClass)).scalar_one()
+    assert (record.child_id, record.class_name, record.teacher_name) == (child.id, "三年级二班", "刘老师")
+    db.session.rollback()
+    visits = f"/programmes/children/{child.id}/teacher-visits"
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    response = post_form(client, visits, {"visited_on": future, "teacher_name": "刘老师"}, page=page,
+                         headers={"Accept-Language": "en"})
+    assert response.status_code == 422 and "it is in the future" in _text(response)
+    assert db.session.execute(db.select(TeacherVisit)).first() is None
+    assert post_form(client, visits, {"visited_on": dt.date.today().isoformat(), "teacher_name": "刘老师",
+                                      "notes": "家里很整洁"}, page=page).status_code == 302
+    assert db.session.execute(db.select(TeacherVisit.notes)).scalar_one() == "家里很整洁"
+    db.session.rollback()
+    assert "刘老师" in _text(client.get("/programmes/classes"))
+
+
+def test_a_semester_without_a_teachers_visit_raises_a_warning(app, make_org, make_child) -> None:
+    """In the autumn, a child with a class teacher and no visit in the spring semester is warned about; one
+    visited in the spring is not, nor one without a class teacher on record; a visit recorded later clears it."""
+    org = make_org()
+    unvisited, visited, unknown = (make_child(org, code) for code in ("C1", "C2", "C3"))
+    for child in (unvisited, visited, unknown):
+        child.created_at = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+    db.session.add_all([ChildClass(child_id=unvisited.id, teacher_name="刘老师"),
+                        ChildClass(child_id=visited.id, teacher_name="王老师"),
+                        TeacherVisit(child_id=visited.id, visited_on=dt.date(2026, 5, 12), teacher_name="王老师"),
+                        TeacherVisit(child_id=unvisited.id, visited_on=dt.date(2025, 11, 2), teacher_name="刘老师")])
+    db.session.commit()
+    today = dt.date(2026, 9, 14)
+    scan(org.id, today)
+    warnings = db.session.execute(db.select(EarlyWarning).where(EarlyWarning.kind == "no_teacher_visit")
+                                  ).scalars().all()
+    assert [(w.child_id, w.detail) for w in warnings] == [(unvisited.id, {"semester": "2026-spring",
+                                                                          "last": "2025-11-02"})]
+    db.session.add(TeacherVisit(child_id=unvisited.id, visited_on=dt.date(2026, 6, 30), teacher_name="刘老师"))
+    db.session.commit()
+    scan(org.id, today)
+    db.session.expire_all()
+    assert db.session.get(EarlyWarning, warnings[0].id).state == WarningState.RESOLVED
+
+
+def test_the_warning_reads_in_the_warnings_list(app, make_org, make_user, make_child, login) -> None:
+    """The warnings page (which scans first) says a child with a class teacher went a semester without a visit."""
+    org = make_org()
+    child = make_child(org, "C1")
+    child.created_at = dt.datetime(2020, 1, 6, tzinfo=dt.UTC)  # registered long before the last semester
+    db.session.add(ChildClass(child_id=child.id, teacher_name="刘老师"))
+    db.session.commit()
+    client = login(make_user(Role.MANAGER, org=org))
+    assert "No class teacher visited her at home last semester, nor ever before." in \
+        _text(client.get("/warnings/", headers={"Accept-Language": "en"}))
