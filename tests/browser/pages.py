@@ -109,8 +109,13 @@ class Journey:
         return path
 
     def menu(self, path: str) -> None:
-        """Follow the main menu's link to ``path`` (the menu must offer it to this user)."""
-        self.page.click(f"nav.menu a[href='{path}']")
+        """Follow the main menu's link to ``path`` (the menu must offer it to this user), unfolding the part of the
+        menu that holds it first, as she would."""
+        link = self.page.locator(f"nav.menu a[href='{path}']")
+        folded = self.page.locator(f"nav.menu details:not([open]):has(a[href='{path}']) > summary")
+        if folded.count():
+            folded.click()
+        link.click()
         self.page.wait_for_load_state()
 
     def flash(self) -> str:
