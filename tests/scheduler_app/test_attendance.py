@@ -9,7 +9,8 @@ import pytest
 
 from scheduler_app.extensions import db
 from scheduler_app.models import Attendance, ChildAway, Role
-from tests.conftest import csrf_token, form_data, post_form
+from tests.conftest import csrf_token, post_form
+from tests.forms import form_data
 
 MONDAY = dt.date(2026, 11, 23)
 

@@ -11,7 +11,8 @@ import openpyxl
 from scheduler_app.extensions import db
 from scheduler_app.models import Attendance, DiaryEntry, DiaryStatus, Role
 from scheduler_app.reports.services import dashboard, period_report
-from tests.conftest import csrf_token, form_data, post_form
+from tests.conftest import csrf_token, post_form
+from tests.forms import form_data
 from tests.scheduler_app.test_me import published_visit, served
 
 EN = {"Accept-Language": "en"}
