@@ -292,10 +292,13 @@ class _Levels:
     value: dict[str, float] = field(default_factory=dict)
     proven: dict[str, bool] = field(default_factory=dict)
     bound: dict[str, float] = field(default_factory=dict)
+    proven_at: dict[str, float] = field(default_factory=dict)  # when each level was first proven (time.monotonic())
 
     def learn(self, stage: str, value: float, proven: bool, bound: float | None) -> None:
         """Record what a solve found of a level (a level at 0 is proven: none is ever below)."""
         self.value[stage], self.proven[stage] = value, proven or value <= 0
+        if self.proven[stage]:
+            self.proven_at.setdefault(stage, time.monotonic())
         if bound is not None:
             self.bound[stage] = max(self.bound.get(stage, -math.inf), bound)
 
@@ -412,6 +415,7 @@ def solve_by_runs(instance: Instance, geo: Geography, part: Part, hint: dict[int
     part.status = "OPTIMAL" if all(levels.proven.get(s) for s in STAGES) else "FEASIBLE"
     part.bound = levels.bound.get("shortfall")
     part.level_bounds = {s: levels.bound[s] for s in STAGES[1:] if s in levels.bound}
+    part.proven_at = {s: at for s, at in levels.proven_at.items() if levels.proven.get(s)}
     return True
 
 
