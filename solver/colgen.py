@@ -91,6 +91,7 @@ def make_pool(instance: Instance, geo: Geography, cands: list[Candidate], settin
     """Every run of each route while a route has at most ``settings.runs_per_route`` and the part at most
     ``settings.runs_per_part``; for the other routes each activity on its own, and pricing. With ``whole``, None
     as soon as some route cannot be listed whole (largest routes first, so that this is known soon)."""
+    started = time.monotonic()
     pool = RunPool()
     routes: dict[RouteKey, list[Candidate]] = defaultdict(list)
     for c in cands:
@@ -101,6 +102,10 @@ def make_pool(instance: Instance, geo: Geography, cands: list[Candidate], settin
         cap = instance.volunteer_by_id[key[0]].max_visits_per_day
         runs = enumerate_runs(geo, route, cap, min(settings.runs_per_route, room)) if room > 0 else None
         if runs is None and whole:
+            # The time this took is lost to the search (a medium week just over runs_per_part spends seconds here).
+            log.debug("runs of %d candidates cannot be listed whole (%d listed, then %s): %.1f s", len(cands),
+                      len(pool.members), "the part's limit" if room <= 0 or room < settings.runs_per_route
+                      else "a route's limit", time.monotonic() - started)
             return None
         if runs is None:
             pool.priced[key] = PricedRoute(geo, route, cap)

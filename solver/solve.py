@@ -429,12 +429,7 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
                 # The later levels need a proposal whose every run can be timed: until there is one, the
                 # first stage goes on cutting with the time they would have had.
                 stage_end = until
-            if failed:
-                # The proposal breaks the run rules just added; its repair keeps them all, so the next round starts
-                # from a roster it can take (and has an incumbent to prune with at once).
-                xs.hint(timed)
-            else:
-                m.hint_last()
+            m.hint_last()
         if best is None:
             break  # keep what the earlier stage found
         outcome, part.chosen = best
