@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
           "| yardstick: shortfall / continuity / km | status, time | solver is | first level that differs |")
     print("|" + "---|" * 11)
     counts = {"better": 0, "equal": 0, "worse": 0}
-    proven_weeks = proven_any = proven_fast = 0
+    proven: dict[str, tuple[int, int, int]] = {}  # size → weeks, shortfall proven within the target, at all
     for size in args.sizes:
         limit = args.time_limit or TIME_LIMITS[size]
         extra = ["--time-limit", str(limit)]
@@ -90,17 +90,19 @@ def main(argv: list[str] | None = None) -> int:
             theirs = in_process("solver.bench", "versus", "--one", "yardstick", size, str(seed), *extra)
             said, where = verdict(ours["levels"], theirs["levels"])
             counts[said] += 1
-            proven_weeks += 1
-            proven_any += ours["proven_at"] is not None
-            proven_fast += ours["proven_at"] is not None and ours["proven_at"] <= PROVEN_WITHIN_S
+            at = ours["proven_at"]
+            weeks, fast, any_time = proven.get(size, (0, 0, 0))
+            proven[size] = (weeks + 1, fast + (at is not None and at <= PROVEN_WITHIN_S), any_time + (at is not None))
             valid = "" if ours["valid"] and theirs["valid"] else " INVALID"
             print(f"| {size} | {seed} | {varied_shape(seed).describe()} | {limit:g} s | {_cell(ours['levels'])} "
                   f"| {ours['status']}, {ours['seconds']:.1f} s "
                   f"| {'not proven' if ours['proven_at'] is None else format(ours['proven_at'], '.1f') + ' s'} "
                   f"| {_cell(theirs['levels'])} "
                   f"| {theirs['status']}, {theirs['seconds']:.1f} s | {said}{valid} | {where} |", flush=True)
-    print(f"\nShortfall proven in at most 10 s: {proven_fast} of {proven_weeks} weeks; proven at all: "
-          f"{proven_any}.")
+    print()
+    for size, (weeks, fast, any_time) in proven.items():
+        print(f"{size}: shortfall proven in at most {PROVEN_WITHIN_S:g} s on {fast} of {weeks} weeks, at all on "
+              f"{any_time}.")
     print(f"The solver is better on {counts['better']}, equal on {counts['equal']} and worse on {counts['worse']} of "
           f"{sum(counts.values())} weeks.", file=sys.stdout)
     return 1 if counts["worse"] else 0
