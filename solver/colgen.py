@@ -91,6 +91,7 @@ def make_pool(instance: Instance, geo: Geography, cands: list[Candidate], settin
     """Every run of each route while a route has at most ``settings.runs_per_route`` and the part at most
     ``settings.runs_per_part``; for the other routes each activity on its own, and pricing. With ``whole``, None
     as soon as some route cannot be listed whole (largest routes first, so that this is known soon)."""
+    started = time.monotonic()
     pool = RunPool()
     routes: dict[RouteKey, list[Candidate]] = defaultdict(list)
     for c in cands:
@@ -101,6 +102,10 @@ def make_pool(instance: Instance, geo: Geography, cands: list[Candidate], settin
         cap = instance.volunteer_by_id[key[0]].max_visits_per_day
         runs = enumerate_runs(geo, route, cap, min(settings.runs_per_route, room)) if room > 0 else None
         if runs is None and whole:
+            # The time this took is lost to the search (a medium week just over runs_per_part spends seconds here).
+            log.debug("runs of %d candidates cannot be listed whole (%d listed, then %s): %.1f s", len(cands),
+                      len(pool.members), "the part's limit" if room <= 0 or room < settings.runs_per_route
+                      else "a route's limit", time.monotonic() - started)
             return None
         if runs is None:
             pool.priced[key] = PricedRoute(geo, route, cap)
@@ -292,10 +297,13 @@ class _Levels:
     value: dict[str, float] = field(default_factory=dict)
     proven: dict[str, bool] = field(default_factory=dict)
     bound: dict[str, float] = field(default_factory=dict)
+    proven_at: dict[str, float] = field(default_factory=dict)  # when each level was first proven (time.monotonic())
 
     def learn(self, stage: str, value: float, proven: bool, bound: float | None) -> None:
         """Record what a solve found of a level (a level at 0 is proven: none is ever below)."""
         self.value[stage], self.proven[stage] = value, proven or value <= 0
+        if self.proven[stage]:
+            self.proven_at.setdefault(stage, time.monotonic())
         if bound is not None:
             self.bound[stage] = max(self.bound.get(stage, -math.inf), bound)
 
@@ -412,6 +420,7 @@ def solve_by_runs(instance: Instance, geo: Geography, part: Part, hint: dict[int
     part.status = "OPTIMAL" if all(levels.proven.get(s) for s in STAGES) else "FEASIBLE"
     part.bound = levels.bound.get("shortfall")
     part.level_bounds = {s: levels.bound[s] for s in STAGES[1:] if s in levels.bound}
+    part.proven_at = {s: at for s, at in levels.proven_at.items() if levels.proven.get(s)}
     return True
 
 

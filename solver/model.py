@@ -45,6 +45,7 @@ class Part:
     bound: float | None = None  # a lower bound on this part's shortfall (what its model sees of it)
     # Per later level, a bound no roster of this part with its shortfall (and the levels before) can beat.
     level_bounds: dict[str, float] = field(default_factory=dict)
+    proven_at: dict[str, float] = field(default_factory=dict)  # level → when it was proven (time.monotonic())
     conflicting_pins: list[int] = field(default_factory=list)
 
 

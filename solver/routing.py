@@ -20,6 +20,7 @@ week's roster, it is left as it is (the routing model would not see what those l
 
 from __future__ import annotations
 
+import logging
 import time
 import warnings
 from collections import Counter
@@ -46,6 +47,7 @@ from solver.timeutil import DAYS
 # (a prize above any detour, 15 legs or more, left the engine stuck at its start).
 PHASES: tuple[tuple[float | None, float], ...] = ((None, 0.3), (7.0, 0.25), (None, 0.15), (3.5, 0.15), (None, 0.15))
 MIN_PHASE_SECONDS = 0.2
+log = logging.getLogger(__name__)
 
 # PyVRP warns when its penalties reach their cap on a phase that keeps every child of a tight week; such a phase's
 # roster is then infeasible and simply not kept, so the warning would only fill the app's log.
@@ -110,17 +112,28 @@ def reroute(instance: Instance, geo: Geography, candidates: list[Candidate], cho
         else:
             week = build_week(instance, geo, candidates, prize=max(1, round(prize_legs * leg_m)))
         found = _search(instance, geo, week, candidates, best, phase_seconds, seed + n) if week else None
-        if found is not None and (found_levels := levels_of(found)) < best_levels:
+        found_levels = levels_of(found) if found is not None else None
+        log.debug("routing phase %d (prize %s legs, %.1f s): %s against %s", n, prize_legs, phase_seconds,
+                  found_levels, best_levels)
+        if found is not None and found_levels is not None and found_levels < best_levels:
             best, best_levels = found, found_levels
     return best
 
 
-def _search(instance: Instance, geo: Geography, week: Week, candidates: list[Candidate], start: dict[int, int],
-            seconds: float, seed: int) -> dict[int, int] | None:
-    """PyVRP's best roster of the week within ``seconds`` from ``start``, every run timed; None when it has none
-    (or ``start`` is not a roster the model can start from)."""
-    initial = _solution(instance, week, candidates, start)
-    if initial is None:
+def route_children(instance: Instance, geo: Geography, candidates: list[Candidate], children: frozenset[str],
+                   seconds: float, seed: int = 0) -> dict[int, int] | None:
+    """PyVRP's shortest roster visiting exactly ``children`` (each one required), found from scratch within
+    ``seconds``; None when it found none. The bench's yardstick of the km at equal visits."""
+    week = build_week(instance, geo, candidates, keep=children)
+    return _search(instance, geo, week, candidates, None, seconds, seed) if week else None
+
+
+def _search(instance: Instance, geo: Geography, week: Week, candidates: list[Candidate],
+            start: dict[int, int] | None, seconds: float, seed: int) -> dict[int, int] | None:
+    """PyVRP's best roster of the week within ``seconds`` from ``start`` (None: from its own), every run timed;
+    None when it has none (or ``start`` is not a roster the model can start from)."""
+    initial = None if start is None else _solution(instance, week, candidates, start)
+    if start is not None and initial is None:
         return None  # a visit outside its windows: not a roster this model can start from
     best = pyvrp_solve(week.data, MaxRuntime(seconds), seed=seed, collect_stats=False, initial_solution=initial).best
     if not best.is_feasible():

@@ -28,7 +28,7 @@ from solver.greedy import GreedyState, greedy_roster
 from solver.instance import AssignmentRef, Instance, Interval
 from solver.lns import improve
 from solver.messages import DAY_IDS, Message, joined
-from solver.model import Part, build_model
+from solver.model import STAGES, Part, build_model
 from solver.places import Geography
 from solver.roster import Roster, TutoringAssignment, Unmet, Visit
 from solver.rules.columns import add_run_rules
@@ -135,6 +135,9 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     if kept:
         stats["greedy_reasons"] = sorted(set(kept))
     stats.update(_level_bounds(instance, cands, parts, found, bound, pruned, settings))
+    proven_s = _level_proven_s(parts, pruned, t0)
+    if proven_s:
+        stats["level_proven_s"] = proven_s
     progress.info("shortfall=%g", found.shortfall, extra={"shortfall": found.shortfall})
     return SolveResult(status, roster=_with_stats(roster, stats), stats=stats)
 
@@ -210,6 +213,18 @@ def _level_bounds(instance: Instance, cands: list[Candidate], parts: list[Part],
 def _with_stats(roster: Roster, stats: dict[str, Any]) -> Roster:
     return Roster(week_start=roster.week_start, tutoring=roster.tutoring, visits=roster.visits,
                   unmet=roster.unmet, stats=stats)
+
+
+def _level_proven_s(parts: list[Part], pruned: bool, t0: float) -> dict[str, float]:
+    """For the levels every part proved (nothing pruned), the seconds from the solve's start until the last part
+    proved it: when the week's level became certain. Levels are ordered, so a level counts only after the ones
+    before it (a continuity of 0 is no proof while the shortfall is open)."""
+    out: dict[str, float] = {}
+    for stage in STAGES if not pruned and parts else ():
+        if not all(stage in p.proven_at for p in parts):
+            break
+        out[stage] = round(max([max(p.proven_at[stage] for p in parts) - t0, *out.values()]), 2)
+    return out
 
 
 def _pin_name(instance: Instance, n: int) -> Message:
@@ -367,7 +382,9 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
     m: CpSatBackend | MipBackend = (MipBackend(settings.seed, memory_mb=settings.mip_memory_mb)
                                     if len(part.candidates) <= settings.mip_max_candidates
                                     else CpSatBackend(workers, settings.seed, exact=False))
+    built = time.monotonic()
     model = build_model(m, instance, geo, part, settings)
+    log.debug("assignment model of %d candidates built in %.1f s", len(part.candidates), time.monotonic() - built)
     xs = model.xs
     weight = part_weights(instance, part, settings)["shortfall"]
     goals = {"shortfall": weight * model.objectives["shortfall"] + model.objectives["continuity"],
@@ -423,6 +440,7 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
             m.add(model.objectives["shortfall"] <= shortfall)
             if outcome.status == "OPTIMAL":  # both levels are proven: the assignment model is a relaxation
                 part.level_bounds["continuity"] = continuity
+                part.proven_at = dict.fromkeys(("shortfall", "continuity"), time.monotonic())
                 break
         else:
             if part.bound is not None and outcome.status == "OPTIMAL":

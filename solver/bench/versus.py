@@ -24,25 +24,28 @@ from solver.solve import solve
 from solver.validate import validate
 
 LEVELS = ("shortfall", "continuity", "travel_km", "fairness")
+PROVEN_WITHIN_S = 10.0  # the issue's target: shortfall proven at medium in at most this many seconds
 
 
 def run_one(engine: str, size: str, seed: int, time_limit: float) -> dict:
     """Solve one week with one engine; its levels (None when it found no roster), status and time."""
     instance = parse_instance(generate(size, seed=seed, shape=varied_shape(seed)))
     started = time.monotonic()
+    proven_at = None  # when the solver proved its shortfall (its stats' level_proven_s)
     if engine == "solver":
         result = solve(instance, SolverSettings(time_limit_s=time_limit, seed=seed))
         roster, status = result.roster, result.status
+        proven_at = result.stats.get("level_proven_s", {}).get("shortfall")
     else:
         found = solve_yardstick(instance, time_limit, seed=seed)
         roster, status = (recheck(instance, found.roster).roster if found.roster else None), found.status
     seconds = time.monotonic() - started
     if roster is None:
-        return {"levels": None, "status": status, "seconds": seconds, "valid": True}
+        return {"levels": None, "status": status, "seconds": seconds, "valid": True, "proven_at": proven_at}
     report = validate(instance, roster)
     lv = report.levels
     return {"levels": [lv.shortfall, lv.continuity, round(lv.travel_km, 3), round(lv.fairness, 9)],
-            "status": status, "seconds": seconds, "valid": report.ok}
+            "status": status, "seconds": seconds, "valid": report.ok, "proven_at": proven_at}
 
 
 def verdict(ours: list | None, theirs: list | None) -> tuple[str, str]:
@@ -74,10 +77,11 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_one(engine, size, int(seed), args.time_limit or TIME_LIMITS[size])))
         return 0
     print(f"Machine: {machine()}\n")
-    print("| size | seed | week | limit | solver: shortfall / continuity / km | status, time "
+    print("| size | seed | week | limit | solver: shortfall / continuity / km | status, time | shortfall proven at "
           "| yardstick: shortfall / continuity / km | status, time | solver is | first level that differs |")
-    print("|" + "---|" * 10)
+    print("|" + "---|" * 11)
     counts = {"better": 0, "equal": 0, "worse": 0}
+    proven: dict[str, tuple[int, int, int]] = {}  # size → weeks, shortfall proven within the target, at all
     for size in args.sizes:
         limit = args.time_limit or TIME_LIMITS[size]
         extra = ["--time-limit", str(limit)]
@@ -86,10 +90,19 @@ def main(argv: list[str] | None = None) -> int:
             theirs = in_process("solver.bench", "versus", "--one", "yardstick", size, str(seed), *extra)
             said, where = verdict(ours["levels"], theirs["levels"])
             counts[said] += 1
+            at = ours["proven_at"]
+            weeks, fast, any_time = proven.get(size, (0, 0, 0))
+            proven[size] = (weeks + 1, fast + (at is not None and at <= PROVEN_WITHIN_S), any_time + (at is not None))
             valid = "" if ours["valid"] and theirs["valid"] else " INVALID"
             print(f"| {size} | {seed} | {varied_shape(seed).describe()} | {limit:g} s | {_cell(ours['levels'])} "
-                  f"| {ours['status']}, {ours['seconds']:.1f} s | {_cell(theirs['levels'])} "
+                  f"| {ours['status']}, {ours['seconds']:.1f} s "
+                  f"| {'not proven' if ours['proven_at'] is None else format(ours['proven_at'], '.1f') + ' s'} "
+                  f"| {_cell(theirs['levels'])} "
                   f"| {theirs['status']}, {theirs['seconds']:.1f} s | {said}{valid} | {where} |", flush=True)
-    print(f"\nThe solver is better on {counts['better']}, equal on {counts['equal']} and worse on {counts['worse']} of "
+    print()
+    for size, (weeks, fast, any_time) in proven.items():
+        print(f"{size}: shortfall proven in at most {PROVEN_WITHIN_S:g} s on {fast} of {weeks} weeks, at all on "
+              f"{any_time}.")
+    print(f"The solver is better on {counts['better']}, equal on {counts['equal']} and worse on {counts['worse']} of "
           f"{sum(counts.values())} weeks.", file=sys.stdout)
     return 1 if counts["worse"] else 0

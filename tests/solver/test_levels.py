@@ -82,3 +82,22 @@ def test_level_bounds_are_never_above_a_roster_found(seed: int) -> None:
             if lv.continuity == stats["continuity"]:
                 assert lv.travel_km >= stats["travel_km_bound"] - 1e-6
     assert compared >= 2
+
+
+def test_the_time_each_level_was_proven_is_in_the_stats_within_the_solve(tiny_doc) -> None:
+    """A week proven on every level says in its stats when each level was proven: in order (a level is proven no
+    earlier than the one before it is), and within the solve's own time."""
+    result = solve(parse_instance(tiny_doc()), SolverSettings(time_limit_s=20))
+    proven = result.stats["level_proven_s"]
+    assert result.status == "OPTIMAL" and list(proven) == ["shortfall", "continuity", "travel", "fairness"]
+    times = list(proven.values())
+    assert times == sorted(times) and 0 < times[-1] <= result.stats["solve_seconds"]
+
+
+def test_a_later_level_is_never_reported_proven_while_the_shortfall_is_not() -> None:
+    """Edge case: a priced social workers' week proves continuity (no family has a regular visitor, so it is 0)
+    but not its shortfall; the stats claim no proof time for either."""
+    inst = parse_instance(dense_week(3, workers=2, families=30))
+    result = solve(inst, SolverSettings(time_limit_s=4))
+    assert result.stats["continuity"] == 0
+    assert "level_proven_s" not in result.stats

@@ -87,3 +87,15 @@ def test_parts_with_tutoring_or_regular_visitors_are_left_alone() -> None:
     assert not applies(district, build_candidates(district, Geography(district)))
     dense = parse_instance(dense_week(3, workers=3, families=40, per_day=6))
     assert applies(dense, build_candidates(dense, Geography(dense)))
+
+
+def test_the_bench_routes_exactly_the_children_it_is_given_each_one_visited() -> None:
+    """``route_children`` (the dense bench's km at equal visits): from scratch, a roster that visits exactly the
+    given children, every one of them, and passes every rule."""
+    instance, geo, cands, roster = _setup(dense_week(3, workers=3, families=40, per_day=6))
+    chosen = {c.index: t for c, t in greedy_roster(instance, geo, cands).chosen()}
+    children = frozenset(v.child for v in roster(chosen).visits)
+    found = routing.route_children(instance, geo, cands, children, 3.0)
+    assert found is not None
+    assert validate(instance, recheck(instance, roster(found)).roster).ok
+    assert sorted(v.child for v in roster(found).visits) == sorted(children)
