@@ -22,6 +22,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     false,
+    text,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -984,6 +985,11 @@ class SafeguardingCase(Model):
     referrals: Mapped[list[Referral]] = relationship(back_populates="case", order_by="Referral.id")
     plans: Mapped[list[CasePlan]] = relationship(back_populates="case", order_by="CasePlan.first_day")
 
+    ONE_OPEN_PER_CHILD = "uq_safeguarding_case_one_open_per_child"
+    # At most one case not closed per child, kept by the database: two concerns about her arriving at the same
+    # moment on PostgreSQL would otherwise both find no case and open two.
+    __table_args__ = (db.Index(ONE_OPEN_PER_CHILD, "child_id", unique=True, sqlite_where=text("status != 'closed'"),
+                               postgresql_where=text("status != 'closed'")),)
     __mapper_args__ = {"version_id_col": version_id}
 
 

@@ -46,6 +46,9 @@ def upgrade():
     with op.batch_alter_table('safeguarding_case', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_safeguarding_case_child_id'), ['child_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_safeguarding_case_organisation_id'), ['organisation_id'], unique=False)
+        # One case not closed per child, kept by the database (two concerns at once would open two).
+        batch_op.create_index('uq_safeguarding_case_one_open_per_child', ['child_id'], unique=True,
+                              sqlite_where=sa.text("status != 'closed'"), postgresql_where=sa.text("status != 'closed'"))
 
     op.create_table('case_concern',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -161,6 +164,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('safeguarding_case', schema=None) as batch_op:
+        batch_op.drop_index('uq_safeguarding_case_one_open_per_child')
     for table, indexes in (('case_alert', ('user_id', 'organisation_id', 'case_id')),
                            ('case_plan', ('child_id', 'case_id')), ('referral', ('case_id',)),
                            ('case_action', ('case_id',)),

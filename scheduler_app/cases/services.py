@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from scheduler_app import audit
 from scheduler_app.cases import alerts
@@ -227,16 +228,9 @@ def _join(child: Child, severity: Severity, what: str, source: str, by: User | N
     the case's severity and brings its due date forward; an urgent one alerts the managers at once. The caller
     commits."""
     today = local_today(child.organisation_id)
-    case = open_case_of(child)
     due = today + dt.timedelta(days=DUE_DAYS[severity])
-    if case is None:
-        owner = by if by is not None and by.role in (Role.COORDINATOR, Role.MANAGER) else None
-        case = SafeguardingCase(organisation_id=child.organisation_id, child_id=child.id, severity=severity,
-                                owner_id=owner.id if owner else None, due_on=due, status=CaseStatus.OPEN)
-        db.session.add(case)
-        db.session.flush()
-        audit.record("case_opened", "safeguarding_case", case.id, user=by, child_id=child.id, source=source)
-    elif RANK[severity] < RANK[case.severity]:
+    case = open_case_of(child) or _opened(child, severity, due, source, by)  # a new case already has both
+    if RANK[severity] < RANK[case.severity]:
         case.severity, case.due_on = severity, min(case.due_on, due)
     elif due < case.due_on:
         case.due_on = due
@@ -251,6 +245,24 @@ def _join(child: Child, severity: Severity, what: str, source: str, by: User | N
     if severity == Severity.URGENT:
         _became_urgent(case, f"case_urgent:concern:{concern.id}")
     return concern
+
+
+def _opened(child: Child, severity: Severity, due: dt.date, source: str, by: User | None) -> SafeguardingCase:
+    """A new case for the child; when another concern opened hers in the meantime (the database keeps one case
+    not closed per child), that case, which this concern then joins."""
+    owner = by if by is not None and by.role in (Role.COORDINATOR, Role.MANAGER) else None
+    case = SafeguardingCase(organisation_id=child.organisation_id, child_id=child.id, severity=severity,
+                            owner_id=owner.id if owner else None, due_on=due, status=CaseStatus.OPEN)
+    try:
+        with db.session.begin_nested():
+            db.session.add(case)
+    except IntegrityError:
+        found = open_case_of(child)  # opened by the other concern, now committed
+        if found is None:
+            raise
+        return found
+    audit.record("case_opened", "safeguarding_case", case.id, user=by, child_id=child.id, source=source)
+    return case
 
 
 def _became_urgent(case: SafeguardingCase, event_key: str) -> None:

@@ -9,7 +9,9 @@ import datetime as dt
 import re
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
+from scheduler_app.cases import services as cases_services
 from scheduler_app.cases.services import escalate, local_today
 from scheduler_app.contract.instance import build_instance
 from scheduler_app.extensions import db
@@ -349,3 +351,41 @@ def test_the_dimensions_chart_counts_per_month_the_entries_noting_each_dimension
     assert "Emotional · 2026-11: 2" in bars and "Social · 2026-10: 1" in bars
     assert "Health · 2026-11: 0" in bars  # written empty: nothing noted
     assert "2026-12" in svg and "2026-09" not in svg
+
+
+def test_the_database_keeps_one_case_not_closed_per_child(app, make_org, make_child) -> None:
+    """A second case not closed for the same child is refused by the database itself; once the first is closed a
+    new one may open (edge: a closed case does not count)."""
+    org = make_org()
+    child = make_child(org, "C1")
+    today = dt.date(2026, 12, 1)
+    first = SafeguardingCase(organisation_id=org.id, child_id=child.id, due_on=today)
+    db.session.add(first)
+    db.session.commit()
+    db.session.add(SafeguardingCase(organisation_id=org.id, child_id=child.id, due_on=today))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+    first.status, first.outcome = CaseStatus.CLOSED, "安全"
+    db.session.add(SafeguardingCase(organisation_id=org.id, child_id=child.id, due_on=today))
+    db.session.commit()
+    assert db.session.execute(db.select(db.func.count(SafeguardingCase.id))).scalar_one() == 2
+
+
+def test_a_concern_that_lost_the_race_to_open_a_case_joins_the_one_opened(app, make_org, make_child, make_user) -> None:
+    """Two concerns about one child at once both found no case; the second to write is refused by the database
+    and joins the case the first opened, with nothing else of its transaction lost."""
+    org = make_org()
+    child = make_child(org, "C1")
+    coordinator = make_user(Role.COORDINATOR, org=org)
+    winner = SafeguardingCase(organisation_id=org.id, child_id=child.id, due_on=dt.date(2026, 12, 1))
+    db.session.add(winner)
+    db.session.commit()
+    # As if open_case_of had answered None just before the winner committed:
+    joined = cases_services._opened(child, Severity.HIGH, dt.date(2026, 12, 4), "staff", coordinator)
+    assert joined.id == winner.id
+    concern = CaseConcern(organisation_id=org.id, case=joined, child_id=child.id, source="staff",
+                          severity=Severity.HIGH, what="又见淤青", raised_by_id=coordinator.id)
+    db.session.add(concern)
+    db.session.commit()
+    assert [c.what for c in db.session.get(SafeguardingCase, winner.id).concerns] == ["又见淤青"]
