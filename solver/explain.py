@@ -81,7 +81,10 @@ class Explainer:
             parts.append(Message("%(who)s takes no sessions this week", who=names(ids)) if len(ids) == 1 else
                          Message("%(who)s take no sessions this week", who=names(ids)))
         if ids := groups.get("barred"):
-            parts.append(Message("%(who)s may not be assigned here", who=names(ids)))
+            parts.append(Message("%(who)s is ruled out here (declined, or kept apart by the coordinator)",
+                                 who=names(ids)) if len(ids) == 1 else
+                         Message("%(who)s are ruled out here (declined, or kept apart by the coordinator)",
+                                 who=names(ids)))
         return joined(parts)
 
     def _nearest(self, role: str, point: Place, trained_only: bool = False) -> Message | None:

@@ -101,7 +101,7 @@ def test_a_child_whose_visitor_is_forbidden_with_her_is_told_so(week, explain) -
                          forbidden=forbidden)
     assert explain(inst).child("C1", 1).reason == ("visitors within reach cannot come during the child's visit "
                                                    "windows (sat 09:00–12:00): M2 is not free then; "
-                                                   "M1 may not be assigned here")
+                                                   "M1 is ruled out here (declined, or kept apart by the coordinator)")
 
 
 def test_a_child_forbidden_on_another_day_only_keeps_the_plain_reason(week, explain) -> None:
@@ -139,7 +139,8 @@ def test_a_session_whose_tutors_are_forbidden_there_says_so(week, explain) -> No
     inst = week.instance(sites=[week.site()], children=[week.pupil("C1")],
                          volunteers=[week.tutor("T1"), week.tutor("T2"), week.tutor("T3", km=21)], forbidden=forbidden)
     assert explain(inst).session("S1", "mon", 1).reason == (
-        "1 child needs a tutor; tutors within reach cannot come on Monday: T1, T2 may not be assigned here")
+        "1 child needs a tutor; tutors within reach cannot come on Monday: T1, T2 are ruled out here (declined, or "
+        "kept apart by the coordinator)")
 
 def test_one_child_is_one_child_in_the_reason(week, explain) -> None:
     """Edge case: a session with one child says "1 child needs a tutor", not "1 children need 1 tutor"."""
