@@ -55,6 +55,22 @@ ACTION_LABELS = {
     "referral_answered": _l("recorded a referral's answer"),
     "mandatory_report_recorded": _l("recorded a mandatory report"), "case_plan_added": _l("added a case plan"),
     "case_escalations": _l("escalated overdue case actions or missing reports"),
+    "calendar_day_saved": _l("set a day of the school calendar"), "calendar_day_removed": _l("removed a calendar day"),
+    "school_term_added": _l("added a school term"), "school_term_removed": _l("removed a school term"),
+    "site_closure_added": _l("recorded a site closure"), "site_closure_removed": _l("removed a site closure"),
+    "child_away_added": _l("recorded a child's days away"), "child_away_removed": _l("removed a child's days away"),
+    "attendance_recorded": _l("recorded who came to a session"),
+    "activity_saved": _l("saved an activity"), "activity_staffed": _l("put a volunteer on an activity's staff"),
+    "activity_unstaffed": _l("took a volunteer off an activity's staff"),
+    "activity_child_added": _l("added a child to an activity"),
+    "activity_child_removed": _l("took a child off an activity"), "activity_outcome": _l("wrote an activity's outcome"),
+    "class_teacher_saved": _l("saved a child's class teacher"),
+    "teacher_visit_recorded": _l("recorded a class teacher's home visit"),
+    "support_started": _l("put a child under one-on-one support"),
+    "support_ended": _l("ended a child's one-on-one support"),
+    "handbook_added": _l("added a handbook"), "group_added": _l("added a parenting group"),
+    "group_member_added": _l("added a guardian to a parenting group"),
+    "group_session_recorded": _l("recorded a parenting-group session"),
 }
 # How the log's record types read, with the record's number; a child is shown by her code instead.
 RECORD_LABELS = {
@@ -65,6 +81,10 @@ RECORD_LABELS = {
     "villages": _l("villages"), "message_channel": _l("message channel %(id)s"),
     "safeguarding_case": _l("case %(id)s"), "case_concern": _l("concern %(id)s"),
     "case_action": _l("case action %(id)s"), "referral": _l("referral %(id)s"), "case_plan": _l("case plan %(id)s"),
+    "calendar_day": _l("calendar day %(id)s"), "school_term": _l("school term %(id)s"),
+    "site_closure": _l("site closure %(id)s"), "child_away": _l("days away %(id)s"), "site": _l("site %(id)s"),
+    "activity": _l("activity %(id)s"), "handbook": _l("handbook %(id)s"),
+    "parenting_group": _l("parenting group %(id)s"),
 }
 
 
