@@ -12,8 +12,15 @@ from scheduler_app.models import AssignmentStatus, Child, EarlyWarning, Role, Wa
 from tests.conftest import csrf_token
 
 EN = {"Accept-Language": "en"}
-TODAY = dt.date.today()
-MONDAY = TODAY - dt.timedelta(days=TODAY.weekday())
+def _today() -> dt.date:
+    """Today, read when a test runs (not when the module is collected: a suite may cross midnight)."""
+    return dt.date.today()
+
+
+def _monday() -> dt.date:
+    """This week's Monday, read when a test runs."""
+    return _today() - dt.timedelta(days=_today().weekday())
+
 
 
 def backdate(*records) -> None:
@@ -32,18 +39,18 @@ def test_child_not_visited_for_three_weeks_is_warned(app, make_org, make_volunte
     lapsed, fine, declined = make_child(org, "C1"), make_child(org, "C2"), make_child(org, "C3")
     no_visits = make_child(org, "C4", visits_per_week=0, windows=())
     backdate(lapsed, fine, declined, no_visits)
-    three_weeks_ago = MONDAY - dt.timedelta(weeks=3)
+    three_weeks_ago = _monday() - dt.timedelta(weeks=3)
     make_week(org, three_weeks_ago, (mother, lapsed, 5, "09:00", "10:00"), (mother, declined, 5, "10:00", "11:00"))
-    make_week(org, MONDAY - dt.timedelta(weeks=1), (mother, fine, 5, "09:00", "10:00"),
+    make_week(org, _monday() - dt.timedelta(weeks=1), (mother, fine, 5, "09:00", "10:00"),
               (mother, declined, 5, "10:00", "11:00", AssignmentStatus.DECLINED))
-    found = {k: v for k, v in signs(org.id, TODAY).items() if k[0] == "not_visited"}
+    found = {k: v for k, v in signs(org.id, _today()).items() if k[0] == "not_visited"}
     visit_day = three_weeks_ago + dt.timedelta(days=5)
-    days = (TODAY - visit_day).days
+    days = (_today() - visit_day).days
     assert found == {("not_visited", lapsed.id, None): {"days": days, "last": visit_day.isoformat()},
                      ("not_visited", declined.id, None): {"days": days, "last": visit_day.isoformat()}}
     org.warn_after_days = days
     db.session.commit()
-    assert not [k for k in signs(org.id, TODAY) if k[0] == "not_visited"]
+    assert not [k for k in signs(org.id, _today()) if k[0] == "not_visited"]
 
 
 def test_concerns_missing_regular_visitor_and_declines(app, make_org, make_volunteer, make_child, make_site,
@@ -57,19 +64,19 @@ def test_concerns_missing_regular_visitor_and_declines(app, make_org, make_volun
     high = make_child(org, "C4", risk_level=4)
     medium = make_child(org, "C5", risk_level=3)
     regular = make_child(org, "C6", risk_level=5, primary_volunteer=mother)
-    make_diary(mother, worried, TODAY - dt.timedelta(days=20), 60, concern=True)
-    make_diary(other, worried, TODAY - dt.timedelta(days=3), 60, concern=True)
-    make_diary(mother, once, TODAY - dt.timedelta(days=3), 60, concern=True)
-    make_diary(mother, long_ago, TODAY - dt.timedelta(weeks=12), 60, concern=True)
-    make_diary(mother, long_ago, TODAY - dt.timedelta(days=1), 60, concern=True, status="draft")
+    make_diary(mother, worried, _today() - dt.timedelta(days=20), 60, concern=True)
+    make_diary(other, worried, _today() - dt.timedelta(days=3), 60, concern=True)
+    make_diary(mother, once, _today() - dt.timedelta(days=3), 60, concern=True)
+    make_diary(mother, long_ago, _today() - dt.timedelta(weeks=12), 60, concern=True)
+    make_diary(mother, long_ago, _today() - dt.timedelta(days=1), 60, concern=True, status="draft")
     no = AssignmentStatus.DECLINED
-    make_week(org, MONDAY - dt.timedelta(weeks=2), (mother, worried, 5, "09:00", "10:00", no),
+    make_week(org, _monday() - dt.timedelta(weeks=2), (mother, worried, 5, "09:00", "10:00", no),
               (other, once, 5, "09:00", "10:00", no))
-    make_week(org, MONDAY - dt.timedelta(weeks=1), (mother, once, 5, "09:00", "10:00", no),
+    make_week(org, _monday() - dt.timedelta(weeks=1), (mother, once, 5, "09:00", "10:00", no),
               (mother, regular, 6, "09:00", "10:00", no), (other, high, 5, "09:00", "10:00"))
-    found = {k: v for k, v in signs(org.id, TODAY).items() if k[0] != "not_visited"}
+    found = {k: v for k, v in signs(org.id, _today()).items() if k[0] != "not_visited"}
     assert found == {
-        ("repeated_concern", worried.id, None): {"count": 2, "last": (TODAY - dt.timedelta(days=3)).isoformat()},
+        ("repeated_concern", worried.id, None): {"count": 2, "last": (_today() - dt.timedelta(days=3)).isoformat()},
         ("no_regular_visitor", high.id, None): {"risk": 4},
         ("declines", None, mother.id): {"count": 3, "weeks": 4},
     }
@@ -84,9 +91,9 @@ def test_overload_is_more_than_the_limit_or_eight_hours(app, make_org, make_volu
     steady = make_volunteer(org, "M2", max_visits_per_week=1, max_visits_per_day=2)
     a, b = make_child(org, "C1"), make_child(org, "C2")
     for weeks_ago in (1, 2):
-        make_week(org, MONDAY - dt.timedelta(weeks=weeks_ago), (busy, a, 5, "09:00", "10:00"),
+        make_week(org, _monday() - dt.timedelta(weeks=weeks_ago), (busy, a, 5, "09:00", "10:00"),
                   (busy, b, 5, "10:00", "11:00"), (steady, a, 6, "09:00", "10:00"))
-    found = {k: v for k, v in signs(org.id, TODAY).items() if k[0] == "overloaded"}
+    found = {k: v for k, v in signs(org.id, _today()).items() if k[0] == "overloaded"}
     assert found == {("overloaded", None, busy.id): {"weeks": 2, "of": 4}}
 
 
@@ -100,7 +107,7 @@ def test_warning_list_acknowledge_resolve_and_quiet(app, make_org, make_user, ma
     lapsed = make_child(org, "C1", name="王欣怡")
     gap = make_child(org, "C2", name="陈子轩", risk_level=4)
     backdate(lapsed, gap)
-    make_week(org, MONDAY - dt.timedelta(weeks=3), (mother, lapsed, 5, "09:00", "10:00"),
+    make_week(org, _monday() - dt.timedelta(weeks=3), (mother, lapsed, 5, "09:00", "10:00"),
               (mother, gap, 6, "09:00", "10:00"))
     client = login(make_user(Role.MANAGER, org=org))
     page = client.get("/warnings/", headers=EN).get_data(as_text=True)
@@ -144,7 +151,7 @@ def test_scan_command_raises_warnings(app, make_org, make_volunteer, make_child,
     org = make_org(name="甲机构")
     lapsed = make_child(org, "C1")
     backdate(lapsed)
-    make_week(org, MONDAY - dt.timedelta(weeks=3), (make_volunteer(org, "M1", max_visits_per_week=2,
+    make_week(org, _monday() - dt.timedelta(weeks=3), (make_volunteer(org, "M1", max_visits_per_week=2,
                                                                    max_visits_per_day=1), lapsed, 5, "09:00", "10:00"))
     result = app.test_cli_runner().invoke(args=["scan-warnings"])
     assert result.exit_code == 0 and "甲机构: 1 new warnings" in result.output
@@ -163,11 +170,11 @@ def test_warnings_are_ordered_by_risk_and_the_long_tail_is_grouped(app, make_org
     older = make_child(org, "C2", name="低风险久", risk_level=2)
     tail = [make_child(org, f"C{i}", name=f"低风险{i}", risk_level=1) for i in range(3, 6)]
     backdate(urgent, older, *tail)
-    fifty_seven = TODAY - dt.timedelta(days=57)
+    fifty_seven = _today() - dt.timedelta(days=57)
     make_week(org, fifty_seven - dt.timedelta(days=fifty_seven.weekday()),
               (mother, urgent, fifty_seven.weekday(), "09:00", "10:00"))
     for weeks_ago in (1, 2, 3):  # three declines in four weeks: the volunteer is warned about
-        make_week(org, MONDAY - dt.timedelta(weeks=weeks_ago),
+        make_week(org, _monday() - dt.timedelta(weeks=weeks_ago),
                   (mother, tail[0], 5, "09:00", "10:00", AssignmentStatus.DECLINED))
     client = login(make_user(Role.MANAGER, org=org))
     page = client.get("/warnings/", headers=EN).get_data(as_text=True)

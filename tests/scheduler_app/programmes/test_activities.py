@@ -13,13 +13,20 @@ from scheduler_app.models import Activity, ActivityChild, ActivityStaff, AuditEv
 from scheduler_app.weekly import week_start_of
 from tests.conftest import csrf_token, post_form
 
-TODAY = dt.date.today()
-MONDAY = week_start_of(TODAY)
+
+def _today() -> dt.date:
+    """Today, read when a test runs (not when the module is collected: a suite may cross midnight)."""
+    return dt.date.today()
+
+
+def _monday() -> dt.date:
+    """This week's Monday, read when a test runs."""
+    return week_start_of(_today())
 
 
 def _activity(org, day: dt.date | None = None, **fields) -> Activity:
     activity = Activity(organisation_id=org.id, title=fields.pop("title", "县博物馆参观"),
-                        place=fields.pop("place", "县博物馆"), held_on=day or MONDAY + dt.timedelta(days=5),
+                        place=fields.pop("place", "县博物馆"), held_on=day or _monday() + dt.timedelta(days=5),
                         start=dt.time(9), end=dt.time(11, 30), staff_needed=fields.pop("staff_needed", 2), **fields)
     db.session.add(activity)
     db.session.commit()
@@ -32,7 +39,7 @@ def _text(response) -> str:
 
 
 def _plan(**over) -> dict:
-    return {"title": "唐诗朗诵比赛", "place": "镇中心小学", "held_on": (TODAY + dt.timedelta(days=3)).isoformat(),
+    return {"title": "唐诗朗诵比赛", "place": "镇中心小学", "held_on": (_today() + dt.timedelta(days=3)).isoformat(),
             "start": "14:00", "end": "16:00", "staff_needed": "3", "description": "", **over}
 
 
@@ -98,7 +105,7 @@ def test_a_volunteer_signs_up_until_the_staff_is_complete(app, make_org, make_us
 def test_a_volunteer_cannot_sign_up_for_an_activity_that_is_over(app, make_org, make_user, login) -> None:
     """Yesterday's activity takes no sign-up."""
     org = make_org()
-    activity = _activity(org, day=TODAY - dt.timedelta(days=1))
+    activity = _activity(org, day=_today() - dt.timedelta(days=1))
     client = login(make_user(Role.VOLUNTEER, org=org))
     post_form(client, f"/programmes/activities/{activity.id}/sign-up", {}, page="/")
     assert db.session.execute(db.select(ActivityStaff)).first() is None
@@ -196,7 +203,7 @@ def test_an_activity_appears_in_the_week_the_print_and_the_feed(app, make_org, m
     activity = _activity(org, title="书法比赛")
     db.session.add(ActivityStaff(activity=activity, volunteer_id=user.volunteer_id, way=StaffWay.ASSIGNED))
     db.session.commit()
-    make_week(org, MONDAY)
+    make_week(org, _monday())
     client = login(user)
     assert "书法比赛" in client.get("/").get_data(as_text=True)
     feed = client.get(f"/calendar/{user.volunteer.calendar_token}.ics")
@@ -205,5 +212,5 @@ def test_an_activity_appears_in_the_week_the_print_and_the_feed(app, make_org, m
     client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
     client = login(make_user(Role.COORDINATOR, org=org))
     for by in ("site", "volunteer"):
-        sheet = client.get(f"/rosters/{MONDAY.isoformat()}/print?by={by}").get_data(as_text=True)
+        sheet = client.get(f"/rosters/{_monday().isoformat()}/print?by={by}").get_data(as_text=True)
         assert "书法比赛" in sheet, by

@@ -11,7 +11,11 @@ from scheduler_app.models import GroupMember, GroupSession, Handbook, ParentingG
 from scheduler_app.outreach import guardians_reached
 from tests.conftest import post_form
 
-TODAY = dt.date.today()
+
+def _today() -> dt.date:
+    """Today, read when a test runs (not when the module is collected: a suite may cross midnight)."""
+    return dt.date.today()
+
 
 
 def _text(response) -> str:
@@ -34,7 +38,7 @@ def test_a_coordinator_runs_a_group_with_its_sessions(app, make_org, make_user, 
     assert post_form(client, "/programmes/handbooks", {"title": "隔代教养手册"}).status_code == 302
     book = db.session.execute(db.select(Handbook)).scalar_one()
     db.session.rollback()
-    assert post_form(client, f"{page}/sessions", {"held_on": TODAY.isoformat(), "place": "村委会",
+    assert post_form(client, f"{page}/sessions", {"held_on": _today().isoformat(), "place": "村委会",
                                                   "facilitator": "王社工", "attended": [str(first.id)],
                                                   "handbooks": [str(book.id)], "notes": "讲了作业陪伴"},
                      page=page).status_code == 302
@@ -56,10 +60,10 @@ def test_a_session_is_refused_for_the_future_or_with_a_stranger(app, make_org, m
     db.session.commit()
     client = login(make_user(Role.COORDINATOR, org=org))
     page = f"/programmes/groups/{group.id}"
-    values = {"held_on": (TODAY + dt.timedelta(days=1)).isoformat(), "place": "村委会", "facilitator": "王社工"}
+    values = {"held_on": (_today() + dt.timedelta(days=1)).isoformat(), "place": "村委会", "facilitator": "王社工"}
     response = post_form(client, f"{page}/sessions", values, page=page, headers={"Accept-Language": "en"})
     assert response.status_code == 422 and "once it has been held" in _text(response)
-    response = post_form(client, f"{page}/sessions", {**values, "held_on": TODAY.isoformat(),
+    response = post_form(client, f"{page}/sessions", {**values, "held_on": _today().isoformat(),
                                                       "attended": [str(stranger.id)]}, page=page)
     assert response.status_code == 422
     assert db.session.execute(db.select(GroupSession)).first() is None
