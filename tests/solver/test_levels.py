@@ -93,7 +93,8 @@ def test_the_time_each_level_was_proven_is_in_the_stats_within_the_solve(tiny_do
     proven = result.stats["level_proven_s"]
     assert result.status == "OPTIMAL" and list(proven) == ["shortfall", "continuity", "travel", "fairness"]
     times = list(proven.values())
-    assert times == sorted(times) and 0 < times[-1] <= result.stats["solve_seconds"]
+    # Both figures are rounded (proof times to 0.01 s, the solve's to 0.001 s): a tiny week may show 0.02 and 0.019.
+    assert times == sorted(times) and 0 < times[-1] <= result.stats["solve_seconds"] + 0.01
 
 
 def test_a_later_level_is_never_reported_proven_while_the_shortfall_is_not() -> None:
