@@ -8,13 +8,26 @@ import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from flask import has_request_context, request
 from sqlalchemy import Engine, Select, event, func
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app.extensions import db
+
+
+class _OfAnOrganisation(Protocol):
+    organisation_id: Any  # a Mapped[int] column on each model
+
+
+Record = TypeVar("Record", bound=_OfAnOrganisation)
+
+
+def owned(model: type[Record], organisation_id: int, record_id: int) -> Record | None:
+    """One of the organisation's records of ``model``, or None: another organisation's id is treated as missing."""
+    record = db.session.get(model, record_id)
+    return record if record is not None and record.organisation_id == organisation_id else None
 
 
 def paged(stmt: Select, page: int, size: int) -> tuple[list[Any], int, int, int]:

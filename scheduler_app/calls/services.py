@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from scheduler_app import audit
 from scheduler_app.contract.calls import build_call_instance
 from scheduler_app.contract.instance import ContractError
+from scheduler_app.database import owned
 from scheduler_app.extensions import db
 from scheduler_app.models import (
     CallPlan,
@@ -76,14 +77,12 @@ def _intervals(text: str, field: str) -> list[Interval]:
 
 def own_site(organisation_id: int, site_id: int) -> Site | None:
     """The organisation's site, or None."""
-    site = db.session.get(Site, site_id)
-    return site if site is not None and site.organisation_id == organisation_id else None
+    return owned(Site, organisation_id, site_id)
 
 
 def own_child(organisation_id: int, child_id: int) -> Child | None:
     """The organisation's child, or None."""
-    child = db.session.get(Child, child_id)
-    return child if child is not None and child.organisation_id == organisation_id else None
+    return owned(Child, organisation_id, child_id)
 
 
 def room_of(site: Site) -> CallRoom | None:

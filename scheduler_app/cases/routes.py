@@ -59,6 +59,7 @@ from scheduler_app.cases.services import (
 )
 from scheduler_app.cases.timeline import child_timeline
 from scheduler_app.children.services import open_child
+from scheduler_app.database import owned
 from scheduler_app.earlywarning.services import find_warning
 from scheduler_app.extensions import db
 from scheduler_app.messages.services import organisation_zone
@@ -128,8 +129,8 @@ def new():
         if not form.validate():
             _refuse(form)
             return render_template("cases/new.html", form=form), 422
-        child = db.session.get(Child, form.child.data)
-        if child is None or child.organisation_id != current_user.organisation_id:
+        child = owned(Child, current_user.organisation_id, form.child.data)
+        if child is None:
             abort(404)
         try:
             concern = raise_concern(child, Severity(form.severity.data), form.what.data or "", current_user)

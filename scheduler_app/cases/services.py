@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from scheduler_app import audit
 from scheduler_app.cases import alerts
-from scheduler_app.database import commit_or_raise
+from scheduler_app.database import commit_or_raise, owned
 from scheduler_app.earlywarning.services import KINDS as WARNING_KINDS
 from scheduler_app.extensions import db
 from scheduler_app.messages.services import organisation_zone
@@ -157,8 +157,7 @@ class PlanValues:
 
 def find_case(organisation_id: int, case_id: int) -> SafeguardingCase | None:
     """The organisation's case with this id, or None."""
-    case = db.session.get(SafeguardingCase, case_id)
-    return case if case is not None and case.organisation_id == organisation_id else None
+    return owned(SafeguardingCase, organisation_id, case_id)
 
 
 def open_case_of(child: Child) -> SafeguardingCase | None:
@@ -460,9 +459,8 @@ def add_plan(case: SafeguardingCase, by: User, values: PlanValues) -> CasePlan:
     """A case plan: for its period the child's roster needs follow it (see contract.instance.plan_needs)."""
     _open_for_work(case)
     if values.regular_visitor_id is not None:
-        visitor = db.session.get(Volunteer, values.regular_visitor_id)
-        if visitor is None or visitor.organisation_id != case.organisation_id or not visitor.active \
-                or not visitor.is_visitor:
+        visitor = owned(Volunteer, case.organisation_id, values.regular_visitor_id)
+        if visitor is None or not visitor.active or not visitor.is_visitor:
             raise CaseError("regular_visitor", _("Choose one of the organisation's active home visitors."))
         if values.needs_trained and not visitor.trained:
             raise CaseError("regular_visitor", _("The plan asks for a trained visitor; this visitor is not."))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from scheduler_app import audit
-from scheduler_app.database import commit_or_raise
+from scheduler_app.database import commit_or_raise, owned
 from scheduler_app.extensions import db
 from scheduler_app.models import Child, User, Volunteer
 
@@ -41,12 +41,11 @@ def unsupported_children(organisation_id: int) -> list[Child]:
 def start_support(organisation_id: int, child_id: int, social_worker_id: int) -> Child:
     """Put a child under one-on-one support with a social worker (or hand her case to another one): from the next
     roster on she gets one family interview a week."""
-    child = db.session.get(Child, child_id)
-    if child is None or child.organisation_id != organisation_id or not child.active:
+    child = owned(Child, organisation_id, child_id)
+    if child is None or not child.active:
         raise CaseworkError(_("Child: choose one of the organisation's children."))
-    worker = db.session.get(Volunteer, social_worker_id)
-    if worker is None or worker.organisation_id != organisation_id or not worker.active \
-            or not worker.is_social_worker:
+    worker = owned(Volunteer, organisation_id, social_worker_id)
+    if worker is None or not worker.active or not worker.is_social_worker:
         raise CaseworkError(_("Social worker: choose one of the organisation's social workers."))
     if not child.visit_windows:
         raise CaseworkError(_("%(name)s has no times when the family can be visited: give them on her record "
@@ -59,8 +58,8 @@ def start_support(organisation_id: int, child_id: int, social_worker_id: int) ->
 
 def end_support(organisation_id: int, child_id: int) -> Child | None:
     """End a child's one-on-one support; None when she is not one of the organisation's supported children."""
-    child = db.session.get(Child, child_id)
-    if child is None or child.organisation_id != organisation_id or child.social_worker_id is None:
+    child = owned(Child, organisation_id, child_id)
+    if child is None or child.social_worker_id is None:
         return None
     child.social_worker_id = None
     audit.record("support_ended", "child", child.id)
@@ -70,9 +69,8 @@ def end_support(organisation_id: int, child_id: int) -> Child | None:
 
 def open_case(user: User, child_id: int) -> Child | None:
     """A child whose case the social worker holds, the viewing audited; None for any other child."""
-    child = db.session.get(Child, child_id)
-    if child is None or user.volunteer_id is None or child.organisation_id != user.organisation_id \
-            or child.social_worker_id != user.volunteer_id or not child.active:
+    child = owned(Child, user.organisation_id, child_id)
+    if child is None or user.volunteer_id is None or child.social_worker_id != user.volunteer_id or not child.active:
         return None
     audit.record("child_viewed", "child", child.id)
     db.session.commit()

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from scheduler_app import audit
+from scheduler_app.database import owned
 from scheduler_app.extensions import db
 from scheduler_app.models import Child, GroupMember, GroupSession, Handbook, ParentingGroup
 
@@ -50,8 +51,7 @@ def list_groups(organisation_id: int) -> list[ParentingGroup]:
 
 def find_group(organisation_id: int, group_id: int) -> ParentingGroup | None:
     """One of the organisation's groups, or None."""
-    group = db.session.get(ParentingGroup, group_id)
-    return group if group is not None and group.organisation_id == organisation_id else None
+    return owned(ParentingGroup, organisation_id, group_id)
 
 
 def add_group(organisation_id: int, name: str, notes: str) -> ParentingGroup:
@@ -70,8 +70,8 @@ def add_group(organisation_id: int, name: str, notes: str) -> ParentingGroup:
 
 def add_member(group: ParentingGroup, child_id: int) -> GroupMember:
     """The guardian of one of the organisation's children joins the group."""
-    child = db.session.get(Child, child_id)
-    if child is None or child.organisation_id != group.organisation_id or not child.active:
+    child = owned(Child, group.organisation_id, child_id)
+    if child is None or not child.active:
         raise GroupError(_("Child: choose one of the organisation's children."))
     if any(m.child_id == child.id for m in group.members):
         raise GroupError(_("The guardian of %(name)s is already in this group.", name=child.name))

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from scheduler_app import audit
-from scheduler_app.database import commit_or_raise
+from scheduler_app.database import commit_or_raise, owned
 from scheduler_app.extensions import db
 from scheduler_app.models import (
     Activity,
@@ -41,8 +41,7 @@ def list_activities(organisation_id: int, today: dt.date | None = None) -> tuple
 
 def find_activity(organisation_id: int, activity_id: int) -> Activity | None:
     """One of the organisation's activities, or None (another organisation's is treated as missing)."""
-    activity = db.session.get(Activity, activity_id)
-    return activity if activity is not None and activity.organisation_id == organisation_id else None
+    return owned(Activity, organisation_id, activity_id)
 
 
 def save_activity(organisation_id: int, activity: Activity | None, values: dict[str, Any],
@@ -72,8 +71,8 @@ def save_activity(organisation_id: int, activity: Activity | None, values: dict[
 
 def _volunteer(organisation_id: int, volunteer_id: int) -> Volunteer:
     """An active volunteer of the organisation, or the error naming the field."""
-    volunteer = db.session.get(Volunteer, volunteer_id)
-    if volunteer is None or volunteer.organisation_id != organisation_id or not volunteer.active:
+    volunteer = owned(Volunteer, organisation_id, volunteer_id)
+    if volunteer is None or not volunteer.active:
         raise ActivityError(_("Volunteer: choose one of the organisation's active volunteers."))
     return volunteer
 
@@ -117,8 +116,8 @@ def remove_staff(activity: Activity, volunteer_id: int) -> None:
 
 def add_child(activity: Activity, child_id: int) -> ActivityChild:
     """A child of the organisation takes part; on a trip only with a guardian's trip consent in force that day."""
-    child = db.session.get(Child, child_id)
-    if child is None or child.organisation_id != activity.organisation_id or not child.active:
+    child = owned(Child, activity.organisation_id, child_id)
+    if child is None or not child.active:
         raise ActivityError(_("Child: choose one of the organisation's children."))
     if any(p.child_id == child.id for p in activity.participants):
         raise ActivityError(_("%(name)s already takes part.", name=child.name))

@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm.exc import StaleDataError
 
 from scheduler_app import audit
+from scheduler_app.database import owned
 from scheduler_app.extensions import db
 from scheduler_app.models import utcnow
 from scheduler_app.records.fields import Lookups, RecordInvalidError, RecordSpec
@@ -51,8 +52,7 @@ def snapshot(spec: RecordSpec, values: dict[str, Any], lookups: Lookups) -> str:
 
 def find(spec: RecordSpec, organisation_id: int, record_id: int) -> Any:
     """One of the organisation's records, or None (someone else's id is treated as missing)."""
-    record = db.session.get(spec.model, record_id)
-    return record if record is not None and record.organisation_id == organisation_id else None
+    return owned(spec.model, organisation_id, record_id)
 
 
 def duplicate_key(spec: RecordSpec, organisation_id: int, values: dict[str, Any], record_id: int | None) -> bool:
