@@ -1,69 +1,117 @@
-"""School semesters, and the warning sign of a child whom no class teacher visited at home for a whole semester
-(read by the warning scan; the records themselves are kept by scheduler_app.programmes.classteachers)."""
+"""School semesters, from the organisation's recorded school terms where it has them and from the months where it
+has none, and the warning sign of a child whom no class teacher visited at home for a whole semester (read by the
+warning scan; the records themselves are kept by scheduler_app.programmes.classteachers)."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func
 
 from scheduler_app.extensions import db
-from scheduler_app.models import Child, ChildClass, TeacherVisit
+from scheduler_app.models import Child, ChildClass, SchoolTerm, TeacherVisit
 
 NO_TEACHER_VISIT = "no_teacher_visit"  # the warning's kind (scheduler_app.earlywarning.services.KINDS)
-SPRING_FIRST_MONTH, AUTUMN_FIRST_MONTH = 2, 8  # spring: February to July; autumn: August to January
+SPRING_FIRST_MONTH, AUTUMN_FIRST_MONTH = 2, 8  # without recorded terms: spring February to July, autumn to January
+# A recorded term that starts this close to a month boundary (1 February, 1 August), or runs over it, replaces it:
+# the schools' own first day (1 September, 20 February) is when their semester starts.
+SUPERSEDE_DAYS = 75
 
 
 @dataclass(frozen=True)
 class Semester:
-    """A school semester: spring (February to July) or autumn (August to the next January)."""
+    """A school semester: its first and last day, and its name (the recorded term's, else e.g. 2026-autumn).
+    The holiday after a term belongs to it, until the next one starts: a visit in the summer holiday counts for the
+    spring term."""
 
     first_day: dt.date
     last_day: dt.date
+    label: str
 
     def __post_init__(self) -> None:
-        if self.first_day > self.last_day:
-            raise ValueError("a semester starts before it ends")
+        if self.first_day > self.last_day or not self.label:
+            raise ValueError("a semester starts before it ends and has a name")
 
     @property
-    def label(self) -> str:
-        """e.g. 2026-spring, 2026-autumn (named by the year it starts in)."""
-        season = "spring" if self.first_day.month == SPRING_FIRST_MONTH else "autumn"
-        return f"{self.first_day.year}-{season}"
-
-    def previous(self) -> Semester:
-        """The semester just before."""
-        return semester_of(self.first_day - dt.timedelta(days=1))
-
-
-def semester_of(day: dt.date) -> Semester:
-    """The semester a day falls in."""
-    if SPRING_FIRST_MONTH <= day.month < AUTUMN_FIRST_MONTH:
-        return Semester(dt.date(day.year, SPRING_FIRST_MONTH, 1), dt.date(day.year, AUTUMN_FIRST_MONTH, 1)
-                        - dt.timedelta(days=1))
-    start_year = day.year if day.month >= AUTUMN_FIRST_MONTH else day.year - 1
-    return Semester(dt.date(start_year, AUTUMN_FIRST_MONTH, 1),
-                    dt.date(start_year + 1, SPRING_FIRST_MONTH, 1) - dt.timedelta(days=1))
+    def shown(self) -> str:
+        """The name in the reader's language: a recorded term's own, else e.g. "2026年秋季学期"."""
+        year, _dash, season = self.label.partition("-")
+        if year.isdigit() and season == "spring":
+            return _("Spring semester %(year)s", year=year)
+        if year.isdigit() and season == "autumn":
+            return _("Autumn semester %(year)s", year=year)
+        return self.label
 
 
-def last_teacher_visits(child_ids: list[int], until: dt.date | None = None) -> dict[int, dt.date]:
+@dataclass(frozen=True)
+class TermStart:
+    """Where a semester starts, and its name."""
+
+    day: dt.date
+    label: str
+
+
+def _month_starts(first_year: int, last_year: int) -> list[TermStart]:
+    """1 February (spring) and 1 August (autumn) of each year, named by the year the semester starts in."""
+    return [TermStart(dt.date(year, month, 1), f"{year}-{'spring' if month == SPRING_FIRST_MONTH else 'autumn'}")
+            for year in range(first_year, last_year + 1) for month in (SPRING_FIRST_MONTH, AUTUMN_FIRST_MONTH)]
+
+
+@dataclass(frozen=True)
+class Semesters:
+    """The organisation's semesters: each recorded term starts one (the holiday after it included), and the
+    month boundaries no recorded term replaces start the others. With no term recorded: the months alone."""
+
+    terms: tuple[tuple[dt.date, dt.date, str], ...] = ()
+
+    def _starts(self, day: dt.date) -> list[TermStart]:
+        """Every semester start from two years before ``day`` to one year after, in order."""
+        months = _month_starts(day.year - 2, day.year + 1)
+        recorded = [TermStart(first, name) for first, _last, name in self.terms]
+        kept = [m for m in months if not any(abs((first - m.day).days) <= SUPERSEDE_DAYS or first <= m.day <= last
+                                             for first, last, _name in self.terms)]
+        return sorted(recorded + kept, key=lambda s: s.day)
+
+    def of(self, day: dt.date) -> Semester:
+        """The semester a day falls in."""
+        starts = self._starts(day)
+        at = bisect.bisect_right([s.day for s in starts], day) - 1
+        return Semester(starts[at].day, starts[at + 1].day - dt.timedelta(days=1), starts[at].label)
+
+    def before(self, semester: Semester) -> Semester:
+        """The semester just before this one."""
+        return self.of(semester.first_day - dt.timedelta(days=1))
+
+
+def semesters_of(organisation_id: int) -> Semesters:
+    """The organisation's semesters, from its recorded school terms."""
+    terms = db.session.execute(db.select(SchoolTerm.first_day, SchoolTerm.last_day, SchoolTerm.name).where(
+        SchoolTerm.organisation_id == organisation_id).order_by(SchoolTerm.first_day)).tuples().all()
+    return Semesters(tuple(terms))
+
+
+def last_teacher_visits(child_ids: Iterable[int], until: dt.date | None = None) -> dict[int, dt.date]:
     """Each child's last teacher visit (on or before ``until``)."""
-    if not child_ids:
+    ids = list(child_ids)
+    if not ids:
         return {}
-    stmt = db.select(TeacherVisit.child_id, func.max(TeacherVisit.visited_on)).where(
-        TeacherVisit.child_id.in_(child_ids))
+    stmt = db.select(TeacherVisit.child_id, func.max(TeacherVisit.visited_on)).where(TeacherVisit.child_id.in_(ids))
     if until is not None:
         stmt = stmt.where(TeacherVisit.visited_on <= until)
     return dict(db.session.execute(stmt.group_by(TeacherVisit.child_id)).tuples().all())
 
 
-def no_teacher_visit(children: list[Child], today: dt.date) -> dict[tuple[str, int | None, int | None],
-                                                                     dict[str, Any]]:
+def no_teacher_visit(organisation_id: int, children: list[Child], today: dt.date
+                     ) -> dict[tuple[str, int | None, int | None], dict[str, Any]]:
     """The warning sign: a child with a class teacher on record, registered before the last semester ended,
-    whom no class teacher visited at home during that whole semester."""
-    ended = semester_of(today).previous()
+    whom no class teacher visited at home during that whole semester (the organisation's own terms)."""
+    semesters = semesters_of(organisation_id)
+    ended = semesters.before(semesters.of(today))
     recorded = set(db.session.execute(db.select(ChildClass.child_id).where(
         ChildClass.child_id.in_([c.id for c in children]), ChildClass.teacher_name != "")).scalars()) \
         if children else set()

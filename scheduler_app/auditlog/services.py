@@ -66,10 +66,12 @@ ACTION_LABELS = {
     "activity_child_removed": _l("took a child off an activity"), "activity_outcome": _l("wrote an activity's outcome"),
     "class_teacher_saved": _l("saved a child's class teacher"),
     "teacher_visit_recorded": _l("recorded a class teacher's home visit"),
+    "teacher_visit_removed": _l("removed a class teacher's home visit entered in error"),
     "support_started": _l("put a child under one-on-one support"),
     "support_ended": _l("ended a child's one-on-one support"),
     "handbook_added": _l("added a handbook"), "group_added": _l("added a parenting group"),
     "group_member_added": _l("added a guardian to a parenting group"),
+    "group_member_removed": _l("took a guardian off a parenting group"),
     "group_session_recorded": _l("recorded a parenting-group session"),
 }
 # How the log's record types read, with the record's number; a child is shown by her code instead.

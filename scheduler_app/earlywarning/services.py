@@ -158,7 +158,7 @@ def signs(organisation_id: int, today: dt.date) -> dict[Key, dict[str, Any]]:
     found |= _repeated_concern(organisation_id, today)
     found |= _no_regular_visitor(children)
     found |= _volunteer_signs(organisation_id, today)
-    found |= no_teacher_visit(children, today)
+    found |= no_teacher_visit(organisation_id, children, today)
     return found
 
 

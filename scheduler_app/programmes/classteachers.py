@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from scheduler_app import audit
 from scheduler_app.extensions import db
 from scheduler_app.models import Child, ChildClass, TeacherVisit, User
-from scheduler_app.semesters import last_teacher_visits, semester_of
+from scheduler_app.semesters import Semester, last_teacher_visits, semesters_of
 
 
 class ClassTeacherError(ValueError):
@@ -55,6 +55,21 @@ def record_visit(child: Child, visited_on: dt.date, teacher_name: str, notes: st
     return visit
 
 
+def find_visit(organisation_id: int, visit_id: int) -> TeacherVisit | None:
+    """One of the organisation's teacher visits, or None."""
+    return db.session.execute(db.select(TeacherVisit).join(Child).where(
+        TeacherVisit.id == visit_id, Child.organisation_id == organisation_id)).scalar_one_or_none()
+
+
+def remove_visit(visit: TeacherVisit) -> None:
+    """Take back a teacher's visit entered in error; the audit log keeps what it said (date, teacher)."""
+    child_id = visit.child_id
+    audit.record("teacher_visit_removed", "child", child_id, visit_id=visit.id,
+                 visited_on=visit.visited_on.isoformat(), teacher_name=visit.teacher_name)
+    db.session.delete(visit)
+    db.session.commit()
+
+
 @dataclass(frozen=True)
 class ClassLine:
     """One child on the class-teachers page: her class, and the teacher's last visit (this semester or not)."""
@@ -65,17 +80,33 @@ class ClassLine:
     visited_this_semester: bool
 
 
-def class_lines(organisation_id: int, today: dt.date | None = None) -> list[ClassLine]:
-    """Every active child with her class, teacher and the teacher's last home visit, by code."""
+@dataclass(frozen=True)
+class ClassPage:
+    """The class-teachers page: the semester it counts visits in (the organisation's terms), and every child."""
+
+    semester: Semester
+    lines: tuple[ClassLine, ...]
+
+    @property
+    def unvisited(self) -> int:
+        """How many children with a class teacher on record have had no visit this semester."""
+        return sum(1 for line in self.lines if line.record and line.record.teacher_name
+                   and not line.visited_this_semester)
+
+
+def class_page(organisation_id: int, today: dt.date | None = None) -> ClassPage:
+    """Every active child with her class, teacher and the teacher's last home visit, by code, in the semester of
+    ``today`` as the organisation's school terms have it."""
     today = today or dt.date.today()
-    semester = semester_of(today)
+    semester = semesters_of(organisation_id).of(today)
     children = list(db.session.execute(db.select(Child).where(Child.organisation_id == organisation_id,
                                                               Child.active).order_by(Child.code)).scalars())
     ids = [c.id for c in children]
     records = {r.child_id: r for r in db.session.execute(
         db.select(ChildClass).where(ChildClass.child_id.in_(ids))).scalars()} if ids else {}
     last = last_teacher_visits(ids)
-    return [ClassLine(c, records.get(c.id), last.get(c.id),
-                      last.get(c.id) is not None and last[c.id] >= semester.first_day) for c in children]
+    return ClassPage(semester, tuple(ClassLine(c, records.get(c.id), last.get(c.id),
+                                               last.get(c.id) is not None and last[c.id] >= semester.first_day)
+                                     for c in children))
 
 

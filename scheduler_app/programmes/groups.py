@@ -83,6 +83,28 @@ def add_member(group: ParentingGroup, child_id: int) -> GroupMember:
     return member
 
 
+def remove_member(group: ParentingGroup, child_id: int) -> bool:
+    """A guardian leaves the group; the sessions she or he came to still count her or him. False when not a
+    member."""
+    member = next((m for m in group.members if m.child_id == child_id), None)
+    if member is None:
+        return False
+    group.members.remove(member)
+    audit.record("group_member_removed", "parenting_group", group.id, child_id=child_id)
+    db.session.commit()
+    return True
+
+
+def attendee_names(group: ParentingGroup) -> dict[int, str]:
+    """The name shown for each guardian who came to a session (by the child's id), members or since left."""
+    ids = {i for s in group.sessions for i in s.attended} | {m.child_id for m in group.members}
+    if not ids:
+        return {}
+    children = db.session.execute(db.select(Child).where(Child.id.in_(ids),
+                                                         Child.organisation_id == group.organisation_id)).scalars()
+    return {c.id: c.guardian_name or c.name for c in children}
+
+
 def add_session(group: ParentingGroup, values: dict[str, Any], today: dt.date | None = None) -> GroupSession:
     """Record a session held: who came must be members, the handbooks given must be the library's."""
     today = today or dt.date.today()

@@ -25,9 +25,11 @@ from scheduler_app.programmes.casework import (
 )
 from scheduler_app.programmes.classteachers import (
     ClassTeacherError,
-    class_lines,
     class_of,
+    class_page,
+    find_visit,
     record_visit,
+    remove_visit,
     save_class,
     teacher_visits,
 )
@@ -50,9 +52,11 @@ from scheduler_app.programmes.groups import (
     add_handbook,
     add_member,
     add_session,
+    attendee_names,
     find_group,
     handbooks,
     list_groups,
+    remove_member,
 )
 from scheduler_app.programmes.services import (
     ActivityError,
@@ -352,7 +356,7 @@ def case(child_id: int):
 @roles_required(Role.COORDINATOR, Role.MANAGER)
 def classes():
     """Every child's class and class teacher, and whether the teacher visited her at home this semester."""
-    return render_template("programmes/classes.html", lines=class_lines(current_user.organisation_id))
+    return render_template("programmes/classes.html", page=class_page(current_user.organisation_id))
 
 
 def _school_page(child, class_form: ClassForm | None = None, visit_form: TeacherVisitForm | None = None,
@@ -365,6 +369,7 @@ def _school_page(child, class_form: ClassForm | None = None, visit_form: Teacher
         visit_form = TeacherVisitForm(formdata=None, visited_on=dt.date.today(),
                                       teacher_name=record.teacher_name if record else "")
     return render_template("programmes/school.html", child=child, record=record, visits=teacher_visits(child),
+                           button=ButtonForm(formdata=None),
                            class_form=class_form, visit_form=visit_form), status
 
 
@@ -406,6 +411,21 @@ def add_teacher_visit(child_id: int):
         return _school_page(child, visit_form=form, status=422)
     flash(_("Teacher's home visit recorded."), "success")
     return redirect(url_for("programmes.school", child_id=child.id))
+
+
+@bp.route("/teacher-visits/<int:visit_id>/remove", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def remove_teacher_visit(visit_id: int):
+    """Take back a teacher's visit entered in error (the audit log keeps what it said)."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    visit = find_visit(current_user.organisation_id, visit_id)
+    if visit is None:
+        abort(404)
+    child_id = visit.child_id
+    remove_visit(visit)
+    flash(_("Teacher's home visit removed."), "success")
+    return redirect(url_for("programmes.school", child_id=child_id))
 
 
 @bp.route("/groups", methods=["GET", "POST"])
@@ -452,8 +472,8 @@ def _group_page(group, member_form: MemberForm | None = None, session_form: Grou
                 status: int = 200):
     """A group's members and sessions, with the forms to add to them."""
     books = {b.id: b.title for b in handbooks(group.organisation_id)}
-    names = {m.child_id: m.child.guardian_name or m.child.name for m in group.members}
-    return render_template("programmes/group.html", group=group, books=books, names=names,
+    return render_template("programmes/group.html", group=group, books=books, names=attendee_names(group),
+                           button=ButtonForm(formdata=None),
                            member_form=member_form or _member_form(group, formdata=False),
                            session_form=session_form or _session_form(group, formdata=False)), status
 
@@ -484,6 +504,19 @@ def add_group_member(group_id: int):
         form.child_id.errors = [str(error)]
         return _group_page(found, member_form=form, status=422)
     flash(_("Guardian added."), "success")
+    return redirect(url_for("programmes.group", group_id=found.id))
+
+
+@bp.route("/groups/<int:group_id>/members/<int:child_id>/remove", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def remove_group_member(group_id: int, child_id: int):
+    """A guardian leaves the group (the sessions she or he came to still count)."""
+    if not ButtonForm().validate_on_submit():
+        abort(400)
+    found = find_group(current_user.organisation_id, group_id)
+    if found is None or not remove_member(found, child_id):
+        abort(404)
+    flash(_("Guardian taken off the group."), "success")
     return redirect(url_for("programmes.group", group_id=found.id))
 
 

@@ -149,9 +149,11 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "programmes.classes": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "programmes.school": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "programmes.add_teacher_visit": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.remove_teacher_visit": ("POST", frozenset({Role.COORDINATOR})),
     "programmes.groups": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "programmes.group": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "programmes.add_group_member": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.remove_group_member": ("POST", frozenset({Role.COORDINATOR})),
     "programmes.add_group_session": ("POST", frozenset({Role.COORDINATOR})),
     "programmes.library": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "static": ("GET", None),
@@ -170,7 +172,7 @@ def _url(app, endpoint: str, ids: dict[str, int]) -> str:
             "referral_id": ids["referral"], "call_id": ids["call"], "day_id": ids["calendar_day"],
             "term_id": ids["term"], "closure_id": ids["closure"], "child_away_id": ids["child_away"],
             "held_on": "2026-11-30",
-            "activity_id": ids["activity"], "group_id": ids["group"]}
+            "activity_id": ids["activity"], "group_id": ids["group"], "visit_id": ids["teacher_visit"]}
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     with app.test_request_context():
         return url_for(endpoint, **{k: v for k, v in args.items() if k in rule.arguments})
@@ -227,6 +229,7 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
         SafeguardingCase,
         SchoolTerm,
         SiteClosure,
+        TeacherVisit,
         Week,
         WeekRule,
     )
@@ -279,8 +282,9 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     activity.staff = [ActivityStaff(volunteer=volunteer, way="assigned")]
     activity.participants = [ActivityChild(child=child)]
     group = ParentingGroup(organisation_id=org.id, name=f"家长小组{org.id}号", members=[GroupMember(child=child)])
+    teacher_visit = TeacherVisit(child=child, visited_on=dt.date(2026, 11, 2), teacher_name="刘老师")
     db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, case, action, referral, call,
-                        tutoring, calendar_day, term, closure, child_away, activity, group])
+                        tutoring, calendar_day, term, closure, child_away, activity, group, teacher_visit])
     db.session.commit()
     consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
@@ -290,7 +294,8 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
                    "erasure": erasure.id, "channel": channel.id, "case": case.id, "action": action.id,
                    "referral": referral.id, "call": call.id, "calendar_day": calendar_day.id, "term": term.id,
                    "closure": closure.id, "child_away": child_away.id,
-                   "activity": activity.id, "group": group.id, "names": (child.name, site.name, volunteer.name)}
+                   "activity": activity.id, "group": group.id, "teacher_visit": teacher_visit.id,
+                   "names": (child.name, site.name, volunteer.name)}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -346,7 +351,7 @@ def test_refused_access_is_audited(app, login, world) -> None:
 ID_ARGUMENTS = frozenset({"child_id", "user_id", "volunteer_id", "date_away_id", "site_id", "village_id", "roster_id",
                           "assignment_id", "rule_id", "away_id", "entry_id", "warning_id", "consent_id", "request_id",
                           "channel_id", "case_id", "action_id", "referral_id", "call_id", "day_id", "term_id",
-                          "closure_id", "child_away_id", "activity_id", "group_id"})
+                          "closure_id", "child_away_id", "activity_id", "group_id", "visit_id"})
 
 
 def test_nobody_reaches_another_organisations_records(app, login, make_world) -> None:

@@ -8,8 +8,8 @@ import html
 
 from scheduler_app.earlywarning.services import scan
 from scheduler_app.extensions import db
-from scheduler_app.models import ChildClass, EarlyWarning, Role, TeacherVisit, WarningState
-from scheduler_app.semesters import semester_of
+from scheduler_app.models import AuditEvent, ChildClass, EarlyWarning, Role, SchoolTerm, TeacherVisit, WarningState
+from scheduler_app.semesters import Semesters
 from tests.conftest import post_form
 
 
@@ -17,15 +17,95 @@ def _text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def test_semesters_are_spring_and_autumn() -> None:
+AUTUMN = (dt.date(2026, 9, 1), dt.date(2027, 1, 16), "2026秋季学期")
+SPRING = (dt.date(2027, 2, 20), dt.date(2027, 7, 5), "2027春季学期")
+
+
+def test_without_recorded_terms_semesters_are_spring_and_autumn() -> None:
     """Spring runs February to July; autumn from August to the next January, named by the year it starts."""
-    assert semester_of(dt.date(2026, 3, 9)).label == "2026-spring"
-    assert (semester_of(dt.date(2026, 7, 31)).last_day, semester_of(dt.date(2026, 8, 1)).label) == \
+    months = Semesters()
+    assert months.of(dt.date(2026, 3, 9)).label == "2026-spring"
+    assert (months.of(dt.date(2026, 7, 31)).last_day, months.of(dt.date(2026, 8, 1)).label) == \
         (dt.date(2026, 7, 31), "2026-autumn")
-    january = semester_of(dt.date(2027, 1, 20))
+    january = months.of(dt.date(2027, 1, 20))
     assert (january.label, january.first_day, january.last_day) == ("2026-autumn", dt.date(2026, 8, 1),
                                                                     dt.date(2027, 1, 31))
-    assert january.previous().label == "2026-spring"
+    assert months.before(january).label == "2026-spring"
+
+
+def test_recorded_terms_start_the_semesters_and_keep_the_holiday_after_them() -> None:
+    """A recorded term's first day starts its semester, which runs until the next one starts (the winter holiday
+    is the autumn term's); the month boundaries near a recorded term give way to it, those far from every term
+    still count."""
+    terms = Semesters((AUTUMN, SPRING))
+    winter = terms.of(dt.date(2027, 1, 25))
+    assert (winter.label, winter.first_day, winter.last_day) == ("2026秋季学期", dt.date(2026, 9, 1),
+                                                                 dt.date(2027, 2, 19))
+    assert terms.before(terms.of(dt.date(2027, 3, 1))) == winter
+    summer_before = terms.of(dt.date(2026, 8, 20))  # 1 August gave way to 1 September; 1 February did not
+    assert (summer_before.label, summer_before.first_day, summer_before.last_day) == \
+        ("2026-spring", dt.date(2026, 2, 1), dt.date(2026, 8, 31))
+    after = terms.of(dt.date(2027, 8, 10))  # no autumn 2027 recorded: the months again
+    assert (after.label, after.first_day) == ("2027-autumn", dt.date(2027, 8, 1))
+    assert terms.of(dt.date(2027, 7, 20)).first_day == dt.date(2027, 2, 20)
+
+
+def test_the_warning_reads_the_organisations_own_terms(app, make_org, make_child) -> None:
+    """With the terms recorded, a visit in the summer holiday before the autumn term does not count for it (by the
+    months it would), one in the winter holiday after it does; the warning names the recorded term."""
+    org = make_org()
+    summer, winter = make_child(org, "C1"), make_child(org, "C2")
+    for child in (summer, winter):
+        child.created_at = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
+        db.session.add(ChildClass(child_id=child.id, teacher_name="刘老师"))
+    db.session.add_all([SchoolTerm(organisation_id=org.id, name=name, first_day=first, last_day=last)
+                        for first, last, name in (AUTUMN, SPRING)])
+    db.session.add_all([TeacherVisit(child_id=summer.id, visited_on=dt.date(2026, 8, 20), teacher_name="刘老师"),
+                        TeacherVisit(child_id=winter.id, visited_on=dt.date(2027, 1, 25), teacher_name="刘老师")])
+    db.session.commit()
+    scan(org.id, dt.date(2027, 3, 1))
+    warnings = db.session.execute(db.select(EarlyWarning).where(EarlyWarning.kind == "no_teacher_visit")
+                                  ).scalars().all()
+    assert [(w.child_id, w.detail) for w in warnings] == [(summer.id, {"semester": "2026秋季学期",
+                                                                       "last": "2026-08-20"})]
+
+
+def test_the_class_page_names_the_semester_of_the_recorded_terms(app, make_org, make_user, make_child,
+                                                                 login) -> None:
+    """The class-teachers page counts visits in the term covering today and names it; without terms, the
+    semester by the months."""
+    org = make_org()
+    make_child(org, "C1")
+    client = login(make_user(Role.COORDINATOR, org=org))
+    today = dt.date.today()
+    season = "Spring" if 2 <= today.month < 8 else "Autumn"
+    assert f"This semester: {season} semester" in _text(client.get("/programmes/classes",
+                                                                   headers={"Accept-Language": "en"}))
+    db.session.add(SchoolTerm(organisation_id=org.id, name="本学期", first_day=today - dt.timedelta(days=10),
+                              last_day=today + dt.timedelta(days=60)))
+    db.session.commit()
+    assert "This semester: 本学期" in _text(client.get("/programmes/classes", headers={"Accept-Language": "en"}))
+
+
+def test_a_teachers_visit_entered_in_error_is_taken_back(app, make_org, make_user, make_child, sign_in) -> None:
+    """A coordinator removes a visit entered in error: it no longer counts, the audit log keeps its date and
+    teacher; a manager may not, and another organisation's coordinator gets 404."""
+    org, other = make_org(), make_org("Other")
+    child = make_child(org, "C1")
+    visit = TeacherVisit(child_id=child.id, visited_on=dt.date.today(), teacher_name="刘老师")
+    db.session.add(visit)
+    db.session.commit()
+    visit_id = visit.id
+    page, action = f"/programmes/children/{child.id}/school", f"/programmes/teacher-visits/{visit_id}/remove"
+    manager = sign_in(make_user(Role.MANAGER, org=org))
+    assert post_form(manager, action, {}, page="/auth/password").status_code == 403
+    stranger = sign_in(make_user(Role.COORDINATOR, org=other))
+    assert post_form(stranger, action, {}, page="/auth/password").status_code == 404
+    assert post_form(sign_in(make_user(Role.COORDINATOR, org=org)), action, {}, page=page).status_code == 302
+    assert db.session.execute(db.select(TeacherVisit)).first() is None
+    assert db.session.execute(db.select(AuditEvent.detail).where(
+        AuditEvent.action == "teacher_visit_removed")).scalar_one() == {
+            "visit_id": visit_id, "visited_on": dt.date.today().isoformat(), "teacher_name": "刘老师"}
 
 
 def test_a_coordinator_records_the_class_and_a_teachers_visit(app, make_org, make_user, make_child, login) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import html
 
 from scheduler_app.extensions import db
-from scheduler_app.models import GroupMember, GroupSession, Handbook, ParentingGroup, Role
+from scheduler_app.models import AuditEvent, GroupMember, GroupSession, Handbook, ParentingGroup, Role
 from scheduler_app.outreach import guardians_reached
 from tests.conftest import post_form
 
@@ -92,3 +92,30 @@ def test_the_period_report_counts_each_guardian_reached_once(app, make_org, make
     report = _text(client.get("/reports/?first_day=2026-10-01&last_day=2026-11-30",
                               headers={"Accept-Language": "en"}))
     assert 'Guardians reached by parenting groups</th><td class="num">2</td>' in report
+
+
+def test_a_guardian_who_left_the_group_still_counts_for_the_sessions_she_came_to(app, make_org, make_user,
+                                                                                 make_child, sign_in) -> None:
+    """A coordinator takes a guardian off the group: she is no longer a member, the session she came to still
+    names her, the audit log says so; a manager may not, nor may anyone for a guardian not in the group."""
+    org = make_org()
+    leaving, staying = make_child(org, "C1", guardian_name="张奶奶"), make_child(org, "C2", guardian_name="李爷爷")
+    group = ParentingGroup(organisation_id=org.id, name="小组",
+                           members=[GroupMember(child=leaving), GroupMember(child=staying)])
+    db.session.add(group)
+    db.session.flush()
+    db.session.add(GroupSession(group=group, held_on=_today(), place="村委会", facilitator="王社工",
+                                attended=[leaving.id]))
+    db.session.commit()
+    page = f"/programmes/groups/{group.id}"
+    manager = sign_in(make_user(Role.MANAGER, org=org))
+    assert post_form(manager, f"{page}/members/{leaving.id}/remove", {}, page="/auth/password").status_code == 403
+    coordinator = sign_in(make_user(Role.COORDINATOR, org=org))
+    assert post_form(coordinator, f"{page}/members/{leaving.id}/remove", {}, page=page).status_code == 302
+    assert post_form(coordinator, f"{page}/members/{leaving.id}/remove", {}, page=page).status_code == 404
+    db.session.expire_all()
+    assert [m.child_id for m in db.session.get(ParentingGroup, group.id).members] == [staying.id]
+    assert db.session.execute(db.select(AuditEvent.detail).where(
+        AuditEvent.action == "group_member_removed")).scalar_one() == {"child_id": leaving.id}
+    shown = _text(coordinator.get(page))
+    assert "张奶奶" in shown.split("村委会", 1)[1]  # the session still names her
