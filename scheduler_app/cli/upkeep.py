@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
-from scheduler_app.cases.services import escalate_all
-from scheduler_app.earlywarning.services import scan_every_organisation
-from scheduler_app.messages.jobs import run_once
+from scheduler_app.models import utcnow
+from scheduler_app.operations.cron import scan_and_escalate, send_due
 from scheduler_app.privacy.services import purge_expired
 
 
@@ -17,9 +17,10 @@ from scheduler_app.privacy.services import purge_expired
 @with_appcontext
 def scan_warnings() -> None:
     """Bring every organisation's warning list up to date (for cron; the warnings page scans too)."""
-    for name, new in scan_every_organisation():
-        click.echo(f"{name}: {new} new warnings")
-    click.echo(f"{escalate_all()} case escalations (overdue actions, missing mandatory reports)")
+    done = scan_and_escalate(current_app, utcnow())
+    for scanned in done.scans:
+        click.echo(f"{scanned.name}: {scanned.new} new warnings")
+    click.echo(f"{done.escalations} case escalations (overdue actions, missing mandatory reports)")
 
 
 @click.command("purge-expired")
@@ -38,8 +39,7 @@ def purge_expired_command(dry_run: bool) -> None:
 def send_messages() -> None:
     """Put the reminders, missing-diary requests and digests now due in the outbox, then send every message
     due (for cron, every few minutes; safe to run twice at once)."""
-    escalate_all()  # overdue case actions and missing mandatory reports: their messages go in this run
-    done = run_once()
+    done = send_due(utcnow())
     click.echo(f"{done.sent} sent, {done.retrying} to try again later, {done.failed} given up")
 
 

@@ -193,10 +193,18 @@ def scan(organisation_id: int, today: dt.date | None = None) -> int:
     return raised
 
 
-def scan_every_organisation(today: dt.date | None = None) -> list[tuple[str, int]]:
-    """Scan each organisation's warnings (cron's job): its name and how many warnings are new."""
+@dataclass(frozen=True)
+class OrganisationScan:
+    """One organisation's scan: its name and how many warnings were new."""
+
+    name: str
+    new: int
+
+
+def scan_every_organisation(today: dt.date | None = None) -> list[OrganisationScan]:
+    """Scan each organisation's warnings (cron's job)."""
     organisations = db.session.execute(db.select(Organisation.id, Organisation.name).order_by(Organisation.id)).all()
-    return [(name, scan(org_id, today)) for org_id, name in organisations]
+    return [OrganisationScan(name, scan(org_id, today)) for org_id, name in organisations]
 
 
 def _key(w: EarlyWarning) -> Key:

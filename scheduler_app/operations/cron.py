@@ -26,9 +26,10 @@ from flask import Flask
 
 from scheduler_app.backup import backup_and_rotate
 from scheduler_app.cases.services import escalate_all
-from scheduler_app.earlywarning.services import scan_every_organisation
+from scheduler_app.earlywarning.services import OrganisationScan, scan_every_organisation
 from scheduler_app.extensions import db
 from scheduler_app.messages.jobs import run_once
+from scheduler_app.messages.sender import Round
 from scheduler_app.privacy.services import purge_expired
 
 if sys.platform != "win32":
@@ -74,11 +75,35 @@ def _backup(app: Flask, now: dt.datetime) -> str:
     return f"{done.result.path.name}, {done.result.path.stat().st_size} bytes; {len(done.removed)} rotated out"
 
 
+@dataclass(frozen=True)
+class WarningRound:
+    """A warning scan of every organisation, with the case escalations that go with it."""
+
+    scans: tuple[OrganisationScan, ...]
+    escalations: int
+
+    @property
+    def summary(self) -> str:
+        """One line for cron's log."""
+        return (f"{sum(s.new for s in self.scans)} new warnings in {len(self.scans)} organisations; "
+                f"{self.escalations} case escalations")
+
+
+def scan_and_escalate(app: Flask, now: dt.datetime) -> WarningRound:
+    """Scan every organisation's warnings on the schedule's date (not the server's: a server on UTC is a day behind
+    Beijing until 08:00), then escalate overdue case actions and missing mandatory reports."""
+    scans = tuple(scan_every_organisation(_local(app, now).date()))
+    return WarningRound(scans, escalate_all(now))
+
+
+def send_due(now: dt.datetime) -> Round:
+    """Escalate what is overdue (its messages go in this run), then plan and send every message due."""
+    escalate_all(now)
+    return run_once()
+
+
 def _warnings(app: Flask, now: dt.datetime) -> str:
-    scanned = scan_every_organisation(_local(app, now).date())
-    escalated = escalate_all(now)  # overdue case actions and missing mandatory reports go with the warnings
-    return (f"{sum(new for _, new in scanned)} new warnings in {len(scanned)} organisations; "
-            f"{escalated} case escalations")
+    return scan_and_escalate(app, now).summary
 
 
 def _purge(app: Flask, now: dt.datetime) -> str:
@@ -87,7 +112,7 @@ def _purge(app: Flask, now: dt.datetime) -> str:
 
 
 def _messages(app: Flask, now: dt.datetime) -> str:
-    done = run_once()
+    done = send_due(now)
     return f"{done.sent} sent, {done.retrying} to try again later, {done.failed} given up"
 
 
