@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from solver import events
 from solver.calls.check import check as check_calls
@@ -65,6 +65,15 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+def _write(document: dict[str, Any], output: str) -> None:
+    """Write a result document as indented UTF-8 JSON to a file, or to standard output for "-"."""
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(output).write_text(text, encoding="utf-8")
+
+
 def _refuse(error: Message, stream: IO[str] | None) -> int:
     """Say why there is no roster (on standard error, and as an event when asked) and exit 2."""
     print(f"error: {error}", file=sys.stderr)
@@ -98,11 +107,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
     document, reasons = result.roster.to_json(), result.roster.unmet.reasons_json()
     if stream is not None:
         events.write(events.Solved(document, reasons), stream)
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    if args.output != "-":
-        Path(args.output).write_text(text, encoding="utf-8")
-    elif stream is None:
-        sys.stdout.write(text)
+    if args.output != "-" or stream is None:  # with --events on standard output, the roster is in the stream
+        _write(document, args.output)
     if args.reasons:
         Path(args.reasons).write_text(json.dumps(reasons, ensure_ascii=False) + "\n", encoding="utf-8")
     s = result.stats
@@ -136,11 +142,7 @@ def cmd_calls_solve(args: argparse.Namespace) -> int:
     except (InstanceError, ValueError) as exc:
         return _fail(f"{args.instance}: {exc}")
     result = solve_calls(instance, settings)
-    text = json.dumps(result.schedule.to_json(), ensure_ascii=False, indent=2) + "\n"
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(args.output).write_text(text, encoding="utf-8")
+    _write(result.schedule.to_json(), args.output)
     s = result.stats
     print(f"{s['status']}: {s['delivered']} of {s['demand']} calls delivered (bound {s['delivered_bound']}), "
           f"{s['kept']} slots kept, load {s['load']}, {s['solve_seconds']} s", file=sys.stderr)
