@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from scheduler_app.cli import upkeep
+from scheduler_app.extensions import db
+from scheduler_app.models import EarlyWarning
 from scheduler_app.operations import cron
 
 NOW = dt.datetime(2026, 12, 1, 18, 15, 20, tzinfo=dt.UTC)  # 02:15 in Shanghai: every job of the defaults due
@@ -113,3 +116,19 @@ def test_cron_runs_the_real_jobs(app, tmp_path: Path, make_org) -> None:
     second = runner.invoke(args=["cron"])
     assert second.exit_code == 0
     assert all(": not due (next at " in line for line in second.output.strip().splitlines())
+
+
+
+def test_the_warning_scan_counts_days_on_the_schedules_date_not_the_servers(app, make_org, make_child,
+                                                                           monkeypatch) -> None:
+    """At 02:15 in Shanghai (18:15 UTC the day before) `flask scan-warnings` counts the days of an unvisited child
+    to the Shanghai date, as the cron job does (the command once counted to the server's UTC date)."""
+    org = make_org("甲机构")
+    child = make_child(org, "C1")
+    child.created_at = dt.datetime(2026, 10, 1, 12, tzinfo=dt.UTC)
+    db.session.commit()
+    monkeypatch.setattr(upkeep, "utcnow", lambda: NOW)
+    result = app.test_cli_runner().invoke(args=["scan-warnings"])
+    assert result.exit_code == 0 and "甲机构: 1 new warnings" in result.output
+    warning = db.session.execute(db.select(EarlyWarning).where(EarlyWarning.child_id == child.id)).scalar_one()
+    assert warning.detail["days"] == (dt.date(2026, 12, 2) - dt.date(2026, 10, 1)).days  # 62, not 61
