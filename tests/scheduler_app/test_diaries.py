@@ -153,8 +153,8 @@ def test_the_queue_shows_a_page_at_a_time_with_the_totals_of_all(app, make_org, 
 
 def test_a_social_workers_interview_diary_is_reviewed_in_the_same_queue(app, make_org, make_user, make_child,
                                                                         login) -> None:
-    """The diary a social worker hands in about her family interview waits in the managers' queue beside the
-    volunteers' entries; approved there, it counts in her approved hours."""
+    """The diary a social worker hands in about her family interview waits in the managers' queue, named as an
+    interview; approved there, it counts in her approved hours."""
     from tests.scheduler_app.test_me import published_visit
     org = make_org()
     worker = make_user(Role.SOCIAL_WORKER, org=org, display_name="张社工")
@@ -174,6 +174,7 @@ def test_a_social_workers_interview_diary_is_reviewed_in_the_same_queue(app, mak
     login(manager_account)
     page = client.get("/diaries/", headers=EN).get_data(as_text=True)
     assert f'value="{entry_id}:' in page and "1 entry, 1.0 hours." in page
+    assert "Family interview: 王欣怡" in page and "Home visit" not in page
     data = form_data(page, form_index=1)
     data["entry"] = [f"{entry_id}:1"]
     assert client.post("/diaries/approve", data=data).status_code == 302
