@@ -40,6 +40,7 @@ from scheduler_app.places.routes import bp as places_bp
 from scheduler_app.privacy.routes import bp as privacy_bp
 from scheduler_app.programmes.routes import bp as programmes_bp
 from scheduler_app.reports.routes import bp as reports_bp
+from scheduler_app.roles import SELF_SERVICE_ROLES
 from scheduler_app.rosters.routes import bp as rosters_bp
 from scheduler_app.schoolyear.routes import bp as schoolyear_bp
 from scheduler_app.transfer.routes import bp as transfer_bp
@@ -121,7 +122,9 @@ def _register_badges(app: Flask) -> None:
         def may(name: str) -> bool:
             """Whether the current account holds the named permission (for menus; routes check again)."""
             return has_permission(current_user, Permission(name))
-        return {"may": may}
+        # The roles with the volunteer's own pages: their menu links them, and their phone keeps them offline.
+        self_service = getattr(current_user, "role", None) in SELF_SERVICE_ROLES
+        return {"may": may, "self_service": self_service}
 
 
 def _register_headers(app: Flask) -> None:

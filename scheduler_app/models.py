@@ -753,6 +753,8 @@ class DiaryEntry(Timestamped, Model):
     version_id: Mapped[int] = mapped_column(Integer, nullable=False)
 
     volunteer: Mapped[Volunteer] = relationship()
+    # The activity written up (for the reviewer to tell a social worker's family interview from a home visit).
+    assignment: Mapped[Assignment | None] = relationship()
     child: Mapped[Child | None] = relationship()
     site: Mapped[Site | None] = relationship()
 

@@ -1,5 +1,5 @@
-"""What a volunteer's phone may keep for reading offline: only her own pages, marked by a header the service
-worker (static/sw.js) looks for; every other page is never kept."""
+"""What a volunteer's phone (or a social worker's) may keep for reading offline: only her own pages, marked by a
+header the service worker (static/sw.js) looks for; every other page is never kept."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from flask import get_flashed_messages, make_response, request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from scheduler_app.models import Role
+from scheduler_app.roles import SELF_SERVICE_ROLES
 
 KEEP_HEADER = "Peiban-Offline"  # the service worker keeps a page only when it carries this header …
 KEEP = "keep"  # … with this value
@@ -21,10 +21,11 @@ def prefetching() -> bool:
 
 def kept_on_phone(rv: ResponseReturnValue) -> ResponseReturnValue:
     """Mark a volunteer's own page as one her phone keeps for reading offline (a page answered with an error,
-    showing a message, or shown to anyone but a volunteer, is never marked)."""
+    showing a message, or shown to anyone but a volunteer or a social worker, is never marked)."""
     response = make_response(rv)
     # A page showing a message ("Confirmed. Thank you!") is not kept: offline it would say it again.
     shown = [] if prefetching() else get_flashed_messages()  # a prefetch must not take the messages it hid
-    if response.status_code == 200 and getattr(current_user, "role", None) == Role.VOLUNTEER and not shown:
+    if response.status_code == 200 and getattr(current_user, "role", None) in SELF_SERVICE_ROLES \
+            and not shown:
         response.headers[KEEP_HEADER] = KEEP
     return response

@@ -14,3 +14,9 @@ class Role(enum.StrEnum):
     # The organisation's professional social workers: their account is linked to their volunteer record (the
     # availability, home and limits their family interviews are planned from), marked ``is_social_worker``.
     SOCIAL_WORKER = "social_worker"
+
+
+# The roles whose account is linked to a volunteer record (the schema's ``volunteer_linked`` check says the same):
+# they serve in the published week themselves, so the volunteer's own pages (scheduler_app.me) are theirs too,
+# acting on that record only.
+SELF_SERVICE_ROLES = frozenset({Role.VOLUNTEER, Role.SOCIAL_WORKER})

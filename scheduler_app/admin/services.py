@@ -14,6 +14,7 @@ from scheduler_app.auth.services import generate_password, hash_password, link_q
 from scheduler_app.extensions import db
 from scheduler_app.models import Organisation, Role, User, Volunteer
 from scheduler_app.permissions import ALLOWED
+from scheduler_app.roles import SELF_SERVICE_ROLES
 
 
 class AccountError(ValueError):
@@ -22,10 +23,6 @@ class AccountError(ValueError):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
-
-
-# The roles whose account is linked to a volunteer record (the schema's check says the same).
-LINKED_ROLES = frozenset({Role.VOLUNTEER, Role.SOCIAL_WORKER})
 
 
 def _new_account(organisation_id: int, username: str, role: Role, display_name: str,
@@ -43,7 +40,7 @@ def _new_account(organisation_id: int, username: str, role: Role, display_name: 
 def create_user(organisation_id: int, username: str, role: Role, display_name: str = "",
                 volunteer_id: int | None = None) -> tuple[User, str]:
     """Create an account with a random first password that must be changed; return it and the password."""
-    if role in LINKED_ROLES:
+    if role in SELF_SERVICE_ROLES:
         volunteer = db.session.get(Volunteer, volunteer_id) if volunteer_id else None
         if volunteer is None or volunteer.organisation_id != organisation_id:
             raise AccountError("volunteer_id", "A volunteer account must be linked to a volunteer record.")

@@ -26,6 +26,7 @@ from scheduler_app.models import Role
 from scheduler_app.offline import kept_on_phone
 from scheduler_app.programmes.casework import supported_children
 from scheduler_app.programmes.services import activities_of, open_for_sign_up
+from scheduler_app.roles import SELF_SERVICE_ROLES
 from scheduler_app.rosters.forms import ButtonForm
 from scheduler_app.schoolyear.attendance import attendance_due
 from scheduler_app.weekly import week_start_of
@@ -61,12 +62,16 @@ def home():
             activities={start: activities_of(volunteer, start, start + dt.timedelta(days=6))
                         for start in (week_start, next_week)}))
     if current_user.role == Role.SOCIAL_WORKER:
+        # Her interviews are answered and written up on the volunteer's own pages (scheduler_app.me), as visits are.
         worker = current_user.volunteer
-        return render_template("main/home_social_worker.html", week_start=week_start,
-                               cases=supported_children(current_user.organisation_id, worker.id),
-                               weeks=[(start, my_week(worker, published_week_for(worker, start)),
-                                       activities_of(worker, start, start + dt.timedelta(days=6)))
-                                      for start in (week_start, week_start + dt.timedelta(days=7))])
+        return kept_on_phone(render_template(
+            "main/home_social_worker.html", week_start=week_start,
+            cases=supported_children(current_user.organisation_id, worker.id),
+            weeks=[(start, my_week(worker, published_week_for(worker, start)),
+                    activities_of(worker, start, start + dt.timedelta(days=6)))
+                   for start in (week_start, week_start + dt.timedelta(days=7))],
+            notifications=unread_notifications(worker), read_form=ReadForm(), due=diaries_due(worker, today),
+            confirm_form=ConfirmForm(), today=today))
     overview = organisation_overview(current_user.organisation_id)
     if current_user.role == Role.ADMIN:
         return render_template("main/home_admin.html", overview=overview,
@@ -112,9 +117,9 @@ def set_language():
 
 
 @bp.route("/notifications/read", methods=["POST"])
-@roles_required(Role.VOLUNTEER)
+@roles_required(*SELF_SERVICE_ROLES)
 def read_notifications():
-    """The volunteer has seen their notifications."""
+    """The volunteer (or social worker) has seen their notifications."""
     if not ReadForm().validate_on_submit():
         abort(400)
     mark_notifications_read(current_user.volunteer)

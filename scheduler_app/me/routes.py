@@ -1,4 +1,5 @@
-"""A volunteer's own pages: answer assignments, keep availability and dates away current."""
+"""A volunteer's own pages (a social worker's too, on her linked record): answer assignments, keep availability
+and dates away current."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from flask_wtf import FlaskForm
 from scheduler_app import audit, tabular
 from scheduler_app.auth.services import roles_required
 from scheduler_app.calendar.services import change_calendar_link, feed_links
+from scheduler_app.contract.roster import is_interview
 from scheduler_app.extensions import db
 from scheduler_app.me.forms import ACTIVITIES, DIMENSIONS, ConfirmForm, DeclineForm, DiaryForm, PeriodForm
 from scheduler_app.me.services import (
@@ -29,7 +31,7 @@ from scheduler_app.me.services import (
     round_trip_minutes,
     save_diary,
 )
-from scheduler_app.models import Assignment, ConsentCategory, Role, Volunteer
+from scheduler_app.models import Assignment, ConsentCategory, Volunteer
 from scheduler_app.names import first_name
 from scheduler_app.offline import kept_on_phone
 from scheduler_app.outbox import Delivery, Outcome, assignment_seen, from_phone, on_screen, take
@@ -39,6 +41,7 @@ from scheduler_app.records.fields import Lookups, RecordInvalidError
 from scheduler_app.records.forms import record_form, set_choices
 from scheduler_app.records.views import entered, show
 from scheduler_app.records.volunteers import VOLUNTEER
+from scheduler_app.roles import SELF_SERVICE_ROLES
 from scheduler_app.volunteers.forms import CalendarLinkForm, DateAwayForm, RemoveForm
 from scheduler_app.volunteers.services import remove_date_away
 
@@ -85,7 +88,7 @@ def _moved(assignment: Assignment, seen: str | None) -> Delivery | None:
 
 
 @bp.route("/assignments/<int:assignment_id>/confirm", methods=["POST"])
-@roles_required(Role.VOLUNTEER)
+@roles_required(*SELF_SERVICE_ROLES)
 def confirm_assignment(assignment_id: int):
     """Confirm one of my assignments (once per outbox item, and not when it changed since the page was read)."""
     def act() -> Delivery:
@@ -106,7 +109,7 @@ def confirm_assignment(assignment_id: int):
 
 
 @bp.route("/assignments/<int:assignment_id>/decline", methods=["GET", "POST"])
-@roles_required(Role.VOLUNTEER)
+@roles_required(*SELF_SERVICE_ROLES)
 def decline_assignment(assignment_id: int):
     """Decline one of my assignments, with a reason for the coordinator."""
     form = DeclineForm()
@@ -140,7 +143,7 @@ def decline_assignment(assignment_id: int):
 
 
 @bp.route("/availability", methods=["GET", "POST"])
-@roles_required(Role.VOLUNTEER)
+@roles_required(*SELF_SERVICE_ROLES)
 def availability():
     """My weekly availability and my dates away; changes reach the next week's roster."""
     volunteer = current_user.volunteer
@@ -176,7 +179,7 @@ def availability():
 
 
 @bp.route("/away/<int:away_id>/remove", methods=["POST"])
-@roles_required(Role.VOLUNTEER)
+@roles_required(*SELF_SERVICE_ROLES)
 def remove_away(away_id: int):
     """Remove one of my dates away."""
     if not RemoveForm().validate_on_submit():
@@ -200,7 +203,7 @@ def _saved_diary(volunteer: Volunteer, assignment: Assignment, values: dict, han
 
 
 @bp.route("/assignments/<int:assignment_id>/diary", methods=["GET", "POST"])
-@roles_required(Role.VOLUNTEER)
+@roles_required(*SELF_SERVICE_ROLES)
 def diary(assignment_id: int):
     """Write the service diary of one of my activities; save a draft or hand it in (until it is approved)."""
     volunteer = current_user.volunteer
@@ -263,14 +266,14 @@ def _hours_page(form: PeriodForm, status: int = 200):  # a page
 
 
 @bp.route("/hours")
-@roles_required(Role.VOLUNTEER)
+@roles_required(*SELF_SERVICE_ROLES)
 def hours():
     """My served hours by month: approved, and handed in waiting for approval; a certificate and an export."""
     return _hours_page(_period_form())
 
 
 @bp.route("/certificate")
-@roles_required(Role.VOLUNTEER)
+@roles_required(*SELF_SERVICE_ROLES)
 def certificate_page():
     """A printable certificate of my approved service hours in a period, in Chinese or English."""
     form = _period_form()
@@ -282,7 +285,7 @@ def certificate_page():
 
 
 @bp.route("/hours/export.<fmt>")
-@roles_required(Role.VOLUNTEER)
+@roles_required(*SELF_SERVICE_ROLES)
 def hours_export(fmt: str):
     """My approved activities in a period, one row each, laid out for the national volunteer-hours system."""
     if fmt not in tabular.FORMATS:
@@ -299,7 +302,7 @@ def hours_export(fmt: str):
 
 
 @bp.route("/calendar", methods=["GET", "POST"])
-@roles_required(Role.VOLUNTEER)
+@roles_required(*SELF_SERVICE_ROLES)
 def calendar():
     """My private calendar link: make one (any old link stops working) or revoke it."""
     volunteer = current_user.volunteer
@@ -314,3 +317,8 @@ def calendar():
 def first_name_filter(name: str) -> str:
     """A child's given name, as a volunteer's pages show it."""
     return first_name(name)
+
+
+# A social worker's visit to a child whose case she holds is a family interview: her pages name it so
+# (``a is interview`` in a template), by the same rule the roster's contract uses.
+bp.add_app_template_test(is_interview, "interview")

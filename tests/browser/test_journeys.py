@@ -6,6 +6,7 @@ contrast, names), the page is in the language asked for, and on a phone nothing 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 
@@ -13,7 +14,17 @@ import pytest
 from openpyxl import load_workbook
 
 from scheduler_app.extensions import db
-from scheduler_app.models import Assignment, AssignmentStatus, DiaryEntry, DiaryStatus, Roster, RosterStatus, User
+from scheduler_app.models import (
+    Assignment,
+    AssignmentStatus,
+    DiaryEntry,
+    DiaryStatus,
+    Roster,
+    RosterStatus,
+    User,
+    Week,
+)
+from scheduler_app.weekly import week_start_of
 from tests.browser.conftest import ROOT, log_in
 from tests.browser.pages import say
 
@@ -27,13 +38,23 @@ TIME_LIMIT_S = "10"
 SOLVE_TIMEOUT_MS = 90_000
 
 
-def test_volunteer_mother_confirms_her_week_and_hands_in_a_diary_on_a_phone(serve, journey, language) -> None:
-    """On a 360 × 740 phone the demo mother confirms an assignment of this week and hands in the diary of
-    last week's visit, with a worry flagged; the database holds both answers."""
+# The accounts that answer their own week on the volunteer's pages: the demo mother (home visits) and the demo
+# social worker (family interviews), each with the folder her screenshots go to.
+SELF_SERVICE = {"mother": "volunteer", "social": "social-worker"}
+
+
+@pytest.mark.parametrize("username", list(SELF_SERVICE))
+def test_a_volunteer_or_a_social_worker_confirms_her_week_and_hands_in_a_diary_on_a_phone(
+        serve, journey, language, username) -> None:
+    """On a 360 × 740 phone the demo mother (or the demo social worker) confirms an activity of this week and
+    hands in the diary of last week's visit (or family interview), with a worry flagged; the database holds both
+    answers; every page fits the phone with tap targets of 24 px at least."""
     server = serve()
-    walk = journey(language, "volunteer", phone=True)
+    if username != "mother":
+        _leave_unanswered(server, username)
+    walk = journey(language, SELF_SERVICE[username], phone=True)
     page = walk.page
-    log_in(walk, server, "mother")
+    log_in(walk, server, username)
     walk.look("my-week")
 
     page.locator(".answer form button").first.click()
@@ -42,7 +63,7 @@ def test_volunteer_mother_confirms_her_week_and_hands_in_a_diary_on_a_phone(serv
 
     due = page.locator("#due-title + ul a")
     due_before = due.count()
-    assert due_before > 0, "the demo mother has last week's visits to write up"
+    assert due_before > 0, f"the demo's {username} has last week's activities to write up"
     due.first.click()
     walk.look("diary-form")
     page.locator("input[name=activities]").first.check()
@@ -55,7 +76,7 @@ def test_volunteer_mother_confirms_her_week_and_hands_in_a_diary_on_a_phone(serv
     assert page.locator("#due-title + ul a").count() == due_before - 1
 
     with server.app.app_context():
-        mother = db.session.execute(db.select(User).where(User.username == "mother")).scalar_one()
+        mother = db.session.execute(db.select(User).where(User.username == username)).scalar_one()
         confirmed = db.session.execute(db.select(Assignment).join(Roster).where(
             Assignment.volunteer_id == mother.volunteer_id, Assignment.status == AssignmentStatus.CONFIRMED,
             Roster.status == RosterStatus.PUBLISHED)).scalars().all()
@@ -63,6 +84,20 @@ def test_volunteer_mother_confirms_her_week_and_hands_in_a_diary_on_a_phone(serv
                                    .order_by(DiaryEntry.id.desc()).limit(1)).scalar_one()
     assert confirmed and entry.status == DiaryStatus.SUBMITTED and entry.concern and entry.observations["emotional"]
     walk.assert_clean()
+
+
+def _leave_unanswered(server, username: str) -> None:
+    """Her activities of this week wait for her answer, as the demo leaves the demo mother's (the demo's history
+    answers everyone else's)."""
+    with server.app.app_context():
+        account = db.session.execute(db.select(User).where(User.username == username)).scalar_one()
+        mine = db.session.execute(db.select(Assignment).join(Roster).join(Week).where(
+            Assignment.volunteer_id == account.volunteer_id, Week.start_date == week_start_of(dt.date.today()),
+            Assignment.status == AssignmentStatus.CONFIRMED)).scalars().all()
+        assert mine, f"the demo's {username} has activities this week"
+        for assignment in mine:
+            assignment.status = AssignmentStatus.PLANNED
+        db.session.commit()
 
 
 def test_manager_approves_diaries_and_exports_the_report(serve, journey, language) -> None:

@@ -149,3 +149,40 @@ def test_the_queue_shows_a_page_at_a_time_with_the_totals_of_all(app, make_org, 
                                 .order_by(AuditEvent.id)).scalars().all()
     assert [len(e.detail["children"]) for e in events] == [20, 3]
     assert set(events[0].detail["children"]).isdisjoint(events[1].detail["children"])
+
+
+def test_a_social_workers_interview_diary_is_reviewed_in_the_same_queue(app, make_org, make_user, make_child,
+                                                                        login) -> None:
+    """The diary a social worker hands in about her family interview waits in the managers' queue, named as an
+    interview; approved there, it counts in her approved hours."""
+    from tests.scheduler_app.test_me import published_visit
+    org = make_org()
+    worker = make_user(Role.SOCIAL_WORKER, org=org, display_name="张社工")
+    child = make_child(org, "C1", name="王欣怡")
+    child.social_worker_id = worker.volunteer_id
+    db.session.commit()
+    interview = published_visit(org, worker.volunteer, child, days_ago=2).id
+    manager_account = make_user(Role.MANAGER, org=org)
+    client = login(worker)
+    url = f"/me/assignments/{interview}/diary"
+    data = form_data(client.get(url).get_data(as_text=True))
+    data.update({"what_was_done": ["与奶奶面谈"], "send": ["y"]})
+    assert client.post(url, data=data).status_code == 302
+    entry_id = db.session.execute(db.select(DiaryEntry.id)).scalar_one()
+    db.session.rollback()
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(manager_account)
+    page = client.get("/diaries/", headers=EN).get_data(as_text=True)
+    assert f'value="{entry_id}:' in page and "1 entry, 1.0 hours." in page
+    assert "Family interview: 王欣怡" in page and "Home visit" not in page
+    data = form_data(page, form_index=1)
+    data["entry"] = [f"{entry_id}:1"]
+    assert client.post("/diaries/approve", data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(DiaryEntry, entry_id).status == DiaryStatus.APPROVED
+    db.session.rollback()
+    client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/")})
+    login(worker)
+    hours = client.get("/me/hours", headers=EN).get_data(as_text=True)
+    assert '<span class="num">1.0</span> hours approved' in hours
+    assert '<span class="num">0.0</span> hours waiting for approval' in hours

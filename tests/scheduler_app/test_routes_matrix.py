@@ -8,11 +8,14 @@ from scheduler_app.models import Role
 from tests.conftest import SECURITY_REPORT, csrf_token
 
 ALL = frozenset(Role)
+# The accounts linked to a volunteer record, who answer their own week: volunteers and social workers (written out
+# here too, so that a change of scheduler_app.roles.SELF_SERVICE_ROLES shows in this test).
+SELF = frozenset({Role.VOLUNTEER, Role.SOCIAL_WORKER})
 # endpoint → (method, roles allowed). Written out by hand: a new route must be added here.
 EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "main.home": ("GET", ALL),
     "main.set_language": ("POST", None),  # public: the login page has the switch too
-    "main.read_notifications": ("POST", frozenset({Role.VOLUNTEER})),
+    "main.read_notifications": ("POST", SELF),
     "calendar.feed": ("GET", None),  # public: the secret token in the link is the key (404 without it);
     # listed before volunteers.calendar_link, which replaces the token
     "auth.login": ("GET", None),
@@ -51,15 +54,15 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "rosters.replan": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.replan_declined": ("POST", frozenset({Role.COORDINATOR})),
     "rosters.replan_calendar": ("POST", frozenset({Role.COORDINATOR})),
-    "me.confirm_assignment": ("POST", frozenset({Role.VOLUNTEER})),
-    "me.decline_assignment": ("GET", frozenset({Role.VOLUNTEER})),
-    "me.availability": ("GET", frozenset({Role.VOLUNTEER})),
-    "me.diary": ("GET", frozenset({Role.VOLUNTEER})),
-    "me.hours": ("GET", frozenset({Role.VOLUNTEER})),
-    "me.certificate_page": ("GET", frozenset({Role.VOLUNTEER})),
-    "me.hours_export": ("GET", frozenset({Role.VOLUNTEER})),
-    "me.calendar": ("GET", frozenset({Role.VOLUNTEER})),
-    "me.remove_away": ("POST", frozenset({Role.VOLUNTEER})),
+    "me.confirm_assignment": ("POST", SELF),
+    "me.decline_assignment": ("GET", SELF),
+    "me.availability": ("GET", SELF),
+    "me.diary": ("GET", SELF),
+    "me.hours": ("GET", SELF),
+    "me.certificate_page": ("GET", SELF),
+    "me.hours_export": ("GET", SELF),
+    "me.calendar": ("GET", SELF),
+    "me.remove_away": ("POST", SELF),
     "rosters.print_roster": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.copy_text": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "rosters.day_map_page": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
@@ -273,8 +276,13 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     closure = SiteClosure(site=site, first_day=dt.date(2026, 12, 21), last_day=dt.date(2026, 12, 22), reason="停电")
     child_away = ChildAway(child=child, first_day=dt.date(2027, 1, 25), last_day=dt.date(2027, 2, 20),
                            reason="在父母处")
-    # The child is under one-on-one support: her case is the social worker account's.
-    child.social_worker_id = users[Role.SOCIAL_WORKER].volunteer_id
+    # The child is under one-on-one support: her case is the social worker account's, and her family interview
+    # that Saturday is in the social worker's published week (her answer routes have something to answer too).
+    worker = users[Role.SOCIAL_WORKER].volunteer
+    child.social_worker_id = worker.id
+    interview = Assignment(roster=roster, kind=AssignmentKind.VISIT, volunteer=worker, child=child, day_index=5,
+                           start=dt.time(14), end=dt.time(15))
+    worker_away = DateAway(volunteer=worker, first_day=dt.date(2026, 12, 9), last_day=dt.date(2026, 12, 9))
     # Staffed by the volunteer and taken part in by the child, so the routes that take them off have them to take.
     activity = Activity(organisation_id=org.id, title=f"活动{org.id}号", place="县博物馆",
                         held_on=dt.date.today() + dt.timedelta(days=3), start=dt.time(9), end=dt.time(11),
@@ -284,7 +292,8 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
     group = ParentingGroup(organisation_id=org.id, name=f"家长小组{org.id}号", members=[GroupMember(child=child)])
     teacher_visit = TeacherVisit(child=child, visited_on=dt.date(2026, 11, 2), teacher_name="刘老师")
     db.session.add_all([roster, assignment, rule, entry, warning, erasure, channel, case, action, referral, call,
-                        tutoring, calendar_day, term, closure, child_away, activity, group, teacher_visit])
+                        tutoring, calendar_day, term, closure, child_away, activity, group, teacher_visit, interview,
+                        worker_away])
     db.session.commit()
     consent = db.session.execute(db.select(GuardianConsent).where(GuardianConsent.child_id == child.id)).scalar_one()
     return users, {"child": child.id, "user": target.id, "volunteer": volunteer.id, "date_away": away.id,
@@ -295,7 +304,9 @@ def _build_world(make_org, make_user, make_child, make_site, make_volunteer):
                    "referral": referral.id, "call": call.id, "calendar_day": calendar_day.id, "term": term.id,
                    "closure": closure.id, "child_away": child_away.id,
                    "activity": activity.id, "group": group.id, "teacher_visit": teacher_visit.id,
-                   "names": (child.name, site.name, volunteer.name)}
+                   "names": (child.name, site.name, volunteer.name),
+                   # a self-service role's own assignment and date away, in place of the volunteer account's
+                   "own": {Role.SOCIAL_WORKER: {"assignment": interview.id, "my_away": worker_away.id}}}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
@@ -304,6 +315,7 @@ def test_role_matrix(app, login, world, role: Role) -> None:
     users, ids = world
     client = login(users[role])
     refused = []
+    ids = ids | ids["own"].get(role, {})  # her own assignment: another's would be a 404, as the next test wants
     for endpoint, (method, allowed) in EXPECTED.items():
         if endpoint in ("auth.logout", "auth.login", "main.set_language"):
             continue  # logging out or in would change who the client is

@@ -23,6 +23,7 @@ from scheduler_app.models import (
     Volunteer,
     Week,
 )
+from scheduler_app.outbox import assignment_seen
 from scheduler_app.rosters.services import store_roster
 from scheduler_app.weekly import week_start_of
 from solver import parse_instance
@@ -179,3 +180,134 @@ def test_an_activity_a_social_worker_staffs_is_in_her_week(app, make_org, make_u
     db.session.add(activity)
     db.session.commit()
     assert "家长开放日" in _text(login(user).get("/"))
+
+
+def _worker_with_interviews(make_org, make_user, make_child, login, consent=("home", "observations")):
+    """A logged-in social worker holding one child's case, with that family's interview today and tomorrow in
+    her published weeks; returns (client, account, today's interview id, tomorrow's)."""
+    from tests.scheduler_app.test_me import published_visit
+    org = make_org()
+    account = make_user(Role.SOCIAL_WORKER, org=org)
+    child = make_child(org, "C1", name="王欣怡", consent=consent)
+    child.social_worker_id = account.volunteer_id
+    db.session.commit()
+    today = published_visit(org, account.volunteer, child, days_ago=0).id
+    tomorrow = published_visit(org, account.volunteer, child, days_ago=-1).id
+    return login(account), account, today, tomorrow
+
+
+def test_a_social_worker_confirms_declines_and_writes_up_her_interviews_as_a_volunteer_does(
+        app, make_org, make_user, make_child, login) -> None:
+    """Her home lists her interviews with the volunteer's buttons; she confirms one and declines the other (that
+    stretch recorded away, as for a volunteer), writes the interview's diary with observations (the guardian
+    consented) and hands it in; her hours count it as waiting for approval; each answer is audited as hers."""
+    from scheduler_app.models import AssignmentStatus, AuditEvent, DateAway, DiaryEntry, DiaryStatus
+    from tests.conftest import csrf_token
+    from tests.forms import form_data
+    client, account, today, tomorrow = _worker_with_interviews(make_org, make_user, make_child, login)
+    home = _text(client.get("/", headers={"Accept-Language": "en"}))
+    assert "Family interview: 王欣怡" in home
+    for interview in (today, tomorrow):
+        assert f"/me/assignments/{interview}/confirm" in home and f"/me/assignments/{interview}/diary" in home
+    assert "/me/hours" in home and "/me/availability" in home
+    seen = assignment_seen(db.session.get(Assignment, today))  # what her page showed of it
+    assert f'value="{seen}"' in home
+    db.session.rollback()
+    assert client.post(f"/me/assignments/{today}/confirm",
+                       data={"csrf_token": csrf_token(client, "/"), "seen": seen}).status_code == 302
+    data = form_data(client.get(f"/me/assignments/{tomorrow}/decline").get_data(as_text=True))
+    data["reason"] = ["家长临时外出"]
+    assert client.post(f"/me/assignments/{tomorrow}/decline", data=data).status_code == 302
+    url = f"/me/assignments/{today}/diary"
+    data = form_data(client.get(url).get_data(as_text=True))
+    data.update({"activities": ["talk"], "what_was_done": ["与奶奶面谈"], "emotional": ["比上周开朗"],
+                 "send": ["y"]})
+    assert client.post(url, data=data).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Assignment, today).status == AssignmentStatus.CONFIRMED
+    declined = db.session.get(Assignment, tomorrow)
+    assert (declined.status, declined.decline_reason) == (AssignmentStatus.DECLINED, "家长临时外出")
+    away = db.session.execute(db.select(DateAway).where(DateAway.volunteer_id == account.volunteer_id)).scalar_one()
+    assert away.first_day == declined.date
+    entry = db.session.execute(db.select(DiaryEntry)).scalar_one()
+    assert (entry.volunteer_id, entry.assignment_id, entry.status) == (account.volunteer_id, today,
+                                                                       DiaryStatus.SUBMITTED)
+    assert entry.observations == {"emotional": "比上周开朗"}
+    actions = set(db.session.execute(db.select(AuditEvent.action).where(AuditEvent.user_id == account.id)).scalars())
+    assert {"assignment_confirmed", "assignment_declined", "diary_submitted"} <= actions
+    db.session.rollback()
+    hours = _text(client.get("/me/hours", headers={"Accept-Language": "en"}))
+    assert '<span class="num">1.0</span> hours waiting for approval' in hours
+
+
+def test_a_social_worker_answers_only_her_own_interviews(app, make_org, make_user, make_volunteer, make_child,
+                                                         login) -> None:
+    """Another social worker's interview, a volunteer's visit and another organisation's interview cannot be
+    confirmed, declined or written about by her (404), and stay as they were; her home names none of them."""
+    from scheduler_app.models import AssignmentStatus, DiaryEntry
+    from tests.conftest import csrf_token
+    from tests.scheduler_app.test_me import published_visit
+    client, account, _today, _tomorrow = _worker_with_interviews(make_org, make_user, make_child, login)
+    org = account.organisation
+    colleague = make_volunteer(org, "SW2", is_social_worker=True)
+    theirs = make_child(org, "C2", name="李浩然")
+    theirs.social_worker_id = colleague.id
+    visited = make_child(org, "C3", name="陈子轩")
+    elsewhere = make_org()
+    far = make_child(elsewhere, "C1", name="赵雨涵")
+    others = [published_visit(org, colleague, theirs, days_ago=0).id,
+              published_visit(org, make_volunteer(org, "M1"), visited, days_ago=0).id,
+              published_visit(elsewhere, make_volunteer(elsewhere, "SW1", is_social_worker=True), far,
+                              days_ago=0).id]
+    token = csrf_token(client, "/")
+    for other in others:
+        assert client.post(f"/me/assignments/{other}/confirm", data={"csrf_token": token}).status_code == 404
+        assert client.post(f"/me/assignments/{other}/decline",
+                           data={"csrf_token": token, "reason": "x"}).status_code == 404
+        assert client.get(f"/me/assignments/{other}/decline").status_code == 404
+        assert client.get(f"/me/assignments/{other}/diary").status_code == 404
+        assert client.post(f"/me/assignments/{other}/diary", data={"csrf_token": token, "send": "y"}
+                           ).status_code == 404
+    db.session.expire_all()
+    assert {db.session.get(Assignment, other).status for other in others} == {AssignmentStatus.PLANNED}
+    assert db.session.execute(db.select(DiaryEntry)).first() is None
+    home = _text(client.get("/"))
+    assert "王欣怡" in home and not any(name in home for name in ("李浩然", "陈子轩", "赵雨涵"))
+
+
+def test_a_social_workers_diary_follows_the_guardians_consent_as_a_volunteers_does(
+        app, make_org, make_user, make_child, login) -> None:
+    """Without a consent to observations her interview's diary offers no observation fields and keeps none sent
+    anyway, though her role reads sensitive data; the worry flag is kept."""
+    from scheduler_app.models import DiaryEntry
+    from tests.forms import form_data
+    client, _account, today, _tomorrow = _worker_with_interviews(make_org, make_user, make_child, login,
+                                                                 consent=("home",))
+    url = f"/me/assignments/{today}/diary"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="emotional"' not in page
+    data = form_data(page)
+    data.update({"emotional": ["比上周开朗"], "concern": ["y"], "send": ["y"]})
+    assert client.post(url, data=data).status_code == 302
+    entry = db.session.execute(db.select(DiaryEntry)).scalar_one()
+    assert entry.observations == {} and entry.concern
+
+
+def test_a_social_workers_answer_sent_twice_from_her_phone_is_taken_once(app, make_org, make_user, make_child,
+                                                                         login) -> None:
+    """Her confirmation sent from the phone's outbox three times confirms once (one receipt, the resends marked
+    duplicates); her week and her interview's diary are pages her phone keeps for reading offline."""
+    from scheduler_app.models import AuditEvent, OutboxReceipt
+    from tests.conftest import csrf_token
+    client, account, today, _tomorrow = _worker_with_interviews(make_org, make_user, make_child, login)
+    for path in ("/", f"/me/assignments/{today}/diary", "/me/hours"):
+        assert client.get(path).headers.get("Peiban-Offline") == "keep", path
+    seen = assignment_seen(db.session.get(Assignment, today))
+    db.session.rollback()
+    data = {"csrf_token": csrf_token(client, "/"), "seen": seen, "outbox_id": "sw-confirm-0001"}
+    answers = [client.post(f"/me/assignments/{today}/confirm", data=data, headers={"Peiban-Outbox": "1"})
+               for _ in range(3)]
+    assert [a.get_json()["duplicate"] for a in answers] == [False, True, True]
+    assert db.session.execute(db.select(OutboxReceipt.user_id, OutboxReceipt.kind)).all() == [(account.id, "confirm")]
+    assert len(db.session.execute(db.select(AuditEvent).where(AuditEvent.action == "assignment_confirmed")
+                                  ).all()) == 1
