@@ -22,6 +22,11 @@ def interview_code(child_code: str) -> str:
     return child_code + INTERVIEW
 
 
+def is_interview_entry(entry: str) -> bool:
+    """True when an instance child's id stands for a child's family interviews (not her home visits)."""
+    return entry.endswith(INTERVIEW)
+
+
 def child_code(entry: str) -> str:
     """The child's own code behind an instance child's id (an interview's, or the child's itself)."""
     return entry.removesuffix(INTERVIEW)

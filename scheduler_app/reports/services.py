@@ -18,6 +18,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from scheduler_app.contract.roster import is_interview, is_interview_entry
 from scheduler_app.extensions import db
 from scheduler_app.history import Delivered, published_between, published_rosters
 from scheduler_app.models import (
@@ -47,6 +48,7 @@ class Requirement:
     """What the published rosters of a period asked for (fractional where a week is partly in it)."""
 
     visits: float = 0.0
+    interviews: float = 0.0  # social workers' family interviews, apart from the home visits
     tutor_places: int = 0
     primary: dict[str, str] = field(default_factory=dict)  # child code → primary volunteer code
 
@@ -57,6 +59,7 @@ def required(organisation_id: int, first_day: dt.date, last_day: dt.date) -> Req
     first_week = week_start_of(first_day)
     for week_start, roster in published_rosters(organisation_id, first_week, last_day):
         need.visits += _visits_required(roster, week_start, first_day, last_day)
+        need.interviews += _visits_required(roster, week_start, first_day, last_day, interviews=True)
         need.tutor_places += _places_required(roster, week_start, first_day, last_day)
     return need
 
@@ -65,9 +68,11 @@ def _days_in(week_start: dt.date, first_day: dt.date, last_day: dt.date) -> list
     return [i for i in range(7) if first_day <= week_start + dt.timedelta(days=i) <= last_day]
 
 
-def _visits_required(roster: Roster, week_start: dt.date, first_day: dt.date, last_day: dt.date) -> float:
+def _visits_required(roster: Roster, week_start: dt.date, first_day: dt.date, last_day: dt.date,
+                     interviews: bool = False) -> float:
     share = len(_days_in(week_start, first_day, last_day)) / 7
-    return share * sum(c.get("visits_per_week", 0) for c in roster.instance.get("children", []))
+    return share * sum(c.get("visits_per_week", 0) for c in roster.instance.get("children", [])
+                       if is_interview_entry(c.get("id", "")) == interviews)
 
 
 def _places_required(roster: Roster, week_start: dt.date, first_day: dt.date, last_day: dt.date) -> int:
@@ -164,11 +169,20 @@ class Report:
     sites: list[SiteLine]
     delivered: Facts
     guardians_reached: int = 0  # guardians who came to a parenting-group session in the period
+    # Social workers' family interviews, counted apart from the home visits above.
+    interviews_made: int = 0
+    interviews_required: float = 0.0
+    children_interviewed: int = 0
 
     @property
     def visit_coverage(self) -> float | None:
         """Visits made over visits required."""
         return self.visits_made / self.visits_required if self.visits_required else None
+
+    @property
+    def interview_coverage(self) -> float | None:
+        """Family interviews made over interviews required."""
+        return self.interviews_made / self.interviews_required if self.interviews_required else None
 
     @property
     def tutor_coverage(self) -> float | None:
@@ -184,7 +198,8 @@ def period_report(organisation_id: int, first_day: dt.date, last_day: dt.date, t
     counted_to = min(last_day, today)
     held = delivered(organisation_id, first_day, last_day, today)
     need = required(organisation_id, first_day, counted_to) if counted_to >= first_day else Requirement()
-    visits = [d for d in held if d.assignment.kind == AssignmentKind.VISIT]
+    interviews = [d for d in held if is_interview(d.assignment)]
+    visits = [d for d in held if d.assignment.kind == AssignmentKind.VISIT and not is_interview(d.assignment)]
     tutoring = [d for d in held if d.assignment.kind == AssignmentKind.TUTORING]
     sessions = {(d.assignment.site_id, d.day) for d in tutoring}
     # Children tutored: those attending a site on a day it held a session, per the roster's instance.
@@ -211,6 +226,8 @@ def period_report(organisation_id: int, first_day: dt.date, last_day: dt.date, t
         visits_required=round(need.visits, 1), children_tutored=len(tutored), sessions_held=len(sessions),
         tutor_places_staffed=len(tutoring), tutor_places_required=need.tutor_places,
         guardians_reached=guardians_reached(organisation_id, first_day, counted_to),
+        interviews_made=len(interviews), interviews_required=round(need.interviews, 1),
+        children_interviewed=len({d.assignment.child_id for d in interviews}),
         volunteers_serving=len({d.assignment.volunteer_id for d in held}),
         minutes_approved=sum(e.minutes for e in entries),
         minutes_tutoring=sum(e.minutes for e in entries if e.child_id is None),

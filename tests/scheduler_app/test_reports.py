@@ -96,3 +96,29 @@ def test_dashboard_figures_and_charts(app, make_org, make_site, make_volunteer, 
     db.session.rollback()
     page = login(make_user(Role.MANAGER, org=org)).get("/reports/dashboard", headers=EN).get_data(as_text=True)
     assert page.count('<svg class="chart"') == 6 and "闲置" in page
+
+
+def test_family_interviews_are_counted_apart_from_home_visits(app, make_org, make_volunteer, make_child, make_week,
+                                                              make_user, login) -> None:
+    """A social worker's interview with a child under one-on-one support counts as a family interview, made and
+    required, not as a home visit; the volunteer mother's visit to the same child stays a home visit; the page and
+    the spreadsheet say both."""
+    org = make_org()
+    worker = make_volunteer(org, "SW1", is_social_worker=True, availability=((5, "08:00", "18:00"),),
+                            max_visits_per_week=5, max_visits_per_day=3)
+    mother = make_volunteer(org, "M1", max_visits_per_week=2, max_visits_per_day=1)
+    supported = make_child(org, "C1", primary_volunteer=mother)
+    supported.social_worker_id = worker.id
+    db.session.commit()
+    make_week(org, MONDAY, (mother, supported, 5, "09:00", "10:00"), (worker, supported, 5, "14:00", "15:00"))
+    week = period_report(org.id, MONDAY, MONDAY + dt.timedelta(days=6), today=LATER)
+    assert (week.visits_made, week.visits_required, week.children_visited) == (1, 1.0, 1)
+    assert (week.interviews_made, week.interviews_required, week.children_interviewed) == (1, 1.0, 1)
+    assert week.interview_coverage == 1.0
+    client = login(make_user(Role.MANAGER, org=org, locale="en"))
+    period = f"first_day={MONDAY.isoformat()}&last_day={(MONDAY + dt.timedelta(days=6)).isoformat()}"
+    assert "Family interviews made" in client.get(f"/reports/?{period}").get_data(as_text=True)
+    response = client.get(f"/reports/export.xlsx?{period}")
+    rows = {r[0].value: r[1].value for r in openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows()
+            if r[0].value}
+    assert (rows["Home visits made"], rows["Family interviews made"], rows["Family interviews required"]) == (1, 1, 1)
