@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
 from scheduler_app.calls.forms import ParentsForm, PlanForm, RecordForm, RoomForm, SendSlotsForm, WeekForm
+from scheduler_app.calls.planning import planning_of, start_planning
 from scheduler_app.calls.services import (
     CallsError,
     ParentsMessages,
@@ -21,7 +22,7 @@ from scheduler_app.calls.services import (
     own_child,
     own_site,
     parent_channels,
-    plan_week,
+    plan_of,
     record_call,
     room_of,
     save_parents,
@@ -42,6 +43,10 @@ def _week() -> tuple[WeekForm, dt.date]:
     return form, week_start_of(day)
 
 
+def _app() -> Flask:
+    return current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy method
+
+
 @bp.route("/")
 @roles_required(Role.COORDINATOR, Role.MANAGER)
 def week():
@@ -51,7 +56,9 @@ def week():
     name = naming_for(current_user.organisation_id)
     unmet = [(u, say_stored(u.get("reason"), u.get("text", ""), name))
              for u in (shown.plan.unmet if shown.plan else [])]
+    planning = planning_of(_app(), current_user.organisation_id, start, shown.plan)
     return render_template("calls/week.html", form=form, week_start=start, shown=shown, unmet=unmet,
+                           planning=planning,
                            plan_form=PlanForm(week=start.isoformat()),
                            send_form=SendSlotsForm(week=start.isoformat()), days=range(7),
                            week_days={i: start + dt.timedelta(days=i) for i in range(7)})
@@ -70,13 +77,28 @@ def plan():
     if not form.validate_on_submit():
         abort(400)
     try:
-        outcome = plan_week(current_user.organisation_id, start)
+        started = start_planning(current_user.organisation_id, start)
     except CallsError as exc:
         flash(str(exc), "error")
         return redirect(url_for("calls.week", week=start.isoformat()))
-    flash(_("Planned %(calls)d calls; %(short)d children short of their calls, %(out)d not in the plan.",
-            calls=outcome.calls, short=outcome.short, out=outcome.left_out), "success")
+    if started.outcome is None:
+        flash(_("The week's calls are being planned on the solve workers; the page shows the plan when it is "
+                "ready."), "success")
+    else:
+        outcome = started.outcome
+        flash(_("Planned %(calls)d calls; %(short)d children short of their calls, %(out)d not in the plan.",
+                calls=outcome.calls, short=outcome.short, out=outcome.left_out), "success")
     return redirect(url_for("calls.week", week=start.isoformat()))
+
+
+@bp.route("/progress.json")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def progress():
+    """Whether the week's planning still runs on the queue: the week page polls this (the rosters' progress
+    script) and reloads once it has ended."""
+    _form, start = _week()
+    planning = planning_of(_app(), current_user.organisation_id, start, plan_of(current_user.organisation_id, start))
+    return {"running": planning.running, "text": _("Planning the week's calls…") if planning.running else ""}
 
 
 @bp.route("/send", methods=["POST"])

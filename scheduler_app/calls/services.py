@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from scheduler_app import audit
 from scheduler_app.calls.slots import Reach, SlotsSent, parents_reach, send_slots
-from scheduler_app.contract.calls import build_call_instance
+from scheduler_app.contract.calls import CallWorld, build_call_instance
 from scheduler_app.contract.instance import ContractError
 from scheduler_app.database import owned
 from scheduler_app.extensions import db
@@ -190,17 +190,25 @@ def plan_of(organisation_id: int, week_start: dt.date) -> CallPlan | None:
                                                         CallPlan.week_start == week_start)).scalar_one_or_none()
 
 
-def plan_week(organisation_id: int, week_start: dt.date) -> PlanOutcome:
-    """Plan the week's calls with the solver, replacing an earlier plan of the week unless a call of it is
-    already recorded."""
+def plannable(organisation_id: int, week_start: dt.date) -> CallWorld:
+    """The week's call instance, when the week may be planned (again): a CallsError when a call of its plan is
+    already recorded or the records cannot make the week."""
     earlier = plan_of(organisation_id, week_start)
     if earlier is not None and any(c.took_place is not None for c in earlier.calls):
         raise CallsError("week", _("Calls of this week are already recorded; the plan is kept."))
     try:
-        world = build_call_instance(organisation_id, week_start)
+        return build_call_instance(organisation_id, week_start)
     except ContractError as exc:
         raise CallsError("week", str(exc)) from None
-    result = solve_calls(parse_call_instance(world.document), CallSettings(time_limit_s=PLAN_SECONDS))
+
+
+def plan_week(organisation_id: int, week_start: dt.date, time_limit_s: float = PLAN_SECONDS) -> PlanOutcome:
+    """Plan the week's calls with the solver, replacing an earlier plan of the week unless a call of it is
+    already recorded. The earlier plan goes in the same transaction as the new one is stored: a solve that fails
+    or is killed leaves it as it was."""
+    world = plannable(organisation_id, week_start)
+    earlier = plan_of(organisation_id, week_start)
+    result = solve_calls(parse_call_instance(world.document), CallSettings(time_limit_s=time_limit_s))
     if earlier is not None:
         db.session.delete(earlier)
         db.session.flush()
