@@ -3,6 +3,7 @@ plans it and stores it, and the page follows it; a job that fails leaves the las
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 from redis import Redis
 from redis.exceptions import RedisError
+from rq.job import Job, JobStatus
 
+from scheduler_app.calls.planning import JOB_SLACK_S, QUEUED_PLAN_SECONDS, job_id
 from scheduler_app.extensions import db
 from scheduler_app.jobqueue import solve_queue
 from scheduler_app.models import CallPlan, FamilyCall
@@ -102,3 +105,22 @@ def test_a_failing_planning_job_leaves_the_previous_plan_and_the_page_says_why(
     shown = client.get(WEEK_PAGE, headers=EN).get_data(as_text=True)
     assert "The planning failed:" in shown and "family WANG calls from the site of C1" in shown
     assert "The plan was not changed." in shown and "王欣怡, 王欣悦" in shown
+
+
+def test_a_planning_whose_worker_died_says_so_and_can_be_queued_again(queued, make_org, make_site, make_child,
+                                                                      make_volunteer, make_user, login) -> None:
+    """A job left 'started' past its time (its worker was killed, nobody will end it): the page stops waiting,
+    says the plan was not changed, and Plan queues the week again instead of refusing it as already running."""
+    org, site, children, client = _world(make_org, make_site, make_child, make_volunteer, make_user, login)
+    _set_up(client, site, children)
+    _press_plan(client)
+    assert "already" in _press_plan(client)  # a second press while it waits is refused
+    job = Job.fetch(job_id(org.id, MONDAY), connection=solve_queue(queued).connection)
+    job.set_status(JobStatus.STARTED)
+    job.started_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=QUEUED_PLAN_SECONDS + JOB_SLACK_S + 5)
+    job.save()
+    shown = client.get(WEEK_PAGE, headers=EN).get_data(as_text=True)
+    assert "stopped without finishing" in shown and "data-progress=" not in shown
+    assert "being planned on the solve workers" in _press_plan(client)
+    _drain(queued)
+    assert len(_plans()) == 1
