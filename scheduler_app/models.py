@@ -910,11 +910,14 @@ class Message(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # Its recipient: an account, or a child's parents (who have none) reached at the contact's own address.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("parent_contact.id", ondelete="CASCADE"), index=True)
     channel_id: Mapped[int] = mapped_column(ForeignKey("message_channel.id", ondelete="CASCADE"), index=True)
     event_key: Mapped[str] = mapped_column(String(120))  # e.g. "reminder:assignment:12"
     kind: Mapped[str] = mapped_column(String(30))  # see scheduler_app.messages.events.KINDS
-    address: Mapped[str] = mapped_column(String(254), default="")  # her e-mail address; empty for a group
+    # Her e-mail address (or the parents' address or phone number); empty for a group.
+    address: Mapped[str] = mapped_column(String(254), default="")
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     state: Mapped[MessageState] = mapped_column(_enum(MessageState), default=MessageState.QUEUED)
@@ -928,11 +931,15 @@ class Message(Model):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User | None] = relationship()
+    contact: Mapped[ParentContact | None] = relationship()
     channel: Mapped[MessageChannel] = relationship()
 
     __table_args__ = (
         UniqueConstraint("event_key", "user_id", "channel_id"),
+        # A NULL user never collides above: the parents' messages are at most once by their own key.
+        UniqueConstraint("event_key", "contact_id", "channel_id", name="uq_message_event_key_contact"),
+        CheckConstraint("(user_id IS NULL) <> (contact_id IS NULL)", name="one_recipient"),
         CheckConstraint("attempts >= 0", name="attempts_nonneg"),
         db.Index("ix_message_state_due_at", "state", "due_at"),
     )
@@ -1153,8 +1160,18 @@ class ParentContact(Timestamped, Model):
     works_at: Mapped[str] = mapped_column(String(200), default="")
     reach: Mapped[str] = mapped_column(String(200), default="")  # phone or WeChat id
     calls_per_week: Mapped[int] = mapped_column(Integer, default=1)
+    # The call times reach them by message only when they agreed to it, on one of the organisation's channels
+    # that goes to one person (e-mail, an SMS gateway), at their address there, in their language, outside
+    # their quiet hours (a shift worker asleep by day).
+    messages_agreed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("message_channel.id", ondelete="SET NULL"))
+    address: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    locale: Mapped[str] = mapped_column(String(10), default="zh_CN", server_default="zh_CN")
+    quiet_from: Mapped[dt.time | None] = mapped_column(Time)
+    quiet_until: Mapped[dt.time | None] = mapped_column(Time)
 
     child: Mapped[Child] = relationship()
+    channel: Mapped[MessageChannel | None] = relationship()
     hours: Mapped[list[ParentCallHours]] = relationship(back_populates="contact", cascade="all, delete-orphan",
                                                         order_by="(ParentCallHours.day_index, ParentCallHours.start)")
 

@@ -2,7 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 HOURS_HINT = _l("Days and times, e.g. “wed 18:30-20:30; sat 09:00-12:00”.")
@@ -24,6 +34,13 @@ class PlanForm(FlaskForm):
     submit = SubmitField(_l("Plan the week's calls"))
 
 
+class SendSlotsForm(FlaskForm):
+    """Send the week's call times to the parents who agreed to messages."""
+
+    week = HiddenField(validators=[InputRequired()])
+    submit = SubmitField(_l("Send slots to parents"))
+
+
 class RoomForm(FlaskForm):
     """A site's call equipment and room hours."""
 
@@ -42,6 +59,15 @@ class ParentsForm(FlaskForm):
     reach = StringField(_l("How to reach them (phone or WeChat)"), validators=[Length(max=200)])
     calls_per_week = IntegerField(_l("Calls a week"), default=1, validators=[InputRequired(), NumberRange(1, 7)])
     hours = StringField(_l("When they can take a call"), description=HOURS_HINT, validators=[Length(max=500)])
+    messages_agreed = BooleanField(_l("The parents agreed to get their call times by message"))
+    channel_id = SelectField(_l("Send them on"), coerce=int, default=0, choices=[(0, "—")],
+                             description=_l("E-mail, or an SMS gateway: a group robot is never offered."))
+    address = StringField(_l("Their address there (e-mail or mobile number)"), validators=[Length(max=254)])
+    locale = SelectField(_l("Their language"), choices=[("zh_CN", "中文"), ("en", "English")], default="zh_CN")
+    quiet_from = TimeField(_l("Quiet from"), validators=[Optional()])
+    quiet_until = TimeField(_l("Quiet until"), validators=[Optional()],
+                            description=_l("A message due in these hours waits until they end (e.g. 21:30 to "
+                                           "07:00)."))
     submit = SubmitField(_l("Save"))
 
 

@@ -5,25 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from scheduler_app.auth.services import roles_required
-from scheduler_app.calls.forms import ParentsForm, PlanForm, RecordForm, RoomForm, WeekForm
+from scheduler_app.calls.forms import ParentsForm, PlanForm, RecordForm, RoomForm, SendSlotsForm, WeekForm
+from scheduler_app.calls.planning import planning_of, start_planning
 from scheduler_app.calls.services import (
     CallsError,
+    ParentsMessages,
     calls_readable,
     contact_of,
     naming_for,
     own_call,
     own_child,
     own_site,
-    plan_week,
+    parent_channels,
+    plan_of,
     record_call,
     room_of,
     save_parents,
     save_room,
+    send_week_slots,
     week_calls,
 )
 from scheduler_app.models import Role
@@ -39,6 +43,10 @@ def _week() -> tuple[WeekForm, dt.date]:
     return form, week_start_of(day)
 
 
+def _app() -> Flask:
+    return current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy method
+
+
 @bp.route("/")
 @roles_required(Role.COORDINATOR, Role.MANAGER)
 def week():
@@ -48,8 +56,11 @@ def week():
     name = naming_for(current_user.organisation_id)
     unmet = [(u, say_stored(u.get("reason"), u.get("text", ""), name))
              for u in (shown.plan.unmet if shown.plan else [])]
+    planning = planning_of(_app(), current_user.organisation_id, start, shown.plan)
     return render_template("calls/week.html", form=form, week_start=start, shown=shown, unmet=unmet,
-                           plan_form=PlanForm(week=start.isoformat()), days=range(7),
+                           planning=planning,
+                           plan_form=PlanForm(week=start.isoformat()),
+                           send_form=SendSlotsForm(week=start.isoformat()), days=range(7),
                            week_days={i: start + dt.timedelta(days=i) for i in range(7)})
 
 
@@ -66,12 +77,55 @@ def plan():
     if not form.validate_on_submit():
         abort(400)
     try:
-        outcome = plan_week(current_user.organisation_id, start)
+        started = start_planning(current_user.organisation_id, start)
     except CallsError as exc:
         flash(str(exc), "error")
         return redirect(url_for("calls.week", week=start.isoformat()))
-    flash(_("Planned %(calls)d calls; %(short)d children short of their calls, %(out)d not in the plan.",
-            calls=outcome.calls, short=outcome.short, out=outcome.left_out), "success")
+    if started.outcome is None:
+        flash(_("The week's calls are being planned on the solve workers; the page shows the plan when it is "
+                "ready."), "success")
+    else:
+        outcome = started.outcome
+        flash(_("Planned %(calls)d calls; %(short)d children short of their calls, %(out)d not in the plan.",
+                calls=outcome.calls, short=outcome.short, out=outcome.left_out), "success")
+    return redirect(url_for("calls.week", week=start.isoformat()))
+
+
+@bp.route("/progress.json")
+@roles_required(Role.COORDINATOR, Role.MANAGER)
+def progress():
+    """Whether the week's planning still runs on the queue: the week page polls this (the rosters' progress
+    script) and reloads once it has ended."""
+    _form, start = _week()
+    planning = planning_of(_app(), current_user.organisation_id, start, plan_of(current_user.organisation_id, start))
+    return {"running": planning.running, "text": _("Planning the week's calls…") if planning.running else ""}
+
+
+@bp.route("/send", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def send_slots():
+    """Send the planned week's call times to the parents who agreed to messages (again: only what changed)."""
+    form = SendSlotsForm()
+    try:
+        start = week_start_of(dt.date.fromisoformat(form.week.data or ""))
+    except ValueError:
+        flash(_("Week: not a date."), "error")
+        return redirect(url_for("calls.week"))
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        sent = send_week_slots(current_user.organisation_id, start)
+    except CallsError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("calls.week", week=start.isoformat()))
+    flash(_("Call times sent to %(first)d families, an update to %(updated)d; %(same)d already have them.",
+            first=sent.first, updated=sent.updated, same=sent.unchanged), "success")
+    if sent.not_agreed:
+        flash(_("Not sent to the parents of %(children)s: they did not agree to messages, or no consent for calls "
+                "is in force.", children=", ".join(sent.not_agreed)), "warning")
+    if sent.no_address:
+        flash(_("Not sent to the parents of %(children)s: no e-mail or SMS channel, or no address on it.",
+                children=", ".join(sent.no_address)), "warning")
     return redirect(url_for("calls.week", week=start.isoformat()))
 
 
@@ -111,13 +165,20 @@ def parents(child_id: int):
     if existing is not None and request.method == "GET":
         data = {"family": existing.family, "parent_name": existing.parent_name, "works_at": existing.works_at,
                 "reach": existing.reach, "calls_per_week": existing.calls_per_week,
-                "hours": format_intervals(Interval(h.day_index, h.start, h.end) for h in existing.hours)}
+                "hours": format_intervals(Interval(h.day_index, h.start, h.end) for h in existing.hours),
+                "messages_agreed": existing.messages_agreed, "channel_id": existing.channel_id or 0,
+                "address": existing.address, "locale": existing.locale, "quiet_from": existing.quiet_from,
+                "quiet_until": existing.quiet_until}
     form = ParentsForm(data=data)
+    form.channel_id.choices = [(0, "—"), *((c.id, c.label) for c in parent_channels(current_user.organisation_id))]
     if form.validate_on_submit():
         try:
             save_parents(child, family=form.family.data or "", parent_name=form.parent_name.data or "",
                          works_at=form.works_at.data or "", reach=form.reach.data or "",
-                         calls_per_week=form.calls_per_week.data, hours=form.hours.data or "")
+                         calls_per_week=form.calls_per_week.data, hours=form.hours.data or "",
+                         messages=ParentsMessages(bool(form.messages_agreed.data), form.channel_id.data or None,
+                                                  form.address.data or "", form.locale.data or "zh_CN",
+                                                  form.quiet_from.data, form.quiet_until.data))
         except CallsError as exc:
             form[exc.field].errors = [str(exc)]
         else:

@@ -14,17 +14,22 @@ from typing import Any
 from flask_babel import gettext as _
 
 from scheduler_app import audit
-from scheduler_app.contract.calls import build_call_instance
+from scheduler_app.calls.slots import Reach, SlotsSent, parents_reach, send_slots
+from scheduler_app.contract.calls import CallWorld, build_call_instance
 from scheduler_app.contract.instance import ContractError
 from scheduler_app.database import owned
 from scheduler_app.extensions import db
+from scheduler_app.messages.channels import ChannelSettings, reaches_one
+from scheduler_app.messages.services import DEFAULT_LANGUAGE, channels_of
 from scheduler_app.models import (
     CallPlan,
     CallRoom,
     CallRoomHours,
+    ChannelKind,
     Child,
     ConsentCategory,
     FamilyCall,
+    MessageChannel,
     ParentCallHours,
     ParentContact,
     Site,
@@ -114,21 +119,67 @@ def calls_readable(user: Any, child: Child) -> bool:
     return ConsentCategory.CALLS.value in readable_categories(user, [child.id]).get(child.id, set())
 
 
+@dataclass(frozen=True)
+class ParentsMessages:
+    """Whether the parents get their call times by message, and how: they agreed, the channel (None: none) and
+    their address on it, their language, their quiet hours (both ends or neither)."""
+
+    agreed: bool = False
+    channel_id: int | None = None
+    address: str = ""
+    locale: str = DEFAULT_LANGUAGE
+    quiet_from: dt.time | None = None
+    quiet_until: dt.time | None = None
+
+
+def parent_channels(organisation_id: int) -> list[MessageChannel]:
+    """The organisation's working channels that go to one person: the ones the parents can be sent on."""
+    return [c for c in channels_of(organisation_id) if c.active and reaches_one(ChannelSettings.of(c))]
+
+
+def _checked_messages(organisation_id: int, messages: ParentsMessages) -> ParentsMessages:
+    """The parents' message settings, or a CallsError naming the field at fault."""
+    channel = None
+    if messages.channel_id:
+        channel = next((c for c in parent_channels(organisation_id) if c.id == messages.channel_id), None)
+        if channel is None:
+            raise CallsError("channel_id", _("Choose e-mail or an SMS gateway of the organisation."))
+    address = messages.address.strip()
+    if messages.agreed and (channel is None or not address):
+        raise CallsError("address" if channel is not None else "channel_id",
+                         _("Parents who agreed to messages need a channel and their address on it."))
+    if channel is not None and channel.kind == ChannelKind.EMAIL and address and "@" not in address:
+        raise CallsError("address", _("An e-mail address has an @."))
+    if (messages.quiet_from is None) != (messages.quiet_until is None):
+        raise CallsError("quiet_until", _("Give both times of the quiet hours, or neither."))
+    if messages.quiet_from is not None and messages.quiet_from == messages.quiet_until:
+        raise CallsError("quiet_until", _("The quiet hours must end at another time than they start."))
+    if messages.locale not in ("zh_CN", "en"):
+        raise CallsError("locale", _("Choose Chinese or English."))
+    return ParentsMessages(messages.agreed, channel.id if channel is not None else None, address, messages.locale,
+                           messages.quiet_from, messages.quiet_until)
+
+
 def save_parents(child: Child, *, family: str, parent_name: str, works_at: str, reach: str,
-                 calls_per_week: int | None, hours: str) -> ParentContact:
-    """Set a child's parents' record: family (siblings share it), name, work place, reach, call hours."""
+                 calls_per_week: int | None, hours: str, messages: ParentsMessages | None = None) -> ParentContact:
+    """Set a child's parents' record: family (siblings share it), name, work place, reach, call hours, and
+    whether and how their call times reach them by message."""
     family = family.strip() or child.code
     if len(family) > 64:
         raise CallsError("family", _("The family must be at most 64 characters."))
     if calls_per_week is None or not 1 <= calls_per_week <= 7:
         raise CallsError("calls_per_week", _("Calls a week must be a whole number from 1 to 7."))
     intervals = _intervals(hours, "hours")
+    checked = _checked_messages(child.organisation_id, messages or ParentsMessages())
     contact = contact_of(child) or ParentContact(child_id=child.id)
     contact.family, contact.parent_name, contact.works_at = family, parent_name.strip(), works_at.strip()
     contact.reach, contact.calls_per_week = reach.strip(), calls_per_week
     contact.hours = [ParentCallHours(day_index=i.day_index, start=i.start, end=i.end) for i in intervals]
+    contact.messages_agreed, contact.channel_id, contact.address = checked.agreed, checked.channel_id, \
+        checked.address
+    contact.locale, contact.quiet_from, contact.quiet_until = checked.locale, checked.quiet_from, checked.quiet_until
     db.session.add(contact)
-    audit.record("parents.saved", "child", child.id)  # no detail: the values are sensitive
+    audit.record("parents.saved", "child", child.id, messages_agreed=checked.agreed)  # the values are sensitive
     db.session.commit()
     return contact
 
@@ -139,17 +190,25 @@ def plan_of(organisation_id: int, week_start: dt.date) -> CallPlan | None:
                                                         CallPlan.week_start == week_start)).scalar_one_or_none()
 
 
-def plan_week(organisation_id: int, week_start: dt.date) -> PlanOutcome:
-    """Plan the week's calls with the solver, replacing an earlier plan of the week unless a call of it is
-    already recorded."""
+def plannable(organisation_id: int, week_start: dt.date) -> CallWorld:
+    """The week's call instance, when the week may be planned (again): a CallsError when a call of its plan is
+    already recorded or the records cannot make the week."""
     earlier = plan_of(organisation_id, week_start)
     if earlier is not None and any(c.took_place is not None for c in earlier.calls):
         raise CallsError("week", _("Calls of this week are already recorded; the plan is kept."))
     try:
-        world = build_call_instance(organisation_id, week_start)
+        return build_call_instance(organisation_id, week_start)
     except ContractError as exc:
         raise CallsError("week", str(exc)) from None
-    result = solve_calls(parse_call_instance(world.document), CallSettings(time_limit_s=PLAN_SECONDS))
+
+
+def plan_week(organisation_id: int, week_start: dt.date, time_limit_s: float = PLAN_SECONDS) -> PlanOutcome:
+    """Plan the week's calls with the solver, replacing an earlier plan of the week unless a call of it is
+    already recorded. The earlier plan goes in the same transaction as the new one is stored: a solve that fails
+    or is killed leaves it as it was."""
+    world = plannable(organisation_id, week_start)
+    earlier = plan_of(organisation_id, week_start)
+    result = solve_calls(parse_call_instance(world.document), CallSettings(time_limit_s=time_limit_s))
     if earlier is not None:
         db.session.delete(earlier)
         db.session.flush()
@@ -165,6 +224,15 @@ def plan_week(organisation_id: int, week_start: dt.date) -> PlanOutcome:
     db.session.commit()
     return PlanOutcome(calls=len(plan.calls), short=len(plan.unmet), left_out=len(world.left_out),
                        proven=result.status == "OPTIMAL")
+
+
+def send_week_slots(organisation_id: int, week_start: dt.date) -> SlotsSent:
+    """Send the planned week's call times to the parents who agreed to messages (a CallsError when the week is
+    not planned)."""
+    plan = plan_of(organisation_id, week_start)
+    if plan is None or not plan.calls:
+        raise CallsError("week", _("This week has no planned calls to send."))
+    return send_slots(plan)
 
 
 def _time(minutes: int) -> dt.time:
@@ -192,7 +260,8 @@ def record_call(call: FamilyCall, *, took_place: bool, minutes: int | None, note
 class WeekCalls:
     """What the week page shows: the plan (or None), its calls by site and day, the children's names, each
     call's parents' reach where the reader may see it (siblings' parents once), the children of each call by
-    name, and every active site with its call room (or None)."""
+    name, every active site with its call room (or None), and each call's children whose parents cannot be sent
+    the call times by message, with why (where the reader may see it)."""
 
     plan: CallPlan | None
     by_site: dict[Site, dict[int, list[FamilyCall]]]
@@ -200,6 +269,7 @@ class WeekCalls:
     reach: dict[int, list[str]]
     who: dict[int, str]
     rooms: list[tuple[Site, CallRoom | None]]
+    unreached: dict[int, list[tuple[str, Reach]]]
 
 
 def week_calls(user: Any, organisation_id: int, week_start: dt.date) -> WeekCalls:
@@ -213,9 +283,10 @@ def week_calls(user: Any, organisation_id: int, week_start: dt.date) -> WeekCall
     child_ids.update(u["child"] for u in (plan.unmet if plan is not None else []))
     children = list(db.session.execute(db.select(Child).where(Child.id.in_(child_ids))).scalars())
     readable = readable_categories(user, [c.id for c in children])
-    contacts = db.session.execute(db.select(ParentContact).where(ParentContact.child_id.in_(child_ids))).scalars()
-    reach_of = {c.child_id: c.reach for c in contacts
-                if ConsentCategory.CALLS.value in readable.get(c.child_id, set()) and c.reach}
+    contacts = [c for c in db.session.execute(db.select(ParentContact).where(ParentContact.child_id.in_(child_ids)))
+                .scalars() if ConsentCategory.CALLS.value in readable.get(c.child_id, set())]
+    reach_of = {c.child_id: c.reach for c in contacts if c.reach}
+    by_message = parents_reach(contacts, dt.date.today())
     calls = plan.calls if plan is not None else []
     reach = {call.id: sorted({reach_of[k] for k in call.child_ids if k in reach_of}) for call in calls}
     sites = db.session.execute(db.select(Site).where(Site.organisation_id == organisation_id, Site.active)
@@ -225,8 +296,10 @@ def week_calls(user: Any, organisation_id: int, week_start: dt.date) -> WeekCall
     rooms = [(site, by_site_id.get(site.id)) for site in sites]
     names = {c.id: c.name for c in children}
     who = {call.id: children_named(call, names) for call in (plan.calls if plan is not None else [])}
+    unreached = {call.id: [(names.get(k, "?"), by_message[k]) for k in call.child_ids
+                           if by_message.get(k, Reach.REACHABLE) != Reach.REACHABLE] for call in calls}
     return WeekCalls(plan, {s: dict(d) for s, d in sorted(by_site.items(), key=lambda x: x[0].code)},
-                     names, reach, who, rooms)
+                     names, reach, who, rooms, unreached)
 
 
 def naming_for(organisation_id: int) -> Naming:

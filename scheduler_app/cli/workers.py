@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 from rq import Queue, Worker
 
 from scheduler_app.extensions import db
+from scheduler_app.jobqueue import solve_queue
 from scheduler_app.messages.jobs import message_queue
-from scheduler_app.rosters.runners import solve_queue
 
 NO_REDIS = "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) for the web app and the workers."
 
@@ -30,7 +30,8 @@ def _work(queue_of: Callable[[Flask], Queue], burst: bool) -> None:
 @click.option("--burst", is_flag=True, help="Solve what is queued, then stop.")
 @with_appcontext
 def solve_worker(burst: bool) -> None:
-    """Take solves from the Redis queue and run them (REDIS_URL); start one per core you can give."""
+    """Take solves (rosters, the week's call plans) from the Redis queue and run them (REDIS_URL); start one per
+    core you can give."""
     _work(solve_queue, burst)
 
 

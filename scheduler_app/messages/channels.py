@@ -9,6 +9,7 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr
+from urllib.parse import quote
 
 import apprise
 from flask import current_app
@@ -72,6 +73,20 @@ class ChannelSettings:
                    channel.secret_env)
 
 
+ADDRESS_MARK = "{address}"  # where an Apprise URL that reaches one person (an SMS gateway) takes the number
+
+
+def reaches_one(channel: ChannelSettings) -> bool:
+    """Whether a channel goes to one person at her own address: e-mail, or an Apprise URL holding ``{address}``
+    (an SMS gateway, e.g. json://gateway.example/sms/{address}); a group robot does not."""
+    if channel.kind == ChannelKind.EMAIL:
+        return True
+    try:
+        return ADDRESS_MARK in secret_of(channel.secret_sealed, channel.secret_env)
+    except SecretError:
+        return False
+
+
 def send(channel: ChannelSettings, outgoing: Outgoing) -> Sent:
     """Send one message on a channel; any failure (refused, timed out, rejected, secret unreadable) is a reason,
     never an exception, and never shows the secret."""
@@ -85,8 +100,15 @@ def send(channel: ChannelSettings, outgoing: Outgoing) -> Sent:
         result = Sent(False, f"{exc.__class__.__name__}: {exc}")
     if result.ok:
         return result
-    error = result.error.replace(secret, "••••") if secret else result.error
+    error = result.error
+    for hidden in (secret, _addressed(secret, outgoing.address)) if secret else ():
+        error = error.replace(hidden, "••••")
     return Sent(False, error[:ERROR_MAX])
+
+
+def _addressed(url: str, address: str) -> str:
+    """An Apprise URL with the recipient's address (quoted for a URL) where it holds ``{address}``."""
+    return url.replace(ADDRESS_MARK, quote(address, safe=""))
 
 
 def _email(channel: ChannelSettings, password: str, outgoing: Outgoing) -> Sent:
@@ -120,6 +142,10 @@ def _email(channel: ChannelSettings, password: str, outgoing: Outgoing) -> Sent:
 def _apprise(url: str, outgoing: Outgoing) -> Sent:
     """One message to an Apprise URL; Apprise's own log of the attempt (its last warning) is the reason when it
     fails."""
+    if ADDRESS_MARK in url:
+        if not outgoing.address:
+            return Sent(False, _("No address for this channel."))
+        url = _addressed(url, outgoing.address)
     notifier = apprise.Apprise()
     if not notifier.add(url):
         return Sent(False, _("Apprise does not know this kind of address."))

@@ -44,6 +44,9 @@ KINDS = {
     "case_overdue": _l("Case action past its due date"),
     "case_report": _l("Mandatory report not recorded within 24 hours"),
     "cancelled": _l("Activities cancelled"),
+    # The week's family call times, to a child's parents (scheduler_app.calls.slots puts them).
+    "call_slots": _l("Call times for the parents"),
+    "call_slots_changed": _l("Changed call times for the parents"),
 }
 MISSING_AFTER = dt.timedelta(hours=24)  # an activity's diary is asked for once, this long after it ended
 MISSING_LOOKBACK_DAYS = 7  # older activities are not asked about (e.g. when messages are first set up)

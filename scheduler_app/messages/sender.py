@@ -22,8 +22,8 @@ from sqlalchemy import or_, update
 
 from scheduler_app.extensions import db
 from scheduler_app.messages.channels import ChannelSettings, Outgoing, send
-from scheduler_app.messages.services import after_quiet_hours, message_id, organisation_zone
-from scheduler_app.models import Message, MessageChannel, MessageState, User, utcnow
+from scheduler_app.messages.services import Quiet, after_quiet_hours, message_id, organisation_zone
+from scheduler_app.models import Message, MessageChannel, MessageState, ParentContact, User, utcnow
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,10 @@ def deliver(token: str, message: Claimed, now: dt.datetime | None = None) -> Rou
         db.session.commit()
         return Round(failed=1)
     row = db.session.get_one(Message, message.id)
-    user = db.session.get_one(User, row.user_id)
+    recipient: Quiet = db.session.get_one(User, row.user_id) if row.user_id is not None \
+        else db.session.get_one(ParentContact, row.contact_id)
     delay = dt.timedelta(seconds=current_app.config["PEIBAN_MESSAGE_RETRY_SECONDS"] * 2 ** (attempts - 1))
-    due = after_quiet_hours(user, now + delay, organisation_zone(row.organisation_id))
+    due = after_quiet_hours(recipient, now + delay, organisation_zone(row.organisation_id))
     db.session.execute(update(Message).where(*mine).values(
         attempts=attempts, due_at=due, last_error=result.error, claim=None, claimed_until=None))
     db.session.commit()

@@ -8,6 +8,7 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from flask import current_app, has_request_context, request
@@ -18,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from scheduler_app import audit
 from scheduler_app.extensions import db
-from scheduler_app.messages.channels import ChannelSettings, Outgoing, Sent, send
+from scheduler_app.messages.channels import ChannelSettings, Outgoing, Sent, reaches_one, send
 from scheduler_app.messages.sealing import SecretError, from_environment, seal, tail
 from scheduler_app.models import (
     ChannelKind,
@@ -26,6 +27,7 @@ from scheduler_app.models import (
     MessageChannel,
     MessageState,
     Organisation,
+    ParentContact,
     Role,
     User,
     as_utc,
@@ -61,7 +63,14 @@ def organisation_zone(organisation_id: int) -> ZoneInfo:
     return ZoneInfo(db.session.get_one(Organisation, organisation_id).time_zone)
 
 
-def after_quiet_hours(user: User, moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+class Quiet(Protocol):
+    """Someone a message reaches with quiet hours of her own: an account, or a child's parents."""
+
+    quiet_from: dt.time | None
+    quiet_until: dt.time | None
+
+
+def after_quiet_hours(user: Quiet, moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
     """When a message due at ``moment`` may go to her: at once, or when her quiet hours end (they may run past
     midnight, e.g. 21:30–07:00)."""
     start, end = user.quiet_from, user.quiet_until
@@ -112,6 +121,32 @@ def put(user: User, event_key: str, kind: str, compose: Callable[[], Text], due_
         ).on_conflict_do_nothing(index_elements=["event_key", "user_id", "channel_id"]))
     db.session.info["messages_put"] = True  # after the commit, a job queue (when there is one) is woken
     return len(channels)
+
+
+def put_for_parents(contact: ParentContact, event_key: str, kind: str, compose: Callable[[], Text],
+                    due_at: dt.datetime | None = None) -> bool:
+    """Put an event's message for a child's parents (who have no account) in the outbox, on the channel and at the
+    address of their contact, in their language and after their quiet hours, in the caller's transaction. Only a
+    working channel that goes to one person (e-mail, an SMS gateway) takes it: a group's members must never read
+    it. An event already put for them is left as it is (the key). Returns whether it was put now."""
+    channel = contact.channel
+    if channel is None or not channel.active or not contact.address.strip() \
+            or not reaches_one(ChannelSettings.of(channel)):
+        return False
+    with force_locale(contact.locale or DEFAULT_LANGUAGE):
+        text = compose()
+    organisation_id = channel.organisation_id
+    due = after_quiet_hours(contact, due_at or utcnow(), organisation_zone(organisation_id))
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    result = db.session.execute(insert(Message).values(
+        organisation_id=organisation_id, user_id=None, contact_id=contact.id, channel_id=channel.id,
+        event_key=event_key, kind=kind, address=contact.address.strip(), subject=text.subject[:200], body=text.body,
+        state=MessageState.QUEUED.value, attempts=0, due_at=due, last_error="", created_at=utcnow(),
+    ).on_conflict_do_nothing(index_elements=["event_key", "contact_id", "channel_id"]).returning(Message.id))
+    put_now = result.first() is not None  # no row back when the key was already there
+    if put_now:
+        db.session.info["messages_put"] = True  # after the commit, a job queue (when there is one) is woken
+    return put_now
 
 
 def _named(user: User, body: str) -> str:

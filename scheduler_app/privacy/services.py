@@ -171,6 +171,8 @@ def child_data(child: Child) -> dict[str, Any]:
     parents = None if contact is None else {
         "family": contact.family, "parent_name": contact.parent_name, "works_at": contact.works_at,
         "reach": contact.reach, "calls_per_week": contact.calls_per_week,
+        "call_times_by_message": contact.messages_agreed, "message_address": contact.address,
+        "message_language": contact.locale,
         "hours": [{"day": h.day, "start": h.start.isoformat(), "end": h.end.isoformat()} for h in contact.hours]}
     calls = [{"week": call.plan.week_start.isoformat(), "day": call.day, "start": call.start.isoformat(),
               "end": call.end.isoformat(), "took_place": call.took_place, "minutes": call.minutes,

@@ -28,15 +28,15 @@ from collections import deque
 from pathlib import Path
 from typing import Any, Protocol
 
-from flask import Flask, current_app
-from redis import Redis
+from flask import Flask
 from redis.exceptions import RedisError
-from rq import Queue, Worker
+from rq import Worker
 from rq.exceptions import NoSuchJobError
 from rq.job import Dependency, Job
 from sqlalchemy.exc import OperationalError
 
 from scheduler_app.extensions import db
+from scheduler_app.jobqueue import solve_queue, worker_app
 from scheduler_app.models import Ending, RunState, SolveRun, utcnow
 from scheduler_app.rosters.outcome import SolveOutcome
 from scheduler_app.rosters.runs import claim, failed, finish, give_up, seconds_since
@@ -251,22 +251,9 @@ def end_local_solves() -> None:
         _ending.clear()
 
 
-def solve_queue(app: Flask) -> Queue:
-    """The RQ queue solves go to, on the configured Redis."""
-    return Queue(app.config["PEIBAN_SOLVE_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"]))
-
-
-def _worker_app() -> Flask:
-    """The solve worker's app, in the forked work horse: its connections are the parent's, so drop them (without
-    closing what the parent may still use) and open new ones."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy method
-    db.engine.dispose(close=False)
-    return app
-
-
 def solve_job(run_id: int, instance: dict[str, Any]) -> None:
     """The RQ job: solve a queued run in the worker; a week too big for one job is split into part jobs instead."""
-    app = _worker_app()
+    app = worker_app()
     if len(instance["children"]) > app.config["PEIBAN_PART_CHILDREN"] and _fan_out(app, run_id, instance):
         return
     run_solve(app, run_id, instance)
@@ -318,7 +305,7 @@ def _fan_out(app: Flask, run_id: int, instance: dict[str, Any]) -> bool:
 def solve_part_job(run_id: int, part: dict[str, Any], time_limit_s: int) -> dict[str, Any] | None:
     """The RQ job for one part of a split week: solve it and hand its outcome (``SolveOutcome.to_json``) to the
     merging job; nothing is stored here. None when the run was given up while this part waited."""
-    app = _worker_app()
+    app = worker_app()
     try:
         run = db.session.get(SolveRun, run_id)
         if run is None or run.state != RunState.RUNNING:
@@ -332,7 +319,7 @@ def solve_part_job(run_id: int, part: dict[str, Any], time_limit_s: int) -> dict
 def merge_job(run_id: int, instance: dict[str, Any], part_job_ids: list[str]) -> None:
     """The RQ job run after every part of a split week ended: store the merged roster, or end the run with the
     first failed part's reason."""
-    app = _worker_app()
+    app = worker_app()
     connection = solve_queue(app).connection
     results: list[SolveOutcome | None] = []
     for job_id in part_job_ids:

@@ -169,6 +169,7 @@ def test_a_guardians_request_shows_the_parents_and_calls_and_anonymising_removes
     db.session.commit()
     data = child_data(children[0])
     assert data["parents_for_calls"]["reach"] == "13800000000" and data["family_calls"][0]["notes"] == call.notes
+    assert data["parents_for_calls"]["call_times_by_message"] is False  # how their call times reach them, too
     anonymise(children[0])
     db.session.commit()
     assert db.session.execute(db.select(ParentContact).where(ParentContact.child_id == children[0].id)).first() is None

@@ -101,6 +101,8 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "auditlog.index": ("GET", frozenset({Role.MANAGER, Role.ADMIN})),
     "calls.week": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "calls.plan": ("POST", frozenset({Role.COORDINATOR})),
+    "calls.progress": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
+    "calls.send_slots": ("POST", frozenset({Role.COORDINATOR})),
     "calls.room": ("GET", frozenset({Role.COORDINATOR})),
     "calls.parents": ("GET", frozenset({Role.COORDINATOR})),
     "calls.record": ("GET", frozenset({Role.COORDINATOR})),
