@@ -5,6 +5,7 @@ leaves the last good plan as it was."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
 from rq import get_current_job
-from rq.exceptions import NoSuchJobError
+from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
 
 from scheduler_app import audit
@@ -102,19 +103,29 @@ def planning_of(app: Flask, organisation_id: int, week_start: dt.date, plan: Cal
         return Planning()
     if status in WAITING:
         if _older_than(job.enqueued_at, app.config["PEIBAN_QUEUE_WAIT_SECONDS"]):
-            return Planning(failed=_("No solve worker took the planning in time; the plan was not changed. Ask "
-                                     "the administrator to start the workers, then plan again."))
+            # The page says the plan was not changed: a worker starting late must not change it after all.
+            return Planning(failed=_give_up(job, _(
+                "No solve worker took the planning in time; the plan was not changed. Ask the administrator to "
+                "start the workers, then plan again.")))
         return Planning(running=True)
     if status == JobStatus.STARTED:
         if _older_than(job.started_at, QUEUED_PLAN_SECONDS + JOB_SLACK_S):
-            return Planning(failed=_("The planning stopped without finishing (its worker was stopped); the plan "
-                                     "was not changed. Plan again."))
+            return Planning(failed=_give_up(job, _(
+                "The planning stopped without finishing (its worker was stopped); the plan was not changed. Plan "
+                "again.")))
         return Planning(running=True)
     ended = job.ended_at
     if status in ENDED_BADLY and (plan is None or ended is None or as_utc(ended) > as_utc(plan.planned_at)):
         reason = str(job.meta.get("reason") or _("the job ended without a plan"))
         return Planning(failed=_("The planning failed: %(reason)s. The plan was not changed.", reason=reason))
     return Planning()
+
+
+def _give_up(job: Job, why: str) -> str:
+    """Take a planning nobody will finish off the queue (RQ then never starts it), keeping why; returns why."""
+    with contextlib.suppress(RedisError, InvalidJobOperation):  # already ended, or gone: nothing left to stop
+        job.cancel()
+    return why
 
 
 def _older_than(moment: dt.datetime | None, seconds: float) -> bool:

@@ -220,7 +220,9 @@ def plan_week(organisation_id: int, week_start: dt.date, time_limit_s: float = P
                              day_index=DAYS.index(c.day), start=_time(c.start), end=_time(c.end), line=c.line)
                   for c in result.schedule.calls]
     db.session.add(plan)
-    audit.record("calls.planned", "call_plan", None, week=week_start.isoformat(), calls=len(plan.calls))
+    # In a solve worker there is no signed-in user: the organisation is named so that its audit log shows it.
+    audit.record("calls.planned", "call_plan", None, organisation_id=organisation_id, week=week_start.isoformat(),
+                 calls=len(plan.calls))
     db.session.commit()
     return PlanOutcome(calls=len(plan.calls), short=len(plan.unmet), left_out=len(world.left_out),
                        proven=result.status == "OPTIMAL")

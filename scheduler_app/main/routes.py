@@ -66,7 +66,7 @@ def home():
         worker = current_user.volunteer
         return kept_on_phone(render_template(
             "main/home_social_worker.html", week_start=week_start,
-            cases=supported_children(current_user.organisation_id, worker.id),
+            cases=supported_children(current_user.organisation_id, worker.id),  # counted only: the page is kept
             weeks=[(start, my_week(worker, published_week_for(worker, start)),
                     activities_of(worker, start, start + dt.timedelta(days=6)))
                    for start in (week_start, week_start + dt.timedelta(days=7))],

@@ -17,6 +17,7 @@ from scheduler_app.messages.services import (
     channels_of,
     delivery_log,
     find_channel,
+    for_staff,
     remove_channel,
     save_channel,
     save_choices,
@@ -111,7 +112,8 @@ def remove_channel_page(channel_id: int):
 def mine():
     """Her own choices: e-mail address, the channels her messages go on, quiet hours."""
     form = ChoicesForm(obj=current_user if request.method == "GET" else None)
-    form.channels.choices = [(c.id, c.label) for c in channels_of(current_user.organisation_id) if c.active]
+    form.channels.choices = [(c.id, c.label) for c in channels_of(current_user.organisation_id)
+                             if c.active and for_staff(c)]
     if request.method == "GET":
         form.channels.data = list(current_user.message_channels or [])
     if form.validate_on_submit():

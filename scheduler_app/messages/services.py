@@ -94,7 +94,13 @@ def receiving(user: User) -> list[MessageChannel]:
     channels = db.session.execute(db.select(MessageChannel).where(
         MessageChannel.organisation_id == user.organisation_id, MessageChannel.active,
         MessageChannel.id.in_(chosen)).order_by(MessageChannel.id)).scalars()
-    return [c for c in channels if c.kind != ChannelKind.EMAIL or user.email]
+    return [c for c in channels if (c.kind != ChannelKind.EMAIL or user.email) and for_staff(c)]
+
+
+def for_staff(channel: MessageChannel) -> bool:
+    """Whether a person with an account may choose the channel: e-mail or a group; an SMS gateway that takes a
+    parent's number ({address}) has no address of hers to go to."""
+    return channel.kind == ChannelKind.EMAIL or not reaches_one(ChannelSettings.of(channel))
 
 
 def put(user: User, event_key: str, kind: str, compose: Callable[[], Text], due_at: dt.datetime | None = None,

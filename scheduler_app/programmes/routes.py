@@ -336,6 +336,14 @@ def stop_support(child_id: int):
     return redirect(url_for("programmes.support"))
 
 
+@bp.route("/my-cases")
+@roles_required(Role.SOCIAL_WORKER)
+def my_cases():
+    """The children whose case the social worker holds (a page her phone never keeps)."""
+    return render_template("programmes/my_cases.html",
+                           cases=supported_children(current_user.organisation_id, current_user.volunteer_id))
+
+
 @bp.route("/cases/<int:child_id>")
 @roles_required(Role.SOCIAL_WORKER)
 def case(child_id: int):

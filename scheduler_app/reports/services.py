@@ -275,7 +275,8 @@ def weekly_figures(organisation_id: int, today: dt.date, weeks: int = DASHBOARD_
     for week_start, roster in published_rosters(organisation_id, first, monday):
         last = min(week_start + dt.timedelta(days=6), today)
         primary = {c["id"]: c.get("primary_volunteer") for c in roster.instance.get("children", [])}
-        visits = [d for d in by_week[week_start] if d.assignment.kind == AssignmentKind.VISIT]
+        visits = [d for d in by_week[week_start]  # the interviews apart, as the required visits leave them out
+                  if d.assignment.kind == AssignmentKind.VISIT and not is_interview(d.assignment)]
         regular = sum(1 for d in visits if d.assignment.child is not None  # a visit always has its child
                       and primary.get(d.assignment.child.code) == d.assignment.volunteer.code)
         done = facts(organisation_id, week_start, last, today)

@@ -121,6 +121,24 @@ def test_a_planning_whose_worker_died_says_so_and_can_be_queued_again(queued, ma
     job.save()
     shown = client.get(WEEK_PAGE, headers=EN).get_data(as_text=True)
     assert "stopped without finishing" in shown and "data-progress=" not in shown
+    assert Job.fetch(job.id, connection=solve_queue(queued).connection).get_status() == JobStatus.CANCELED
     assert "being planned on the solve workers" in _press_plan(client)
+    assert solve_queue(queued).job_ids.count(job_id(org.id, MONDAY)) == 1  # queued once, run once
     _drain(queued)
     assert len(_plans()) == 1
+
+
+def test_a_planning_no_worker_took_is_taken_off_the_queue(queued, make_org, make_site, make_child,
+                                                          make_volunteer, make_user, login) -> None:
+    """A job waiting past its time: the page says the plan was not changed, and it is taken off the queue, so a
+    worker starting late does not change the plan after all."""
+    org, site, children, client = _world(make_org, make_site, make_child, make_volunteer, make_user, login)
+    _set_up(client, site, children)
+    _press_plan(client)
+    job = Job.fetch(job_id(org.id, MONDAY), connection=solve_queue(queued).connection)
+    job.enqueued_at = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=queued.config["PEIBAN_QUEUE_WAIT_SECONDS"] + 5)
+    job.save()
+    assert "No solve worker took the planning in time" in client.get(WEEK_PAGE, headers=EN).get_data(as_text=True)
+    assert job_id(org.id, MONDAY) not in solve_queue(queued).job_ids
+    _drain(queued)
+    assert _plans() == []

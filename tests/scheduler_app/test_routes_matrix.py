@@ -159,6 +159,7 @@ EXPECTED: dict[str, tuple[str, frozenset[Role] | None]] = {
     "programmes.group": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "programmes.add_group_member": ("POST", frozenset({Role.COORDINATOR})),
     "programmes.remove_group_member": ("POST", frozenset({Role.COORDINATOR})),
+    "programmes.my_cases": ("GET", frozenset({Role.SOCIAL_WORKER})),
     "programmes.add_group_session": ("POST", frozenset({Role.COORDINATOR})),
     "programmes.library": ("GET", frozenset({Role.COORDINATOR, Role.MANAGER})),
     "static": ("GET", None),
