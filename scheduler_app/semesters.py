@@ -18,8 +18,8 @@ from scheduler_app.models import Child, ChildClass, SchoolTerm, TeacherVisit
 
 NO_TEACHER_VISIT = "no_teacher_visit"  # the warning's kind (scheduler_app.earlywarning.services.KINDS)
 SPRING_FIRST_MONTH, AUTUMN_FIRST_MONTH = 2, 8  # without recorded terms: spring February to July, autumn to January
-# A recorded term that starts this close to a month boundary (1 February, 1 August), or runs over it, replaces it:
-# the schools' own first day (1 September, 20 February) is when their semester starts.
+# A recorded term that starts this close to a month boundary (1 February, 1 August) replaces it: the schools' own
+# first day (1 September, 20 February) is when their semester starts. Terms starting this close together start one.
 SUPERSEDE_DAYS = 75
 
 
@@ -70,11 +70,17 @@ class Semesters:
     terms: tuple[tuple[dt.date, dt.date, str], ...] = ()
 
     def _starts(self, day: dt.date) -> list[TermStart]:
-        """Every semester start from two years before ``day`` to one year after, in order."""
-        months = _month_starts(day.year - 2, day.year + 1)
-        recorded = [TermStart(first, name) for first, _last, name in self.terms]
-        kept = [m for m in months if not any(abs((first - m.day).days) <= SUPERSEDE_DAYS or first <= m.day <= last
-                                             for first, last, _name in self.terms)]
+        """Every semester start from well before ``day`` (and every recorded term) to well after, in order.
+        Recorded terms starting within SUPERSEDE_DAYS of each other (two kinds of school, a short summer term
+        before the autumn one) start one semester, at the first of them: a week-long semester would warn about
+        every child."""
+        recorded: list[TermStart] = []
+        for first, _last, name in sorted(self.terms):
+            if not recorded or (first - recorded[-1].day).days > SUPERSEDE_DAYS:
+                recorded.append(TermStart(first, name))
+        years = [day.year, *(first.year for first, _last, _name in self.terms)]
+        months = _month_starts(min(years) - 2, max(years) + 2)
+        kept = [m for m in months if all(abs((r.day - m.day).days) > SUPERSEDE_DAYS for r in recorded)]
         return sorted(recorded + kept, key=lambda s: s.day)
 
     def of(self, day: dt.date) -> Semester:

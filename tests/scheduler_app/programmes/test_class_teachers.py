@@ -50,6 +50,24 @@ def test_recorded_terms_start_the_semesters_and_keep_the_holiday_after_them() ->
     assert terms.of(dt.date(2027, 7, 20)).first_day == dt.date(2027, 2, 20)
 
 
+def test_terms_starting_close_together_start_one_semester_and_a_long_term_keeps_the_months() -> None:
+    """Two schools' autumn terms a week apart, or a summer term seven weeks before autumn, start one semester at
+    the first of them (no week-long semester to warn about); a term of a whole year still has the months' boundaries
+    inside it, and a day long after the last term has its semester."""
+    schools = Semesters(((dt.date(2026, 8, 25), dt.date(2027, 1, 10), "城区秋季学期"), AUTUMN, SPRING))
+    autumn = schools.of(dt.date(2026, 10, 1))
+    assert (autumn.label, autumn.first_day, autumn.last_day) == ("城区秋季学期", dt.date(2026, 8, 25),
+                                                                 dt.date(2027, 2, 19))
+    summer = Semesters(((dt.date(2026, 7, 10), dt.date(2026, 8, 20), "暑期班"), AUTUMN))
+    assert summer.of(dt.date(2026, 10, 1)).first_day == dt.date(2026, 7, 10)
+    year = Semesters(((dt.date(2026, 9, 1), dt.date(2027, 8, 20), "全年"),))
+    assert [year.of(dt.date(2026, 12, 15)).first_day, year.of(dt.date(2027, 3, 1)).first_day] == \
+        [dt.date(2026, 9, 1), dt.date(2027, 2, 1)]
+    late = Semesters(((dt.date(2026, 12, 1), dt.date(2027, 11, 30), "全年"),))  # the last start of all
+    assert late.of(dt.date(2026, 12, 15)).first_day == dt.date(2026, 12, 1)
+    assert late.of(dt.date(2031, 5, 1)).label == "2031-spring"
+
+
 def test_the_warning_reads_the_organisations_own_terms(app, make_org, make_child) -> None:
     """With the terms recorded, a visit in the summer holiday before the autumn term does not count for it (by the
     months it would), one in the winter holiday after it does; the warning names the recorded term."""
