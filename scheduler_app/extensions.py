@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from flask import Flask, current_app
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -43,3 +44,8 @@ babel = Babel()
 # Throttles by address (behind a reverse proxy, PEIBAN_PROXY_HOPS makes the address the client's); its storage
 # is Redis when REDIS_URL is set, so every server process counts together, else this process's memory.
 limiter = Limiter(get_remote_address, default_limits=[])
+
+
+def this_app() -> Flask:
+    """The app of the current context itself, not its proxy: for a thread, a job or a login that outlives it."""
+    return current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy method

@@ -3,11 +3,11 @@ and the week's call plan, and what every job there does first in its forked work
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
 from redis import Redis
 from rq import Queue
 
-from scheduler_app.extensions import db
+from scheduler_app.extensions import db, this_app
 
 
 def solve_queue(app: Flask) -> Queue:
@@ -18,6 +18,6 @@ def solve_queue(app: Flask) -> Queue:
 def worker_app() -> Flask:
     """A solve worker's app, in the forked work horse: its connections are the parent's, so drop them (without
     closing what the parent may still use) and open new ones."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy method
+    app: Flask = this_app()
     db.engine.dispose(close=False)
     return app

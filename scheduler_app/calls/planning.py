@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from redis.exceptions import RedisError
@@ -20,7 +20,7 @@ from rq.job import Job, JobStatus
 
 from scheduler_app import audit
 from scheduler_app.calls.services import CallsError, PlanOutcome, plan_week, plannable
-from scheduler_app.extensions import db
+from scheduler_app.extensions import db, this_app
 from scheduler_app.jobqueue import solve_queue, worker_app
 from scheduler_app.models import CallPlan, as_utc, utcnow
 
@@ -65,7 +65,7 @@ def job_id(organisation_id: int, week_start: dt.date) -> str:
 def start_planning(organisation_id: int, week_start: dt.date) -> Started:
     """Plan the week's calls: queued for a solve worker when there is a job queue (after checking now that the
     week can be planned, so a data problem is said at once), else in this request. A CallsError says why not."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy method
+    app: Flask = this_app()
     if not app.config["REDIS_URL"]:
         return Started(False, plan_week(organisation_id, week_start))
     plannable(organisation_id, week_start)

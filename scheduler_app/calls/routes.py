@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -30,6 +30,7 @@ from scheduler_app.calls.services import (
     send_week_slots,
     week_calls,
 )
+from scheduler_app.extensions import this_app
 from scheduler_app.models import Role
 from scheduler_app.solver_text import say_stored
 from scheduler_app.weekly import Interval, format_intervals, week_start_of
@@ -43,10 +44,6 @@ def _week() -> tuple[WeekForm, dt.date]:
     return form, week_start_of(day)
 
 
-def _app() -> Flask:
-    return current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy method
-
-
 @bp.route("/")
 @roles_required(Role.COORDINATOR, Role.MANAGER)
 def week():
@@ -56,7 +53,7 @@ def week():
     name = naming_for(current_user.organisation_id)
     unmet = [(u, say_stored(u.get("reason"), u.get("text", ""), name))
              for u in (shown.plan.unmet if shown.plan else [])]
-    planning = planning_of(_app(), current_user.organisation_id, start, shown.plan)
+    planning = planning_of(this_app(), current_user.organisation_id, start, shown.plan)
     return render_template("calls/week.html", form=form, week_start=start, shown=shown, unmet=unmet,
                            planning=planning,
                            plan_form=PlanForm(week=start.isoformat()),
@@ -97,7 +94,8 @@ def progress():
     """Whether the week's planning still runs on the queue: the week page polls this (the rosters' progress
     script) and reloads once it has ended."""
     _form, start = _week()
-    planning = planning_of(_app(), current_user.organisation_id, start, plan_of(current_user.organisation_id, start))
+    organisation_id = current_user.organisation_id
+    planning = planning_of(this_app(), organisation_id, start, plan_of(organisation_id, start))
     return {"running": planning.running, "text": _("Planning the week's calls…") if planning.running else ""}
 
 

@@ -19,8 +19,7 @@ from scheduler_app.contract.calls import CallWorld, build_call_instance
 from scheduler_app.contract.instance import ContractError
 from scheduler_app.database import owned
 from scheduler_app.extensions import db
-from scheduler_app.messages.channels import ChannelSettings, reaches_one
-from scheduler_app.messages.services import DEFAULT_LANGUAGE, channels_of
+from scheduler_app.messages.services import DEFAULT_LANGUAGE, channels_of, reaches_parents
 from scheduler_app.models import (
     CallPlan,
     CallRoom,
@@ -134,7 +133,7 @@ class ParentsMessages:
 
 def parent_channels(organisation_id: int) -> list[MessageChannel]:
     """The organisation's working channels that go to one person: the ones the parents can be sent on."""
-    return [c for c in channels_of(organisation_id) if c.active and reaches_one(ChannelSettings.of(c))]
+    return [c for c in channels_of(organisation_id) if reaches_parents(c)]
 
 
 def _checked_messages(organisation_id: int, messages: ParentsMessages) -> ParentsMessages:

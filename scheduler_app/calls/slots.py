@@ -16,15 +16,31 @@ from flask_babel import gettext as _
 
 from scheduler_app import audit
 from scheduler_app.extensions import db
-from scheduler_app.messages.channels import ChannelSettings, reaches_one
-from scheduler_app.messages.services import Text, put_for_parents
-from scheduler_app.models import CallPlan, Child, ConsentCategory, FamilyCall, Message, ParentContact
+from scheduler_app.messages.services import Text, organisation_zone, parents_channel, put_for_parents
+from scheduler_app.models import (
+    CallPlan,
+    Child,
+    ConsentCategory,
+    FamilyCall,
+    Message,
+    MessageState,
+    ParentContact,
+    utcnow,
+)
 from scheduler_app.names import first_name
 from scheduler_app.privacy.services import consented_categories
 from scheduler_app.weekly import day_label
 
 KIND_NEW = "call_slots"
 KIND_CHANGED = "call_slots_changed"
+
+
+class Told(StrEnum):
+    """What sending did for one family: their first call times, an update, or nothing (they have these times)."""
+
+    NEW = KIND_NEW
+    CHANGED = KIND_CHANGED
+    SAME = "same"
 
 
 class Reach(StrEnum):
@@ -58,8 +74,7 @@ def parents_reach(contacts: list[ParentContact], on: dt.date) -> dict[int, Reach
     for contact in contacts:
         if not contact.messages_agreed or ConsentCategory.CALLS.value not in consents.get(contact.child_id, set()):
             found[contact.child_id] = Reach.NOT_AGREED
-        elif contact.channel is None or not contact.channel.active or not contact.address.strip() \
-                or not reaches_one(ChannelSettings.of(contact.channel)):
+        elif parents_channel(contact) is None:
             found[contact.child_id] = Reach.NO_ADDRESS
         else:
             found[contact.child_id] = Reach.REACHABLE
@@ -77,7 +92,8 @@ def send_slots(plan: CallPlan, today: dt.date | None = None) -> SlotsSent:
     """Put each reachable family's call times of the week in the outbox (one message for siblings whose parents
     share an address), in one transaction."""
     contacts = contacts_in(plan)
-    reach = parents_reach(contacts, today or dt.date.today())
+    # The organisation's date, not the server's: before 08:00 in Beijing a UTC server is still on yesterday.
+    reach = parents_reach(contacts, today or utcnow().astimezone(organisation_zone(plan.organisation_id)).date())
     names = {c.id: c.name for c in db.session.execute(
         db.select(Child).where(Child.id.in_([c.child_id for c in contacts]))).scalars()}
     groups: dict[tuple[int, str], list[ParentContact]] = defaultdict(list)
@@ -88,9 +104,9 @@ def send_slots(plan: CallPlan, today: dt.date | None = None) -> SlotsSent:
     first = updated = unchanged = 0
     for group in groups.values():
         told = _tell(plan, group, names)
-        first += told == KIND_NEW
-        updated += told == KIND_CHANGED
-        unchanged += told is None
+        first += told == Told.NEW
+        updated += told == Told.CHANGED
+        unchanged += told == Told.SAME
     audit.record("call_slots.sent", "call_plan", plan.id, week=plan.week_start.isoformat(), first=first,
                  updated=updated, unchanged=unchanged)  # counts only: who the parents are is sensitive
     db.session.commit()
@@ -98,9 +114,9 @@ def send_slots(plan: CallPlan, today: dt.date | None = None) -> SlotsSent:
     return SlotsSent(first, updated, unchanged, by_reason[Reach.NOT_AGREED], by_reason[Reach.NO_ADDRESS])
 
 
-def _tell(plan: CallPlan, group: list[ParentContact], names: dict[int, str]) -> str | None:
-    """Put one family's call times for its parents (the first contact of the group); the kind put, or None when
-    the times are the ones they were last sent."""
+def _tell(plan: CallPlan, group: list[ParentContact], names: dict[int, str]) -> Told:
+    """Put one family's call times for its parents (the first contact of the group), unless the times are the ones
+    last sent to them at this address and not given up."""
     contact = group[0]
     children = {c.child_id for c in group}
     calls = sorted((c for c in plan.calls if children & set(c.child_ids)), key=lambda c: (c.day_index, c.start))
@@ -108,26 +124,29 @@ def _tell(plan: CallPlan, group: list[ParentContact], names: dict[int, str]) -> 
              for c in calls]
     digest = hashlib.sha256(json.dumps(slots).encode()).hexdigest()[:16]
     prefix = f"call-slots:{plan.week_start.isoformat()}:"
-    earlier = list(db.session.execute(db.select(Message.event_key).where(
-        Message.contact_id == contact.id, Message.event_key.startswith(prefix)).order_by(Message.id)).scalars())
-    if earlier and earlier[-1].split(":")[2] == digest:
-        return None
+    earlier = db.session.execute(db.select(Message.event_key, Message.state, Message.address).where(
+        Message.contact_id == contact.id, Message.event_key.startswith(prefix)).order_by(Message.id)).all()
+    # What they were told: a message given up (a wrong number) or sent to an address since changed told nothing.
+    told = [key for key, state, address in earlier
+            if state != MessageState.FAILED and address == contact.address.strip()]
+    if told and told[-1].startswith(f"{prefix}{digest}:"):
+        return Told.SAME
     # The count keeps a time moved back to an earlier one a new message: they were last told the other.
-    kind = KIND_CHANGED if earlier else KIND_NEW
+    kind = Told.CHANGED if told else Told.NEW
 
     def compose() -> Text:
         given = ", ".join(first_name(names.get(k, "")) for k in sorted(children))
         lines = [_("The call times you were sent earlier have changed; these are the new ones:")] \
-            if kind == KIND_CHANGED else []
+            if kind == Told.CHANGED else []
         lines += [_call_line(plan, call, children, names) for call in calls]
         lines.append(_("If a time does not suit you, please tell the coordinator."))
         subject = _("Changed call times with %(children)s, week of %(date)s", children=given,
-                    date=plan.week_start.isoformat()) if kind == KIND_CHANGED \
+                    date=plan.week_start.isoformat()) if kind == Told.CHANGED \
             else _("Call times with %(children)s, week of %(date)s", children=given, date=plan.week_start.isoformat())
         return Text(subject, "\n".join(lines))
 
-    put = put_for_parents(contact, f"{prefix}{digest}:{len(earlier)}", kind, compose)
-    return kind if put else None
+    put = put_for_parents(contact, f"{prefix}{digest}:{len(earlier)}", kind.value, compose)
+    return kind if put else Told.SAME  # not put: the same press came in twice at once
 
 
 def _call_line(plan: CallPlan, call: FamilyCall, children: set[int], names: dict[int, str]) -> str:

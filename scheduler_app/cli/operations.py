@@ -6,9 +6,9 @@ import sys
 import time
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
+from scheduler_app.extensions import this_app
 from scheduler_app.operations.cron import CronError, run_due
 from scheduler_app.operations.doctor import examine
 
@@ -20,7 +20,7 @@ from scheduler_app.operations.doctor import examine
 def cron(every: int) -> None:
     """Run the scheduled jobs now due (backup, warnings, purge, messages; schedules in PEIBAN_CRON_*), one line
     each; run it every minute or five. Exit 1 when a job failed (the others still ran)."""
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy method
+    app = this_app()
     while True:
         try:
             done = run_due(app)
@@ -43,7 +43,7 @@ def cron(every: int) -> None:
 def doctor() -> None:
     """Check this deployment (secret key, HTTPS, HSTS, debug, migrations, translations, backups, workers, disk)
     and say what to fix; exit 1 when something must be fixed."""
-    findings = examine(current_app._get_current_object())  # type: ignore[attr-defined]  # werkzeug's proxy method
+    findings = examine(this_app())
     for finding in findings:
         click.echo(finding.line)
     to_fix = [finding for finding in findings if not finding.ok]

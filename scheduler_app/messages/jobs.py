@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, has_app_context
 from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from scheduler_app.extensions import db
+from scheduler_app.extensions import db, this_app
 from scheduler_app.messages.events import plan_due
 from scheduler_app.messages.sender import Round, send_due
 
@@ -49,7 +49,7 @@ def _wake(session: Session) -> None:
     answer only delays them till cron's next run)."""
     if not session.info.pop("messages_put", False) or not has_app_context():
         return
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy method
+    app: Flask = this_app()
     if not app.config["REDIS_URL"]:
         return
     try:

@@ -18,11 +18,18 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import or_, update
 
 from scheduler_app.extensions import db
 from scheduler_app.messages.channels import ChannelSettings, Outgoing, send
-from scheduler_app.messages.services import Quiet, after_quiet_hours, message_id, organisation_zone
+from scheduler_app.messages.services import (
+    Quiet,
+    after_quiet_hours,
+    message_id,
+    organisation_zone,
+    still_for_the_parents,
+)
 from scheduler_app.models import Message, MessageChannel, MessageState, ParentContact, User, utcnow
 
 
@@ -68,8 +75,17 @@ def claim(token: str, now: dt.datetime, size: int) -> list[Claimed]:
                        .values(claim=token, claimed_until=now + lease).execution_options(synchronize_session=False))
     rows = db.session.execute(db.select(Message).where(Message.claim == token, Message.id.in_(ids))
                               .order_by(Message.due_at, Message.id)).scalars().all()
-    taken = [Claimed(m.id, m.attempts, ChannelSettings.of(m.channel),
-                     Outgoing(m.subject, m.body, m.address, message_id(m))) for m in rows]
+    taken = []
+    for m in rows:
+        if m.contact_id is not None and not still_for_the_parents(m, now.astimezone(
+                organisation_zone(m.organisation_id)).date()):
+            with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+                m.state, m.claim, m.claimed_until = MessageState.FAILED, None, None
+                m.last_error = _("Not sent: the parents withdrew their agreement or their consent for calls, or "
+                                 "changed their address, before it went.")
+            continue
+        taken.append(Claimed(m.id, m.attempts, ChannelSettings.of(m.channel),
+                             Outgoing(m.subject, m.body, m.address, message_id(m))))
     db.session.commit()
     return taken
 

@@ -23,6 +23,7 @@ from scheduler_app.messages.channels import ChannelSettings, Outgoing, Sent, rea
 from scheduler_app.messages.sealing import SecretError, from_environment, seal, tail
 from scheduler_app.models import (
     ChannelKind,
+    ConsentCategory,
     Message,
     MessageChannel,
     MessageState,
@@ -33,6 +34,7 @@ from scheduler_app.models import (
     as_utc,
     utcnow,
 )
+from scheduler_app.privacy.services import consented_categories
 
 DEFAULT_LANGUAGE = "zh_CN"
 LOG_PAGE = 200  # the delivery log shows this many of the newest messages
@@ -129,15 +131,35 @@ def put(user: User, event_key: str, kind: str, compose: Callable[[], Text], due_
     return len(channels)
 
 
+def reaches_parents(channel: MessageChannel | None) -> bool:
+    """Whether a channel may carry a message to a child's parents: working, and going to one person (e-mail, an
+    SMS gateway), never a group whose members would read it."""
+    return channel is not None and channel.active and reaches_one(ChannelSettings.of(channel))
+
+
+def parents_channel(contact: ParentContact) -> MessageChannel | None:
+    """The channel the parents' messages go on, when it can carry them and they gave an address on it."""
+    return contact.channel if reaches_parents(contact.channel) and contact.address.strip() else None
+
+
+def still_for_the_parents(message: Message, on: dt.date) -> bool:
+    """Whether a message put for the parents may still go: they still agree to messages, at the address it was put
+    for, and a consent for calls is in force on the day (the organisation's date): a message waits for quiet hours
+    or a retry, and may not go once they withdrew."""
+    contact = message.contact
+    if contact is None or not contact.messages_agreed or contact.address.strip() != message.address:
+        return False
+    return ConsentCategory.CALLS.value in consented_categories([contact.child_id], on).get(contact.child_id, set())
+
+
 def put_for_parents(contact: ParentContact, event_key: str, kind: str, compose: Callable[[], Text],
                     due_at: dt.datetime | None = None) -> bool:
     """Put an event's message for a child's parents (who have no account) in the outbox, on the channel and at the
     address of their contact, in their language and after their quiet hours, in the caller's transaction. Only a
     working channel that goes to one person (e-mail, an SMS gateway) takes it: a group's members must never read
     it. An event already put for them is left as it is (the key). Returns whether it was put now."""
-    channel = contact.channel
-    if channel is None or not channel.active or not contact.address.strip() \
-            or not reaches_one(ChannelSettings.of(channel)):
+    channel = parents_channel(contact)
+    if channel is None:
         return False
     with force_locale(contact.locale or DEFAULT_LANGUAGE):
         text = compose()

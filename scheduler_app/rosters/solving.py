@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_babel import gettext as _
 
 from scheduler_app import audit
 from scheduler_app.contract.instance import build_instance
-from scheduler_app.extensions import db
+from scheduler_app.extensions import db, this_app
 from scheduler_app.models import Assignment, AssignmentStatus, Roster, RunState, SolveRun, utcnow
 from scheduler_app.records.editing import find
 from scheduler_app.records.volunteers import VOLUNTEER
@@ -39,7 +39,7 @@ def start_solve(organisation_id: int, week_start: dt.date, user_id: int, time_li
                  replan_of=replan_of.id if replan_of is not None else None)
     db.session.commit()
     # The runner's thread needs the app, not the request's proxy (werkzeug's proxy method, unknown to the stubs).
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    app: Flask = this_app()
     runner_for(app).start(app, run.id, instance, time_limit_s)
     return run
 

@@ -12,7 +12,7 @@ import pytest
 from scheduler_app.calls.services import CallsError, ParentsMessages, save_parents
 from scheduler_app.extensions import db
 from scheduler_app.messages.sender import send_due
-from scheduler_app.models import FamilyCall, GuardianConsent, Message, ParentContact, Role, as_utc
+from scheduler_app.models import FamilyCall, GuardianConsent, Message, MessageState, ParentContact, Role, as_utc
 from tests.conftest import post_form
 
 EN = {"Accept-Language": "en"}
@@ -198,3 +198,53 @@ def test_the_delivery_log_shows_the_parents_messages(app, family, inbox) -> None
     send_due()
     html = family["client"].get("/messages/log").get_data(as_text=True)
     assert "父母（家庭 WANG）" in html and "给父母的通话时间" in html and html.count("status-sent") == 1
+
+
+def test_parents_who_withdraw_before_their_message_goes_are_not_sent_it(app, family, inbox) -> None:
+    """The call times wait in the outbox (quiet hours, a retry); the parents withdraw their agreement meanwhile:
+    the sender does not send it, and the delivery log says why; the same for a consent for calls withdrawn."""
+    for child in family["children"]:
+        _parents(family, child)
+    _plan(family)
+    _send(family)
+    for child in family["children"]:
+        _parents(family, child, agreed=False)
+    assert send_due().sent == 0 and inbox.mails == []
+    (message,) = _messages()
+    assert message.state == MessageState.FAILED and message.last_error  # the reason, in the log
+    for child in family["children"]:
+        _parents(family, child)
+    assert "Call times sent to 1 families" in _send(family)  # the one given up told them nothing
+    for consent in db.session.execute(db.select(GuardianConsent)).scalars():
+        consent.withdrawn_on = dt.date.today()
+    db.session.commit()
+    assert send_due().sent == 0 and inbox.mails == []
+
+
+def test_a_new_address_gets_the_call_times_the_old_one_was_to_get(app, family, inbox) -> None:
+    """The parents change their address before the message went: it does not go to the old one; sending again
+    puts the times for the new address, which gets them."""
+    for child in family["children"]:
+        _parents(family, child)
+    _plan(family)
+    _send(family)
+    for child in family["children"]:
+        _parents(family, child, address="wang.new@example.org")
+    assert send_due().sent == 0
+    assert "Call times sent to 1 families, an update to 0" in _send(family)
+    assert send_due().sent == 1
+    assert [to for to, _s, _t, _i in inbox.mails] == ["wang.new@example.org"]
+
+
+def test_times_given_up_on_are_sent_again(app, family, inbox) -> None:
+    """A message that was given up (a wrong number after every retry) told the parents nothing: the next press
+    sends the same times again rather than saying they already have them."""
+    for child in family["children"]:
+        _parents(family, child)
+    _plan(family)
+    _send(family)
+    (message,) = _messages()
+    message.state = MessageState.FAILED
+    db.session.commit()
+    assert "Call times sent to 1 families, an update to 0; 0 already have them." in _send(family)
+    assert [m.state for m in _messages()] == [MessageState.FAILED, MessageState.QUEUED]
