@@ -25,7 +25,7 @@ MAX_PAGES = 120  # a walk that goes on past this is following links without end
 # Pages a link leads to that are not HTML pages to read on a phone: files, feeds, the worker's own files.
 NOT_PAGES = {"main.service_worker", "main.manifest", "calendar.feed", "static",
              "operations.healthz", "operations.readyz", "operations.metrics_page",  # for probes, not people
-             "rosters.week_progress"}  # the figures the week page polls while a solve runs
+             "rosters.week_progress", "calls.progress"}  # the figures the week pages poll while a job runs
 DOWNLOAD = re.compile(r"/(export|download|hours\.(csv|xlsx)|national|template)\b|\.(csv|xlsx|ics|pdf)$|fmt=|/data$")
 # What a role reaches only by acting first (a form's answer, an error, a page for one moment), so no link of
 # the walk leads there; each is visited by the journeys and the HTTP tests instead.
