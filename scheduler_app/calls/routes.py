@@ -61,18 +61,27 @@ def week():
                            week_days={i: start + dt.timedelta(days=i) for i in range(7)})
 
 
-@bp.route("/plan", methods=["POST"])
-@roles_required(Role.COORDINATOR)
-def plan():
-    """Plan the week's calls with the solver (in this request), then show them."""
-    form = PlanForm()
+def _posted_week(form: PlanForm | SendSlotsForm) -> dt.date | None:
+    """The Monday of the week a posted button names, or None (said in a flash) when it is not a date; 400 for a
+    post without the form's token."""
     try:
         start = week_start_of(dt.date.fromisoformat(form.week.data or ""))
     except ValueError:
         flash(_("Week: not a date."), "error")
-        return redirect(url_for("calls.week"))
+        return None
     if not form.validate_on_submit():
         abort(400)
+    return start
+
+
+@bp.route("/plan", methods=["POST"])
+@roles_required(Role.COORDINATOR)
+def plan():
+    """Plan the week's calls with the solver (on the solve workers when there is a job queue, else in this
+    request), then show them."""
+    start = _posted_week(PlanForm())
+    if start is None:
+        return redirect(url_for("calls.week"))
     try:
         started = start_planning(current_user.organisation_id, start)
     except CallsError as exc:
@@ -103,14 +112,9 @@ def progress():
 @roles_required(Role.COORDINATOR)
 def send_slots():
     """Send the planned week's call times to the parents who agreed to messages (again: only what changed)."""
-    form = SendSlotsForm()
-    try:
-        start = week_start_of(dt.date.fromisoformat(form.week.data or ""))
-    except ValueError:
-        flash(_("Week: not a date."), "error")
+    start = _posted_week(SendSlotsForm())
+    if start is None:
         return redirect(url_for("calls.week"))
-    if not form.validate_on_submit():
-        abort(400)
     try:
         sent = send_week_slots(current_user.organisation_id, start)
     except CallsError as exc:
