@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import uuid
 
 import pytest
+from redis import Redis
+from redis.exceptions import RedisError
 
+from scheduler_app.jobqueue import solve_queue
 from scheduler_app.models import Village
+
+REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 MONDAY = dt.date(2026, 11, 30)
 SITES = {"S1": (30.447, 114.872), "S2": (30.480, 114.930)}
@@ -30,3 +37,16 @@ def saturday_with_a_visit(make_org, make_site, make_volunteer, make_child, make_
                   (make_volunteer(org, "M1"), child, 5, "09:00", "10:00"))
         return org
     return build
+
+
+@pytest.fixture
+def queued(app):
+    """The app sending solves (rosters and call plans) to a queue of its own on the test Redis (skipped when none
+    answers); the queue and its jobs are deleted afterwards."""
+    try:
+        Redis.from_url(REDIS, socket_connect_timeout=2).ping()
+    except RedisError as exc:
+        pytest.skip(f"no Redis at {REDIS}: {exc}")
+    app.config.update(REDIS_URL=REDIS, PEIBAN_SOLVE_QUEUE=f"peiban-test-{uuid.uuid4().hex[:8]}")
+    yield app
+    solve_queue(app).delete(delete_jobs=True)

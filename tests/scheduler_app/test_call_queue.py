@@ -7,12 +7,8 @@ import datetime as dt
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import pytest
-from redis import Redis
-from redis.exceptions import RedisError
 from rq.job import Job, JobStatus
 
 from scheduler_app.calls.planning import JOB_SLACK_S, QUEUED_PLAN_SECONDS, job_id
@@ -20,24 +16,14 @@ from scheduler_app.extensions import db
 from scheduler_app.jobqueue import solve_queue
 from scheduler_app.models import CallPlan, FamilyCall
 from tests.conftest import post_form
+from tests.scheduler_app.conftest import REDIS
 from tests.scheduler_app.test_calls import EN, MONDAY, _set_up, _world
 
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[2]
 WEEK_PAGE = f"/calls/?week={MONDAY.isoformat()}"
 WORKER_TIMEOUT_S = 180
 
 
-@pytest.fixture
-def queued(app):
-    """The app sending solves to a queue of its own on the test Redis (skipped when none answers)."""
-    try:
-        Redis.from_url(REDIS, socket_connect_timeout=2).ping()
-    except RedisError as exc:
-        pytest.skip(f"no Redis at {REDIS}: {exc}")
-    app.config.update(REDIS_URL=REDIS, PEIBAN_SOLVE_QUEUE=f"peiban-test-calls-{uuid.uuid4().hex[:8]}")
-    yield app
-    solve_queue(app).delete(delete_jobs=True)
 
 
 def _drain(app) -> None:

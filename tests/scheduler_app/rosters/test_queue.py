@@ -10,12 +10,9 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from redis import Redis
-from redis.exceptions import RedisError
 
 from scheduler_app.extensions import db
 from scheduler_app.models import Ending, Roster, RunState, SolveRun
@@ -25,8 +22,8 @@ from seed.instance import load_instance
 from solver.bench.generate import generate, varied_shape
 from solver.messages import Message
 from tests.conftest import csrf_token, post_form
+from tests.scheduler_app.conftest import REDIS
 
-REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 ROOT = Path(__file__).resolve().parents[3]
 WEEK = "2026-11-30"
 EN = {"Accept-Language": "en"}
@@ -34,16 +31,6 @@ WORKER_TIMEOUT_S = 180
 RUNNING_WAIT_S = 90
 
 
-@pytest.fixture
-def queued(app):
-    """The app sending solves to a queue of its own on the test Redis (skipped when none answers)."""
-    try:
-        Redis.from_url(REDIS, socket_connect_timeout=2).ping()
-    except RedisError as exc:
-        pytest.skip(f"no Redis at {REDIS}: {exc}")
-    app.config.update(REDIS_URL=REDIS, PEIBAN_SOLVE_QUEUE=f"peiban-test-{uuid.uuid4().hex[:8]}")
-    yield app
-    runners.solve_queue(app).delete(delete_jobs=True)
 
 
 def _worker(app, burst: bool, **settings: str) -> subprocess.Popen:
