@@ -54,6 +54,22 @@ def try_take(instance: Instance, geo: Geography, state: GreedyState, c: Candidat
     if placed is None:
         return False
     state.runs[key], state.times[key] = placed
+    _count(state, c)
+    return True
+
+
+def state_of(chosen: Sequence[tuple[Candidate, int]]) -> GreedyState:
+    """The greedy state of a roster already made (each run's activities with their starts)."""
+    state = GreedyState()
+    for c, t in sorted(chosen, key=lambda item: item[1]):
+        key = (c.volunteer, c.interval)
+        state.runs.setdefault(key, []).append(c)
+        state.times.setdefault(key, []).append(t)
+        _count(state, c)
+    return state
+
+
+def _count(state: GreedyState, c: Candidate) -> None:
     if c.kind == "tutoring":
         state.sessions[c.volunteer] += 1
         state.tutors[(c.target, c.day)].add(c.volunteer)
@@ -62,15 +78,15 @@ def try_take(instance: Instance, geo: Geography, state: GreedyState, c: Candidat
         state.visits_day[(c.volunteer, c.day)] += 1
         state.child_days.add((c.target, c.day))
         state.child_visits[c.target] += 1
-    return True
 
 
 def greedy_roster(instance: Instance, geo: Geography, candidates: list[Candidate],
-                  pins: tuple[AssignmentRef, ...] = (), preferred: Sequence[Candidate] = ()) -> GreedyState:
-    """Pins first; then last week's assignments that still fit (as a coordinator re-plans by hand);
-    then the ``preferred`` candidates in their order (e.g. those an LP relaxation likes most);
-    then children by priority (most urgent first) and sessions, nearest volunteer first."""
-    state = GreedyState()
+                  pins: tuple[AssignmentRef, ...] = (), preferred: Sequence[Candidate] = (),
+                  start: GreedyState | None = None) -> GreedyState:
+    """From ``start`` (a roster already made, or nothing): pins first; then last week's assignments that still fit
+    (as a coordinator re-plans by hand); then the ``preferred`` candidates in their order (e.g. those an LP
+    relaxation likes most); then children by priority (most urgent first) and sessions, nearest volunteer first."""
+    state = start or GreedyState()
     by_group: Groups = defaultdict(list)
     for c in candidates:
         by_group[(c.kind, c.target, c.day)].append(c)

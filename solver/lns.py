@@ -16,6 +16,7 @@ import logging
 import random
 import time
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from solver.backend import CpSatBackend
@@ -77,15 +78,18 @@ def _target(c: Candidate) -> tuple[str, ...]:
 
 
 def improve(instance: Instance, geo: Geography, part: Part, chosen: dict[int, int], settings: SolverSettings,
-            until: float) -> Searched:
-    """Improve the part's roster by neighbourhoods until the clock reaches ``until``."""
+            until: float, first: Sequence[RouteKey] = ()) -> Searched:
+    """Improve the part's roster by neighbourhoods until the clock reaches ``until``; the first neighbourhoods start
+    from the routes ``first`` names (a proposal's runs that had to be cut down), the rest from routes at random."""
     roster = _Roster(instance, geo, part, chosen)
     rng = random.Random(settings.seed)  # noqa: S311 - a reproducible search, not security
     routes = sorted(roster.by_route, key=lambda r: (r[0], r[1].day, r[1].start))
     size = float(settings.lns_candidates)
     solved = improved = 0
+    start = roster.levels
     while routes and time.monotonic() < until - QUICK_S:
-        freed = _neighbourhood(roster, rng.choice(routes), round(size), rng)
+        seed = first[solved] if solved < len(first) else rng.choice(routes)
+        freed = _neighbourhood(roster, seed, round(size), rng)
         started = time.monotonic()
         better = _solve(roster, freed, settings, min(until, started + settings.lns_seconds))
         took = time.monotonic() - started
@@ -100,7 +104,8 @@ def improve(instance: Instance, geo: Geography, part: Part, chosen: dict[int, in
             size = size * GROW
         elif took > settings.lns_seconds * 0.8:
             size = max(MIN_CANDIDATES, size * SHRINK)
-    log.debug("neighbourhoods: %d solved, %d improved the roster to %s", solved, improved, roster.levels)
+    log.debug("neighbourhoods: %d solved, %d improved the roster from %s to %s", solved, improved, start,
+              roster.levels)
     return Searched(roster.chosen(), solved, improved)
 
 

@@ -47,6 +47,8 @@ class Part:
     level_bounds: dict[str, float] = field(default_factory=dict)
     proven_at: dict[str, float] = field(default_factory=dict)  # level → when it was proven (time.monotonic())
     conflicting_pins: list[int] = field(default_factory=list)
+    # Routes whose proposed run could not be timed and was cut down to its best part: the neighbourhoods start there.
+    repaired: list[RouteKey] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

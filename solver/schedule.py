@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from solver.candidates import Candidate
 from solver.instance import Interval
@@ -70,6 +70,30 @@ def best_order(geo: Geography, home: Place, run: Sequence[Candidate]) -> tuple[l
     """
     if not run:
         return [], []
+    full = (1 << len(run)) - 1
+    best = _back_home(geo, home, run, _labels(geo, home, run), only=full).get(full)
+    if best is None:
+        return None
+    return [run[j] for j, _ in best[1]], [s for _, s in best[1]]
+
+
+def best_part(geo: Geography, home: Place, run: Sequence[Candidate], value: Callable[[Candidate], float]
+              ) -> tuple[list[Candidate], list[int]]:
+    """The most valuable part of a run that can be timed (fewest km among equals), in its best order with its
+    start times: what is kept of a proposed run that cannot be timed whole. Exact, by the same dynamic programme
+    as ``best_order``, which times every subset on the way."""
+    if not run:
+        return [], []
+    timed = _back_home(geo, home, run, _labels(geo, home, run))
+    if not timed:
+        return [], []
+    worth = {mask: sum(value(c) for j, c in enumerate(run) if mask & (1 << j)) for mask in timed}
+    mask = max(timed, key=lambda m: (worth[m], -timed[m][0]))
+    return [run[j] for j, _ in timed[mask][1]], [s for _, s in timed[mask][1]]
+
+
+def _labels(geo: Geography, home: Place, run: Sequence[Candidate]) -> dict[tuple[int, int], list[Label]]:
+    """Every (subset, last activity) that can be timed from home, with its labels not beaten on finish and km."""
     interval = run[0].interval
     n = len(run)
     labels: dict[tuple[int, int], list[Label]] = {}
@@ -88,16 +112,24 @@ def best_order(geo: Geography, home: Place, run: Sequence[Candidate]) -> tuple[l
                         continue
                     _add_label(labels, (mask | (1 << j), j),
                                (start + c.duration, km + geo.km(run[last].place, c.place), (*path, (j, start))))
-    full, best = (1 << n) - 1, None
-    for last in range(n):
-        for t, km, path in labels.get((full, last), []):
-            back = geo.minutes(run[last].place, home)
+    return labels
+
+
+def _back_home(geo: Geography, home: Place, run: Sequence[Candidate], labels: dict[tuple[int, int], list[Label]],
+               only: int | None = None) -> dict[int, tuple[float, tuple[tuple[int, int], ...]]]:
+    """For each subset (or only the one given) that can be done and still be home by the interval's end: its
+    fewest km and that path."""
+    end = run[0].interval.end
+    best: dict[int, tuple[float, tuple[tuple[int, int], ...]]] = {}
+    for (mask, last), bucket in labels.items():
+        if only is not None and mask != only:
+            continue
+        back = geo.minutes(run[last].place, home)
+        for t, km, path in bucket:
             total = km + geo.km(run[last].place, home)
-            if t + back <= interval.end and (best is None or total < best[0]):
-                best = (total, path)
-    if best is None:
-        return None
-    return [run[j] for j, _ in best[1]], [s for _, s in best[1]]
+            if t + back <= end and (mask not in best or total < best[mask][0]):
+                best[mask] = (total, path)
+    return best
 
 
 Label = tuple[int, float, tuple[tuple[int, int], ...]]  # (finish, km, path of (position, start))

@@ -24,7 +24,7 @@ from solver.colgen import make_pool, part_weights, solve_by_runs
 from solver.columns import RouteKey, enumerate_runs
 from solver.disjoint import DisjointSets
 from solver.explain import Explainer
-from solver.greedy import GreedyState, greedy_roster
+from solver.greedy import GreedyState, greedy_roster, state_of
 from solver.instance import AssignmentRef, Instance, Interval
 from solver.lns import improve
 from solver.messages import DAY_IDS, Message, joined
@@ -367,7 +367,7 @@ def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, 
         return
     ids = {c.index for c in part.candidates}
     searched = improve(instance, geo, part, part.chosen or {i: t for i, t in hint.items() if i in ids}, settings,
-                       end)
+                       end, first=part.repaired)
     rerouted = routing.reroute(instance, geo, part.candidates, searched.chosen,
                                lambda chosen: _part_levels(instance, geo, part, chosen), finish - time.monotonic(),
                                seed=settings.seed)
@@ -392,6 +392,7 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
     ids = {c.index for c in part.candidates}
     xs.hint({i: t for i, t in hint.items() if i in ids})
     exact: set[RouteKey] = set()  # routes that take timed runs
+    fallback: Filled | None = None  # the best proposal that had to be cut down, filled again
     for stage in goals:
         stage_end = time.monotonic() + (until - time.monotonic()) * (0.7 if stage == "shortfall" else 1.0)
         best = None
@@ -419,8 +420,10 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
                     m.not_all([xs.take[c.index] for c in run])
             if not failed:
                 best = (outcome, timed)
-            elif part.chosen is None and best is None:
-                part.chosen = timed  # nothing better yet: the proposal with its runs repaired
+            else:
+                filled = _filled(instance, geo, part, timed)
+                if fallback is None or filled.levels < fallback.levels:
+                    fallback = replace(filled, repaired=tuple((run[0].volunteer, run[0].interval) for run in failed))
             if not failed and outcome.status == "OPTIMAL":
                 break
             if time.monotonic() >= stage_end - MIN_STAGE_SECONDS:
@@ -447,8 +450,33 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
                 part.level_bounds["continuity"] = value
             m.add(model.objectives["continuity"] <= value)
         m.hint_last()
+    if fallback is not None and (part.chosen is None or fallback.levels < _part_levels(instance, geo, part,
+                                                                                        part.chosen)):
+        # The cut loop's timed rosters are worse than a proposal it had to cut down, repaired and filled again
+        # (its round after the cuts had too little time): the neighbourhoods start from that one, at its
+        # repaired routes.
+        part.chosen, part.repaired = fallback.chosen, list(fallback.repaired)
     part.status = "FEASIBLE"
     return True
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A proposal whose untimeable runs were cut down to their best part, filled again as greedy would."""
+
+    chosen: dict[int, int]
+    levels: tuple[float, int, float, float]
+    repaired: tuple[RouteKey, ...] = ()
+
+
+def _filled(instance: Instance, geo: Geography, part: Part, timed: dict[int, int]) -> Filled:
+    """The proposal with its runs cut down (``timed``), and what they dropped given to others where they have room,
+    as a coordinator would; with its levels."""
+    by_index = {c.index: c for c in part.candidates}
+    state = greedy_roster(instance, geo, part.candidates, tuple(ref for _, ref in part.pins),
+                          start=state_of([(by_index[i], t) for i, t in timed.items()]))
+    chosen = {c.index: t for c, t in state.chosen()}
+    return Filled(chosen, _part_levels(instance, geo, part, chosen))
 
 
 def _pin_core(instance: Instance, geo: Geography, part: Part, settings: SolverSettings) -> list[int]:

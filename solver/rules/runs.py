@@ -10,7 +10,7 @@ from solver.backend import CpSatBackend, MipBackend
 from solver.candidates import Candidate
 from solver.columns import RouteKey
 from solver.places import Geography, Place
-from solver.schedule import best_order, can_follow
+from solver.schedule import best_order, best_part, can_follow
 from solver.variables import RosterVars
 
 
@@ -80,7 +80,7 @@ def time_runs(geo: Geography, xs: RosterVars, chosen: set[int],
               ) -> tuple[dict[int, int], list[list[Candidate]]]:
     """Time every run of the chosen candidates (fewest km order); return the start times and the runs
     that cannot be timed, each shrunk to a small infeasible core. With ``value``, a run that cannot be
-    timed is also repaired (least valuable activities dropped) and its remainder is in the start times."""
+    timed is also repaired (its most valuable part that can be timed is kept) and that part is in the start times."""
     starts: dict[int, int] = {}
     failed: list[list[Candidate]] = []
     for (vid, _interval), cands in xs.by_route.items():
@@ -93,7 +93,7 @@ def time_runs(geo: Geography, xs: RosterVars, chosen: set[int],
             failed.append(minimal_infeasible(geo, home, run))
             if value is None:
                 continue
-            timed = repair_run(geo, home, run, value)
+            timed = best_part(geo, home, run, value)
         for c, t in zip(*timed, strict=True):
             starts[c.index] = t
     return starts, failed
@@ -128,15 +128,3 @@ def add_energy_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geograph
                 m.add(xs.taken(inside) <= fits)
             count += 1
     return count
-
-
-def repair_run(geo: Geography, home: Place, run: list[Candidate], value: Callable[[Candidate], float]
-               ) -> tuple[list[Candidate], list[int]]:
-    """Drop the least valuable activities of a run until it can be timed; return the timed remainder."""
-    keep = sorted(run, key=value, reverse=True)
-    while keep:
-        timed = best_order(geo, home, keep)
-        if timed is not None:
-            return timed
-        keep.pop()
-    return [], []

@@ -8,7 +8,7 @@ import pytest
 from solver import parse_instance
 from solver.bench.generate import generate
 from solver.candidates import build_candidates
-from solver.greedy import GreedyState, greedy_roster, try_take
+from solver.greedy import GreedyState, greedy_roster, state_of, try_take
 from solver.places import Geography
 from solver.solve import greedy_only
 from solver.validate import validate
@@ -111,3 +111,28 @@ def test_the_greedy_roster_is_a_start_not_the_answer(week, solved) -> None:
     assert greedy.levels.shortfall == 3
     roster, found = solved(inst)
     assert _pairs(roster) == {("M2", "C1"), ("M1", "C2")} and found.levels.shortfall == 0
+
+
+def test_the_greedy_roster_fills_a_roster_already_made_without_moving_it(week) -> None:
+    """From a roster where M1 visits C1 (a proposal whose run was cut down, C2 dropped), greedy keeps M1's visit
+    as it is and gives C2 to M2, the only one with room: M1 is at her limit of one visit a week."""
+    inst = week.instance(children=[week.child("C1"), week.child("C2")],
+                         volunteers=[week.visitor("M1", per_week=1), week.visitor("M2", km=5)])
+    geo = Geography(inst)
+    cands = build_candidates(inst, geo)
+    m1_c1 = next(c for c in cands if (c.volunteer, c.target) == ("M1", "C1"))
+    late = m1_c1.latest  # not where greedy would put it, so a moved visit would show
+    state = greedy_roster(inst, geo, cands, start=state_of([(m1_c1, late)]))
+    assert {(c.volunteer, c.target, t if c is m1_c1 else None) for c, t in state.chosen()} == {
+        ("M1", "C1", late), ("M2", "C2", None)}
+
+
+def test_a_roster_already_made_counts_against_every_limit(week) -> None:
+    """Infeasible by one: C1 already visited by M1 on Saturday is visited no more (once a week), and M1, at her
+    limit, takes no one else, so C2 stays unvisited."""
+    inst = week.instance(children=[week.child("C1"), week.child("C2")], volunteers=[week.visitor("M1", per_week=1)])
+    geo = Geography(inst)
+    cands = build_candidates(inst, geo)
+    m1_c1 = next(c for c in cands if c.target == "C1")
+    state = greedy_roster(inst, geo, cands, start=state_of([(m1_c1, m1_c1.earliest)]))
+    assert [(c.volunteer, c.target) for c, _t in state.chosen()] == [("M1", "C1")]

@@ -1,13 +1,14 @@
 """Rule family 2 by decomposition (solver.rules.runs): activities confined to one stretch of time fit in it in
-sequence, a proposed run that cannot be timed is shrunk to a small core and cut (or repaired), and the roster of
-the decomposed model still obeys every rule. Pair rows are tested in tests/solver/test_runs.py."""
+sequence, a proposed run that cannot be timed is shrunk to a small core and cut (or cut down to its best part),
+and the roster of the decomposed model still obeys every rule. Pair rows are tested in tests/solver/test_runs.py."""
 
 from __future__ import annotations
 
 from solver.backend import CpSatBackend
 from solver.candidates import build_candidates
 from solver.places import Geography
-from solver.rules.runs import add_energy_rules, minimal_infeasible, repair_run, time_runs
+from solver.rules.runs import add_energy_rules, minimal_infeasible, time_runs
+from solver.schedule import best_part
 from solver.variables import RosterVars
 
 # The assignment model with cuts; it searches neighbourhoods until its time is up, so it is given little.
@@ -59,10 +60,28 @@ def test_a_run_that_cannot_be_timed_is_shrunk_to_its_core_and_repaired(week) -> 
     home = geo.home("M1")
     core = minimal_infeasible(geo, home, run)
     assert len(core) == 2 and "C2" in {c.target for c in core}
-    kept, starts = repair_run(geo, home, run, lambda c: 0 if c.target == "C2" else 1)
+    kept, starts = best_part(geo, home, run, lambda c: 0 if c.target == "C2" else 1)
     assert {c.target for c in kept} == {"C1", "C3"} and sorted(starts) == [9 * 60, 10 * 60]
     starts, failed = time_runs(geo, xs, {c.index for c in run})
     assert not starts and [len(f) for f in failed] == [2]
+
+
+def test_a_run_cut_down_keeps_its_most_valuable_part_not_its_most_valuable_activity(week) -> None:
+    """C2 (worth 3) fits with neither other, C1 and C3 (worth 2 each) fit together: the part kept is C1 and C3
+    (4), though dropping the least valuable activity first would have kept C2 alone (3)."""
+    _inst, geo, xs = _trip(week, "11:19")
+    worth = {"C1": 2, "C2": 3, "C3": 2}
+    kept, _starts = best_part(geo, geo.home("M1"), list(xs.candidates), lambda c: worth[c.target])
+    assert {c.target for c in kept} == {"C1", "C3"}
+    starts, _failed = time_runs(geo, xs, {c.index for c in xs.candidates}, value=lambda c: worth[c.target])
+    assert {c.target for c in xs.candidates if c.index in starts} == {"C1", "C3"}
+
+
+def test_a_run_that_can_be_timed_whole_is_kept_whole_when_cut_down(week) -> None:
+    """Edge case: with 09:00–12:20 the three visits fit exactly, so the best part is the whole run."""
+    _inst, geo, xs = _trip(week, "12:20")
+    kept, starts = best_part(geo, geo.home("M1"), list(xs.candidates), lambda c: 1)
+    assert len(kept) == 3 and starts == sorted(starts)
 
 
 def test_a_run_that_can_be_timed_is_timed_and_not_cut(week) -> None:
