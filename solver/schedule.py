@@ -121,9 +121,9 @@ def _back_home(geo: Geography, home: Place, run: Sequence[Candidate], labels: di
     fewest km and that path."""
     end = run[0].interval.end
     best: dict[int, tuple[float, tuple[tuple[int, int], ...]]] = {}
-    for (mask, last), bucket in labels.items():
-        if only is not None and mask != only:
-            continue
+    keys = labels if only is None else [(only, last) for last in range(len(run)) if (only, last) in labels]
+    for mask, last in keys:
+        bucket = labels[(mask, last)]
         back = geo.minutes(run[last].place, home)
         for t, km, path in bucket:
             total = km + geo.km(run[last].place, home)
