@@ -422,7 +422,8 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
                 best = (outcome, timed)
             else:
                 filled = _filled(instance, geo, part, timed)
-                if fallback is None or filled.levels < fallback.levels:
+                # A proposal cut down may have lost a pinned activity: such a roster is no start for a re-plan.
+                if _holds_pins(part, filled.chosen) and (fallback is None or filled.levels < fallback.levels):
                     fallback = replace(filled, repaired=tuple((run[0].volunteer, run[0].interval) for run in failed))
             if not failed and outcome.status == "OPTIMAL":
                 break
