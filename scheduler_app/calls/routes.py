@@ -120,7 +120,8 @@ def send_slots():
     except CallsError as exc:
         flash(str(exc), "error")
         return redirect(url_for("calls.week", week=start.isoformat()))
-    flash(_("Call times sent to %(first)d families, an update to %(updated)d; %(same)d already have them.",
+    flash(_("Call times to the families: sent for the first time %(first)d, sent as an update %(updated)d, "
+            "already known %(same)d.",
             first=sent.first, updated=sent.updated, same=sent.unchanged), "success")
     if sent.not_agreed:
         flash(_("Not sent to the parents of %(children)s: they did not agree to messages, or no consent for calls "

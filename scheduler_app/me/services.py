@@ -330,10 +330,19 @@ def national_rows(volunteer: Volunteer, first_day: dt.date, last_day: dt.date) -
             place = entry.site.name if entry.site is not None else ""
         rows.append([volunteer.name, "", volunteer.phone, entry.served_on.isoformat(),
                      entry.started_at.strftime("%H:%M"), entry.ended_at.strftime("%H:%M"),
-                     round(entry.minutes / 60, 2), _("Volunteer mothers: home visits") if visit
-                     else _("4:30 classroom: homework help"), place,
+                     round(entry.minutes / 60, 2), _programme(volunteer, visit), place,
                      "; ".join(str(ACTIVITIES[k]) for k in entry.activities if k in ACTIVITIES), org.name])
     return rows
+
+
+def _programme(volunteer: Volunteer, visit: bool) -> str:
+    """The service programme of an activity, as the national system lists it: a social worker's visits are her
+    family interviews (she makes no other home visits)."""
+    if not visit:
+        return str(_("4:30 classroom: homework help"))
+    if volunteer.is_social_worker:
+        return str(_("Social work: family interviews"))
+    return str(_("Volunteer mothers: home visits"))
 
 
 def national_header() -> list[str]:

@@ -75,7 +75,7 @@ def test_consenting_parents_get_their_call_time_once_and_a_resend_sends_nothing_
         _parents(family, child)
     _plan(family)
     page = _send(family)
-    assert "Call times sent to 1 families, an update to 0; 0 already have them." in page
+    assert "Call times to the families: sent for the first time 1, sent as an update 0, already known 0." in page
     (message,) = _messages()
     assert (message.kind, message.user_id, message.address) == ("call_slots", None, "wang.jianguo@example.org")
     assert send_due().sent == 1
@@ -85,7 +85,7 @@ def test_consenting_parents_get_their_call_time_once_and_a_resend_sends_nothing_
     assert f"欣怡, 欣悦将在 周三 2026-12-02 {call.start:%H:%M}–{call.end:%H:%M} 给您打电话。" in text
     assert "王欣怡" not in text and "红旗" not in text  # given names only, and neither school nor site
     again = _send(family)
-    assert "Call times sent to 0 families, an update to 0; 1 already have them." in again
+    assert "Call times to the families: sent for the first time 0, sent as an update 0, already known 1." in again
     assert len(_messages()) == 1 and send_due().sent == 0 and len(inbox.mails) == 1
 
 
@@ -105,7 +105,7 @@ def test_a_slot_that_moved_sends_the_parents_an_update_and_moved_back_another(ap
     moved = db.session.execute(db.select(FamilyCall)).scalar_one().start
     assert moved != first
     page = _send(family)
-    assert "Call times sent to 0 families, an update to 1; 0 already have them." in page
+    assert "Call times to the families: sent for the first time 0, sent as an update 1, already known 0." in page
     assert [m.kind for m in _messages()] == ["call_slots", "call_slots_changed"]
     send_due()
     subjects = [subject for _to, subject, _t, _i in inbox.mails]
@@ -139,7 +139,8 @@ def test_a_consent_for_calls_withdrawn_after_planning_stops_the_message(app, fam
         consent.withdrawn_on = dt.date.today()
     db.session.commit()
     page = _send(family)
-    assert "Call times sent to 0 families" in page and "Not sent to the parents of 王欣怡, 王欣悦" in page
+    assert "Call times to the families: sent for the first time 0," in page
+    assert "Not sent to the parents of 王欣怡, 王欣悦" in page
     assert _messages() == []
 
 
@@ -214,7 +215,8 @@ def test_parents_who_withdraw_before_their_message_goes_are_not_sent_it(app, fam
     assert message.state == MessageState.FAILED and message.last_error  # the reason, in the log
     for child in family["children"]:
         _parents(family, child)
-    assert "Call times sent to 1 families" in _send(family)  # the one given up told them nothing
+    # the one given up told them nothing
+    assert "Call times to the families: sent for the first time 1," in _send(family)
     for consent in db.session.execute(db.select(GuardianConsent)).scalars():
         consent.withdrawn_on = dt.date.today()
     db.session.commit()
@@ -231,7 +233,7 @@ def test_a_new_address_gets_the_call_times_the_old_one_was_to_get(app, family, i
     for child in family["children"]:
         _parents(family, child, address="wang.new@example.org")
     assert send_due().sent == 0
-    assert "Call times sent to 1 families, an update to 0" in _send(family)
+    assert "sent for the first time 1, sent as an update 0" in _send(family)
     assert send_due().sent == 1
     assert [to for to, _s, _t, _i in inbox.mails] == ["wang.new@example.org"]
 
@@ -246,5 +248,5 @@ def test_times_given_up_on_are_sent_again(app, family, inbox) -> None:
     (message,) = _messages()
     message.state = MessageState.FAILED
     db.session.commit()
-    assert "Call times sent to 1 families, an update to 0; 0 already have them." in _send(family)
+    assert "sent for the first time 1, sent as an update 0, already known 0." in _send(family)
     assert [m.state for m in _messages()] == [MessageState.FAILED, MessageState.QUEUED]

@@ -270,6 +270,25 @@ def test_hours_export_for_the_national_system(app, make_org, make_user, make_vol
     assert "王欣怡" not in response.data.decode("latin-1") and all("王欣怡" not in str(v) for r in rows for v in r)
 
 
+def test_hours_export_names_a_social_workers_visits_as_family_interviews(app, make_org, make_user, make_volunteer,
+                                                                         make_child, login) -> None:
+    """A social worker's approved visits are her family interviews: the national export's programme says so, not
+    "volunteer mothers: home visits"."""
+    import io
+
+    import openpyxl
+
+    from scheduler_app.models import DiaryStatus
+    org = make_org()
+    worker = make_volunteer(org, "S1", name="周敏", is_social_worker=True)
+    served(worker, make_child(org, "C1"), dt.date(2026, 5, 9), 60, DiaryStatus.APPROVED)
+    client = login(make_user(Role.SOCIAL_WORKER, org=org, volunteer=worker, locale="zh_CN"))
+    response = client.get("/me/hours/export.xlsx?first_day=2026-05-01&last_day=2026-05-31")
+    assert response.status_code == 200
+    rows = [[c.value for c in row] for row in openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows()]
+    assert len(rows) == 2 and rows[1][6:8] == [1.0, "社工：家庭访谈"]
+
+
 def test_volunteer_makes_and_revokes_their_calendar_link(app, make_org, make_user, make_volunteer, make_child,
                                                          login) -> None:
     """A volunteer makes their own calendar link, which then serves their assignments; revoking it makes
