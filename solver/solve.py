@@ -85,7 +85,7 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     first = _shortfall_of(instance, greedy)
     progress.info("shortfall=%g", first, extra={"shortfall": first})
     parts = _split(instance, cands)
-    _solve_parts(instance, geo, parts, greedy, settings, deadline - settings.time_limit_s * settings.reserve_share)
+    _solve_parts(instance, geo, parts, greedy, settings, deadline - settings.reserve(len(full)))
     conflicts = sorted({n for p in parts for n in p.conflicting_pins})
     if conflicts:
         pins = joined([_pin_name(instance, n) for n in conflicts])

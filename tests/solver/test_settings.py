@@ -18,6 +18,8 @@ from solver.settings import SolverSettings
     ("assign_share", 0.0, "assign_share"),
     ("mip_share", 1.5, "mip_share"),
     ("lns_seconds", 0, "lns_seconds"),
+    ("reserve_s", -1.0, "reserve_s"),
+    ("reserve_share", 1.0, "reserve_share"),
 ])
 def test_a_setting_that_makes_no_sense_is_refused_by_name(field: str, value: object, named: str) -> None:
     """Each bad value raises ValueError with the setting's name in the message."""
@@ -28,3 +30,12 @@ def test_a_setting_that_makes_no_sense_is_refused_by_name(field: str, value: obj
 def test_the_defaults_are_accepted() -> None:
     """The defaults make a valid configuration, with a county left unpruned (67,359 candidates)."""
     assert SolverSettings().prune_above > 67_359
+
+
+def test_the_time_kept_back_grows_with_the_week_and_never_passes_its_share() -> None:
+    """A county's two minutes keep back about two seconds, not twelve; a short limit keeps its share."""
+    county = SolverSettings(time_limit_s=120)
+    assert 1.0 < county.reserve(67_359) < 3.0
+    assert county.reserve(67_359) > county.reserve(900)
+    assert SolverSettings(time_limit_s=5).reserve(67_359) == pytest.approx(0.5)
+    assert SolverSettings(time_limit_s=120, reserve_s=0, reserve_per_candidate_s=0).reserve(67_359) == 0
