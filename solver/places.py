@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import lru_cache
 
-from solver.geo import road_km, travel_minutes
+import numpy as np
+
+from solver.geo import haversine_km_matrix, road_km, travel_minutes
 from solver.instance import Instance
 
 Place = tuple[str, str]  # ("site", id) | ("child", id) | ("home", volunteer id)
@@ -23,6 +26,8 @@ class Geography:
         for v in instance.volunteers:
             self._points[("home", v.id)] = (v.lat, v.lon)
         self.km = lru_cache(maxsize=None)(self._km)
+        # Minutes are asked for far more often than km (every run timed, every pair of a route's activities).
+        self.minutes = lru_cache(maxsize=None)(self._minutes)
 
     def knows(self, place: Place) -> bool:
         """True when the place is in the instance."""
@@ -37,9 +42,22 @@ class Geography:
             return 0.0
         return road_km(self._points[a], self._points[b], self.instance.settings.road_factor)
 
-    def minutes(self, a: Place, b: Place) -> int:
+    def _minutes(self, a: Place, b: Place) -> int:
         """Whole minutes to travel from a to b, rounded up."""
         return travel_minutes(self.km(a, b), self.instance.settings.speed_kmh)
+
+    def least_minutes(self, places: Collection[Place]) -> int:
+        """The fewest minutes from one of these places to another of them (0 when fewer than two), exactly as
+        ``minutes`` gives them: the pairs are sifted by a vectorised distance, and the nearest timed one by one."""
+        distinct = list(dict.fromkeys(places))
+        if len(distinct) < 2:
+            return 0
+        km = haversine_km_matrix(np.array([self._points[p] for p in distinct]))
+        np.fill_diagonal(km, np.inf)
+        # Rounding moves the vectorised km by far less than a millimetre: every pair that might be the nearest is
+        # within it of the least, and minutes never fall as km grow.
+        near = np.argwhere(km <= km.min() + 1e-6)
+        return min(self.minutes(distinct[i], distinct[j]) for i, j in near)
 
     def home(self, volunteer_id: str) -> Place:
         """A volunteer's home as a place."""

@@ -23,6 +23,9 @@ class SolverSettings:
     # in seconds, and with cliques a county's assignment model in about a minute) up to this many
     # candidates, and to CP-SAT above.
     mip_max_candidates: int = 100_000
+    # ... solved by HiGHS up to this many candidates (a medium week's largest parts: it proves their first round
+    # two to four times faster than SCIP), and by SCIP above (a county's parts, whose search SCIP bounds in memory).
+    highs_max_candidates: int = 30_000
     # Above this many pairs of one run's activities that fit in neither order, the decomposed model
     # keeps them apart by cliques rather than one row per pair (a county has near a million pairs).
     max_pair_rows: int = 100_000
@@ -76,6 +79,8 @@ class SolverSettings:
             raise ValueError("workers, visitors_per_child_day and prune_above must be sensible")
         if self.max_pair_rows < 0 or self.mip_memory_mb < 1:
             raise ValueError("max_pair_rows must not be negative and mip_memory_mb must be positive")
+        if self.highs_max_candidates < 0:
+            raise ValueError("highs_max_candidates must not be negative")
         if min(self.runs_max_candidates, self.runs_priced_candidates, self.runs_per_route, self.runs_per_part,
                self.runs_priced_per_route) < 0:
             raise ValueError("runs_max_candidates, runs_priced_candidates, runs_per_route, runs_per_part and "

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from solver import routing
-from solver.backend import CpSatBackend, MipBackend
+from solver.backend import HIGHS, MIP_SOLVER, CpSatBackend, MipBackend
 from solver.bound import lp_relaxation, shortfall_bound, unserved_shortfall
 from solver.candidates import Candidate, build_candidates, prune_candidates, ruled_out_by_pins
 from solver.colgen import make_pool, part_weights, solve_by_runs
@@ -379,8 +379,10 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
     """The decomposed model of one part: who does what, for shortfall with continuity below it (and continuity
     alone when that is not proven); each proposed run is timed exactly and one that cannot be is cut off. Writes
     the best timed roster and the bounds into the part; False when the pins cannot all hold."""
-    m: CpSatBackend | MipBackend = (MipBackend(settings.seed, memory_mb=settings.mip_memory_mb)
-                                    if len(part.candidates) <= settings.mip_max_candidates
+    size = len(part.candidates)
+    engine = HIGHS if size <= settings.highs_max_candidates else MIP_SOLVER
+    m: CpSatBackend | MipBackend = (MipBackend(settings.seed, solver=engine, memory_mb=settings.mip_memory_mb)
+                                    if size <= settings.mip_max_candidates
                                     else CpSatBackend(workers, settings.seed, exact=False))
     built = time.monotonic()
     model = build_model(m, instance, geo, part, settings)
@@ -392,6 +394,7 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
     ids = {c.index for c in part.candidates}
     xs.hint({i: t for i, t in hint.items() if i in ids})
     exact: set[RouteKey] = set()  # routes that take timed runs
+    too_many: set[RouteKey] = set()  # routes with more runs than can be listed: they are cut, never listed again
     fallback: Filled | None = None  # the best proposal that had to be cut down, filled again
     # Each stage may take all the time left: the continuity is minimised with the shortfall already, and a large
     # part's first round can need most of it (a part of 11,500 candidates needs 5.4 s, more than the 70 % it was
@@ -411,12 +414,18 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
             log.debug("assignment %s round: %s, %d runs cut", stage, outcome, len(failed))
             for run in failed:
                 # A route whose proposal cannot be timed takes one of its timed runs from now on; a route with too
-                # many runs to list gets a cut instead: this set of activities is never proposed again.
+                # many runs to list gets a cut instead: this set of activities is never proposed again. Listing
+                # stops at the stage's end: a medium week's first round can propose 33 such routes, each taking
+                # 0.4 s to find it has too many, and the loop then ran 2 s past the whole solve's limit.
                 key = (run[0].volunteer, run[0].interval)
                 if key in exact:
                     continue
-                runs = enumerate_runs(geo, xs.by_route[key], instance.volunteer_by_id[key[0]].max_visits_per_day,
-                                      settings.runs_per_route)
+                runs = None
+                if key not in too_many and time.monotonic() < until - MIN_STAGE_SECONDS:
+                    runs = enumerate_runs(geo, xs.by_route[key], instance.volunteer_by_id[key[0]].max_visits_per_day,
+                                          settings.runs_per_route)
+                    if runs is None:
+                        too_many.add(key)
                 if runs is not None:
                     add_run_rules(m, xs, runs)
                     exact.add(key)

@@ -4,6 +4,7 @@ becomes a cut that forbids that set of activities together."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 
 from solver.backend import CpSatBackend, MipBackend
@@ -25,11 +26,16 @@ def add_pair_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geography,
     incompatible: dict[RouteKey, dict[int, set[int]]] = {}
     pairs = 0
     for key, cands in xs.by_route.items():
-        single = [{c.index for c in inside} for inside, fits in _stretches(cands, geo) if fits == 1]
+        # For each activity, the stretches holding only one activity that it is confined to.
+        single: dict[int, set[int]] = defaultdict(set)
+        for n, (inside, fits) in enumerate(_stretches(cands, geo)):
+            if fits == 1:
+                for c in inside:
+                    single[c.index].add(n)
         apart: dict[int, set[int]] = {c.index: set() for c in cands}
         for i, ca in enumerate(cands):
             for cb in cands[i + 1:]:
-                if any(ca.index in group and cb.index in group for group in single):
+                if single[ca.index] & single[cb.index]:
                     continue
                 if not can_follow(geo, ca, cb) and not can_follow(geo, cb, ca):
                     apart[ca.index].add(cb.index)
@@ -104,7 +110,9 @@ def _stretches(cands: list[Candidate], geo: Geography) -> list[tuple[list[Candid
     confined to it, and how many of them fit in it in sequence (counting the least travel between two)."""
     if len(cands) < 2:
         return []
-    gap = min(geo.minutes(a.place, b.place) for a in cands for b in cands if a is not b)
+    # Two activities at one place need no travel between them.
+    places = [c.place for c in cands]
+    gap = 0 if len(set(places)) < len(places) else geo.least_minutes(places)
     duration = min(c.duration for c in cands)
     out = []
     for lo, hi in sorted({(c.earliest, c.latest + c.duration) for c in cands}):

@@ -117,7 +117,8 @@ DECOMPOSED = {"runs_max_candidates": 0, "runs_priced_candidates": 0}
 @pytest.mark.parametrize("mode", [
     pytest.param({}, id="runs"),
     pytest.param({"runs_per_route": 3, "runs_priced_per_route": 3}, id="runs-priced"),
-    pytest.param(DECOMPOSED, id="decomposed-mip"),
+    pytest.param(DECOMPOSED, id="decomposed-highs"),
+    pytest.param({**DECOMPOSED, "highs_max_candidates": 0}, id="decomposed-scip"),
     pytest.param({**DECOMPOSED, "mip_max_candidates": 0}, id="decomposed-cpsat"),
     pytest.param({**DECOMPOSED, "max_pair_rows": 0}, id="decomposed-cliques"),
     pytest.param({**DECOMPOSED, "prune_above": 0, "visitors_per_child_day": 2}, id="pruned"),

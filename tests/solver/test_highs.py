@@ -1,0 +1,89 @@
+"""HiGHS for the assignment model (solver.highs): the model built on the wrapper is solved as SCIP would solve it,
+its bound is valid, a start is taken, infeasibility is said, and highspy is the release inside OR-Tools."""
+
+from __future__ import annotations
+
+import random
+
+import highspy
+import ortools
+import pytest
+from ortools.linear_solver import pywraplp
+
+from solver import highs
+from solver.backend import HIGHS, MIP_SOLVER, MipBackend
+from solver.bench.generate import generate
+from solver.candidates import build_candidates
+from solver.instance import parse_instance
+from solver.model import build_model
+from solver.places import Geography
+from solver.settings import SolverSettings
+from solver.solve import _split
+
+
+def _knapsacks(seed: int = 1) -> tuple[pywraplp.Solver, list]:
+    """Thirty 0/1 items under forty small capacity rows, the most value wanted (minimised as its negative)."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data
+    solver = pywraplp.Solver.CreateSolver(MIP_SOLVER)
+    xs = [solver.BoolVar(f"x{i}") for i in range(30)]
+    for _ in range(40):
+        solver.Add(sum(rng.choice([1, 2, 3]) * x for x in rng.sample(xs, 6)) <= 5)
+    solver.Minimize(-sum((i % 7 + 1) * x for i, x in enumerate(xs)))
+    return solver, xs
+
+
+def test_highs_proves_the_same_optimum_as_scip() -> None:
+    """The same rows, handed over as arrays, reach SCIP's optimum, and its values satisfy every row."""
+    solver, xs = _knapsacks()
+    assert solver.Solve() == pywraplp.Solver.OPTIMAL
+    result = highs.solve(solver, 10, 0, {})
+    assert result.status == "OPTIMAL"
+    assert result.objective == pytest.approx(solver.Objective().Value())
+    assert result.bound == pytest.approx(result.objective)
+    for row in solver.constraints():
+        activity = sum(row.GetCoefficient(x) * result.values[x.index()] for x in xs)
+        assert row.lb() - 1e-6 <= activity <= row.ub() + 1e-6
+
+
+def test_highs_out_of_time_keeps_the_start_and_a_valid_bound() -> None:
+    """With no time at all the start it was given (all items left out) is still a roster, and the bound is below
+    the optimum."""
+    solver, xs = _knapsacks(2)
+    best = highs.solve(solver, 10, 0, {}).objective
+    result = highs.solve(solver, 0.0, 0, {x.index(): 0.0 for x in xs})
+    assert result.status in ("FEASIBLE", "OPTIMAL")
+    assert best <= result.objective <= 0.0
+    assert result.bound <= best + 1e-6
+
+
+def test_highs_says_when_no_roster_exists() -> None:
+    """Rows that no 0/1 values satisfy are INFEASIBLE, with no values."""
+    solver, xs = _knapsacks(3)
+    solver.Add(sum(xs) >= len(xs) + 1)
+    result = highs.solve(solver, 5, 0, {})
+    assert result.status == "INFEASIBLE"
+    assert result.values == ()
+
+
+def test_a_parts_assignment_model_has_one_optimum_on_highs_and_scip() -> None:
+    """A generated week's part, built once per back-end by the same rules: both prove the same shortfall with
+    continuity, and the HiGHS back-end reads its values as SCIP's does."""
+    instance = parse_instance(generate("small", seed=2))
+    geo = Geography(instance)
+    part = _split(instance, build_candidates(instance, geo))[0]
+    settings = SolverSettings()
+    found = {}
+    for engine in (MIP_SOLVER, HIGHS):
+        m = MipBackend(0, solver=engine)
+        model = build_model(m, instance, geo, part, settings)
+        outcome = m.solve(100 * model.objectives["shortfall"] + model.objectives["continuity"], 20)
+        assert outcome.status == "OPTIMAL"
+        taken = [c.index for c in part.candidates if m.value(model.xs.take[c.index])]
+        found[engine] = (round(outcome.objective), len(taken) > 0)
+    assert found[HIGHS] == found[MIP_SOLVER]
+
+
+def test_highspy_is_the_release_built_into_ortools() -> None:
+    """highspy and OR-Tools load the same HiGHS symbols: a different release fails on import or calls into the
+    other's code, so the two pins move together."""
+    assert (ortools.__version__, highspy.Highs().version()) == ("9.15.6755", "1.12.0")
