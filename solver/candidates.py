@@ -189,12 +189,15 @@ def ruled_out_by_pins(instance: Instance, cands: list[Candidate]) -> list[Candid
     pins = {(p.kind, p.volunteer, p.target, p.day) for p in instance.pinned}
     if not pins:
         return cands
-    pinned = [c for c in cands if (c.kind, c.volunteer, c.target, c.day) in pins]
-    child_days = {(c.target, c.day) for c in pinned if c.kind == "visit"}
-    child_visits = Counter(c.target for c in pinned if c.kind == "visit")
-    week_visits = Counter(c.volunteer for c in pinned if c.kind == "visit")
-    day_visits = Counter((c.volunteer, c.day) for c in pinned if c.kind == "visit")
-    week_sessions = Counter(c.volunteer for c in pinned if c.kind == "tutoring")
+    # Counted per pin, not per candidate: one pin matches two candidates when the volunteer is free twice that day,
+    # and counting both ruled out visits a roster honouring the pins can still make (a bound built on what is left
+    # would then be too high).
+    pinned = {(c.kind, c.volunteer, c.target, c.day) for c in cands} & pins
+    child_days = {(target, day) for kind, _v, target, day in pinned if kind == "visit"}
+    child_visits = Counter(target for kind, _v, target, _d in pinned if kind == "visit")
+    week_visits = Counter(volunteer for kind, volunteer, _t, _d in pinned if kind == "visit")
+    day_visits = Counter((volunteer, day) for kind, volunteer, _t, day in pinned if kind == "visit")
+    week_sessions = Counter(volunteer for kind, volunteer, _t, _d in pinned if kind == "tutoring")
     kept = []
     for c in cands:
         if (c.kind, c.volunteer, c.target, c.day) not in pins:

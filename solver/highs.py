@@ -38,21 +38,29 @@ def solve(solver: pywraplp.Solver, seconds: float, seed: int, hint: dict[int, fl
     for name, value in (("output_flag", False), ("mip_rel_gap", 0.0), ("time_limit", max(0.01, seconds)),
                         ("threads", 1), ("random_seed", seed)):
         highs.setOptionValue(name, value)
-    highs.passModel(_arrays(solver))
+    lp = _arrays(solver)
+    # A model HiGHS refuses would otherwise be solved empty and read as a roster of nothing.
+    if highs.passModel(lp) == highspy.HighsStatus.kError:
+        raise RuntimeError("HiGHS refused the assignment model")
     if hint:
         index = np.fromiter(hint.keys(), dtype=np.int32, count=len(hint))
         highs.setSolution(len(hint), index, np.fromiter(hint.values(), dtype=np.float64, count=len(hint)))
-    highs.run()
+    ran = highs.run()
     status = highs.getModelStatus()
     info = highs.getInfo()
+    feasible, objective, bound = (info.primal_solution_status == PRIMAL_FEASIBLE, info.objective_function_value,
+                                  info.mip_dual_bound)
+    values = tuple(highs.getSolution().col_value)
+    highs.clear()  # the model's copy is freed now, not when the collector finds the instance
+    if ran == highspy.HighsStatus.kError:
+        return HighsResult("UNKNOWN")
     if status == highspy.HighsModelStatus.kInfeasible:
         return HighsResult("INFEASIBLE")
-    if info.primal_solution_status != PRIMAL_FEASIBLE:
+    if not feasible or len(values) != lp.num_col_:
         return HighsResult("UNKNOWN")
     name = "OPTIMAL" if status == highspy.HighsModelStatus.kOptimal else "FEASIBLE"
     # Stopped before its search began, HiGHS has no finite bound: given as SCIP gives it then, a bound of nothing.
-    bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else NO_BOUND
-    return HighsResult(name, info.objective_function_value, bound, tuple(highs.getSolution().col_value))
+    return HighsResult(name, objective, bound if math.isfinite(bound) else NO_BOUND, values)
 
 
 def _arrays(solver: pywraplp.Solver) -> highspy.HighsLp:

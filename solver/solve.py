@@ -82,7 +82,7 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     # roster returned honours the pins, as the parts' own bounds assume): a re-plan's was over the whole week and took
     # 1.4 s of its 5.
     allowed = ruled_out_by_pins(instance, full)
-    cands = prune_candidates(instance, allowed, settings) if len(full) > settings.prune_above else allowed
+    cands = prune_candidates(instance, allowed, settings) if len(allowed) > settings.prune_above else allowed
     pruned = len(cands) < len(allowed)
     relaxed, lp_values = lp_relaxation(instance, geo, allowed, settings.time_limit_s * settings.bound_share)
     greedy = _first_roster(instance, geo, allowed, cands, lp_values)
@@ -406,7 +406,7 @@ def _assign(instance: Instance, geo: Geography, part: Part, hint: dict[int, int]
     # given before 2 December, and it then handed on no better than its start).
     for stage in goals:
         if stage != "shortfall" and time.monotonic() >= until - MIN_STAGE_SECONDS:
-            break  # the shortfall took the time: handing the model to SCIP again would only eat the neighbourhoods'
+            break  # the shortfall took the time: solving the model again would only eat the neighbourhoods' time
         best = None
         while True:
             outcome = m.solve(goals[stage], max(MIN_STAGE_SECONDS, until - time.monotonic()))
