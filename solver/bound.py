@@ -108,9 +108,9 @@ def shortfall_bound(instance: Instance, candidates: list[Candidate]) -> int:
 def lp_relaxation(instance: Instance, geo: Geography, candidates: list[Candidate], seconds: float
                   ) -> tuple[float | None, dict[int, float]]:
     """The LP relaxation of the assignment model on the given candidates (all that the pins leave possible):
-    eligibility, one visit per child a
-    day, visits needed, load limits, tutors and subjects per session, and what fits in each stretch of a
-    run; without the pair rows (too many at county size, and the bound stays valid without them).
+    eligibility, one visit per child a day, visits needed, load limits, tutors and subjects per session, and what
+    fits in each stretch of a run; without the pair rows (too many at county size, and the bound stays valid
+    without them).
 
     Returns the bound (None when the LP is not solved in time) and each candidate's LP value, which
     guides the first roster."""
