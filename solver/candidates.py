@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from solver.instance import Child, Instance, Interval, Volunteer
+from solver.instance import Child, Instance, Interval, Slot, Volunteer
 from solver.places import Geography, Place
 from solver.settings import SolverSettings
 
@@ -47,13 +47,18 @@ class Candidate:
         return self.starts[-1][1]
 
     @property
+    def slot(self) -> Slot:
+        """The assignment this candidate would make, as a pin or a forbidden assignment names it."""
+        return (self.kind, self.volunteer, self.target, self.day)
+
+    @property
     def fixed(self) -> bool:
         """True for tutoring, whose times are the session's."""
         return self.kind == "tutoring"
 
 
-def _forbidden(instance: Instance) -> set[tuple[str, str, str, str]]:
-    return {(f.kind, f.volunteer, f.target, f.day) for f in instance.forbidden}
+def _forbidden(instance: Instance) -> set[Slot]:
+    return {f.slot for f in instance.forbidden}
 
 
 def _window_ranges(interval: Interval, windows: list[Interval], go: int, back: int, duration: int
@@ -186,13 +191,13 @@ def ruled_out_by_pins(instance: Instance, cands: list[Candidate]) -> list[Candid
     that day by a pin, or needs no more visits than the pins make; an activity of a volunteer whose pins already
     reach her limit for the day or the week is ruled out too. A re-plan pins nearly everything, so what is left
     is small and solved at once. No roster that honours the pins takes a candidate ruled out."""
-    pins = {(p.kind, p.volunteer, p.target, p.day) for p in instance.pinned}
+    pins = {p.slot for p in instance.pinned}
     if not pins:
         return cands
     # Counted per pin, not per candidate: one pin matches two candidates when the volunteer is free twice that day,
     # and counting both ruled out visits a roster honouring the pins can still make (a bound built on what is left
     # would then be too high).
-    pinned = {(c.kind, c.volunteer, c.target, c.day) for c in cands} & pins
+    pinned = {c.slot for c in cands} & pins
     child_days = {(target, day) for kind, _v, target, day in pinned if kind == "visit"}
     child_visits = Counter(target for kind, _v, target, _d in pinned if kind == "visit")
     week_visits = Counter(volunteer for kind, volunteer, _t, _d in pinned if kind == "visit")
@@ -200,7 +205,7 @@ def ruled_out_by_pins(instance: Instance, cands: list[Candidate]) -> list[Candid
     week_sessions = Counter(volunteer for kind, volunteer, _t, _d in pinned if kind == "tutoring")
     kept = []
     for c in cands:
-        if (c.kind, c.volunteer, c.target, c.day) not in pins:
+        if c.slot not in pins:
             v = instance.volunteer_by_id[c.volunteer]
             if c.kind == "visit" and ((c.target, c.day) in child_days
                                       or child_visits[c.target] >= instance.child_by_id[c.target].visits_per_week

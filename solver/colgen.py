@@ -505,9 +505,9 @@ def _next_pass(levels: _Levels, mip: Master, lp: Master | None) -> list[str]:
 def _add_pinned_runs(geo: Geography, part: Part, pool: RunPool) -> None:
     """A run holding all the pinned activities of a route, where they fit together, so pins can hold."""
     pinned: dict[RouteKey, list[Candidate]] = defaultdict(list)
-    wanted = {(p.kind, p.volunteer, p.target, p.day) for _, p in part.pins}
+    wanted = {p.slot for _, p in part.pins}
     for c in part.candidates:
-        if (c.kind, c.volunteer, c.target, c.day) in wanted:
+        if c.slot in wanted:
             pinned[(c.volunteer, c.interval)].append(c)
     for route in pinned.values():
         if (run := timed_run(geo, route)) is not None:

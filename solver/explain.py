@@ -33,7 +33,7 @@ class Explainer:
         self.tutors_at = defaultdict(set)
         for t in tutoring:
             self.tutors_at[(t.site, t.day)].add(t.volunteer)
-        self.forbidden = {(f.kind, f.volunteer, f.target, f.day) for f in instance.forbidden}
+        self.forbidden = {f.slot for f in instance.forbidden}
 
     def _state(self, c: Candidate) -> tuple[str, str]:
         """Why a candidate was not used: (sort key, day) with key busy, daily or weekly."""

@@ -217,6 +217,10 @@ class Volunteer:
         return "visitor" in self.roles
 
 
+Slot = tuple[str, str, str, str]
+"""An assignment as pins, forbidden and previous assignments name it: (kind, volunteer, target, day)."""
+
+
 @dataclass(frozen=True)
 class AssignmentRef:
     """A pinned, forbidden or previous assignment: a volunteer at a site or with a child on a day."""
@@ -242,6 +246,11 @@ class AssignmentRef:
     def target(self) -> str:
         """The site id of a tutoring assignment or the child id of a visit."""
         return self.site if self.kind == "tutoring" else self.child  # type: ignore[return-value]  # __post_init__ checked the kind's id is set
+
+    @property
+    def slot(self) -> Slot:
+        """Which assignment this names: the key a candidate shares when it is that assignment."""
+        return (self.kind, self.volunteer, self.target, self.day)
 
     def describe(self) -> Message:
         """A short human description, e.g. 'visit V3 → C2 on sat'."""

@@ -24,7 +24,7 @@ from solver.rules.load import add_load_rules
 from solver.rules.objectives import continuity_expr, fairness_expr, shortfall_expr, travel_expr
 from solver.rules.pins import add_pin_rules
 from solver.rules.routes import add_route_rules
-from solver.rules.runs import add_energy_rules, add_pair_rules, star_travel_terms
+from solver.rules.runs import add_energy_rules, add_pair_rules, route_stretches, star_travel_terms
 from solver.rules.sessions import add_session_rules
 from solver.settings import SolverSettings
 from solver.variables import RosterVars
@@ -79,8 +79,9 @@ def build_model(m: CpSatBackend | MipBackend, instance: Instance, geo: Geography
     elif isinstance(m, CpSatBackend) and m.exact:  # a MipBackend is never exact
         add_route_rules(m, xs, geo, routes)
     else:
-        add_pair_rules(m, xs, geo, settings.max_pair_rows)
-        add_energy_rules(m, xs, geo)
+        stretches = route_stretches(xs, geo)
+        add_pair_rules(m, xs, geo, settings.max_pair_rows, stretches)
+        add_energy_rules(m, xs, geo, stretches)
         star_travel_terms(xs, geo)
     pin_literals = add_pin_rules(m, xs, [p for _, p in part.pins])
     objectives = {

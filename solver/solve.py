@@ -25,7 +25,7 @@ from solver.columns import RouteKey, enumerate_runs
 from solver.disjoint import DisjointSets
 from solver.explain import Explainer
 from solver.greedy import GreedyState, greedy_roster, state_of
-from solver.instance import AssignmentRef, Instance, Interval
+from solver.instance import AssignmentRef, Instance, Interval, Slot
 from solver.lns import improve
 from solver.messages import DAY_IDS, Message, joined
 from solver.model import STAGES, Part, build_model
@@ -72,9 +72,9 @@ def solve(instance: Instance, settings: SolverSettings | None = None) -> SolveRe
     full = build_candidates(instance, geo)
     # One set of what can be done, not a pass over every candidate per pin: a re-plan pins the whole week (1,700
     # pins on a medium week), and that pass took 2.5 s of its 5.
-    possible = {(c.kind, c.volunteer, c.target, c.day) for c in full}
+    possible = {c.slot for c in full}
     for n, pin in enumerate(instance.pinned):
-        if (pin.kind, pin.volunteer, pin.target, pin.day) not in possible:
+        if pin.slot not in possible:
             return SolveResult("PIN_INFEASIBLE", error=Message(
                 "pinned[%(n)d] %(pin)s cannot be honoured: %(why)s", n=n, pin=pin.describe(),
                 why=_why_no_candidate(instance, geo, pin)))
@@ -154,8 +154,8 @@ def _first_roster(instance: Instance, geo: Geography, allowed: list[Candidate], 
     plain = greedy_roster(instance, geo, cands, instance.pinned)
     if not lp_values:
         return plain
-    def key(c: Candidate) -> tuple[str, str, str, str, Interval]:
-        return (c.kind, c.volunteer, c.target, c.day, c.interval)
+    def key(c: Candidate) -> tuple[Slot, Interval]:
+        return (c.slot, c.interval)
     value = {key(c): lp_values.get(c.index, 0.0) for c in allowed}
     liked = sorted((c for c in cands if value.get(key(c), 0.0) > LP_TAKE_THRESHOLD),
                    key=lambda c: (-value[key(c)], -_value(instance, c), c.km_from_home))
@@ -182,8 +182,8 @@ def _bound(instance: Instance, full: list[Candidate], parts: list[Part], cands: 
 
 def _holds_pins(part: Part, chosen: dict[int, int]) -> bool:
     """True when the part's roster holds every pin of the part."""
-    taken = {(c.kind, c.volunteer, c.target, c.day) for c in part.candidates if c.index in chosen}
-    return all((p.kind, p.volunteer, p.target, p.day) in taken for _n, p in part.pins)
+    taken = {c.slot for c in part.candidates if c.index in chosen}
+    return all(p.slot in taken for _n, p in part.pins)
 
 
 def _part_levels(instance: Instance, geo: Geography, part: Part, chosen: dict[int, int]

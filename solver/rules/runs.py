@@ -5,7 +5,8 @@ becomes a cut that forbids that set of activities together."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from solver.backend import CpSatBackend, MipBackend
 from solver.candidates import Candidate
@@ -15,7 +16,26 @@ from solver.schedule import best_order, best_part, can_follow
 from solver.variables import RosterVars
 
 
-def add_pair_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geography, max_pair_rows: int) -> int:
+@dataclass(frozen=True)
+class Stretch:
+    """A stretch of one run's time: the candidates confined to it, and how many of them fit in it in sequence."""
+
+    inside: tuple[Candidate, ...]
+    fits: int
+
+    def __post_init__(self) -> None:
+        if len(self.inside) <= self.fits:
+            raise ValueError("a stretch is kept only when more candidates are confined to it than fit")
+
+
+def route_stretches(xs: RosterVars, geo: Geography) -> dict[RouteKey, list[Stretch]]:
+    """Every route's stretches that hold more candidates than fit (see ``_stretches``), computed once for
+    the pair rules and the energy rules, which both read them."""
+    return {key: _stretches(cands, geo) for key, cands in xs.by_route.items()}
+
+
+def add_pair_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geography, max_pair_rows: int,
+                   stretches: Mapping[RouteKey, list[Stretch]] | None = None) -> int:
     """Two activities of one run that fit in neither order are never both taken. Pairs already kept
     apart by a stretch that holds only one activity (see ``add_energy_rules``) are not repeated.
 
@@ -23,14 +43,16 @@ def add_pair_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geography,
     are covered by cliques instead: for each activity, a largest-found group of activities no two of which
     fit together, of which at most one is taken. That is fewer rows and a tighter relaxation; a pair no
     clique covers is left to the cut loop (its run cannot be timed, so it is cut). Returns the rows added."""
+    if stretches is None:
+        stretches = route_stretches(xs, geo)
     incompatible: dict[RouteKey, dict[int, set[int]]] = {}
     pairs = 0
     for key, cands in xs.by_route.items():
         # For each activity, the stretches holding only one activity that it is confined to.
         single: dict[int, set[int]] = defaultdict(set)
-        for n, (inside, fits) in enumerate(_stretches(cands, geo)):
-            if fits == 1:
-                for c in inside:
+        for n, stretch in enumerate(stretches[key]):
+            if stretch.fits == 1:
+                for c in stretch.inside:
                     single[c.index].add(n)
         apart: dict[int, set[int]] = {c.index: set() for c in cands}
         for i, ca in enumerate(cands):
@@ -105,7 +127,7 @@ def time_runs(geo: Geography, xs: RosterVars, chosen: set[int],
     return starts, failed
 
 
-def _stretches(cands: list[Candidate], geo: Geography) -> list[tuple[list[Candidate], int]]:
+def _stretches(cands: list[Candidate], geo: Geography) -> list[Stretch]:
     """For each distinct stretch [earliest start, latest end] of a run's candidates: the candidates
     confined to it, and how many of them fit in it in sequence (counting the least travel between two)."""
     if len(cands) < 2:
@@ -116,23 +138,26 @@ def _stretches(cands: list[Candidate], geo: Geography) -> list[tuple[list[Candid
     duration = min(c.duration for c in cands)
     out = []
     for lo, hi in sorted({(c.earliest, c.latest + c.duration) for c in cands}):
-        inside = [c for c in cands if lo <= c.earliest and c.latest + c.duration <= hi]
+        inside = tuple(c for c in cands if lo <= c.earliest and c.latest + c.duration <= hi)
         fits = (hi - lo + gap) // (duration + gap)
         if len(inside) > fits:
-            out.append((inside, fits))
+            out.append(Stretch(inside, fits))
     return out
 
 
-def add_energy_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geography) -> int:
+def add_energy_rules(m: CpSatBackend | MipBackend, xs: RosterVars, geo: Geography,
+                     stretches: Mapping[RouteKey, list[Stretch]] | None = None) -> int:
     """Activities of one run that must all happen inside the same stretch of time cannot together take
     longer than that stretch: the candidates confined to a stretch fit in sequence, counting the least
     travel between two of them. Returns how many constraints were added."""
+    if stretches is None:
+        stretches = route_stretches(xs, geo)
     count = 0
-    for cands in xs.by_route.values():
-        for inside, fits in _stretches(cands, geo):
-            if fits == 1:
-                m.at_most_one([xs.take[c.index] for c in inside])
+    for route in stretches.values():
+        for stretch in route:
+            if stretch.fits == 1:
+                m.at_most_one([xs.take[c.index] for c in stretch.inside])
             else:
-                m.add(xs.taken(inside) <= fits)
+                m.add(xs.taken(stretch.inside) <= stretch.fits)
             count += 1
     return count
