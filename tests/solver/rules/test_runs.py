@@ -4,10 +4,12 @@ and the roster of the decomposed model still obeys every rule. Pair rows are tes
 
 from __future__ import annotations
 
+import pytest
+
 from solver.backend import CpSatBackend
 from solver.candidates import build_candidates
 from solver.places import Geography
-from solver.rules.runs import add_energy_rules, minimal_infeasible, time_runs
+from solver.rules.runs import Stretch, add_energy_rules, add_pair_rules, minimal_infeasible, route_stretches, time_runs
 from solver.schedule import best_part
 from solver.variables import RosterVars
 
@@ -50,6 +52,27 @@ def test_three_visits_do_not_fit_a_window_one_minute_shorter(week) -> None:
     assert add_energy_rules(m, xs, geo) == 1
     m.solve(-xs.taken(xs.candidates), 2)
     assert sum(m.value(xs.take[c.index]) for c in xs.candidates) == 2
+
+
+def test_a_stretch_is_kept_only_when_more_are_confined_to_it_than_fit(week) -> None:
+    """The 11:59 window's one stretch holds three visits of which two fit; a stretch that holds no more than fit
+    would be a row that excludes nothing, and is refused."""
+    _m, xs, geo = _neighbours(week, "11:59")
+    [stretch] = [s for route in route_stretches(xs, geo).values() for s in route]
+    assert (len(stretch.inside), stretch.fits) == (3, 2)
+    with pytest.raises(ValueError, match="more candidates"):
+        Stretch(stretch.inside, 3)
+
+
+def test_the_rules_given_the_stretches_add_what_they_add_alone(week) -> None:
+    """Stretches found once and handed to both rules give the same rows as each rule finding them itself."""
+    for window_end in ("11:59", "10:30"):
+        counts = []
+        for shared in (False, True):
+            m, xs, geo = _neighbours(week, window_end)
+            stretches = route_stretches(xs, geo) if shared else None
+            counts.append((add_pair_rules(m, xs, geo, 100, stretches), add_energy_rules(m, xs, geo, stretches)))
+        assert counts[0] == counts[1]
 
 
 def test_a_run_that_cannot_be_timed_is_shrunk_to_its_core_and_repaired(week) -> None:
