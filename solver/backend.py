@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ortools.linear_solver import pywraplp
+from ortools.linear_solver.python.linear_solver_natural_api import OFFSET_KEY
 from ortools.sat.python import cp_model
 
 from solver import highs
@@ -206,6 +207,19 @@ class MipBackend:
         index: int = var.index()
         return round(self._values[index])
 
+    def value_of(self, expr: Expr) -> float:
+        """A linear expression's value in the last solution (a plain number is its own value). An integer
+        solution is read from the values kept (HiGHS's never reach the wrapper); a relaxation's from the wrapper."""
+        if not hasattr(expr, "GetCoeffs"):
+            return float(expr)
+        if not self.mip:
+            value: float = expr.solution_value()
+            return value
+        total = 0.0
+        for var, coefficient in expr.GetCoeffs().items():
+            total += coefficient * (1.0 if var is OFFSET_KEY else self._values[var.index()])
+        return total
+
     def hint(self, pairs: list[tuple[Any, int]]) -> None:
         """Start the search from these values."""
         self._hint = {v.index(): float(x) for v, x in pairs}
@@ -218,14 +232,15 @@ class MipBackend:
             self._hint = dict(enumerate(self._values))
             self.solver.SetHint(self.solver.variables()[:len(self._values)], self._values)
 
-    def solve(self, objective: Any, seconds: float) -> Outcome:
-        """Minimise objective within the time limit."""
+    def solve(self, objective: Any, seconds: float, engine: str | None = None) -> Outcome:
+        """Minimise objective within the time limit (on ``engine``, HiGHS or SCIP, when given; else the
+        back-end's own)."""
         self.solver.Minimize(objective)
-        return self._run(seconds)
+        return self._run(seconds, engine)
 
-    def _run(self, seconds: float) -> Outcome:
+    def _run(self, seconds: float, engine: str | None = None) -> Outcome:
         limit = max(0.001, seconds - self._overhead)
-        if self.engine == HIGHS:
+        if (engine or self.engine) == HIGHS:
             return self._run_highs(limit)
         self.solver.SetTimeLimit(max(1, int(limit * 1000)))
         started = time.monotonic()

@@ -1,5 +1,6 @@
 """HiGHS for the assignment model (solver.highs): the model built on the wrapper is solved as SCIP would solve it,
-its bound is valid, a start is taken, infeasibility is said, and highspy is the release inside OR-Tools."""
+its bound is valid, a start is taken, infeasibility is said, its values are read back (also by the model over runs),
+and highspy is the release inside OR-Tools."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from solver import highs
 from solver.backend import HIGHS, MIP_SOLVER, MipBackend
 from solver.bench.generate import generate
 from solver.candidates import build_candidates
+from solver.colgen import PAIRS, Master, make_pool, part_weights
 from solver.instance import parse_instance
 from solver.model import build_model
 from solver.places import Geography
@@ -95,3 +97,44 @@ def test_highspy_is_the_release_built_into_ortools() -> None:
     """highspy and OR-Tools load the same HiGHS symbols: a different release fails on import or calls into the
     other's code, so the two pins move together."""
     assert (ortools.__version__, highspy.Highs().version()) == ("9.15.6755", "1.12.0")
+
+
+def test_an_expressions_value_is_the_kept_solutions_on_either_engine() -> None:
+    """A level's expression is read from the solution the back-end kept, on HiGHS (whose values never reach the
+    wrapper) as on SCIP, and still after a row is added (when the wrapper has forgotten its solution)."""
+    instance = parse_instance(generate("small", seed=2))
+    geo = Geography(instance)
+    part = _split(instance, build_candidates(instance, geo))[0]
+    for engine in (MIP_SOLVER, HIGHS):
+        m = MipBackend(0, solver=engine)
+        model = build_model(m, instance, geo, part, SolverSettings())
+        goal = 100 * model.objectives["shortfall"] + model.objectives["continuity"]
+        outcome = m.solve(goal, 20)
+        assert outcome.status == "OPTIMAL"
+        assert m.value_of(goal) == pytest.approx(outcome.objective)
+        shortfall = m.value_of(model.objectives["shortfall"])
+        m.add(model.objectives["shortfall"] <= shortfall)
+        assert m.value_of(goal) == pytest.approx(outcome.objective)
+        assert m.value_of(7) == 7.0
+
+
+def test_the_model_over_runs_proves_the_same_levels_on_highs_as_on_scip() -> None:
+    """The integer model over runs, with its shortfall and continuity handed to HiGHS, proves SCIP's optimum,
+    and the levels it reads off its solution are those its objective says."""
+    instance = parse_instance(generate("small", seed=4))
+    geo = Geography(instance)
+    settings = SolverSettings()
+    part = max(_split(instance, build_candidates(instance, geo)), key=lambda p: len(p.candidates))
+    pool = make_pool(instance, geo, part.candidates, settings, whole=True)
+    assert pool is not None and pool.complete
+    found = {}
+    for engine in (MIP_SOLVER, HIGHS):
+        master = Master(instance, geo, part, settings, pool, relaxed=False,
+                        weights=part_weights(instance, part, settings), assignment_engine=engine)
+        outcome = master.solve(PAIRS[0], 20)
+        assert outcome.status == "OPTIMAL"
+        values = master.values(PAIRS[0], round(outcome.objective))
+        shortfall, continuity, _, _ = master.levels()
+        assert (shortfall, continuity) == (values["shortfall"], values["continuity"])
+        found[engine] = (shortfall, continuity)
+    assert found[HIGHS] == found[MIP_SOLVER]
