@@ -85,15 +85,16 @@ class RunPool:
 
 @overload
 def make_pool(instance: Instance, geo: Geography, cands: list[Candidate], settings: SolverSettings,
-              whole: Literal[False] = False) -> RunPool: ...
+              whole: Literal[False] = False, until: float | None = None) -> RunPool: ...
 @overload
 def make_pool(instance: Instance, geo: Geography, cands: list[Candidate], settings: SolverSettings,
-              whole: bool) -> RunPool | None: ...
+              whole: bool, until: float | None = None) -> RunPool | None: ...
 def make_pool(instance: Instance, geo: Geography, cands: list[Candidate], settings: SolverSettings,
-              whole: bool = False) -> RunPool | None:
+              whole: bool = False, until: float | None = None) -> RunPool | None:
     """Every run of each route while a route has at most ``settings.runs_per_route`` and the part at most
     ``settings.runs_per_part``; for the other routes each activity on its own, and pricing. With ``whole``, None
-    as soon as some route cannot be listed whole (largest routes first, so that this is known soon)."""
+    as soon as some route cannot be listed whole (largest routes first, so that this is known soon), or when the
+    listing is still going at ``until`` (``time.monotonic()``)."""
     started = time.monotonic()
     pool = RunPool()
     routes: dict[RouteKey, list[Candidate]] = defaultdict(list)
@@ -103,12 +104,13 @@ def make_pool(instance: Instance, geo: Geography, cands: list[Candidate], settin
     for key, route in sorted(routes.items(), key=lambda item: ((-1 if whole else 1) * len(item[1]), item[0][0],
                                                                 item[0][1].start)):
         cap = instance.volunteer_by_id[key[0]].max_visits_per_day
-        runs = enumerate_runs(geo, route, cap, min(settings.runs_per_route, room)) if room > 0 else None
+        late = whole and until is not None and time.monotonic() > until
+        runs = enumerate_runs(geo, route, cap, min(settings.runs_per_route, room)) if room > 0 and not late else None
         if runs is None and whole:
             # The time this took is lost to the search (a medium week just over runs_per_part spends seconds here).
             log.debug("runs of %d candidates cannot be listed whole (%d listed, then %s): %.1f s", len(cands),
-                      len(pool.members), "the part's limit" if room <= 0 or room < settings.runs_per_route
-                      else "a route's limit", time.monotonic() - started)
+                      len(pool.members), "the listing's time" if late else "the part's limit"
+                      if room <= 0 or room < settings.runs_per_route else "a route's limit", time.monotonic() - started)
             return None
         if runs is None:
             pool.priced[key] = PricedRoute(geo, route, cap)

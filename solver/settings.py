@@ -45,6 +45,10 @@ class SolverSettings:
     # generation).
     runs_per_route: int = 3000
     runs_per_part: int = 40_000
+    # Listing a part's runs whole stops after this share of its time: a part that has more runs than the limit can
+    # take seconds to find it (a medium week's part of 5,931 candidates spent 5.5 s of its 17 listing 40,000 runs),
+    # which the assignment model it then goes to needed.
+    list_share: float = 0.2
     # A part too large to be solved over timed runs is assigned by the decomposed model in this share of its time,
     # and improved by neighbourhoods in the rest: each frees the routes of related volunteers, about this many
     # activities in all at first (it grows when solved quickly, shrinks when not), for at most lns_seconds.
@@ -87,7 +91,7 @@ class SolverSettings:
                              "runs_priced_per_route must not be negative")
         if min(self.reserve_s, self.reserve_per_candidate_s) < 0 or not 0 <= self.reserve_share < 1:
             raise ValueError("reserve_s and reserve_per_candidate_s must not be negative, reserve_share in [0, 1)")
-        for name in ("assign_share", "pricing_share", "mip_share", "priced_pass_share"):
+        for name in ("assign_share", "pricing_share", "mip_share", "priced_pass_share", "list_share"):
             if not 0 < getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be a share in (0, 1]")
         if self.lns_candidates < 1 or self.lns_seconds <= 0:

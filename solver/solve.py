@@ -358,7 +358,8 @@ def _solve_part(instance: Instance, geo: Geography, part: Part, hint: dict[int, 
         pool = make_pool(instance, geo, part.candidates, settings, whole=True) or make_pool(
             instance, geo, part.candidates, replace(settings, runs_per_route=settings.runs_priced_per_route))
     elif len(part.candidates) <= settings.runs_max_candidates:
-        pool = make_pool(instance, geo, part.candidates, settings, whole=True)
+        pool = make_pool(instance, geo, part.candidates, settings, whole=True,
+                         until=start + budget * settings.list_share)
     if pool is not None:
         # Over priced runs one pass over the levels takes part of the time, and neighbourhoods the rest.
         share = 1.0 if pool.complete else settings.priced_pass_share

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import time
 from collections import defaultdict
 
 import numpy as np
@@ -13,9 +14,11 @@ import pytest
 from solver import parse_instance
 from solver.bench.generate import dense_week, generate, varied_shape
 from solver.candidates import build_candidates
+from solver.colgen import make_pool
 from solver.columns import PricedRoute, enumerate_runs, price_runs, run_in_order, timed_run
 from solver.places import Geography
 from solver.schedule import best_order
+from solver.settings import SolverSettings
 
 
 def _routes(doc: dict) -> tuple:
@@ -114,3 +117,17 @@ def test_pricing_a_social_workers_day_is_heuristic_and_says_so() -> None:
         run = run_in_order(geo, [route[j] for j in path])
         assert run is not None and reduced < 0 and len(path) <= cap
         assert best_order(geo, geo.home(route[0].volunteer), [route[j] for j in path]) is not None
+
+
+def test_a_part_is_listed_whole_only_while_the_listing_has_time() -> None:
+    """Edge case (listing's time): a small week whose runs can all be listed gets them all, but not once the time
+    for listing is over: then it is said at once (None) that the part is not listed whole, as for too many runs."""
+    inst = parse_instance(generate("small", seed=1))
+    geo = Geography(inst)
+    cands = build_candidates(inst, geo)
+    settings = SolverSettings()
+    pool = make_pool(inst, geo, cands, settings, whole=True, until=time.monotonic() + 60)
+    assert pool is not None and pool.complete and len(pool.members) > len(cands)
+    assert make_pool(inst, geo, cands, settings, whole=True, until=time.monotonic() - 1) is None
+    # Without ``whole`` the time does not apply: routes are listed or priced as their own size says.
+    assert make_pool(inst, geo, cands, settings, until=time.monotonic() - 1).members == pool.members
