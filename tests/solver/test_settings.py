@@ -17,6 +17,7 @@ from solver.settings import SolverSettings
     ("runs_per_route", -1, "runs_per_route"),
     ("assign_share", 0.0, "assign_share"),
     ("mip_share", 1.5, "mip_share"),
+    ("list_share", 0.0, "list_share"),
     ("lns_seconds", 0, "lns_seconds"),
     ("reserve_s", -1.0, "reserve_s"),
     ("reserve_share", 1.0, "reserve_share"),
