@@ -1,5 +1,6 @@
-"""The solve queue on Redis (REDIS_URL) that ``flask solve-worker`` takes jobs from, shared by the rosters' solves
-and the week's call plan, and what every job there does first in its forked work horse."""
+"""The job queues on Redis (REDIS_URL): the solve queue that ``flask solve-worker`` takes jobs from, shared by the
+rosters' solves and the week's call plan, the message queue of ``flask message-worker``, and what every job does
+first in its forked work horse. Every part of the app that needs a queue (to enqueue, count or probe) gets it here."""
 
 from __future__ import annotations
 
@@ -10,9 +11,18 @@ from rq import Queue
 from scheduler_app.extensions import db, this_app
 
 
-def solve_queue(app: Flask) -> Queue:
-    """The RQ queue solves go to, on the configured Redis."""
-    return Queue(app.config["PEIBAN_SOLVE_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"]))
+def solve_queue(app: Flask, connection: Redis | None = None) -> Queue:
+    """The RQ queue solves go to, on the configured Redis (or on ``connection``: a probe's, with short timeouts)."""
+    return _queue(app, "PEIBAN_SOLVE_QUEUE", connection)
+
+
+def message_queue(app: Flask, connection: Redis | None = None) -> Queue:
+    """The RQ queue the message sender's jobs go to, on the configured Redis (or on ``connection``)."""
+    return _queue(app, "PEIBAN_MESSAGE_QUEUE", connection)
+
+
+def _queue(app: Flask, setting: str, connection: Redis | None) -> Queue:
+    return Queue(app.config[setting], connection=connection or Redis.from_url(app.config["REDIS_URL"]))
 
 
 def worker_app() -> Flask:

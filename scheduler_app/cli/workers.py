@@ -10,8 +10,7 @@ from flask.cli import with_appcontext
 from rq import Queue, Worker
 
 from scheduler_app.extensions import db
-from scheduler_app.jobqueue import solve_queue
-from scheduler_app.messages.jobs import message_queue
+from scheduler_app.jobqueue import message_queue, solve_queue
 
 NO_REDIS = "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) for the web app and the workers."
 

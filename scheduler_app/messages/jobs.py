@@ -7,24 +7,18 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, has_app_context
-from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from scheduler_app.extensions import db, this_app
+from scheduler_app.jobqueue import message_queue
 from scheduler_app.messages.events import plan_due
 from scheduler_app.messages.sender import Round, send_due
 
 JOB_TIMEOUT_S = 900
 RESULT_TTL_S = 600
 log = logging.getLogger(__name__)
-
-
-def message_queue(app: Flask) -> Queue:
-    """The RQ queue the sender's jobs go to, on the configured Redis."""
-    return Queue(app.config["PEIBAN_MESSAGE_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
 def run_once() -> Round:

@@ -16,12 +16,12 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from prometheus_client.core import GaugeMetricFamily, Metric, SummaryMetricFamily
 from prometheus_client.registry import Collector
 from redis.exceptions import RedisError
-from rq import Queue
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler_app.backup import newest_backup
 from scheduler_app.extensions import db
+from scheduler_app.jobqueue import solve_queue
 from scheduler_app.models import Message, MessageState, RunState, SolveRun
 from scheduler_app.operations.services import redis_connection
 
@@ -118,7 +118,7 @@ def _queue_depth(app: Flask) -> Iterator[Metric]:
     """The number of solve jobs waiting on the queue; left out when Redis does not answer."""
     connection = redis_connection(app)
     try:
-        depth = Queue(app.config["PEIBAN_SOLVE_QUEUE"], connection=connection).count
+        depth = solve_queue(app, connection).count
     except RedisError:
         return
     finally:

@@ -15,11 +15,12 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from redis import Redis
 from redis.exceptions import RedisError
-from rq import Queue, Worker
+from rq import Worker
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from scheduler_app.extensions import db
+from scheduler_app.jobqueue import solve_queue
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MIGRATIONS = PROJECT_ROOT / "migrations"
@@ -117,7 +118,7 @@ def check_redis_and_workers(app: Flask) -> tuple[Check, Check]:
     connection = redis_connection(app)
     try:
         connection.ping()
-        workers = Worker.count(queue=Queue(app.config["PEIBAN_SOLVE_QUEUE"], connection=connection))
+        workers = Worker.count(queue=solve_queue(app, connection))
     except RedisError as exc:
         return (Check("redis", False, f"unreachable ({type(exc).__name__})"),
                 Check("solve_workers", False, "redis unreachable"))
