@@ -6,7 +6,8 @@ For each level in turn (shortfall, continuity, travel, fairness):
 1. when some route is too large to list, the linear relaxation over the runs known so far is solved, those
    routes are priced against its dual values (``solver.columns.price_runs``) and the runs that would improve
    it are added, until none would; when every pricing was exhaustive, the relaxation's value is a bound;
-2. the integer model over every known run is solved, starting from the best roster so far;
+2. the integer model over every known run is solved, starting from the best roster so far (shortfall and
+   continuity by HiGHS, travel and fairness by SCIP; the neighbourhoods' models by SCIP throughout);
 3. the level is held at the value found (``level ≤ value``) while the levels after it are optimised.
 
 A level is proven when the integer model is optimal over complete lists of runs, or reaches the bound of
