@@ -38,6 +38,11 @@ class Outcome:
         """True when a solution was found."""
         return self.status in ("OPTIMAL", "FEASIBLE")
 
+    @property
+    def known_bound(self) -> float | None:
+        """The bound, or None when the solver stopped before it had one (SCIP and HiGHS then give -1e20)."""
+        return self.bound if self.bound > highs.NO_BOUND / 2 else None
+
 
 class CpSatBackend:
     """CP-SAT: integer and Boolean variables, circuits, enforcement literals, assumptions."""

@@ -401,7 +401,7 @@ def solve_by_runs(instance: Instance, geo: Geography, part: Part, hint: dict[int
                 best = found
                 exact = pool.complete and outcome.status == "OPTIMAL"
                 certified = bound is not None and round(outcome.objective) <= math.ceil(bound - 1e-6)
-                own = outcome.bound if pool.complete else bound
+                own = outcome.known_bound if pool.complete else bound  # no bound is not a bound of -1e20
                 for level, (low, proven) in mip.bounds(goal, own, exact or certified, values).items():
                     levels.learn(level, values[level], proven, low)
                 if combined and levels.proven[goal[1]]:

@@ -8,9 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from solver import parse_instance
+from solver import colgen, parse_instance
+from solver.backend import Outcome
 from solver.bench.generate import dense_week, generate, varied_shape
 from solver.bench.yardstick import solve_yardstick
+from solver.highs import NO_BOUND
 from solver.recheck import recheck
 from solver.settings import SolverSettings
 from solver.solve import _level_proven_s, greedy_only, solve
@@ -111,3 +113,24 @@ def test_a_later_level_is_never_reported_proven_while_the_shortfall_is_not() -> 
     late = SimpleNamespace(proven_at={"shortfall": 104.0, "continuity": 101.0})
     assert _level_proven_s([late, done], False, 100.0) == {"shortfall": 4.0, "continuity": 4.0}
     assert _level_proven_s([done], True, 100.0) == {}
+
+
+@pytest.mark.parametrize("travel_bound", ["kept", "none"])
+def test_a_travel_solve_without_a_bound_gives_no_travel_bound(monkeypatch, travel_bound: str) -> None:
+    """Edge case (no bound): when the travel solve over runs stops before its solver has a bound (SCIP and HiGHS then
+    give -1e20), the stats give no travel bound, rather than the -1e20 rounded up to 0 km; its shortfall and
+    continuity bounds stand. Left alone, the same week gives a travel bound."""
+    if travel_bound == "none":
+        real = colgen.Master.solve
+
+        def unbounded(self: colgen.Master, goal: tuple[str, ...], seconds: float) -> Outcome:
+            outcome = real(self, goal, seconds)
+            if goal[0] == "travel" and outcome.has_solution:
+                self.last = outcome = Outcome("FEASIBLE", outcome.objective, NO_BOUND)
+            return outcome
+
+        monkeypatch.setattr(colgen.Master, "solve", unbounded)
+    inst = parse_instance(generate("small", seed=3, shape=varied_shape(3)))
+    stats = solve(inst, SolverSettings(time_limit_s=3, seed=3)).stats
+    assert stats["shortfall"] == stats["shortfall_bound"] and "continuity_bound" in stats
+    assert ("travel_km_bound" in stats) == (travel_bound == "kept")
