@@ -59,6 +59,14 @@ class Geography:
         near = np.argwhere(km <= km.min() + 1e-6)
         return min(self.minutes(distinct[i], distinct[j]) for i, j in near)
 
+    def fewest_minutes(self, places: list[Place]) -> np.ndarray:
+        """Minutes between every two of these places, vectorised: never more than ``minutes`` gives and at most one
+        less (its rounding up is loosened by far more than the vectorised km can differ), so rules built on them
+        never forbid a run that fits."""
+        km = haversine_km_matrix(np.array([self._points[p] for p in places])) * self.instance.settings.road_factor
+        exact = km / self.instance.settings.speed_kmh * 60
+        return np.maximum(0, np.ceil(exact - 1e-6)).astype(np.int64)
+
     def home(self, volunteer_id: str) -> Place:
         """A volunteer's home as a place."""
         return ("home", volunteer_id)

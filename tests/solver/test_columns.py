@@ -15,7 +15,7 @@ from solver import parse_instance
 from solver.bench.generate import dense_week, generate, varied_shape
 from solver.candidates import build_candidates
 from solver.colgen import make_pool
-from solver.columns import PricedRoute, enumerate_runs, price_runs, run_in_order, timed_run
+from solver.columns import PricedRoute, _visit_pairs_that_fit, enumerate_runs, price_runs, run_in_order, timed_run
 from solver.places import Geography
 from solver.schedule import best_order
 from solver.settings import SolverSettings
@@ -77,6 +77,35 @@ def test_a_route_with_more_runs_than_the_limit_is_not_listed() -> None:
     inst, geo, routes = _routes(dense_week(1))
     route = max(routes.values(), key=len)
     assert enumerate_runs(geo, route, inst.volunteer_by_id[route[0].volunteer].max_visits_per_day, 50) is None
+
+
+def test_the_pairs_counted_at_once_never_outnumber_the_pairs_that_make_runs() -> None:
+    """The quick count that lets a route say it has too many runs counts only pairs of visits some order times:
+    on every route of a small week and of a social workers' week it is at most the listed two-visit runs, and
+    misses few of them."""
+    counted_all = listed_all = 0
+    for doc in (generate("small", seed=3, shape=varied_shape(3)), dense_week(2)):
+        _inst, geo, routes = _routes(doc)
+        for route in routes.values():
+            visits = {c.index for c in route if c.kind == "visit"}
+            runs = enumerate_runs(geo, route, 2, 100_000)
+            assert runs is not None
+            listed = sum(1 for run in runs if len(run.order) == 2 and set(run.order) <= visits)
+            counted = _visit_pairs_that_fit(geo, route, 2)
+            assert counted <= listed
+            counted_all, listed_all = counted_all + counted, listed_all + listed
+    assert listed_all > 100 and counted_all >= 0.9 * listed_all
+
+
+def test_a_route_with_more_pairs_than_the_limit_says_so_at_once() -> None:
+    """A social worker's day with more pairs that fit than the limit allows is not listed; with room for its
+    visits and pairs it is."""
+    _inst, geo, routes = _routes(dense_week(1))
+    route = max(routes.values(), key=len)
+    counted = _visit_pairs_that_fit(geo, route, 2)
+    assert counted > 0
+    assert enumerate_runs(geo, route, 2, len(route) + counted - 1) is None
+    assert enumerate_runs(geo, route, 2, len(route) + 2 * counted) is not None
 
 
 @pytest.mark.parametrize("km_cost", [0.0, 0.05])

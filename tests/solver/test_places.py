@@ -31,3 +31,18 @@ def test_fewer_than_two_places_are_no_travel() -> None:
     child = ("child", instance.children[0].id)
     assert geo.least_minutes([]) == 0
     assert geo.least_minutes([child, child]) == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_fewest_minutes_are_never_more_than_the_minutes_and_at_most_one_less(seed: int) -> None:
+    """The vectorised minutes that rules rest on are a floor: never above ``minutes``, never two below it."""
+    instance = parse_instance(generate("medium", seed=seed))
+    geo = Geography(instance)
+    places = [("child", c.id) for c in instance.children[:150]] + [("site", s.id) for s in instance.sites]
+    fewest = geo.fewest_minutes(places)
+    exact = [[geo.minutes(a, b) for b in places] for a in places]
+    for i in range(len(places)):
+        for j in range(len(places)):
+            assert exact[i][j] - 1 <= fewest[i][j] <= exact[i][j]
+    assert sum(fewest[i][j] == exact[i][j] for i in range(len(places)) for j in range(len(places))) > 0.99 * len(
+        places) ** 2
