@@ -8,8 +8,18 @@ import pytest
 
 from solver.backend import CpSatBackend
 from solver.candidates import build_candidates
+from solver.columns import enumerate_runs
+from solver.instance import parse_instance
 from solver.places import Geography
-from solver.rules.runs import Stretch, add_energy_rules, add_pair_rules, minimal_infeasible, route_stretches, time_runs
+from solver.rules.runs import (
+    Stretch,
+    add_centre_rules,
+    add_energy_rules,
+    add_pair_rules,
+    minimal_infeasible,
+    route_stretches,
+    time_runs,
+)
 from solver.schedule import best_part
 from solver.variables import RosterVars
 
@@ -129,3 +139,109 @@ def test_the_decomposed_model_drops_one_visit_a_minute_short(week, solved) -> No
     [unmet] = roster.unmet.visits
     assert unmet.missing == 1 and unmet.child not in {v.child for v in roster.visits}
     assert report.levels.shortfall == 1
+
+
+def _spread(week) -> tuple:
+    """C1 and C2 at M1's home, C3 10 minutes north, C4 30 minutes north; one-hour visits in 09:00–12:20 (200
+    minutes: three fit with 20 minutes to travel). Only C1, C2 and C3 fit together; C4 fits with any one other.
+    The count (next-door siblings make its least travel 0) and the pairs let every three through."""
+    window = (("sat", "09:00", "12:20"),)
+    inst = week.instance(children=[week.child("C1", windows=window), week.child("C2", windows=window),
+                                   week.child("C3", km=10, windows=window), week.child("C4", km=30, windows=window)],
+                         volunteers=[week.visitor("M1", max_km=40)])
+    geo = Geography(inst)
+    m = CpSatBackend(1, 0, exact=False)
+    xs = RosterVars(m, build_candidates(inst, geo))
+    add_pair_rules(m, xs, geo, 100)
+    add_energy_rules(m, xs, geo)
+    return m, xs, geo
+
+
+def _most_taken(m, xs, **fixed: int) -> int:
+    """The most visits the model allows with the named children's visits fixed (1 taken, 0 not)."""
+    for c in xs.candidates:
+        if c.target in fixed:
+            m.add(xs.take[c.index] == fixed[c.target])
+    outcome = m.solve(-xs.taken(xs.candidates), 5)
+    assert outcome.status == "OPTIMAL"
+    return sum(m.value(xs.take[c.index]) for c in xs.candidates)
+
+
+def test_three_far_apart_pass_the_count_and_the_pairs_without_the_centre_rules(week) -> None:
+    """The gap the centre rules fill: with C4 taken, the count and the pairs allow two more, which cannot be timed."""
+    m, xs, _geo = _spread(week)
+    assert _most_taken(m, xs, C4=1) == 3
+    taken = {c.index for c in xs.candidates if m.value(xs.take[c.index])}
+    _starts, failed = time_runs(_geo, xs, taken)
+    assert len(failed) == 1
+
+
+def test_the_centre_rules_keep_a_far_visit_from_a_full_morning(week) -> None:
+    """Infeasible: C4 is 20 minutes from the nearest other, the whole slack, so it cannot sit between two; and at
+    either end its leg leaves nothing for the other. With C4 taken, one more visit at most."""
+    m, xs, geo = _spread(week)
+    assert add_centre_rules(m, xs, geo, ("M1", xs.candidates[0].interval)) > 0
+    assert _most_taken(m, xs, C4=1) == 2
+
+
+def test_the_centre_rules_allow_three_near_ones(week) -> None:
+    """Feasible: C1 and C2 next door and C3 10 minutes away fit the morning (legs 0 and 10), and are allowed."""
+    m, xs, geo = _spread(week)
+    add_centre_rules(m, xs, geo, ("M1", xs.candidates[0].interval))
+    assert _most_taken(m, xs, C4=0) == 3
+
+
+def test_the_centre_rules_never_forbid_a_run_that_fits(week) -> None:
+    """Every run of the route that can be timed (the empty one too) is a solution of the model with the rules."""
+    _m, xs0, geo = _spread(week)
+    route = ("M1", xs0.candidates[0].interval)
+    runs = enumerate_runs(geo, xs0.by_route[route], 5, 1000)
+    assert runs is not None and len(runs) == 4 + 6 + 1  # every one, every pair, and C1, C2, C3
+    for members in [(), *(run.members for run in runs)]:
+        m, xs, geo = _spread(week)
+        add_centre_rules(m, xs, geo, route)
+        for c in xs.candidates:
+            m.add(xs.take[c.index] == int(c.index in members))
+        assert m.solve(0 * xs.take[xs.candidates[0].index], 5).status == "OPTIMAL", members
+
+
+def _session_and_visits(week) -> tuple:
+    """M1 tutors S1's Saturday session 09:00–10:30 and may visit C1–C3 (45 minutes, all at the site) in 09:00–11:30:
+    the count takes every activity as 45 minutes, so a session and two visits (180 minutes) pass it."""
+    doc = week.doc(sites=[week.site(sessions=(("sat", "09:00", "10:30"),))],
+                   children=[week.pupil("P1", attends=("sat",)),
+                             *(week.child(f"C{i}", windows=(("sat", "09:00", "11:30"),)) for i in (1, 2, 3))],
+                   volunteers=[week.visitor("M1", roles=["visitor", "tutor"], max_sessions_per_week=5)])
+    doc["settings"]["visit_minutes"] = 45
+    inst = parse_instance(doc)
+    geo = Geography(inst)
+    m = CpSatBackend(1, 0, exact=False)
+    xs = RosterVars(m, build_candidates(inst, geo))
+    return m, xs, geo
+
+
+def test_a_session_and_two_visits_do_not_fit_by_their_minutes(week) -> None:
+    """Infeasible by minutes: with the session taken, one visit at most (90 + 45 ≤ 150 < 90 + 90)."""
+    m, xs, geo = _session_and_visits(week)
+    assert {c.duration for c in xs.candidates} == {90, 45}
+    add_energy_rules(m, xs, geo)
+    assert _most_taken(m, xs, S1=1) == 2
+
+
+def test_three_visits_without_the_session_fit_by_their_minutes(week) -> None:
+    """Feasible: without the session the three visits take 135 of the 150 minutes and are allowed."""
+    m, xs, geo = _session_and_visits(week)
+    add_energy_rules(m, xs, geo)
+    assert _most_taken(m, xs, S1=0) == 3
+
+
+def test_the_decomposed_model_finds_the_one_full_morning_among_far_visits(week, solved) -> None:
+    """Through the solver's decomposed model, whose cut loop lifts a cut by the centre rules: C1, C2 and C3 are
+    the only three that fit, and the roster visits them, one visit short (C4's)."""
+    window = (("sat", "09:00", "12:20"),)
+    inst = week.instance(children=[week.child("C1", windows=window), week.child("C2", windows=window),
+                                   week.child("C3", km=10, windows=window), week.child("C4", km=30, windows=window)],
+                         volunteers=[week.visitor("M1", max_km=40)])
+    roster, report = solved(inst, **DECOMPOSED)
+    assert report.levels.shortfall == 1
+    assert {v.child for v in roster.visits} == {"C1", "C2", "C3"}
