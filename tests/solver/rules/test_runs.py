@@ -236,12 +236,13 @@ def test_three_visits_without_the_session_fit_by_their_minutes(week) -> None:
 
 
 def test_the_decomposed_model_finds_the_one_full_morning_among_far_visits(week, solved) -> None:
-    """Through the solver's decomposed model, whose cut loop lifts a cut by the centre rules: C1, C2 and C3 are
-    the only three that fit, and the roster visits them, one visit short (C4's)."""
+    """Through the solver's decomposed model with M1's route too large to list (one run at most), so that a
+    proposal with C4 and two others is cut and the cut lifted by the centre rules: C1, C2 and C3 are the only
+    three that fit, and the roster visits them, one visit short (C4's)."""
     window = (("sat", "09:00", "12:20"),)
     inst = week.instance(children=[week.child("C1", windows=window), week.child("C2", windows=window),
                                    week.child("C3", km=10, windows=window), week.child("C4", km=30, windows=window)],
                          volunteers=[week.visitor("M1", max_km=40)])
-    roster, report = solved(inst, **DECOMPOSED)
+    roster, report = solved(inst, **DECOMPOSED, runs_per_route=1)
     assert report.levels.shortfall == 1
     assert {v.child for v in roster.visits} == {"C1", "C2", "C3"}
